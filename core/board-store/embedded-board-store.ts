@@ -1,0 +1,167 @@
+// The live board held in this process, for `npm start` and fast tests. Same contract as Redis.
+import { pixelIndex, setColorAt, type BoardSize } from '../domain/board-codec.ts';
+import type { CooldownRules } from '../domain/cooldown.ts';
+import { encodePixelBatch, type PixelUpdate } from '../domain/pixel-batch.ts';
+import type {
+  BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, PlaceOutcome, PlaceRequest, Placement,
+  UpdatesSince,
+} from './board-store.ts';
+import { collectUpdatesSince } from './updates-window.ts';
+
+export interface EmbeddedBoardStoreOptions {
+  size: BoardSize;
+  rules: CooldownRules;
+  sessionsPerIpPerHour: number;
+  updatesKept: number;
+}
+
+interface Window {
+  count: number;
+  resetAt: number;
+}
+
+const HOUR = 3_600_000;
+
+export class EmbeddedBoardStore implements BoardStore {
+  private board: Uint8Array | null = null;
+  private seq = 0;
+  private version = 0;
+  private readonly recent: PixelUpdate[] = [];
+  private readonly cooldowns = new Map<string, number>();
+  private readonly ipPlacements = new Map<string, Window>();
+  private readonly ipSessions = new Map<string, Window>();
+  private readonly pending = new Map<number, Placement>();
+  private readonly listeners = new Set<FeedHandlers>();
+  private rebuildLocked = false;
+
+  constructor(private readonly options: EmbeddedBoardStoreOptions) {}
+
+  async place(request: PlaceRequest): Promise<PlaceOutcome> {
+    if (!this.board) return { status: 'no_board' };
+    const { rules, size } = this.options;
+    const { now } = request;
+    const last = this.cooldowns.get(request.userId);
+    if (last !== undefined && last + rules.cooldownMs > now) {
+      return { status: 'cooldown', retryAfterMs: last + rules.cooldownMs - now };
+    }
+    const ipWindow = liveWindow(this.ipPlacements, request.ip, now);
+    if (ipWindow && ipWindow.count >= rules.placementsPerIp) {
+      return { status: 'ip_limited', retryAfterMs: ipWindow.resetAt - now };
+    }
+    if (rules.cooldownMs > 0) this.cooldowns.set(request.userId, now);
+    countIn(this.ipPlacements, request.ip, now, Math.max(rules.cooldownMs, 1000));
+    this.seq += 1;
+    this.version = Math.max(this.version + 1, now * 1000);
+    setColorAt(this.board, pixelIndex(size, request.x, request.y), request.color);
+    const placement: Placement = {
+      seq: this.seq, x: request.x, y: request.y, color: request.color, userId: request.userId, placedAt: now,
+      version: this.version,
+    };
+    this.recent.push({ seq: placement.seq, x: placement.x, y: placement.y, color: placement.color });
+    if (this.recent.length > this.options.updatesKept * 1.1) {
+      this.recent.splice(0, this.recent.length - this.options.updatesKept);
+    }
+    let oldestPendingAt: number | null = null;
+    for (const p of this.pending.values()) {
+      oldestPendingAt = p.placedAt;
+      break;
+    }
+    this.pending.set(placement.seq, placement);
+    this.publish(encodePixelBatch([placement]));
+    return { status: 'placed', placement, oldestPendingAt };
+  }
+
+  async markPersisted(placement: Placement): Promise<void> {
+    this.pending.delete(placement.seq);
+  }
+
+  async pendingPersistence(placedBefore: number, limit: number): Promise<Placement[]> {
+    const out: Placement[] = [];
+    for (const p of this.pending.values()) {
+      if (out.length >= limit) break;
+      if (p.placedAt < placedBefore) out.push(p);
+    }
+    return out;
+  }
+
+  async snapshot(): Promise<BoardSnapshot | null> {
+    return this.board ? { bytes: this.board.slice(), seq: this.seq } : null;
+  }
+
+  async currentSeq(): Promise<number | null> {
+    return this.board ? this.seq : null;
+  }
+
+  async updatesSince(seq: number, limit: number): Promise<UpdatesSince> {
+    if (!this.board) return { status: 'gone' };
+    return collectUpdatesSince(seq, this.seq, this.recent, limit);
+  }
+
+  async cooldownStart(userId: string): Promise<number | null> {
+    const last = this.cooldowns.get(userId);
+    return last !== undefined && last + this.options.rules.cooldownMs > Date.now() ? last : null;
+  }
+
+  async takeSessionSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    const window = liveWindow(this.ipSessions, ip, now);
+    if (window && window.count >= this.options.sessionsPerIpPerHour) {
+      return { allowed: false, retryAfterMs: window.resetAt - now };
+    }
+    countIn(this.ipSessions, ip, now, HOUR);
+    return { allowed: true, retryAfterMs: 0 };
+  }
+
+  async restore(state: BoardState, cooldowns: readonly Cooldown[], now: number): Promise<void> {
+    this.board = Uint8Array.from(state.board);
+    this.seq = state.seq;
+    this.version = state.version;
+    this.recent.length = 0;
+    for (const c of cooldowns) {
+      if (c.placedAt + this.options.rules.cooldownMs > now) this.cooldowns.set(c.userId, c.placedAt);
+    }
+    for (const l of this.listeners) l.onResync();
+  }
+
+  async lockRebuild(): Promise<(() => Promise<void>) | null> {
+    if (this.rebuildLocked) return null;
+    this.rebuildLocked = true;
+    return async () => { this.rebuildLocked = false; };
+  }
+
+  async subscribe(handlers: FeedHandlers): Promise<FeedSubscription> {
+    this.listeners.add(handlers);
+    return { close: async () => { this.listeners.delete(handlers); } };
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+
+  private publish(batch: Uint8Array): void {
+    for (const l of this.listeners) {
+      try {
+        l.onBatch(batch);
+      } catch (err) {
+        console.error('feed listener failed', err);
+      }
+    }
+  }
+}
+
+function liveWindow(windows: Map<string, Window>, key: string, now: number): Window | null {
+  const w = windows.get(key);
+  if (!w) return null;
+  if (w.resetAt <= now) {
+    windows.delete(key);
+    return null;
+  }
+  return w;
+}
+
+function countIn(windows: Map<string, Window>, key: string, now: number, lengthMs: number): void {
+  const w = liveWindow(windows, key, now);
+  if (w) w.count += 1;
+  else windows.set(key, { count: 1, resetAt: now + lengthMs });
+}

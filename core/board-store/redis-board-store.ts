@@ -1,0 +1,222 @@
+// The live board in Redis (ElastiCache in AWS): a 4-bit BITFIELD, an INCR sequence, a capped
+// stream of recent updates keyed by seq, and pub/sub for the socket servers.
+import { randomBytes } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import { boardByteLength, createBoard, pixelIndex, type BoardSize } from '../domain/board-codec.ts';
+import type { CooldownRules } from '../domain/cooldown.ts';
+import type { PixelUpdate } from '../domain/pixel-batch.ts';
+import type { RedisConfig } from '../config.ts';
+import {
+  StoreUnavailableError, type BoardSnapshot, type BoardState, type BoardStore, type Cooldown, type FeedHandlers, type FeedSubscription,
+  type PlaceOutcome, type PlaceRequest, type Placement, type UpdatesSince,
+} from './board-store.ts';
+import { PLACE_PIXEL_LUA, RELEASE_LOCK_LUA, TAKE_SESSION_SLOT_LUA } from './redis-scripts.ts';
+import { collectUpdatesSince } from './updates-window.ts';
+
+export interface RedisBoardStoreOptions {
+  redis: RedisConfig;
+  size: BoardSize;
+  rules: CooldownRules;
+  sessionsPerIpPerHour: number;
+  updatesKept: number;
+}
+
+interface ScriptedRedis extends Redis {
+  placePixel(...args: (string | number)[]): Promise<[string, number?, string?, number?]>;
+  takeSessionSlot(...args: (string | number)[]): Promise<[number, number]>;
+  releaseLock(...args: string[]): Promise<number>;
+}
+
+/** Fail fast while Redis is away, so requests get a 503 instead of hanging in a queue. */
+export function redisClientOptions(): RedisOptions {
+  return {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 2000,
+    connectTimeout: 2000,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
+  };
+}
+
+export class RedisBoardStore implements BoardStore {
+  private readonly keys: {
+    board: string; seq: string; version: string; updates: string; pending: string; rebuild: string; channel: string;
+  };
+
+  private constructor(private readonly client: ScriptedRedis, private readonly options: RedisBoardStoreOptions) {
+    const p = `{${options.redis.keyPrefix}}`;
+    this.keys = {
+      board: `${p}:board`, seq: `${p}:seq`, version: `${p}:version`, updates: `${p}:updates`, pending: `${p}:pending`,
+      rebuild: `${p}:rebuild-lock`, channel: `${p}:feed`,
+    };
+  }
+
+  static async connect(options: RedisBoardStoreOptions): Promise<RedisBoardStore> {
+    const client = new Redis(options.redis.url, redisClientOptions()) as ScriptedRedis;
+    client.on('error', () => { /* surfaced per command as StoreUnavailableError */ });
+    client.defineCommand('placePixel', { numberOfKeys: 6, lua: PLACE_PIXEL_LUA });
+    client.defineCommand('takeSessionSlot', { numberOfKeys: 1, lua: TAKE_SESSION_SLOT_LUA });
+    client.defineCommand('releaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
+    try {
+      await client.connect();
+    } catch (err) {
+      client.disconnect();
+      throw new StoreUnavailableError(`cannot reach Redis at ${options.redis.url}`, { cause: err });
+    }
+    return new RedisBoardStore(client, options);
+  }
+
+  private userKey(userId: string): string {
+    return `{${this.options.redis.keyPrefix}}:cooldown:${userId}`;
+  }
+
+  private async run<T>(what: string, op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) throw err;
+      throw new StoreUnavailableError(`Redis ${what} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async place(request: PlaceRequest): Promise<PlaceOutcome> {
+    const { rules, size, redis } = this.options;
+    const k = this.keys;
+    const reply = await this.run('place', () => this.client.placePixel(
+      k.board, k.seq, k.version, k.updates, k.pending, this.userKey(request.userId), `{${redis.keyPrefix}}:ip:${request.ip}`,
+      pixelIndex(size, request.x, request.y), request.x, request.y, request.color, request.now,
+      rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, request.userId, k.channel,
+    ));
+    switch (reply[0]) {
+      case 'placed': {
+        const oldest = Number(reply[3]);
+        return {
+          status: 'placed',
+          placement: {
+            seq: Number(reply[1]), x: request.x, y: request.y, color: request.color, userId: request.userId,
+            placedAt: request.now, version: Number(reply[2]),
+          },
+          oldestPendingAt: oldest < 0 ? null : oldest,
+        };
+      }
+      case 'cooldown': return { status: 'cooldown', retryAfterMs: Number(reply[1]) };
+      case 'ip_limited': return { status: 'ip_limited', retryAfterMs: Number(reply[1]) };
+      default: return { status: 'no_board' };
+    }
+  }
+
+  async markPersisted(placement: Placement): Promise<void> {
+    await this.run('markPersisted', () => this.client.zrem(this.keys.pending, pendingMember(placement)));
+  }
+
+  async pendingPersistence(placedBefore: number, limit: number): Promise<Placement[]> {
+    const members = await this.run('pending', () =>
+      this.client.zrangebyscore(this.keys.pending, '-inf', `(${placedBefore}`, 'LIMIT', 0, limit));
+    return members.map(parsePendingMember).filter((p): p is Placement => p !== null);
+  }
+
+  async snapshot(): Promise<BoardSnapshot | null> {
+    const replies = await this.run('snapshot', () =>
+      this.client.multi().getBuffer(this.keys.board).get(this.keys.seq).exec());
+    const bytes = replies?.[0]?.[1] as Buffer | null;
+    const seq = replies?.[1]?.[1] as string | null;
+    if (!bytes || seq === null) return null;
+    const expected = boardByteLength(this.options.size);
+    if (bytes.length >= expected) return { bytes: bytes.subarray(0, expected), seq: Number(seq) };
+    const padded = createBoard(this.options.size);
+    padded.set(bytes);
+    return { bytes: padded, seq: Number(seq) };
+  }
+
+  async currentSeq(): Promise<number | null> {
+    const seq = await this.run('seq', () => this.client.get(this.keys.seq));
+    return seq === null ? null : Number(seq);
+  }
+
+  async updatesSince(seq: number, limit: number): Promise<UpdatesSince> {
+    const replies = await this.run('updatesSince', () => this.client.multi()
+      .get(this.keys.seq)
+      .xrangeBuffer(this.keys.updates, `${seq + 1}-0`, '+', 'COUNT', limit)
+      .exec());
+    const current = replies?.[0]?.[1] as string | null;
+    if (current === null || current === undefined) return { status: 'gone' };
+    const entries = (replies?.[1]?.[1] ?? []) as [Buffer, Buffer[]][];
+    const updates: PixelUpdate[] = entries.map(([id, fields]) => {
+      const p = fields[1]!;
+      return { seq: Number.parseInt(id.toString(), 10), x: p.readUInt16LE(0), y: p.readUInt16LE(2), color: p[4]! };
+    });
+    return collectUpdatesSince(seq, Number(current), updates, limit);
+  }
+
+  async cooldownStart(userId: string): Promise<number | null> {
+    const value = await this.run('cooldown', () => this.client.get(this.userKey(userId)));
+    return value === null ? null : Number(value);
+  }
+
+  async takeSessionSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    const hour = Math.floor(now / 3_600_000);
+    const [allowed, retryAfterMs] = await this.run('session', () => this.client.takeSessionSlot(
+      `{${this.options.redis.keyPrefix}}:sessions:${ip}:${hour}`, this.options.sessionsPerIpPerHour, 3_600_000));
+    return { allowed: allowed === 1, retryAfterMs };
+  }
+
+  async restore(state: BoardState, cooldowns: readonly Cooldown[], now: number): Promise<void> {
+    const bytes = state.board;
+    const tx = this.client.multi()
+      .del(this.keys.updates)
+      .set(this.keys.board, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+      .set(this.keys.seq, state.seq)
+      .set(this.keys.version, state.version);
+    for (const c of cooldowns) {
+      const left = c.placedAt + this.options.rules.cooldownMs - now;
+      if (left > 0) tx.set(this.userKey(c.userId), c.placedAt, 'PX', left);
+    }
+    tx.publish(this.keys.channel, Buffer.from([0]));
+    await this.run('restore', () => tx.exec());
+  }
+
+  async lockRebuild(ttlMs: number): Promise<(() => Promise<void>) | null> {
+    const token = randomBytes(8).toString('hex');
+    const ok = await this.run('lock', () => this.client.set(this.keys.rebuild, token, 'PX', ttlMs, 'NX'));
+    if (ok !== 'OK') return null;
+    return async () => { await this.client.releaseLock(this.keys.rebuild, token); };
+  }
+
+  async subscribe(handlers: FeedHandlers): Promise<FeedSubscription> {
+    // Pub/sub needs its own connection; this one queues while reconnecting and resubscribes itself.
+    const sub = new Redis(this.options.redis.url, { lazyConnect: true, retryStrategy: (n) => Math.min(50 * 2 ** n, 1000) });
+    sub.on('error', () => { /* reconnects by itself; onResync fires on ready */ });
+    let connectedOnce = false;
+    sub.on('ready', () => {
+      if (connectedOnce) handlers.onResync();
+      connectedOnce = true;
+    });
+    sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => {
+      if (message.length === 1) handlers.onResync();
+      else handlers.onBatch(message);
+    });
+    await sub.connect();
+    await sub.subscribe(this.keys.channel);
+    return { close: async () => { sub.disconnect(); } };
+  }
+
+  async ping(): Promise<void> {
+    await this.run('ping', () => this.client.ping());
+  }
+
+  async close(): Promise<void> {
+    this.client.disconnect();
+  }
+}
+
+function pendingMember(p: Placement): string {
+  return `${p.seq}:${p.x}:${p.y}:${p.color}:${p.placedAt}:${p.version}:${p.userId}`;
+}
+
+function parsePendingMember(member: string): Placement | null {
+  const parts = member.split(':');
+  if (parts.length < 7) return null;
+  const [seq, x, y, color, placedAt, version] = parts.slice(0, 6).map(Number) as [number, number, number, number, number, number];
+  return { seq, x, y, color, placedAt, version, userId: parts.slice(6).join(':') };
+}

@@ -1,0 +1,47 @@
+// Lua run atomically inside Redis. One script per pixel write, so the cooldown check, the
+// board change, the seq, the kept update, the pending-persistence record and the publish can
+// never be seen half done, and seq order is exactly the order pixels land on the board.
+
+/**
+ * KEYS: board, seq, version, updates stream, pending set, user cooldown, ip counter
+ * ARGV: pixel index, x, y, color, now, cooldownMs, placementsPerIp, updatesKept, userId, channel
+ * Returns {'placed', seq, version, oldestPendingAt|-1} | {'cooldown', ms} | {'ip_limited', ms} | {'no_board'}
+ */
+export const PLACE_PIXEL_LUA = `
+local board, seqKey, versionKey, stream, pending, userKey, ipKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local index, x, y, color = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local now, cooldownMs, ipLimit, kept = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local userId, channel = ARGV[9], ARGV[10]
+
+if redis.call('EXISTS', board) == 0 or redis.call('EXISTS', seqKey) == 0 then return {'no_board'} end
+local wait = redis.call('PTTL', userKey)
+if wait > 0 then return {'cooldown', wait} end
+local used = tonumber(redis.call('GET', ipKey) or '0')
+if used >= ipLimit then return {'ip_limited', math.max(redis.call('PTTL', ipKey), 1)} end
+
+if cooldownMs > 0 then redis.call('SET', userKey, now, 'PX', cooldownMs) end
+if redis.call('INCR', ipKey) == 1 then redis.call('PEXPIRE', ipKey, math.max(cooldownMs, 1000)) end
+local seq = redis.call('INCR', seqKey)
+local version = math.max(tonumber(redis.call('GET', versionKey) or '0') + 1, now * 1000)
+redis.call('SET', versionKey, string.format('%d', version))
+redis.call('BITFIELD', board, 'SET', 'u4', '#' .. index, color)
+redis.call('XADD', stream, 'MAXLEN', '~', kept, seq .. '-0', 'p', struct.pack('<HHB', x, y, color))
+local oldest = redis.call('ZRANGE', pending, 0, 0, 'WITHSCORES')
+redis.call('ZADD', pending, now, seq .. ':' .. x .. ':' .. y .. ':' .. color .. ':' .. now .. ':' .. string.format('%d', version) .. ':' .. userId)
+redis.call('PUBLISH', channel, struct.pack('<BI4HHHB', 1, seq, 1, x, y, color))
+return {'placed', seq, string.format('%d', version), tonumber(oldest[2] or '-1')}
+`;
+
+/** KEYS: session counter. ARGV: limit, windowMs. Returns {allowed 0|1, retryAfterMs}. */
+export const TAKE_SESSION_SLOT_LUA = `
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+if used >= tonumber(ARGV[1]) then return {0, math.max(redis.call('PTTL', KEYS[1]), 1)} end
+if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return {1, 0}
+`;
+
+/** KEYS: lock. ARGV: token. Deletes the lock only if we still hold it. */
+export const RELEASE_LOCK_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;

@@ -1,0 +1,26 @@
+// One cassandra-driver Client from config: plain Cassandra locally, or Amazon Keyspaces with
+// TLS on 9142, SigV4 (or service-specific credentials) and the region as the data centre.
+import cassandra from 'cassandra-driver';
+import { SigV4AuthProvider } from 'aws-sigv4-auth-cassandra-plugin';
+import type { CassandraConfig } from '../config.ts';
+
+export function createCassandraClient(config: CassandraConfig, withKeyspace: boolean): cassandra.Client {
+  const options: cassandra.DseClientOptions = {
+    contactPoints: config.contactPoints,
+    localDataCenter: config.localDataCenter,
+    protocolOptions: { port: config.port },
+    keyspace: withKeyspace ? config.keyspace : undefined,
+    queryOptions: { consistency: cassandra.types.consistencies.localQuorum, prepare: true },
+    socketOptions: { connectTimeout: 3000, readTimeout: 4000 },
+    pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: 2 } },
+  };
+  if (config.flavour === 'keyspaces') {
+    options.sslOptions = { host: config.contactPoints[0], servername: config.contactPoints[0], rejectUnauthorized: true } as never;
+    options.authProvider = config.username && config.password
+      ? new cassandra.auth.PlainTextAuthProvider(config.username, config.password)
+      : (new SigV4AuthProvider({ region: config.region }) as unknown as cassandra.auth.AuthProvider);
+  } else if (config.username && config.password) {
+    options.authProvider = new cassandra.auth.PlainTextAuthProvider(config.username, config.password);
+  }
+  return new cassandra.Client(options);
+}

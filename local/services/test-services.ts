@@ -1,0 +1,48 @@
+// Real services for the integration tests. Cassandra takes seconds and a gigabyte to start, so
+// one instance serves the whole run (each test file gets its own keyspace); Redis starts in
+// milliseconds, so each test that needs one starts its own on a free port.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { startRedis, type RedisProcess } from './redis-process.ts';
+import type { CassandraConfig } from '../../core/config.ts';
+import { migrate } from '../../core/pixel-log/migrate.ts';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), `${prefix}-`));
+}
+
+export async function startTestRedis(): Promise<RedisProcess> {
+  return startRedis({ port: await freePort(), dataDir: tempDir('redis') });
+}
+
+/** The shared test Cassandra's port, set by the vitest global setup. */
+export function testCassandraPort(): number {
+  const port = Number(process.env.TEST_CASSANDRA_PORT);
+  if (!port) throw new Error('TEST_CASSANDRA_PORT is not set: run the tests through vitest (global setup starts Cassandra)');
+  return port;
+}
+
+/** A fresh, migrated keyspace in the shared test Cassandra. */
+export async function freshKeyspace(): Promise<CassandraConfig> {
+  const config: CassandraConfig = {
+    contactPoints: ['127.0.0.1'], port: testCassandraPort(), keyspace: `t_${randomBytes(6).toString('hex')}`,
+    localDataCenter: 'datacenter1', flavour: 'cassandra', region: null, username: null, password: null,
+    replicationFactor: 1,
+  };
+  await migrate(config);
+  return config;
+}

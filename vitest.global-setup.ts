@@ -1,0 +1,16 @@
+// Starts the one Cassandra the integration tests share, and stops it after the run.
+import { startCassandra, type CassandraProcess } from './local/services/cassandra-process.ts';
+import { freePort, tempDir } from './local/services/test-services.ts';
+
+let cassandra: CassandraProcess | undefined;
+
+export async function setup(): Promise<void> {
+  const cqlPort = await freePort();
+  const storagePort = await freePort();
+  cassandra = await startCassandra({ dataDir: tempDir('cassandra'), cqlPort, storagePort, heapMb: 1024 });
+  process.env.TEST_CASSANDRA_PORT = String(cqlPort);
+}
+
+export async function teardown(): Promise<void> {
+  await cassandra?.stop();
+}
