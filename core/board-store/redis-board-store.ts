@@ -55,7 +55,7 @@ export class RedisBoardStore implements BoardStore {
   static async connect(options: RedisBoardStoreOptions): Promise<RedisBoardStore> {
     const client = new Redis(options.redis.url, redisClientOptions()) as ScriptedRedis;
     client.on('error', () => { /* surfaced per command as StoreUnavailableError */ });
-    client.defineCommand('placePixel', { numberOfKeys: 6, lua: PLACE_PIXEL_LUA });
+    client.defineCommand('placePixel', { numberOfKeys: 7, lua: PLACE_PIXEL_LUA });
     client.defineCommand('takeSessionSlot', { numberOfKeys: 1, lua: TAKE_SESSION_SLOT_LUA });
     client.defineCommand('releaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
     try {

@@ -19,7 +19,7 @@ if wait > 0 then return {'cooldown', wait} end
 local used = tonumber(redis.call('GET', ipKey) or '0')
 if used >= ipLimit then return {'ip_limited', math.max(redis.call('PTTL', ipKey), 1)} end
 
-if cooldownMs > 0 then redis.call('SET', userKey, now, 'PX', cooldownMs) end
+if cooldownMs > 0 then redis.call('SET', userKey, ARGV[5], 'PX', cooldownMs) end
 if redis.call('INCR', ipKey) == 1 then redis.call('PEXPIRE', ipKey, math.max(cooldownMs, 1000)) end
 local seq = redis.call('INCR', seqKey)
 local version = math.max(tonumber(redis.call('GET', versionKey) or '0') + 1, now * 1000)
@@ -27,7 +27,7 @@ redis.call('SET', versionKey, string.format('%d', version))
 redis.call('BITFIELD', board, 'SET', 'u4', '#' .. index, color)
 redis.call('XADD', stream, 'MAXLEN', '~', kept, seq .. '-0', 'p', struct.pack('<HHB', x, y, color))
 local oldest = redis.call('ZRANGE', pending, 0, 0, 'WITHSCORES')
-redis.call('ZADD', pending, now, seq .. ':' .. x .. ':' .. y .. ':' .. color .. ':' .. now .. ':' .. string.format('%d', version) .. ':' .. userId)
+redis.call('ZADD', pending, ARGV[5], seq .. ':' .. x .. ':' .. y .. ':' .. color .. ':' .. ARGV[5] .. ':' .. string.format('%d', version) .. ':' .. userId)
 redis.call('PUBLISH', channel, struct.pack('<BI4HHHB', 1, seq, 1, x, y, color))
 return {'placed', seq, string.format('%d', version), tonumber(oldest[2] or '-1')}
 `;

@@ -1,10 +1,9 @@
 // One cassandra-driver Client from config: plain Cassandra locally, or Amazon Keyspaces with
 // TLS on 9142, SigV4 (or service-specific credentials) and the region as the data centre.
 import cassandra from 'cassandra-driver';
-import { SigV4AuthProvider } from 'aws-sigv4-auth-cassandra-plugin';
 import type { CassandraConfig } from '../config.ts';
 
-export function createCassandraClient(config: CassandraConfig, withKeyspace: boolean): cassandra.Client {
+export async function createCassandraClient(config: CassandraConfig, withKeyspace: boolean): Promise<cassandra.Client> {
   const options: cassandra.DseClientOptions = {
     contactPoints: config.contactPoints,
     localDataCenter: config.localDataCenter,
@@ -16,9 +15,13 @@ export function createCassandraClient(config: CassandraConfig, withKeyspace: boo
   };
   if (config.flavour === 'keyspaces') {
     options.sslOptions = { host: config.contactPoints[0], servername: config.contactPoints[0], rejectUnauthorized: true } as never;
-    options.authProvider = config.username && config.password
-      ? new cassandra.auth.PlainTextAuthProvider(config.username, config.password)
-      : (new SigV4AuthProvider({ region: config.region }) as unknown as cassandra.auth.AuthProvider);
+    if (config.username && config.password) {
+      options.authProvider = new cassandra.auth.PlainTextAuthProvider(config.username, config.password);
+    } else {
+      // Loaded only for Keyspaces: it brings the AWS SDK's credential chain along.
+      const { default: sigv4 } = await import('aws-sigv4-auth-cassandra-plugin');
+      options.authProvider = new sigv4.SigV4AuthProvider({ region: config.region }) as unknown as cassandra.auth.AuthProvider;
+    }
   } else if (config.username && config.password) {
     options.authProvider = new cassandra.auth.PlainTextAuthProvider(config.username, config.password);
   }

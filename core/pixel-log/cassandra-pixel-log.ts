@@ -38,7 +38,7 @@ export class CassandraPixelLog implements PixelLog {
   private constructor(private readonly client: cassandra.Client) {}
 
   static async connect(config: CassandraConfig): Promise<CassandraPixelLog> {
-    const client = createCassandraClient(config, true);
+    const client = await createCassandraClient(config, true);
     try {
       await client.connect();
     } catch (err) {

@@ -112,9 +112,9 @@ export class FilePixelLog implements PixelLog {
   }
 
   async history(x: number, y: number, limit: number): Promise<Placement[]> {
-    const found: Placement[] = [];
-    decodeRecords(await readFile(this.filePath), (p) => { if (p.x === x && p.y === y) found.push(p); });
-    return found.sort((a, b) => b.seq - a.seq).slice(0, limit);
+    const found = new Map<number, Placement>(); // a placement recorded twice (a drain) is one entry
+    decodeRecords(await readFile(this.filePath), (p) => { if (p.x === x && p.y === y) found.set(p.seq, p); });
+    return [...found.values()].sort((a, b) => b.seq - a.seq).slice(0, limit);
   }
 
   async lastPlacement(userId: string): Promise<number | null> {

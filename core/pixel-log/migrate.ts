@@ -4,7 +4,7 @@ import { createCassandraClient } from './cassandra-client.ts';
 import { createKeyspaceCql, createTableCql, TABLES } from './cassandra-schema.ts';
 
 export async function migrate(config: CassandraConfig, log: (line: string) => void = () => {}): Promise<void> {
-  const client = createCassandraClient(config, false);
+  const client = await createCassandraClient(config, false);
   try {
     await client.connect();
     await client.execute(createKeyspaceCql(config.keyspace, config.replicationFactor));

@@ -1,0 +1,151 @@
+// One suite for every BoardStore adapter: the embedded one and Redis must behave alike.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { colorAt, createBoard, pixelIndex } from '../domain/board-codec.ts';
+import { batchToUpdates, decodePixelBatch } from '../domain/pixel-batch.ts';
+import type { BoardStore, PlaceRequest } from './board-store.ts';
+
+export const CONTRACT_SIZE = { width: 20, height: 10 };
+export const CONTRACT_RULES = { cooldownMs: 60_000, placementsPerIp: 3 };
+export const CONTRACT_KEPT = 100;
+
+export interface StoreFixture {
+  store: BoardStore;
+  close(): Promise<void>;
+}
+
+/** `open` must build a store with CONTRACT_SIZE, CONTRACT_RULES, 2 sessions per IP an hour and CONTRACT_KEPT updates kept. */
+export function describeBoardStoreContract(name: string, open: () => Promise<StoreFixture>): void {
+  describe(`${name} board store contract`, () => {
+    let fixture: StoreFixture;
+    let store: BoardStore;
+    const now = Date.now();
+    let n = 0;
+    const req = (over: Partial<PlaceRequest> = {}): PlaceRequest =>
+      ({ x: 1, y: 2, color: 5, userId: `user${++n}`, ip: `10.0.0.${n}`, now, ...over });
+
+    beforeEach(async () => {
+      fixture = await open();
+      store = fixture.store;
+    });
+    afterEach(async () => fixture.close());
+
+    it('has no board until one is restored, and refuses writes meanwhile', async () => {
+      expect(await store.snapshot()).toBeNull();
+      expect(await store.currentSeq()).toBeNull();
+      expect((await store.place(req())).status).toBe('no_board');
+    });
+
+    it('a restored empty board is all colour 0 at seq 0', async () => {
+      await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], now);
+      const snap = await store.snapshot();
+      expect(snap?.seq).toBe(0);
+      expect(Array.from(snap!.bytes)).toEqual(Array.from(createBoard(CONTRACT_SIZE)));
+    });
+
+    describe('with a board', () => {
+      beforeEach(async () => store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], now));
+
+      it('places a pixel with seq 1, then 2, and the snapshot shows both', async () => {
+        const a = await store.place(req({ x: 0, y: 0, color: 7 }));
+        const b = await store.place(req({ x: 19, y: 9, color: 15 }));
+        expect(a.status === 'placed' && a.placement.seq).toBe(1);
+        expect(b.status === 'placed' && b.placement.seq).toBe(2);
+        const snap = (await store.snapshot())!;
+        expect(snap.seq).toBe(2);
+        expect(colorAt(snap.bytes, 0)).toBe(7);
+        expect(colorAt(snap.bytes, pixelIndex(CONTRACT_SIZE, 19, 9))).toBe(15);
+      });
+
+      it('gives placements versions that grow with seq', async () => {
+        const a = await store.place(req({ now: now + 10 }));
+        const b = await store.place(req({ now: now - 10_000 }));
+        if (a.status !== 'placed' || b.status !== 'placed') throw new Error('not placed');
+        expect(b.placement.version).toBeGreaterThan(a.placement.version);
+      });
+
+      it('rejects a second write within the cooldown and changes nothing', async () => {
+        await store.place(req({ userId: 'alice', color: 3 }));
+        const before = await store.snapshot();
+        const second = await store.place(req({ userId: 'alice', x: 5, color: 9, now: now + 1000 }));
+        expect(second).toEqual({ status: 'cooldown', retryAfterMs: expect.any(Number) });
+        if (second.status === 'cooldown') expect(second.retryAfterMs).toBeGreaterThan(50_000);
+        expect(await store.snapshot()).toEqual(before);
+      });
+
+      it('caps placements per IP and leaves the user without a cooldown when capped', async () => {
+        for (let i = 0; i < 3; i++) expect((await store.place(req({ ip: '1.1.1.1' }))).status).toBe('placed');
+        expect((await store.place(req({ ip: '1.1.1.1', userId: 'bob' }))).status).toBe('ip_limited');
+        expect((await store.place(req({ ip: '2.2.2.2', userId: 'bob' }))).status).toBe('placed');
+      });
+
+      it('returns the updates after a seq as one consecutive batch', async () => {
+        for (let i = 0; i < 5; i++) await store.place(req({ x: i, color: i }));
+        const since = await store.updatesSince(2, 1000);
+        expect(since.status).toBe('ok');
+        if (since.status !== 'ok') return;
+        expect(batchToUpdates(decodePixelBatch(since.batch))).toEqual([
+          { seq: 3, x: 2, y: 2, color: 2 }, { seq: 4, x: 3, y: 2, color: 3 }, { seq: 5, x: 4, y: 2, color: 4 },
+        ]);
+        expect(since.lastSeq).toBe(5);
+        const limited = await store.updatesSince(0, 2);
+        expect(limited.status === 'ok' && limited.lastSeq).toBe(2);
+        const none = await store.updatesSince(5, 1000);
+        expect(none.status === 'ok' && decodePixelBatch(none.batch)).toMatchObject({ firstSeq: 6, count: 0 });
+        expect((await store.updatesSince(6, 1000)).status).toBe('gone');
+      });
+
+      it('answers gone for a seq older than the kept window', async () => {
+        for (let i = 0; i < CONTRACT_KEPT * 3; i++) await store.place(req({ x: i % 20, color: i % 16 }));
+        expect((await store.updatesSince(0, 1000)).status).toBe('gone');
+        const recent = await store.updatesSince(CONTRACT_KEPT * 3 - 10, 1000);
+        expect(recent.status === 'ok' && decodePixelBatch(recent.batch).count).toBe(10);
+      });
+
+      it('publishes every placement on the feed in seq order', async () => {
+        const seen: number[] = [];
+        const sub = await store.subscribe({ onBatch: (b) => seen.push(...batchToUpdates(decodePixelBatch(b)).map((u) => u.seq)), onResync: () => {} });
+        for (let i = 0; i < 20; i++) await store.place(req({ x: i % 20 }));
+        await expect.poll(() => seen.length).toBe(20);
+        expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        await sub.close();
+      });
+
+      it('keeps a placement pending until it is marked persisted', async () => {
+        const placed = await store.place(req());
+        if (placed.status !== 'placed') throw new Error('not placed');
+        expect(await store.pendingPersistence(now + 1, 10)).toEqual([placed.placement]);
+        expect(await store.pendingPersistence(now, 10)).toEqual([]);
+        const next = await store.place(req());
+        expect(next.status === 'placed' && next.oldestPendingAt).toBe(now);
+        await store.markPersisted(placed.placement);
+        expect((await store.pendingPersistence(now + 1, 10)).map((p) => p.seq)).toEqual([2]);
+      });
+
+      it('caps session creation per IP per hour', async () => {
+        expect((await store.takeSessionSlot('9.9.9.9', now)).allowed).toBe(true);
+        expect((await store.takeSessionSlot('9.9.9.9', now)).allowed).toBe(true);
+        const third = await store.takeSessionSlot('9.9.9.9', now);
+        expect(third.allowed).toBe(false);
+        expect(third.retryAfterMs).toBeGreaterThan(0);
+        expect((await store.takeSessionSlot('8.8.8.8', now)).allowed).toBe(true);
+      });
+
+      it('restores cooldowns that are still running', async () => {
+        const board = createBoard(CONTRACT_SIZE);
+        await store.restore({ board, seq: 41, version: 99 }, [{ userId: 'carol', placedAt: Date.now() - 1000 }], Date.now());
+        expect((await store.place(req({ userId: 'carol' }))).status).toBe('cooldown');
+        const placed = await store.place(req({ userId: 'dave' }));
+        expect(placed.status === 'placed' && placed.placement.seq).toBe(42);
+        expect(await store.cooldownStart('dave')).toBe(now);
+      });
+
+      it('lets one process at a time hold the rebuild lock', async () => {
+        const release = await store.lockRebuild(10_000);
+        expect(release).not.toBeNull();
+        expect(await store.lockRebuild(10_000)).toBeNull();
+        await release!();
+        expect(await store.lockRebuild(10_000)).not.toBeNull();
+      });
+    });
+  });
+}

@@ -1,0 +1,13 @@
+import { CassandraPixelLog } from './cassandra-pixel-log.ts';
+import { describePixelLogContract } from './pixel-log.contract.ts';
+import { freshKeyspace } from '../../local/services/test-services.ts';
+
+describePixelLogContract('cassandra', async () => {
+  const config = await freshKeyspace();
+  let log = await CassandraPixelLog.connect(config);
+  return {
+    log,
+    reopen: async () => { await log.close(); log = await CassandraPixelLog.connect(config); return log; },
+    close: () => log.close(),
+  };
+});

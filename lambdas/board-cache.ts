@@ -1,0 +1,48 @@
+// The last board snapshot a container served, with its gzip and PNG encodings made at most
+// once per seq. A fetch first asks only for the seq; the 500 KB board is read and encoded
+// again only when a write has happened since.
+import { gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { StoreUnavailableError, type BoardStore, type BoardSnapshot } from '../core/board-store/board-store.ts';
+import { boardToPixels, type BoardSize } from '../core/domain/board-codec.ts';
+
+const gzipAsync = promisify(gzip);
+
+export interface CachedBoard extends BoardSnapshot {
+  gzip(): Promise<Buffer>;
+  png(): Promise<Buffer>;
+}
+
+let last: CachedBoard | null = null;
+
+function cached(snapshot: BoardSnapshot, size: BoardSize): CachedBoard {
+  let gz: Promise<Buffer> | null = null;
+  let png: Promise<Buffer> | null = null;
+  return {
+    ...snapshot,
+    gzip: () => (gz ??= gzipAsync(snapshot.bytes, { level: 6 })),
+    png: () => (png ??= sharp(boardToPixels(snapshot.bytes, size, 3), { raw: { width: size.width, height: size.height, channels: 3 } })
+      .png({ compressionLevel: 6, adaptiveFiltering: false })
+      .toBuffer()),
+  };
+}
+
+export async function currentSeq(store: BoardStore): Promise<number> {
+  const seq = await store.currentSeq();
+  if (seq === null) throw new StoreUnavailableError('the board is being rebuilt');
+  return seq;
+}
+
+export async function currentBoard(store: BoardStore, size: BoardSize, knownSeq?: number): Promise<CachedBoard> {
+  const seq = knownSeq ?? (await currentSeq(store));
+  if (last && last.seq === seq) return last;
+  const snapshot = await store.snapshot();
+  if (!snapshot) throw new StoreUnavailableError('the board is being rebuilt');
+  last = cached(snapshot, size);
+  return last;
+}
+
+export function boardEtag(size: BoardSize, seq: number): string {
+  return `"${size.width}x${size.height}-${seq}"`;
+}

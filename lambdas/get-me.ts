@@ -1,0 +1,19 @@
+// GET /api/me → the caller's cooldown state.
+import { albHandler } from './http/handler.ts';
+import { errorResponse, json } from './http/responses.ts';
+import { requestSession } from './http/session.ts';
+import { services } from './runtime.ts';
+
+export const handler = albHandler('get-me', async (event) => {
+  const s = await services();
+  const session = requestSession(event, s.sessionSecret, s.config.sessionMaxAgeMs);
+  if (!session) return errorResponse(401, 'unauthorized', 'No valid session. Start one with POST /api/session.');
+  const lastPlacedAt = (await s.store.cooldownStart(session.userId)) ?? (await s.log.lastPlacement(session.userId));
+  const { cooldownMs } = s.config.cooldown;
+  return json(200, {
+    userId: session.userId,
+    lastPlacedAt,
+    nextAllowedAt: lastPlacedAt === null ? 0 : lastPlacedAt + cooldownMs,
+    cooldownMs,
+  });
+});

@@ -1,0 +1,23 @@
+// Every HTTP function by name, for the local runner and its Lambda Invoke API.
+import type { AlbHandler } from './http/handler.ts';
+import { handler as createSession } from './create-session.ts';
+import { handler as getConfig } from './get-config.ts';
+import { handler as getBoard } from './get-board.ts';
+import { handler as getBoardPng } from './get-board-png.ts';
+import { handler as writePixel } from './write-pixel.ts';
+import { handler as getUpdates } from './get-updates.ts';
+import { handler as getPixel } from './get-pixel.ts';
+import { handler as getMe } from './get-me.ts';
+import { handler as health } from './health.ts';
+
+export const HANDLERS: Readonly<Record<string, AlbHandler>> = {
+  'create-session': createSession,
+  'get-config': getConfig,
+  'get-board': getBoard,
+  'get-board-png': getBoardPng,
+  'write-pixel': writePixel,
+  'get-updates': getUpdates,
+  'get-pixel': getPixel,
+  'get-me': getMe,
+  health,
+};

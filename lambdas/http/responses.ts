@@ -1,0 +1,35 @@
+// ALB target responses. Binary bodies are base64-encoded with isBase64Encoded, as ALB expects.
+import type { ALBResult } from 'aws-lambda';
+
+export type Headers = Record<string, string>;
+
+export function json(status: number, body: unknown, headers: Headers = {}): ALBResult {
+  return {
+    statusCode: status,
+    statusDescription: `${status}`,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+  };
+}
+
+/** Every error: a machine-readable code and a sentence for people. */
+export function errorResponse(
+  status: number, error: string, message: string, headers: Headers = {}, extra: Record<string, unknown> = {},
+): ALBResult {
+  return json(status, { error, message, ...extra }, headers);
+}
+
+export function binary(status: number, bytes: Uint8Array, headers: Headers): ALBResult {
+  return {
+    statusCode: status,
+    statusDescription: `${status}`,
+    headers,
+    body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+export function empty(status: number, headers: Headers): ALBResult {
+  return { statusCode: status, statusDescription: `${status}`, headers, body: '', isBase64Encoded: false };
+}

@@ -1,0 +1,49 @@
+// What the handlers run on: config and store clients, created once per Lambda container (or
+// per local-runner process, which provides its own) and reused by every invocation.
+import { loadConfig, type Config } from '../core/config.ts';
+import { createServices, localSessionSecret, type Services } from '../core/service/services.ts';
+import { StoreUnavailableError } from '../core/board-store/board-store.ts';
+
+let config: Config | null = null;
+let current: Promise<Services> | null = null;
+
+export function runtimeConfig(): Config {
+  config ??= loadConfig();
+  return config;
+}
+
+/** The local runner and tests hand in services they built (sharing embedded stores with the socket server). */
+export function provideServices(services: Services): void {
+  config = services.config;
+  current = Promise.resolve(services);
+}
+
+export function resetServices(): void {
+  config = null;
+  current = null;
+}
+
+async function sessionSecret(cfg: Config): Promise<string> {
+  if (cfg.sessionSecretArn) {
+    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: cfg.sessionSecretArn }));
+    if (!out.SecretString) throw new Error('SESSION_SECRET_ARN: the secret has no string value');
+    return out.SecretString;
+  }
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME && !cfg.sessionSecret) {
+    throw new Error('SESSION_SECRET or SESSION_SECRET_ARN must be set in Lambda');
+  }
+  return localSessionSecret(cfg);
+}
+
+export function services(): Promise<Services> {
+  if (!current) {
+    const starting = createServices(runtimeConfig(), sessionSecret).catch((err: unknown) => {
+      current = null; // the next invocation tries again
+      if (err instanceof StoreUnavailableError) throw err;
+      throw new StoreUnavailableError(`services could not start: ${(err as Error).message}`, { cause: err });
+    });
+    current = starting;
+  }
+  return current;
+}

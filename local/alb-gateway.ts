@@ -1,0 +1,61 @@
+// Turns Node HTTP requests into ALB target events for the handlers and their results back into
+// responses, as the ALB does in AWS (lower-cased headers, URL-encoded query values, base64
+// bodies, X-Forwarded-For with the connecting address appended).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ALBEvent, ALBResult } from 'aws-lambda';
+
+/** The ALB's own limit on a Lambda request body. */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+export class RequestTooLargeError extends Error {}
+
+export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new RequestTooLargeError(`request body over ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+export function albEvent(req: IncomingMessage, body: Buffer): ALBEvent {
+  const url = new URL(req.url ?? '/', 'http://local');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  const remote = req.socket.remoteAddress ?? 'unknown';
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${remote}` : remote;
+  headers['x-forwarded-proto'] = 'http';
+  const queryStringParameters: Record<string, string> = {};
+  for (const part of url.search.slice(1).split('&').filter(Boolean)) {
+    const at = part.indexOf('=');
+    queryStringParameters[at < 0 ? part : part.slice(0, at)] = at < 0 ? '' : part.slice(at + 1);
+  }
+  return {
+    requestContext: { elb: { targetGroupArn: 'arn:aws:elasticloadbalancing:local:000000000000:targetgroup/local/0' } },
+    httpMethod: req.method ?? 'GET',
+    path: url.pathname,
+    queryStringParameters,
+    headers,
+    body: body.length ? body.toString('base64') : '',
+    isBase64Encoded: body.length > 0,
+  };
+}
+
+export function sendAlbResult(res: ServerResponse, result: ALBResult, headOnly = false): void {
+  const headers: Record<string, string | string[]> = { ...(result.headers ?? {}) } as Record<string, string>;
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
+  const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+  res.writeHead(result.statusCode, { ...headers, 'content-length': String(body.length) });
+  res.end(headOnly ? undefined : body);
+}

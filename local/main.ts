@@ -1,0 +1,32 @@
+// `npm start`: the whole service in one process on http://127.0.0.1:8080. Embedded stores by
+// default (data in ./data); REDIS_URL and CASSANDRA_CONTACT_POINTS switch to the real ones.
+import { ConfigError, loadConfig } from '../core/config.ts';
+import { createServices } from '../core/service/services.ts';
+import { startLocalServer } from './local-server.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`Bad setting ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}
+const services = await createServices(config);
+const server = await startLocalServer(services, { host: config.host, port: config.port });
+const stores = `${config.redis ? 'Redis' : 'embedded board'} + ${config.cassandra ? 'Cassandra' : `file log in ${config.dataDir}`}`;
+console.log(`pixel board on ${server.url} (${config.board.width}×${config.board.height}, ${stores})`);
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: stopping`);
+  await server.close();
+  await services.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
