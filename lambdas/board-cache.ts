@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { StoreUnavailableError, type BoardStore, type BoardSnapshot } from '../core/board-store/board-store.ts';
 import { boardToPixels, type BoardSize } from '../core/domain/board-codec.ts';
+import { ensureBoard, type RebuildContext } from '../core/service/rebuild.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -28,14 +29,19 @@ function cached(snapshot: BoardSnapshot, size: BoardSize): CachedBoard {
   };
 }
 
-export async function currentSeq(store: BoardStore): Promise<number> {
-  const seq = await store.currentSeq();
+/** The live seq; if the live store lost its board, it is rebuilt first. */
+export async function currentSeq(ctx: RebuildContext): Promise<number> {
+  let seq = await ctx.store.currentSeq();
+  if (seq === null) {
+    await ensureBoard(ctx);
+    seq = await ctx.store.currentSeq();
+  }
   if (seq === null) throw new StoreUnavailableError('the board is being rebuilt');
   return seq;
 }
 
-export async function currentBoard(store: BoardStore, size: BoardSize, knownSeq?: number): Promise<CachedBoard> {
-  const seq = knownSeq ?? (await currentSeq(store));
+export async function currentBoard(store: BoardStore, size: BoardSize, knownSeq: number): Promise<CachedBoard> {
+  const seq = knownSeq;
   if (last && last.seq === seq) return last;
   const snapshot = await store.snapshot();
   if (!snapshot) throw new StoreUnavailableError('the board is being rebuilt');

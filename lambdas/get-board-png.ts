@@ -8,7 +8,7 @@ import { services } from './runtime.ts';
 export const handler = albHandler('get-board-png', async (event) => {
   const s = await services();
   const size = s.config.board;
-  const seq = await currentSeq(s.store);
+  const seq = await currentSeq(s);
   const etag = boardEtag(size, seq).replace(/"$/, '-png"');
   const headers = { 'cache-control': `public, max-age=${s.config.boardMaxAgeSeconds}`, etag, 'x-board-seq': String(seq) };
   if (header(event, 'if-none-match') === etag) return empty(304, headers);

@@ -8,7 +8,7 @@ import { services } from './runtime.ts';
 export const handler = albHandler('get-board', async (event) => {
   const s = await services();
   const { board: size } = s.config;
-  const seq = await currentSeq(s.store);
+  const seq = await currentSeq(s);
   const cacheHeaders = {
     'cache-control': `public, max-age=${s.config.boardMaxAgeSeconds}`,
     vary: 'Accept-Encoding',

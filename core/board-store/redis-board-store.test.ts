@@ -30,7 +30,7 @@ describe('redis board store layout', () => {
     await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], Date.now());
     await store.place({ x: 3, y: 1, color: 12, userId: 'u', ip: 'i', now: Date.now() });
     const raw = new Redis(redis.url);
-    const [value] = await raw.bitfield('{layout}:board', 'GET', 'u4', '#23');
+    const [value] = (await raw.bitfield('{layout}:board', 'GET', 'u4', '#23')) as number[];
     expect(value).toBe(12);
     raw.disconnect();
     await store.close();

@@ -1,0 +1,42 @@
+// A small typed client for the HTTP API, used by tests and benchmarks.
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export class ApiClient {
+  token: string | null = null;
+  userId: string | null = null;
+
+  constructor(readonly baseUrl: string) {}
+
+  async request<T = Record<string, unknown>>(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...init.headers };
+    if (this.token && !headers.authorization) headers.authorization = `Bearer ${this.token}`;
+    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: init.body });
+    const type = res.headers.get('content-type') ?? '';
+    const body = type.includes('json') ? await res.json() : new Uint8Array(await res.arrayBuffer());
+    return { status: res.status, headers: res.headers, body: body as T };
+  }
+
+  async startSession(): Promise<this> {
+    const res = await this.request<{ userId: string; token: string }>('POST', '/api/session');
+    if (res.status !== 201) throw new Error(`session: ${res.status} ${JSON.stringify(res.body)}`);
+    this.token = res.body.token;
+    this.userId = res.body.userId;
+    return this;
+  }
+
+  place(x: number, y: number, color: number) {
+    return this.request('POST', '/api/pixels', {
+      body: JSON.stringify({ x, y, color }), headers: { 'content-type': 'application/json' },
+    });
+  }
+
+  async board(): Promise<{ bytes: Uint8Array; seq: number }> {
+    const res = await fetch(`${this.baseUrl}/api/board`);
+    if (res.status !== 200) throw new Error(`board: ${res.status}`);
+    return { bytes: new Uint8Array(await res.arrayBuffer()), seq: Number(res.headers.get('x-board-seq')) };
+  }
+}
