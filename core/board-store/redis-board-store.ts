@@ -44,6 +44,8 @@ export class RedisBoardStore implements BoardStore {
     board: string; seq: string; version: string; updates: string; pending: string; rebuild: string; channel: string;
   };
 
+  private persistedBatch: { members: string[]; done: Promise<void> } | null = null;
+
   private constructor(private readonly client: ScriptedRedis, private readonly options: RedisBoardStoreOptions) {
     const p = `{${options.redis.keyPrefix}}`;
     this.keys = {
@@ -106,8 +108,18 @@ export class RedisBoardStore implements BoardStore {
     }
   }
 
-  async markPersisted(placement: Placement): Promise<void> {
-    await this.run('markPersisted', () => this.client.zrem(this.keys.pending, pendingMember(placement)));
+  /** Confirmations arriving in the same tick go to Redis as one ZREM. */
+  markPersisted(placement: Placement): Promise<void> {
+    if (!this.persistedBatch) {
+      const batch = { members: [] as string[], done: null as unknown as Promise<void> };
+      batch.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.persistedBatch = null;
+        return this.run('markPersisted', () => this.client.zrem(this.keys.pending, ...batch.members)).then(() => {});
+      });
+      this.persistedBatch = batch;
+    }
+    this.persistedBatch.members.push(pendingMember(placement));
+    return this.persistedBatch.done;
   }
 
   async pendingPersistence(placedBefore: number, limit: number): Promise<Placement[]> {

@@ -58,12 +58,13 @@ export class CassandraPixelLog implements PixelLog {
 
   async record(p: Placement): Promise<void> {
     const placedAt = new Date(p.placedAt);
-    const options = { prepare: true, isIdempotent: true };
-    await this.run('record', () => Promise.all([
-      this.client.execute(INSERT_PIXEL, [p.x, p.y, p.color, p.seq, p.version, p.userId, placedAt, p.version], options),
-      this.client.execute(INSERT_HISTORY, [p.x, p.y, p.seq, p.color, p.version, p.userId, placedAt, p.version], options),
-      this.client.execute(INSERT_USER, [p.userId, placedAt, p.seq, p.version], options),
-    ]));
+    // One unlogged batch: one round trip for the three rows (each row is its own idempotent
+    // insert, so a partly applied batch is completed by the retry or the pending drain).
+    await this.run('record', () => this.client.batch([
+      { query: INSERT_PIXEL, params: [p.x, p.y, p.color, p.seq, p.version, p.userId, placedAt, p.version] },
+      { query: INSERT_HISTORY, params: [p.x, p.y, p.seq, p.color, p.version, p.userId, placedAt, p.version] },
+      { query: INSERT_USER, params: [p.userId, placedAt, p.seq, p.version] },
+    ], { prepare: true, logged: false, isIdempotent: true }));
   }
 
   async pixel(x: number, y: number): Promise<Placement | null> {

@@ -3,9 +3,9 @@
 // ports and data folder. Used by the integration tests and `npm run start:cluster`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, writeFileSync, copyFileSync, openSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, openSync } from 'node:fs';
 import path from 'node:path';
-import net from 'node:net';
+import { canConnect, stopChild, waitForPort } from './process-control.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -57,27 +57,15 @@ function writeConfig(opts: CassandraProcessOptions): string {
     endpoint_snitch: 'SimpleSnitch',
   };
   writeFileSync(path.join(confDir, 'cassandra.yaml'), JSON.stringify(config, null, 1));
-  copyFileSync(path.join(packageHome(), 'conf', 'logback.xml'), path.join(confDir, 'logback.xml'));
+  // The package's logback.xml logs at DEBUG, which costs Cassandra a good share of its CPU.
+  writeFileSync(path.join(confDir, 'logback.xml'), `<configuration>
+  <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+    <encoder><pattern>%-5level %date{HH:mm:ss,SSS} [%thread] %logger{20} %msg%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="STDOUT" /></root>
+</configuration>
+`);
   return confDir;
-}
-
-export function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-export async function waitForPort(port: number, timeoutMs: number, exited?: () => string | null): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const why = exited?.();
-    if (why) throw new Error(why);
-    if (await canConnect(port)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms`);
 }
 
 export async function startCassandra(opts: CassandraProcessOptions): Promise<CassandraProcess> {
@@ -87,7 +75,7 @@ export async function startCassandra(opts: CassandraProcessOptions): Promise<Cas
   mkdirSync(logDir, { recursive: true });
   const heap = opts.heapMb ?? 1024;
   const args = [
-    `-Xms${heap}m`, `-Xmx${heap}m`, `-Xmn${Math.floor(heap / 4)}m`, '-XX:+UseG1GC',
+    `-Xms${heap}m`, `-Xmx${heap}m`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=10', `-Xlog:gc:file=${path.join(logDir, 'gc.log')}`,
     ...OPENS.map((p) => `--add-opens=java.base/${p}=ALL-UNNAMED`),
     ...EXPORTS.map((p) => `--add-exports=java.base/${p}=ALL-UNNAMED`),
     '-Dcassandra-foreground=yes',
@@ -114,13 +102,4 @@ export async function startCassandra(opts: CassandraProcessOptions): Promise<Cas
     child,
     stop: () => stopChild(child, 20_000),
   };
-}
-
-export function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => { clearTimeout(timer); resolve(); });
-    child.kill('SIGTERM');
-  });
 }

@@ -1,7 +1,7 @@
 // Starts Debian's redis-server on 127.0.0.1 with its own port and folder (tests, start:cluster).
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { stopChild, waitForPort, canConnect } from './cassandra-process.ts';
+import { canConnect, stopChild, waitForPort } from './process-control.ts';
 
 export interface RedisProcess {
   readonly port: number;

@@ -1,0 +1,81 @@
+// Shared pieces of the benchmarks: percentiles, a keep-alive HTTP poster, and the service
+// started as its own process (embedded or on real Redis + Cassandra).
+import http from 'node:http';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { startCassandra, type CassandraProcess } from '../local/services/cassandra-process.ts';
+import { stopChild, waitForPort } from '../local/services/process-control.ts';
+import { startRedis, type RedisProcess } from '../local/services/redis-process.ts';
+import { freePort, tempDir } from '../local/services/test-services.ts';
+import { migrate } from '../core/pixel-log/migrate.ts';
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export function summarize(latencies: number[]): { p50: number; p99: number; max: number } {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
+}
+
+export function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+export function post(agent: http.Agent, port: number, path: string, body: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+export interface BenchStores {
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function embeddedStores(): Promise<BenchStores> {
+  return { env: { DATA_DIR: tempDir('bench-data') }, stop: async () => {} };
+}
+
+export async function realStores(): Promise<BenchStores> {
+  const redis: RedisProcess = await startRedis({ port: await freePort(), dataDir: tempDir('bench-redis') });
+  const cassandra: CassandraProcess = await startCassandra({
+    dataDir: tempDir('bench-cassandra'), cqlPort: await freePort(), storagePort: await freePort(), heapMb: 2048,
+  });
+  const cassandraConfig = {
+    contactPoints: ['127.0.0.1'], port: cassandra.cqlPort, keyspace: 'bench', localDataCenter: 'datacenter1',
+    flavour: 'cassandra' as const, region: null, username: null, password: null, replicationFactor: 1,
+  };
+  await migrate(cassandraConfig);
+  return {
+    env: {
+      DATA_DIR: tempDir('bench-data'), REDIS_URL: redis.url, CASSANDRA_CONTACT_POINTS: '127.0.0.1',
+      CASSANDRA_PORT: String(cassandra.cqlPort), CASSANDRA_KEYSPACE: 'bench',
+    },
+    stop: async () => { await cassandra.stop(); await redis.stop(); },
+  };
+}
+
+export interface ServiceProcess {
+  port: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The local runner as a child process, so the load generator does not share its event loop. */
+export async function startServiceProcess(env: Record<string, string>, entry = 'local/main.ts'): Promise<ServiceProcess> {
+  const port = Number(env.PORT) || (await freePort());
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  let exited: string | null = null;
+  child.once('exit', (code) => { exited = `service exited with code ${code}`; });
+  await waitForPort(port, 60_000, () => exited);
+  return { port, child, stop: () => stopChild(child, 10_000) };
+}

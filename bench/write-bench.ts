@@ -1,0 +1,96 @@
+// `npm run bench:write`: acknowledged pixel writes per second and their latency, through the
+// local runner over HTTP, on embedded stores and on real Redis + Cassandra. Every write is from
+// a distinct user (real cooldowns on), so every 201 is a full write path.
+//   BENCH_SECONDS (default 10), BENCH_CONCURRENCY (default 32), BENCH_RATE (default 2000/s)
+import http from 'node:http';
+import { signSession, newUserId } from '../core/domain/session-token.ts';
+import { embeddedStores, post, realStores, round, startServiceProcess, summarize, type BenchStores } from './bench-support.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const RATE = Number(process.env.BENCH_RATE ?? 2000);
+const SECRET = 'bench-secret';
+
+function tokens(n: number): string[] {
+  const now = Date.now();
+  return Array.from({ length: n }, () => signSession(SECRET, { userId: newUserId(), issuedAt: now }));
+}
+
+interface Phase { acked: number; failed: number; seconds: number; latencies: number[] }
+
+async function closedLoop(port: number, users: string[]): Promise<Phase> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const latencies: number[] = [];
+  let next = 0;
+  let failed = 0;
+  const deadline = Date.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (Date.now() < deadline && next < users.length) {
+      const token = users[next++]!;
+      const i = next;
+      const t0 = performance.now();
+      const status = await post(agent, port, '/api/pixels', JSON.stringify({ x: i % 1000, y: Math.floor(i / 1000) % 1000, color: i % 16 }),
+        { 'content-type': 'application/json', authorization: `Bearer ${token}` });
+      if (status === 201) latencies.push(performance.now() - t0);
+      else failed++;
+    }
+  }));
+  agent.destroy();
+  return { acked: latencies.length, failed, seconds: (performance.now() - started) / 1000, latencies };
+}
+
+async function openLoop(port: number, users: string[]): Promise<Phase> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const latencies: number[] = [];
+  let failed = 0;
+  const total = Math.min(users.length, RATE * SECONDS);
+  const started = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const t0 = performance.now();
+    inflight.push(post(agent, port, '/api/pixels', JSON.stringify({ x: i % 1000, y: (i * 7) % 1000, color: i % 16 }),
+      { 'content-type': 'application/json', authorization: `Bearer ${users[i]}` })
+      .then((status) => { if (status === 201) latencies.push(performance.now() - t0); else failed++; }, () => { failed++; }));
+  }
+  await Promise.all(inflight);
+  agent.destroy();
+  return { acked: latencies.length, failed, seconds: (performance.now() - started) / 1000, latencies };
+}
+
+function report(name: string, phase: Phase): Record<string, number | string> {
+  const s = summarize(phase.latencies);
+  return {
+    stores: name,
+    'acked/s': round(phase.acked / phase.seconds, 0),
+    acked: phase.acked,
+    failed: phase.failed,
+    'p50 ms': round(s.p50, 2),
+    'p99 ms': round(s.p99, 2),
+    'max ms': round(s.max, 1),
+  };
+}
+
+async function run(name: string, stores: BenchStores): Promise<Record<string, number | string>[]> {
+  const service = await startServiceProcess({
+    ...stores.env, SESSION_SECRET: SECRET, COOLDOWN_MS: '300000', PLACEMENTS_PER_IP: '1000000',
+  });
+  try {
+    await closedLoop(service.port, tokens(2000)); // warm-up: JIT, prepared statements, connections
+    const max = await closedLoop(service.port, tokens(CONCURRENCY * 3000));
+    const fixed = await openLoop(service.port, tokens(RATE * SECONDS));
+    return [report(`${name}, ${CONCURRENCY} concurrent`, max), report(`${name}, open loop ${RATE}/s`, fixed)];
+  } finally {
+    await service.stop();
+    await stores.stop();
+  }
+}
+
+const rows = [
+  ...(await run('embedded', await embeddedStores())),
+  ...(await run('redis + cassandra', await realStores())),
+];
+console.table(rows);
