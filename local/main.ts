@@ -1,21 +1,14 @@
 // `npm start`: the whole service in one process on http://127.0.0.1:8080. Embedded stores by
 // default (data in ./data); REDIS_URL and CASSANDRA_CONTACT_POINTS switch to the real ones.
-import { ConfigError, loadConfig } from '../core/config.ts';
+import { configOrExit } from '../core/config-or-exit.ts';
 import { createServices } from '../core/service/services.ts';
 import { startLocalServer } from './local-server.ts';
+import { attachSocketServer } from './local-sockets.ts';
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(`Bad setting ${err.message}`);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = configOrExit();
 const services = await createServices(config);
 const server = await startLocalServer(services, { host: config.host, port: config.port });
+const sockets = await attachSocketServer(services, server);
 const stores = `${config.redis ? 'Redis' : 'embedded board'} + ${config.cassandra ? 'Cassandra' : `file log in ${config.dataDir}`}`;
 console.log(`pixel board on ${server.url} (${config.board.width}×${config.board.height}, ${stores})`);
 
@@ -24,6 +17,8 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: stopping`);
+  if (signal === 'SIGTERM') await sockets.drain();
+  await sockets.close();
   await server.close();
   await services.close();
   process.exit(0);

@@ -1,6 +1,7 @@
 // Reading ALB target events: headers (lower-cased), query, body and the client's address.
 import type { ALBEvent } from 'aws-lambda';
 import { clientIp } from '../../core/domain/client-ip.ts';
+import { cookieValue } from './cookies.ts';
 
 export function header(event: ALBEvent, name: string): string | undefined {
   const headers = event.headers ?? {};
@@ -30,9 +31,5 @@ export function acceptsGzip(event: ALBEvent): boolean {
 }
 
 export function cookie(event: ALBEvent, name: string): string | undefined {
-  for (const part of (header(event, 'cookie') ?? '').split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
-  }
-  return undefined;
+  return cookieValue(header(event, 'cookie'), name);
 }

@@ -1,0 +1,29 @@
+// The socket server inside the one-process local run: same code as the ECS service, fed by the
+// process's own store, placing pixels through this runner's Lambda Invoke API.
+import type { Services } from '../core/service/services.ts';
+import { EmbeddedPresence, RedisPresence, type Presence } from '../core/board-store/presence.ts';
+import { LambdaPixelPlacer } from '../socket-server/pixel-placer.ts';
+import { SocketServer } from '../socket-server/socket-server.ts';
+import type { LocalServer } from './local-server.ts';
+
+export interface LocalSockets {
+  server: SocketServer;
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function attachSocketServer(services: Services, http: LocalServer): Promise<LocalSockets> {
+  const placer = LambdaPixelPlacer.create(services.config.writePixelFunction, http.url);
+  const staleMs = 3 * services.config.socket.onlineIntervalMs;
+  const { redis } = services.config;
+  // With Redis, this runner's sockets count towards the same total as the standalone servers.
+  const presence: Presence = redis ? await RedisPresence.connect(redis, staleMs) : new EmbeddedPresence(staleMs);
+  const server = new SocketServer({ config: services.config, store: services.store, presence, placer });
+  await server.start();
+  server.attach(http.server);
+  return {
+    server,
+    drain: () => server.drain(),
+    close: async () => { await server.close(); placer.destroy(); await presence.close(); },
+  };
+}

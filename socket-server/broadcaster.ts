@@ -1,0 +1,108 @@
+// Turns the store's update feed into one pixel-batch frame per tick, built once for every
+// client. Frames carry only consecutive runs of seqs: when the feed skips a seq (a lost
+// pub/sub message, a Redis restart), the missing updates are fetched from the store's kept
+// window before anything after them is sent.
+import { BATCH_PIXEL_BYTES, decodePixelBatch, encodedBatchLength, MAX_BATCH_PIXELS, PIXEL_BATCH_TYPE } from '../core/domain/pixel-batch.ts';
+import type { BoardStore } from '../core/board-store/board-store.ts';
+
+export interface BroadcasterOptions {
+  /** How long a gap may stand before the missing updates are fetched. */
+  gapWaitMs: number;
+}
+
+export interface BroadcastSink {
+  /** A frame of consecutive updates, ready to send as is. */
+  frame(batch: Uint8Array, lastSeq: number): void;
+  /** Updates were lost for good (older than the kept window): clients must check their board. */
+  resync(seq: number): void;
+}
+
+export class Broadcaster {
+  /** Pixel records (5 bytes) by seq, waiting for their turn. */
+  private readonly waiting = new Map<number, Uint8Array>();
+  private nextSeq = 1;
+  private gapSince: number | null = null;
+  private repairing = false;
+
+  constructor(private readonly store: BoardStore, private readonly sink: BroadcastSink, private readonly options: BroadcasterOptions) {}
+
+  /** The last seq sent to clients (what a new client's hello reports). */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  async start(): Promise<void> {
+    this.nextSeq = ((await this.store.currentSeq()) ?? 0) + 1;
+  }
+
+  /** Feed input: a pixel batch as the store published it. */
+  ingest(bytes: Uint8Array): void {
+    let batch;
+    try {
+      batch = decodePixelBatch(bytes);
+    } catch {
+      return; // not ours to crash on; a gap check will fetch whatever this was
+    }
+    for (let i = 0; i < batch.count; i++) {
+      const seq = batch.firstSeq + i;
+      if (seq >= this.nextSeq) this.waiting.set(seq, batch.records.subarray(i * BATCH_PIXEL_BYTES, (i + 1) * BATCH_PIXEL_BYTES));
+    }
+  }
+
+  /** The feed may have lost messages: fetch anything after what was sent. */
+  async resync(): Promise<void> {
+    await this.repair();
+  }
+
+  /** One broadcast tick: send the consecutive run that is ready, and repair a gap that has stood too long. */
+  tick(now = Date.now()): void {
+    let count = 0;
+    while (count < MAX_BATCH_PIXELS && this.waiting.has(this.nextSeq + count)) count++;
+    if (count > 0) {
+      const frame = new Uint8Array(encodedBatchLength(count));
+      const view = new DataView(frame.buffer);
+      view.setUint8(0, PIXEL_BATCH_TYPE);
+      view.setUint32(1, this.nextSeq, true);
+      view.setUint16(5, count, true);
+      for (let i = 0; i < count; i++) {
+        const seq = this.nextSeq + i;
+        frame.set(this.waiting.get(seq)!, 7 + i * BATCH_PIXEL_BYTES);
+        this.waiting.delete(seq);
+      }
+      this.nextSeq += count;
+      this.sink.frame(frame, this.nextSeq - 1);
+    }
+    if (this.waiting.size === 0) {
+      this.gapSince = null;
+    } else {
+      this.gapSince ??= now;
+      if (now - this.gapSince >= this.options.gapWaitMs) void this.repair();
+    }
+  }
+
+  private async repair(): Promise<void> {
+    if (this.repairing) return;
+    this.repairing = true;
+    try {
+      for (;;) {
+        const updates = await this.store.updatesSince(this.lastSeq, 10_000);
+        if (updates.status === 'gone') {
+          const current = (await this.store.currentSeq()) ?? this.lastSeq;
+          const earliest = Math.min(current + 1, ...this.waiting.keys());
+          for (const seq of this.waiting.keys()) if (seq < earliest) this.waiting.delete(seq);
+          this.nextSeq = earliest;
+          this.sink.resync(this.lastSeq);
+          break;
+        }
+        this.ingest(updates.batch);
+        if (decodePixelBatch(updates.batch).count < 10_000) break;
+        this.tick();
+      }
+      this.gapSince = null;
+    } catch (err) {
+      console.warn(`[socket] gap repair failed, will retry: ${(err as Error).message}`);
+    } finally {
+      this.repairing = false;
+    }
+  }
+}

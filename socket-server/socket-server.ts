@@ -1,0 +1,231 @@
+// The WebSocket side: accepts clients at /ws, sends each a hello, fans every tick's frame out
+// to all of them, places pixels for them through write-pixel, and protects itself (heartbeat,
+// send-buffer cap, message size, per-IP cap, graceful drain).
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import type { Config } from '../core/config.ts';
+import type { BoardStore, FeedSubscription } from '../core/board-store/board-store.ts';
+import type { Presence } from '../core/board-store/presence.ts';
+import { clientIp } from '../core/domain/client-ip.ts';
+import { Broadcaster } from './broadcaster.ts';
+import { binaryFrame, sendFramed, textFrame } from './framed-send.ts';
+import { parseClientMessage } from './control-messages.ts';
+import type { PixelPlacer } from './pixel-placer.ts';
+import { cookieValue } from '../lambdas/http/cookies.ts';
+import { SESSION_COOKIE } from '../lambdas/http/session.ts';
+
+export const CLOSE_SLOW_CONSUMER = 4001;
+export const CLOSE_TOO_MANY_MESSAGES = 4002;
+export const CLOSE_UNSUPPORTED_DATA = 1003;
+export const CLOSE_SERVICE_RESTART = 1012;
+export const CLOSE_GOING_AWAY = 1001;
+
+/** Messages a client may send per second before it is cut off. */
+const MESSAGES_PER_SECOND = 20;
+
+interface Client {
+  ws: WebSocket;
+  ip: string;
+  forwardedFor: string;
+  token: string | null;
+  alive: boolean;
+  placing: boolean;
+  messages: number;
+  windowStart: number;
+}
+
+export interface SocketServerDeps {
+  config: Config;
+  store: BoardStore;
+  presence: Presence;
+  placer: PixelPlacer;
+  serverId?: string;
+}
+
+export class SocketServer {
+  readonly serverId: string;
+  private readonly wss: WebSocketServer;
+  private readonly clients = new Set<Client>();
+  private readonly perIp = new Map<string, number>();
+  private readonly broadcaster: Broadcaster;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private feed: FeedSubscription | null = null;
+  private online = 0;
+  private draining = false;
+  /** Counters for benchmarks and tests. */
+  readonly stats = { framesSent: 0, slowConsumersClosed: 0 };
+
+  constructor(private readonly deps: SocketServerDeps) {
+    this.serverId = deps.serverId ?? randomBytes(6).toString('hex');
+    this.wss = new WebSocketServer({
+      noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: deps.config.socket.maxMessageBytes,
+    });
+    this.broadcaster = new Broadcaster(deps.store, {
+      frame: (batch) => this.broadcast(binaryFrame(batch)),
+      resync: (seq) => this.broadcast(textFrame(JSON.stringify({ type: 'resync', seq }))),
+    }, { gapWaitMs: Math.max(2 * deps.config.socket.tickMs, 100) });
+  }
+
+  get connections(): number {
+    return this.clients.size;
+  }
+
+  get lastSeq(): number {
+    return this.broadcaster.lastSeq;
+  }
+
+  async start(): Promise<void> {
+    const { socket } = this.deps.config;
+    await this.broadcaster.start();
+    this.feed = await this.deps.store.subscribe({
+      onBatch: (batch) => this.broadcaster.ingest(batch),
+      onResync: () => void this.broadcaster.resync(),
+    });
+    this.timers.push(setInterval(() => this.broadcaster.tick(), socket.tickMs));
+    this.timers.push(setInterval(() => this.heartbeat(), socket.pingIntervalMs));
+    this.timers.push(setInterval(() => void this.reportOnline(), socket.onlineIntervalMs));
+    await this.reportOnline();
+  }
+
+  /** Takes over upgrade requests for /ws on an HTTP server. */
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+  }
+
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://local');
+    if (url.pathname !== '/ws') return reject(socket, 404, 'Not Found');
+    if (this.draining) return reject(socket, 503, 'Service Unavailable');
+    const remote = req.socket.remoteAddress ?? 'unknown';
+    const xff = req.headers['x-forwarded-for'];
+    const forwardedFor = xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${remote}` : remote;
+    const ip = clientIp(forwardedFor, this.deps.config.trustedProxyHops);
+    const open = this.perIp.get(ip) ?? 0;
+    if (open >= this.deps.config.socket.connectionsPerIp) return reject(socket, 429, 'Too Many Requests');
+    const token = url.searchParams.get('token') ?? cookieValue(req.headers.cookie, SESSION_COOKIE) ?? null;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, { ip, forwardedFor, token }));
+  }
+
+  private connected(ws: WebSocket, who: { ip: string; forwardedFor: string; token: string | null }): void {
+    const client: Client = { ws, ...who, alive: true, placing: false, messages: 0, windowStart: Date.now() };
+    this.clients.add(client);
+    this.perIp.set(who.ip, (this.perIp.get(who.ip) ?? 0) + 1);
+    const { config } = this.deps;
+    ws.send(JSON.stringify({
+      type: 'hello', seq: this.broadcaster.lastSeq, width: config.board.width, height: config.board.height,
+      cooldownMs: config.cooldown.cooldownMs, online: Math.max(this.online, this.clients.size),
+    }));
+    ws.on('pong', () => { client.alive = true; });
+    ws.on('message', (data, isBinary) => this.message(client, data, isBinary));
+    ws.on('error', () => ws.terminate());
+    ws.once('close', () => {
+      this.clients.delete(client);
+      const left = (this.perIp.get(client.ip) ?? 1) - 1;
+      if (left > 0) this.perIp.set(client.ip, left);
+      else this.perIp.delete(client.ip);
+    });
+  }
+
+  private message(client: Client, data: RawData, isBinary: boolean): void {
+    const now = Date.now();
+    if (now - client.windowStart >= 1000) {
+      client.windowStart = now;
+      client.messages = 0;
+    }
+    if (++client.messages > MESSAGES_PER_SECOND) return client.ws.close(CLOSE_TOO_MANY_MESSAGES, 'too many messages');
+    if (isBinary) return client.ws.close(CLOSE_UNSUPPORTED_DATA, 'binary messages are not accepted');
+    const parsed = parseClientMessage(data.toString());
+    if (!parsed.ok) return reply(client.ws, { type: 'error', id: parsed.id, error: parsed.error, message: parsed.message });
+    const m = parsed.message;
+    if (m.type === 'ping') return reply(client.ws, { type: 'pong' });
+    if (client.placing) {
+      return reply(client.ws, { type: 'error', id: m.id, error: 'rate_limited', message: 'One placement at a time.', retryAfterMs: 100 });
+    }
+    client.placing = true;
+    void this.deps.placer.place({ x: m.x, y: m.y, color: m.color, token: client.token, forwardedFor: client.forwardedFor })
+      .then((result) => {
+        if (result.ok) reply(client.ws, { type: 'placed', id: m.id, seq: result.seq, nextAllowedAt: result.nextAllowedAt });
+        else reply(client.ws, { type: 'error', id: m.id, error: result.error, message: result.message, retryAfterMs: result.retryAfterMs });
+      })
+      .finally(() => { client.placing = false; });
+  }
+
+  /** Writes one pre-framed message to every client; slow consumers are closed, not buffered for. */
+  private broadcast(frame: Buffer): void {
+    const max = this.deps.config.socket.maxBufferedBytes;
+    for (const client of this.clients) {
+      const { ws } = client;
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      if (ws.bufferedAmount > max) {
+        this.closeSlow(client);
+        continue;
+      }
+      sendFramed(ws, frame);
+    }
+    this.stats.framesSent++;
+  }
+
+  private closeSlow(client: Client): void {
+    this.stats.slowConsumersClosed++;
+    this.clients.delete(client);
+    // The close frame would queue behind the backlog, so the socket is cut right after it.
+    client.ws.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
+    setTimeout(() => client.ws.terminate(), 1000).unref();
+  }
+
+  private heartbeat(): void {
+    for (const client of this.clients) {
+      if (!client.alive) {
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+  }
+
+  private async reportOnline(): Promise<void> {
+    const now = Date.now();
+    try {
+      await this.deps.presence.report(this.serverId, this.clients.size, now);
+      this.online = await this.deps.presence.total(now);
+    } catch {
+      this.online = this.clients.size;
+    }
+    this.broadcast(textFrame(JSON.stringify({ type: 'online', count: this.online })));
+  }
+
+  /** SIGTERM: refuse new clients, tell the connected ones to reconnect elsewhere, spread over drainMs. */
+  async drain(): Promise<void> {
+    this.draining = true;
+    const clients = [...this.clients];
+    const { drainMs } = this.deps.config.socket;
+    await Promise.all(clients.map((client, i) => new Promise<void>((resolve) => {
+      setTimeout(() => {
+        client.ws.close(CLOSE_SERVICE_RESTART, 'server restarting, reconnect');
+        resolve();
+      }, clients.length > 1 ? (drainMs * i) / clients.length : 0);
+    })));
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await this.feed?.close();
+    for (const client of this.clients) client.ws.close(CLOSE_GOING_AWAY, 'server stopping');
+    const deadline = Date.now() + 2000;
+    while (this.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const client of this.clients) client.ws.terminate();
+    this.wss.close();
+    await this.deps.presence.report(this.serverId, 0, 0).catch(() => {});
+  }
+}
+
+function reply(ws: WebSocket, message: Record<string, unknown>): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+}
+
+function reject(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
