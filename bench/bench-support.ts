@@ -1,11 +1,10 @@
 // Shared pieces of the benchmarks: percentiles, a keep-alive HTTP poster, and the service
 // started as its own process (embedded or on real Redis + Cassandra).
 import http from 'node:http';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { startCassandra, type CassandraProcess } from '../local/services/cassandra-process.ts';
-import { stopChild, waitForPort } from '../local/services/process-control.ts';
 import { startRedis, type RedisProcess } from '../local/services/redis-process.ts';
 import { freePort, tempDir } from '../local/services/test-services.ts';
+export { startServiceProcess } from '../local/services/node-process.ts';
 import { migrate } from '../core/pixel-log/migrate.ts';
 
 export function percentile(sorted: number[], p: number): number {
@@ -60,22 +59,4 @@ export async function realStores(): Promise<BenchStores> {
     },
     stop: async () => { await cassandra.stop(); await redis.stop(); },
   };
-}
-
-export interface ServiceProcess {
-  port: number;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** The local runner as a child process, so the load generator does not share its event loop. */
-export async function startServiceProcess(env: Record<string, string>, entry = 'local/main.ts'): Promise<ServiceProcess> {
-  const port = Number(env.PORT) || (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  let exited: string | null = null;
-  child.once('exit', (code) => { exited = `service exited with code ${code}`; });
-  await waitForPort(port, 60_000, () => exited);
-  return { port, child, stop: () => stopChild(child, 10_000) };
 }

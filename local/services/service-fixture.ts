@@ -6,7 +6,7 @@ import { createServices, type Services } from '../../core/service/services.ts';
 import { resetServices } from '../../lambdas/runtime.ts';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from '../local-server.ts';
 import { freshKeyspace, startTestRedis, tempDir } from './test-services.ts';
-import type { RedisProcess } from './redis-process.ts';
+import { startRedis, type RedisProcess } from './redis-process.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
 export type Backend = 'embedded' | 'real';
@@ -18,6 +18,10 @@ export interface ServiceFixture {
   services: Services;
   server: LocalServer;
   redisProxy: TcpProxy | null;
+  /** The real Redis URL the service uses (through the proxy when there is one). */
+  readonly redisUrl: string | null;
+  /** Stops Redis and starts an empty one on the same port (a restart that lost its data). */
+  restartRedis(): Promise<void>;
   cassandraProxy: TcpProxy | null;
   /** Loses the live store's state: FLUSHALL of Redis, or a restart of the embedded process. */
   loseLiveState(): Promise<void>;
@@ -74,6 +78,13 @@ export async function startServiceFixture(backend: Backend, options: FixtureOpti
     server,
     redisProxy,
     cassandraProxy,
+    redisUrl: env.REDIS_URL ?? null,
+    async restartRedis() {
+      if (!redis) throw new Error('no Redis in an embedded fixture');
+      const port = redis.port;
+      await redis.stop();
+      redis = await startRedis({ port, dataDir: tempDir('redis') });
+    },
     async loseLiveState() {
       if (redis) {
         const raw = new Redis(redis.url);

@@ -1,0 +1,37 @@
+// Runs one of the project's entry points (the local runner, a socket server) as its own Node
+// process on a given port, for tests, benchmarks and the local cluster.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { stopChild, waitForPort } from './process-control.ts';
+import { freePort } from './test-services.ts';
+
+export interface ServiceProcess {
+  port: number;
+  child: ChildProcess;
+  /** SIGTERM (the socket server drains), then SIGKILL after a grace period. */
+  stop(): Promise<void>;
+  /** SIGKILL: a crash. */
+  kill(): Promise<void>;
+}
+
+/** An entry point as a child process (so a load generator does not share its event loop). */
+export async function startServiceProcess(
+  env: Record<string, string>, entry = 'local/main.ts', stdio: 'inherit' | 'ignore' = 'inherit',
+): Promise<ServiceProcess> {
+  const port = Number(env.PORT) || (await freePort());
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', stdio, stdio],
+  });
+  let exited: string | null = null;
+  child.once('exit', (code) => { exited = `service exited with code ${code}`; });
+  await waitForPort(port, 60_000, () => exited);
+  return {
+    port,
+    child,
+    stop: () => stopChild(child, 10_000),
+    kill: () => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    }),
+  };
+}
