@@ -1,0 +1,132 @@
+// The socket server's self-protection and bad-input handling, in process on embedded stores.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { Socket } from 'node:net';
+import { startServiceFixture, type ServiceFixture } from '../local/services/service-fixture.ts';
+import { attachSocketServer, type LocalSockets } from '../local/local-sockets.ts';
+import { ApiClient } from '../local/services/api-client.ts';
+import { waitUntil } from '../local/services/sync-clients.ts';
+import { CLOSE_SERVICE_RESTART, CLOSE_SLOW_CONSUMER, CLOSE_UNSUPPORTED_DATA } from './socket-server.ts';
+
+interface TestSocket {
+  ws: WebSocket;
+  texts: Record<string, unknown>[];
+  frames: number;
+  closed: Promise<number>;
+}
+
+function connect(url: string): Promise<TestSocket> {
+  const ws = new WebSocket(url);
+  const t: TestSocket = { ws, texts: [], frames: 0, closed: new Promise((r) => ws.once('close', (code) => r(code))) };
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) t.frames++;
+    else t.texts.push(JSON.parse(data.toString()) as Record<string, unknown>);
+  });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(t));
+    ws.once('error', reject);
+  });
+}
+
+const reply = async (t: TestSocket, type: string) => {
+  await waitUntil(`a ${type} message`, () => t.texts.some((m) => m.type === type), 5000);
+  return t.texts.find((m) => m.type === type)!;
+};
+
+describe('socket server protection and bad input', () => {
+  let f: ServiceFixture;
+  let sockets: LocalSockets;
+  let wsUrl: string;
+
+  beforeEach(async () => {
+    f = await startServiceFixture('embedded', {
+      env: { COOLDOWN_MS: '0', SOCKET_TICK_MS: '5', SOCKET_MAX_BUFFERED_BYTES: '65536', SOCKET_DRAIN_MS: '300', SOCKET_CONNECTIONS_PER_IP: '20' },
+    });
+    sockets = await attachSocketServer(f.services, f.server);
+    wsUrl = `${f.url.replace('http', 'ws')}/ws`;
+  });
+  afterEach(async () => {
+    await sockets.close();
+    await f.close();
+  });
+
+  it('greets a client with hello: seq, size, cooldown and online count', async () => {
+    const t = await connect(wsUrl);
+    expect(await reply(t, 'hello')).toMatchObject({ seq: 0, width: 1000, height: 1000, cooldownMs: 0, online: 1 });
+    t.ws.close();
+  });
+
+  it('answers bad messages with errors and closes on binary or oversize data, changing nothing', async () => {
+    const t = await connect(wsUrl);
+    await reply(t, 'hello');
+    t.ws.send('{not json');
+    expect(await reply(t, 'error')).toMatchObject({ error: 'invalid_json', message: expect.any(String) });
+    t.texts.length = 0;
+    t.ws.send(JSON.stringify({ type: 'dance' }));
+    expect(await reply(t, 'error')).toMatchObject({ error: 'unknown_type' });
+    t.texts.length = 0;
+    t.ws.send(JSON.stringify({ type: 'place', id: 1, x: 1, y: 1, color: 1 }));
+    expect(await reply(t, 'error')).toMatchObject({ id: 1, error: 'unauthorized' });
+    const binary = await connect(wsUrl);
+    binary.ws.send(Buffer.from([1, 2, 3]));
+    expect(await binary.closed).toBe(CLOSE_UNSUPPORTED_DATA);
+    const big = await connect(wsUrl);
+    big.ws.send('x'.repeat(4096));
+    expect(await big.closed).toBe(1009);
+    expect(await f.services.store.currentSeq()).toBe(0);
+    const again = await connect(wsUrl);
+    expect(await reply(again, 'hello')).toMatchObject({ type: 'hello' });
+    t.ws.close();
+    again.ws.close();
+  });
+
+  it('places a pixel for a client with a session, and reports invalid pixels with the HTTP error codes', async () => {
+    const session = await new ApiClient(f.url).startSession();
+    const t = await connect(`${wsUrl}?token=${session.token}`);
+    await reply(t, 'hello');
+    t.ws.send(JSON.stringify({ type: 'place', id: 'a', x: 1000, y: 0, color: 1 }));
+    expect(await reply(t, 'error')).toMatchObject({ id: 'a', error: 'invalid_pixel' });
+    t.ws.send(JSON.stringify({ type: 'place', id: 'b', x: 5, y: 6, color: 7 }));
+    expect(await reply(t, 'placed')).toMatchObject({ id: 'b', seq: 1 });
+    await waitUntil('the frame', () => t.frames > 0);
+    t.ws.close();
+  });
+
+  it('closes a slow consumer instead of buffering for it, and keeps serving the others', async () => {
+    const slow = await connect(wsUrl);
+    const fast = await connect(wsUrl);
+    await reply(slow, 'hello');
+    (slow.ws as unknown as { _socket: Socket })._socket.pause(); // stops reading: the server's send buffer grows
+    const slowClosed = slow.closed;
+    // Past what the kernel buffers for a socket that is not read (a few MB), frames pile up in
+    // the server's memory: that is where the cap must act.
+    for (let round = 0; round < 60 && sockets.server.stats.slowConsumersClosed === 0; round++) {
+      for (let i = 0; i < 50_000; i++) {
+        await f.services.store.place({ x: i % 1000, y: round % 1000, color: i % 16, userId: `u${round}-${i}`, ip: 'load', now: Date.now() });
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(sockets.server.stats.slowConsumersClosed).toBe(1);
+    expect(sockets.server.connections).toBe(1);
+    (slow.ws as unknown as { _socket: Socket })._socket.resume();
+    expect([CLOSE_SLOW_CONSUMER, 1006]).toContain(await slowClosed);
+    await waitUntil('the fast client got frames', () => fast.frames > 0);
+    fast.ws.close();
+  });
+
+  it('caps connections per IP', async () => {
+    const open = await Promise.all(Array.from({ length: 20 }, () => connect(wsUrl)));
+    await expect(connect(wsUrl)).rejects.toThrow(/429/);
+    for (const t of open) t.ws.close();
+  });
+
+  it('drains on shutdown: refuses new clients and tells connected ones to reconnect elsewhere', async () => {
+    const a = await connect(wsUrl);
+    const b = await connect(wsUrl);
+    const draining = sockets.drain();
+    await expect(connect(wsUrl)).rejects.toThrow(/503/);
+    expect(await a.closed).toBe(CLOSE_SERVICE_RESTART);
+    expect(await b.closed).toBe(CLOSE_SERVICE_RESTART);
+    await draining;
+  });
+});
