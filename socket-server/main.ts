@@ -1,6 +1,7 @@
 // The standalone socket server (the ECS service in AWS; `npm run start:cluster` runs several):
 // WebSocket at /ws and /healthz on PORT, fed by Redis, placing pixels through write-pixel.
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ConfigError } from '../core/config.ts';
 import { configOrExit } from '../core/config-or-exit.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
@@ -21,7 +22,21 @@ const placer = LambdaPixelPlacer.create(config.writePixelFunction, config.lambda
 const sockets = new SocketServer({ config, store, presence, placer });
 await sockets.start();
 
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 const server = http.createServer((req, res) => {
+  if (req.url === '/metrics') {
+    // For operators and the fan-out benchmark; the event-loop histogram restarts at each read.
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({
+      connections: sockets.connections, lastSeq: sockets.lastSeq, rssBytes: process.memoryUsage().rss, ...sockets.stats,
+      eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+    }));
+    loopDelay.reset();
+    return;
+  }
   if (req.url === '/healthz') {
     store.ping().then(
       () => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ status: 'ok', connections: sockets.connections })); },

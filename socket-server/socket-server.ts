@@ -52,6 +52,7 @@ export class SocketServer {
   private readonly broadcaster: Broadcaster;
   private readonly timers: NodeJS.Timeout[] = [];
   private feed: FeedSubscription | null = null;
+  private tickTimer: NodeJS.Timeout | null = null;
   private online = 0;
   private draining = false;
   /** Counters for benchmarks and tests. */
@@ -83,10 +84,24 @@ export class SocketServer {
       onBatch: (batch) => this.broadcaster.ingest(batch),
       onResync: () => void this.broadcaster.resync(),
     });
-    this.timers.push(setInterval(() => this.broadcaster.tick(), socket.tickMs));
+    this.scheduleTick(socket.tickMs);
     this.timers.push(setInterval(() => this.heartbeat(), socket.pingIntervalMs));
     this.timers.push(setInterval(() => void this.reportOnline(), socket.onlineIntervalMs));
     await this.reportOnline();
+  }
+
+  /**
+   * Ticks clock themselves: the next tick comes tickMs after this one, or later when writing
+   * the frame to every client took a good part of that (many clients on a busy machine), so
+   * broadcasting never saturates the event loop and pings, upgrades and the feed still run.
+   */
+  private scheduleTick(delayMs: number): void {
+    this.tickTimer = setTimeout(() => {
+      const started = performance.now();
+      this.broadcaster.tick();
+      const spent = performance.now() - started;
+      this.scheduleTick(Math.max(this.deps.config.socket.tickMs - spent, spent * 0.5));
+    }, delayMs);
   }
 
   /** Takes over upgrade requests for /ws on an HTTP server. */
@@ -212,6 +227,7 @@ export class SocketServer {
 
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    if (this.tickTimer) clearTimeout(this.tickTimer);
     await this.feed?.close();
     for (const client of this.clients) client.ws.close(CLOSE_GOING_AWAY, 'server stopping');
     const deadline = Date.now() + 2000;

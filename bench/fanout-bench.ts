@@ -1,0 +1,144 @@
+// `npm run bench:fanout`: one socket-server process on Redis, N raw WebSocket clients in
+// worker processes, a writer placing R pixels/s through the Redis write script. Reports
+// write→receive latency, frames delivered, server RSS per client, event-loop delay, and the
+// raw ws writes/s ceiling of this machine measured in the same run.
+//   FANOUT_CLIENTS (10000), FANOUT_RATE (1000), FANOUT_SECONDS (15), FANOUT_IDLE_CLIENTS (19900)
+import { fork, type ChildProcess } from 'node:child_process';
+import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
+import { createBoard } from '../core/domain/board-codec.ts';
+import { startRedis } from '../local/services/redis-process.ts';
+import { startServiceProcess, type ServiceProcess } from '../local/services/node-process.ts';
+import { freePort, tempDir } from '../local/services/test-services.ts';
+import { waitForPort } from '../local/services/process-control.ts';
+import { round, summarize } from './bench-support.ts';
+import type { FrameRecord } from './raw-ws-client.ts';
+
+const CLIENTS = Number(process.env.FANOUT_CLIENTS ?? 10_000);
+const RATE = Number(process.env.FANOUT_RATE ?? 1000);
+const SECONDS = Number(process.env.FANOUT_SECONDS ?? 15);
+const IDLE_CLIENTS = Number(process.env.FANOUT_IDLE_CLIENTS ?? 19_900);
+const WORKERS = 2;
+const SAMPLE_EVERY = 50;
+const size = { width: 1000, height: 1000 };
+
+interface Metrics { connections: number; rssBytes: number; framesSent: number; slowConsumersClosed: number; eventLoopDelayMs: { p50: number; p99: number; max: number } }
+
+const metrics = async (port: number): Promise<Metrics> => (await fetch(`http://127.0.0.1:${port}/metrics`)).json() as Promise<Metrics>;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function startWorkers(n: number): ChildProcess[] {
+  return Array.from({ length: n }, () => fork(new URL('./fanout-worker.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' }));
+}
+
+function ask<T>(worker: ChildProcess, message: object, reply: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: { type: string }) => { if (m.type === reply) { worker.off('message', on); resolve(m as T); } };
+    worker.on('message', on);
+    worker.send(message);
+  });
+}
+
+async function connectClients(workers: ChildProcess[], port: number, total: number): Promise<number> {
+  const per = Math.ceil(total / workers.length);
+  const results = await Promise.all(workers.map((w, i) => ask<{ count: number; failed: number }>(w, {
+    type: 'start', port, count: Math.min(per, total - i * per), sampleEvery: SAMPLE_EVERY, firstAddress: 2 + i * 8,
+  }, 'connected')));
+  return results.reduce((n, r) => n + r.count, 0);
+}
+
+async function fanout(clients: number, rate: number, seconds: number) {
+  const redis = await startRedis({ port: await freePort(), dataDir: tempDir('fanout-redis') });
+  const store = await RedisBoardStore.connect({
+    redis: { url: redis.url, keyPrefix: 'bench' }, size, rules: { cooldownMs: 0, placementsPerIp: 1_000_000 }, sessionsPerIpPerHour: 1, updatesKept: 100_000,
+  });
+  await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
+  let server: ServiceProcess | null = null;
+  const workers = startWorkers(WORKERS);
+  try {
+    server = await startServiceProcess({
+      REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'bench', SOCKET_CONNECTIONS_PER_IP: '1000000', SOCKET_PING_MS: '25000',
+      HOST: '127.0.0.1',
+    }, 'socket-server/main.ts');
+    await sleep(500);
+    const before = await metrics(server.port);
+    const connected = await connectClients(workers, server.port, clients);
+    await sleep(1000);
+    const idle = await metrics(server.port);
+    const writeTimes = new Map<number, number>();
+    const started = performance.now();
+    for (let i = 0; i < rate * seconds; i++) {
+      const due = started + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      const at = performance.timeOrigin + performance.now();
+      void store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: 'writer', ip: 'bench', now: Date.now() }).then((r) => {
+        if (r.status === 'placed') writeTimes.set(r.placement.seq, at);
+      });
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    await sleep(1500);
+    const after = await metrics(server.port);
+    const reports = await Promise.all(workers.map((w) => ask<{ totalBytes: number; frames: FrameRecord[][] }>(w, { type: 'report' }, 'report')));
+    const latencies: number[] = [];
+    let sampledFrames = 0;
+    let sampledClients = 0;
+    let complete = 0;
+    for (const r of reports) for (const frames of r.frames) {
+      sampledClients++;
+      sampledFrames += frames.length;
+      let pixels = 0;
+      for (const f of frames) for (let s = f.firstSeq; s < f.firstSeq + f.count; s++) {
+        const t = writeTimes.get(s);
+        if (t !== undefined) latencies.push(f.at - t);
+        pixels++;
+      }
+      if (pixels === writeTimes.size) complete++;
+    }
+    const lat = summarize(latencies);
+    const totalBytes = reports.reduce((n, r) => n + r.totalBytes, 0);
+    return {
+      clients: connected,
+      'px/s': round(writeTimes.size / elapsed, 0),
+      'latency p50 ms': round(lat.p50, 1),
+      'latency p99 ms': round(lat.p99, 1),
+      'latency max ms': round(lat.max, 1),
+      'frames/s delivered': round(((after.framesSent - idle.framesSent) * connected) / elapsed, 0),
+      'sampled clients with every pixel': `${complete}/${sampledClients}`,
+      'frames/s per sampled client': round(sampledFrames / sampledClients / elapsed, 1),
+      'MB/s to clients': round(totalBytes / elapsed / 1e6, 1),
+      'server RSS MB': round(after.rssBytes / 1e6, 0),
+      'RSS KB/client (idle)': round((idle.rssBytes - before.rssBytes) / connected / 1024, 2),
+      'loop delay p50/p99/max ms': `${after.eventLoopDelayMs.p50}/${after.eventLoopDelayMs.p99}/${after.eventLoopDelayMs.max}`,
+      'slow consumers closed': after.slowConsumersClosed,
+    };
+  } finally {
+    for (const w of workers) w.send({ type: 'stop' });
+    await server?.stop();
+    await store.close();
+    await redis.stop();
+  }
+}
+
+async function wsCeiling(clients: number): Promise<number> {
+  const port = await freePort();
+  const server = fork(new URL('./ws-ceiling-server.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, PORT: String(port) }, stdio: 'inherit' });
+  const workers = startWorkers(WORKERS);
+  try {
+    await waitForPort(port, 10_000);
+    await connectClients(workers, port, clients);
+    const result = await ask<{ writesPerSecond: number }>(server, { type: 'blast', ms: 3000 }, 'result');
+    return Math.round(result.writesPerSecond);
+  } finally {
+    for (const w of workers) w.send({ type: 'stop' });
+    server.kill();
+  }
+}
+
+const print = (title: string, row: Record<string, unknown>) => {
+  console.log(`\n${title}`);
+  for (const [k, v] of Object.entries(row)) console.log(`  ${k.padEnd(34)} ${v}`);
+};
+const ceiling = await wsCeiling(2000);
+print('raw ws ceiling of this machine', { 'writes/s (2,000 clients, 257-byte frames)': ceiling });
+print(`${CLIENTS} clients, ${RATE} px/s for ${SECONDS} s`, await fanout(CLIENTS, RATE, SECONDS));
+print(`${IDLE_CLIENTS} clients on one process, 100 px/s for 5 s`, await fanout(IDLE_CLIENTS, 100, 5));

@@ -1,0 +1,53 @@
+// `npm run start:cluster`: the real topology on one machine. Redis and Cassandra on their own
+// ports with data under DATA_DIR/cluster, the HTTP runner (Lambda handlers) on PORT, and
+// SOCKET_SERVERS socket-server processes on the ports after it. Ctrl-C stops everything.
+import path from 'node:path';
+import { configOrExit } from '../core/config-or-exit.ts';
+import { migrate } from '../core/pixel-log/migrate.ts';
+import { startCassandra } from './services/cassandra-process.ts';
+import { startRedis } from './services/redis-process.ts';
+import { startServiceProcess, type ServiceProcess } from './services/node-process.ts';
+
+const config = configOrExit();
+const count = Number(process.env.SOCKET_SERVERS ?? 2);
+if (!Number.isInteger(count) || count < 1 || count > 16) {
+  console.error(`Bad setting SOCKET_SERVERS: expected 1 to 16, got "${process.env.SOCKET_SERVERS}"`);
+  process.exit(2);
+}
+const dir = path.resolve(config.dataDir, 'cluster');
+const redisPort = Number(process.env.CLUSTER_REDIS_PORT ?? 6390);
+const cqlPort = Number(process.env.CLUSTER_CQL_PORT ?? 9052);
+
+console.log('starting redis-server and Cassandra …');
+const redis = await startRedis({ port: redisPort, dataDir: path.join(dir, 'redis'), appendOnly: true });
+const cassandra = await startCassandra({ dataDir: path.join(dir, 'cassandra'), cqlPort, storagePort: cqlPort + 1000 });
+const cassandraConfig = {
+  contactPoints: ['127.0.0.1'], port: cqlPort, keyspace: 'place', localDataCenter: 'datacenter1', flavour: 'cassandra' as const,
+  region: null, username: null, password: null, replicationFactor: 1,
+};
+await migrate(cassandraConfig, (line) => console.log(line));
+
+const env = {
+  REDIS_URL: redis.url, CASSANDRA_CONTACT_POINTS: '127.0.0.1', CASSANDRA_PORT: String(cqlPort), CASSANDRA_KEYSPACE: 'place',
+  DATA_DIR: dir,
+};
+const processes: ServiceProcess[] = [];
+processes.push(await startServiceProcess({ ...env, PORT: String(config.port) }, 'local/main.ts'));
+const http = `http://${config.host}:${config.port}`;
+for (let i = 1; i <= count; i++) {
+  processes.push(await startServiceProcess({ ...env, PORT: String(config.port + i), LAMBDA_ENDPOINT: http }, 'socket-server/main.ts'));
+}
+console.log(`\ncluster up: page and API on ${http}; socket servers on ${processes.slice(1).map((p) => `ws://${config.host}:${p.port}/ws`).join(', ')}`);
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log('stopping the cluster …');
+  await Promise.all(processes.map((p) => p.stop()));
+  await cassandra.stop();
+  await redis.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
