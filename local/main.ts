@@ -4,10 +4,11 @@ import { configOrExit } from '../core/config-or-exit.ts';
 import { createServices } from '../core/service/services.ts';
 import { startLocalServer } from './local-server.ts';
 import { attachSocketServer } from './local-sockets.ts';
+import { staticWeb } from './static-web.ts';
 
 const config = configOrExit();
 const services = await createServices(config);
-const server = await startLocalServer(services, { host: config.host, port: config.port });
+const server = await startLocalServer(services, { host: config.host, port: config.port, fallback: await staticWeb() });
 const sockets = await attachSocketServer(services, server);
 const stores = `${config.redis ? 'Redis' : 'embedded board'} + ${config.cassandra ? 'Cassandra' : `file log in ${config.dataDir}`}`;
 console.log(`pixel board on ${server.url} (${config.board.width}×${config.board.height}, ${stores})`);

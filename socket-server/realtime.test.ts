@@ -12,7 +12,7 @@ const ENV = { BOARD_WIDTH: '100', BOARD_HEIGHT: '100', COOLDOWN_MS: '0', UPDATES
 describe('realtime across two socket-server processes on real Redis', () => {
   let f: ServiceFixture;
   let servers: ServiceProcess[] = [];
-  let clients: RecordingSync[] = [];
+  const clients: RecordingSync[] = [];
   let writers: ApiClient[] = [];
   const socketUrl = (i: number) => `ws://127.0.0.1:${servers[i % servers.length]!.port}/ws`;
   const client = (extra: Partial<Parameters<typeof nodeSync>[0]> = {}) => {

@@ -1,0 +1,43 @@
+// Bundles the page with esbuild: web/index.html, app.js and app.css. In memory for the local
+// runner (`buildWeb()`), or to dist/web for S3 (`npm run build`).
+import { build } from 'esbuild';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export interface WebAsset {
+  contentType: string;
+  body: Buffer;
+}
+
+export async function buildWeb(): Promise<Map<string, WebAsset>> {
+  const result = await build({
+    entryPoints: [path.join(here, 'main.ts')],
+    bundle: true,
+    format: 'esm',
+    target: ['es2022'],
+    minify: true,
+    sourcemap: false,
+    write: false,
+    outfile: 'app.js',
+    logLevel: 'silent',
+  });
+  const assets = new Map<string, WebAsset>();
+  assets.set('/app.js', { contentType: 'text/javascript; charset=utf-8', body: Buffer.from(result.outputFiles[0]!.contents) });
+  assets.set('/app.css', { contentType: 'text/css; charset=utf-8', body: readFileSync(path.join(here, 'app.css')) });
+  assets.set('/index.html', { contentType: 'text/html; charset=utf-8', body: readFileSync(path.join(here, 'index.html')) });
+  return assets;
+}
+
+export async function writeWeb(outDir: string): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  for (const [name, asset] of await buildWeb()) writeFileSync(path.join(outDir, name.slice(1)), asset.body);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const out = path.resolve(here, '..', 'dist', 'web');
+  await writeWeb(out);
+  console.log(`web page built in ${out}`);
+}
