@@ -49,7 +49,7 @@ async function connectClients(workers: ChildProcess[], port: number, total: numb
 async function fanout(clients: number, rate: number, seconds: number) {
   const redis = await startRedis({ port: await freePort(), dataDir: tempDir('fanout-redis') });
   const store = await RedisBoardStore.connect({
-    redis: { url: redis.url, keyPrefix: 'bench' }, size, rules: { cooldownMs: 0, placementsPerIp: 1_000_000 }, sessionsPerIpPerHour: 1, updatesKept: 100_000,
+    redis: { url: redis.url, keyPrefix: 'bench', authSecretArn: null }, size, rules: { cooldownMs: 0, placementsPerIp: 1_000_000 }, sessionsPerIpPerHour: 1, updatesKept: 100_000,
   });
   await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
   let server: ServiceProcess | null = null;

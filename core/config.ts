@@ -7,6 +7,8 @@ export interface RedisConfig {
   url: string;
   /** Every key shares one hash tag so the write script's keys live in one cluster slot. */
   keyPrefix: string;
+  /** Secrets Manager ARN of the auth token (ElastiCache), put into the URL at start. */
+  authSecretArn: string | null;
 }
 
 export interface CassandraConfig {
@@ -30,6 +32,10 @@ export interface SocketConfig {
   connectionsPerIp: number;
   onlineIntervalMs: number;
   drainMs: number;
+  /** CloudWatch namespace for the connections metric (EMF log lines); null locally. */
+  metricsNamespace: string | null;
+  /** The ServiceName dimension of that metric (the ECS service). */
+  serviceName: string;
 }
 
 export interface Config {
@@ -86,7 +92,11 @@ function redisConfig(env: Env): RedisConfig | null {
   const url = optional(env, 'REDIS_URL');
   if (!url) return null;
   if (!/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
-  return { url, keyPrefix: text(env, 'REDIS_KEY_PREFIX', 'place', /^[A-Za-z0-9_-]{1,40}$/) };
+  return {
+    url,
+    keyPrefix: text(env, 'REDIS_KEY_PREFIX', 'place', /^[A-Za-z0-9_-]{1,40}$/),
+    authSecretArn: optional(env, 'REDIS_AUTH_SECRET_ARN'),
+  };
 }
 
 function cassandraConfig(env: Env): CassandraConfig | null {
@@ -139,6 +149,8 @@ export function loadConfig(env: Env = process.env): Config {
       connectionsPerIp: integer(env, 'SOCKET_CONNECTIONS_PER_IP', 50, 1, 1_000_000),
       onlineIntervalMs: integer(env, 'SOCKET_ONLINE_MS', 5000, 100, 600_000),
       drainMs: integer(env, 'SOCKET_DRAIN_MS', 5000, 0, 120_000),
+      metricsNamespace: optional(env, 'SOCKET_METRICS_NAMESPACE'),
+      serviceName: text(env, 'SOCKET_SERVICE_NAME', 'socket-server'),
     },
     writePixelFunction: text(env, 'WRITE_PIXEL_FUNCTION', 'write-pixel'),
     lambdaEndpoint: optional(env, 'LAMBDA_ENDPOINT'),

@@ -3,6 +3,7 @@
 import { loadConfig, type Config } from '../core/config.ts';
 import { createServices, localSessionSecret, type Services } from '../core/service/services.ts';
 import { StoreUnavailableError } from '../core/board-store/board-store.ts';
+import { readSecretString, withRedisAuth } from '../core/aws-secrets.ts';
 
 let config: Config | null = null;
 let current: Promise<Services> | null = null;
@@ -24,12 +25,7 @@ export function resetServices(): void {
 }
 
 async function sessionSecret(cfg: Config): Promise<string> {
-  if (cfg.sessionSecretArn) {
-    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-    const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: cfg.sessionSecretArn }));
-    if (!out.SecretString) throw new Error('SESSION_SECRET_ARN: the secret has no string value');
-    return out.SecretString;
-  }
+  if (cfg.sessionSecretArn) return readSecretString(cfg.sessionSecretArn);
   if (process.env.AWS_LAMBDA_FUNCTION_NAME && !cfg.sessionSecret) {
     throw new Error('SESSION_SECRET or SESSION_SECRET_ARN must be set in Lambda');
   }
@@ -38,7 +34,7 @@ async function sessionSecret(cfg: Config): Promise<string> {
 
 export function services(): Promise<Services> {
   if (!current) {
-    const starting = createServices(runtimeConfig(), sessionSecret).catch((err: unknown) => {
+    const starting = withRedisAuth(runtimeConfig()).then((cfg) => createServices(cfg, sessionSecret)).catch((err: unknown) => {
       current = null; // the next invocation tries again
       if (err instanceof StoreUnavailableError) throw err;
       throw new StoreUnavailableError(`services could not start: ${(err as Error).message}`, { cause: err });

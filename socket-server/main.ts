@@ -4,14 +4,16 @@ import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ConfigError } from '../core/config.ts';
 import { configOrExit } from '../core/config-or-exit.ts';
+import { withRedisAuth } from '../core/aws-secrets.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
 import { RedisPresence } from '../core/board-store/presence.ts';
 import { LambdaPixelPlacer } from './pixel-placer.ts';
 import { SocketServer } from './socket-server.ts';
+import { startConnectionMetric } from './connection-metric.ts';
 
-const config = configOrExit((c) => {
+const config = await withRedisAuth(configOrExit((c) => {
   if (!c.redis) throw new ConfigError('REDIS_URL', 'is required for a standalone socket server');
-});
+}));
 const redisConfig = config.redis!;
 const store = await RedisBoardStore.connect({
   redis: redisConfig, size: config.board, rules: config.cooldown, sessionsPerIpPerHour: config.sessionsPerIpPerHour,
@@ -21,6 +23,9 @@ const presence = await RedisPresence.connect(redisConfig, 3 * config.socket.onli
 const placer = LambdaPixelPlacer.create(config.writePixelFunction, config.lambdaEndpoint);
 const sockets = new SocketServer({ config, store, presence, placer });
 await sockets.start();
+const stopMetric = config.socket.metricsNamespace
+  ? startConnectionMetric(config.socket.metricsNamespace, config.socket.serviceName, () => sockets.connections)
+  : () => {};
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
@@ -58,6 +63,7 @@ async function shutdown(signal: string, drain: boolean): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: ${drain ? `draining over ${config.socket.drainMs} ms` : 'stopping'}`);
+  stopMetric();
   if (drain) await sockets.drain();
   server.close();
   await sockets.close();

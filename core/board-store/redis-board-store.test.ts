@@ -14,7 +14,7 @@ afterAll(async () => redis.stop());
 
 function open(keyPrefix = `t${randomBytes(4).toString('hex')}`) {
   return RedisBoardStore.connect({
-    redis: { url: redis.url, keyPrefix }, size: CONTRACT_SIZE, rules: CONTRACT_RULES, sessionsPerIpPerHour: 2,
+    redis: { url: redis.url, keyPrefix, authSecretArn: null }, size: CONTRACT_SIZE, rules: CONTRACT_RULES, sessionsPerIpPerHour: 2,
     updatesKept: CONTRACT_KEPT,
   });
 }
@@ -40,7 +40,7 @@ describe('redis board store layout', () => {
     const store = await open();
     const other = await startTestRedis();
     const victim = await RedisBoardStore.connect({
-      redis: { url: other.url, keyPrefix: 'x' }, size: CONTRACT_SIZE, rules: CONTRACT_RULES, sessionsPerIpPerHour: 2, updatesKept: CONTRACT_KEPT,
+      redis: { url: other.url, keyPrefix: 'x', authSecretArn: null }, size: CONTRACT_SIZE, rules: CONTRACT_RULES, sessionsPerIpPerHour: 2, updatesKept: CONTRACT_KEPT,
     });
     await other.stop();
     const started = Date.now();
