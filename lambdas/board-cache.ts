@@ -3,7 +3,6 @@
 // again only when a write has happened since.
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import sharp from 'sharp';
 import { StoreUnavailableError, type BoardStore, type BoardSnapshot } from '../core/board-store/board-store.ts';
 import { boardToPixels, type BoardSize } from '../core/domain/board-codec.ts';
 import { ensureBoard, type RebuildContext } from '../core/service/rebuild.ts';
@@ -23,9 +22,10 @@ function cached(snapshot: BoardSnapshot, size: BoardSize): CachedBoard {
   return {
     ...snapshot,
     gzip: () => (gz ??= gzipAsync(snapshot.bytes, { level: 6 })),
-    png: () => (png ??= sharp(boardToPixels(snapshot.bytes, size, 3), { raw: { width: size.width, height: size.height, channels: 3 } })
+    // Loaded on first use: only the PNG function ships sharp's native binary.
+    png: () => (png ??= import('sharp').then(({ default: sharp }) => sharp(boardToPixels(snapshot.bytes, size, 3), { raw: { width: size.width, height: size.height, channels: 3 } })
       .png({ compressionLevel: 6, adaptiveFiltering: false })
-      .toBuffer()),
+      .toBuffer())),
   };
 }
 

@@ -34,7 +34,7 @@ async function sessionSecret(cfg: Config): Promise<string> {
 
 export function services(): Promise<Services> {
   if (!current) {
-    const starting = withRedisAuth(runtimeConfig()).then((cfg) => createServices(cfg, sessionSecret)).catch((err: unknown) => {
+    const starting = withRedisAuth(runtimeConfig()).then((cfg) => createServices(cfg, { secret: sessionSecret, ensureBoardAtStart: false })).catch((err: unknown) => {
       current = null; // the next invocation tries again
       if (err instanceof StoreUnavailableError) throw err;
       throw new StoreUnavailableError(`services could not start: ${(err as Error).message}`, { cause: err });

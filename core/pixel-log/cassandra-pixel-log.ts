@@ -8,19 +8,19 @@ import type { CassandraConfig } from '../config.ts';
 import { createCassandraClient } from './cassandra-client.ts';
 import type { PixelLog } from './pixel-log.ts';
 
-const INSERT_PIXEL = 'INSERT INTO pixels (x, y, color, seq, version, user_id, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?';
-const INSERT_HISTORY = 'INSERT INTO pixel_history (x, y, seq, color, version, user_id, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?';
+const INSERT_PIXEL = 'INSERT INTO pixels (px, py, color, seq, version, user_id, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?';
+const INSERT_HISTORY = 'INSERT INTO pixel_history (px, py, seq, color, version, user_id, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?';
 const INSERT_USER = 'INSERT INTO user_placements (user_id, last_placed_at, last_seq) VALUES (?, ?, ?) USING TIMESTAMP ?';
-const SELECT_PIXEL = 'SELECT x, y, color, seq, version, user_id, placed_at FROM pixels WHERE x = ? AND y = ?';
-const SELECT_HISTORY = 'SELECT x, y, color, seq, version, user_id, placed_at FROM pixel_history WHERE x = ? AND y = ? LIMIT ?';
+const SELECT_PIXEL = 'SELECT px, py, color, seq, version, user_id, placed_at FROM pixels WHERE px = ? AND py = ?';
+const SELECT_HISTORY = 'SELECT px, py, color, seq, version, user_id, placed_at FROM pixel_history WHERE px = ? AND py = ? LIMIT ?';
 const SELECT_USER = 'SELECT last_placed_at FROM user_placements WHERE user_id = ?';
-const SCAN_PIXELS = 'SELECT x, y, color, seq, version, user_id, placed_at FROM pixels';
+const SCAN_PIXELS = 'SELECT px, py, color, seq, version, user_id, placed_at FROM pixels';
 const SCAN_USERS = 'SELECT user_id, last_placed_at FROM user_placements';
 
 function toPlacement(row: cassandra.types.Row): Placement {
   return {
-    x: row.get('x') as number,
-    y: row.get('y') as number,
+    x: row.get('px') as number,
+    y: row.get('py') as number,
     color: row.get('color') as number,
     seq: Number(row.get('seq')),
     version: Number(row.get('version')),

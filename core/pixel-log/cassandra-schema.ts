@@ -1,4 +1,5 @@
-// The CQL schema. It stays within what both Apache Cassandra 2.1 and Amazon Keyspaces accept.
+// The CQL schema. It stays within what both Apache Cassandra 2.1 and Amazon Keyspaces accept
+// (and CloudFormation: column names of 2 to 48 characters, hence px/py).
 // Partitions stay small: one partition per pixel (current state and its history) and one per
 // user, so no single partition takes the board's whole write rate (Keyspaces caps a
 // partition at 1,000 writes/s). In AWS the same tables are created by the CDK app
@@ -19,20 +20,20 @@ export interface TableDef {
 export const TABLES: readonly TableDef[] = [
   {
     name: 'pixels',
-    partitionKey: ['x', 'y'],
+    partitionKey: ['px', 'py'],
     clustering: [],
     columns: [
-      { name: 'x', type: 'int' }, { name: 'y', type: 'int' }, { name: 'color', type: 'int' },
+      { name: 'px', type: 'int' }, { name: 'py', type: 'int' }, { name: 'color', type: 'int' },
       { name: 'seq', type: 'bigint' }, { name: 'version', type: 'bigint' },
       { name: 'user_id', type: 'text' }, { name: 'placed_at', type: 'timestamp' },
     ],
   },
   {
     name: 'pixel_history',
-    partitionKey: ['x', 'y'],
+    partitionKey: ['px', 'py'],
     clustering: [{ name: 'seq', order: 'DESC' }],
     columns: [
-      { name: 'x', type: 'int' }, { name: 'y', type: 'int' }, { name: 'seq', type: 'bigint' },
+      { name: 'px', type: 'int' }, { name: 'py', type: 'int' }, { name: 'seq', type: 'bigint' },
       { name: 'color', type: 'int' }, { name: 'version', type: 'bigint' },
       { name: 'user_id', type: 'text' }, { name: 'placed_at', type: 'timestamp' },
     ],

@@ -45,9 +45,14 @@ export function localSessionSecret(config: Config): string {
   return secret;
 }
 
-export async function createServices(
-  config: Config, secret: (config: Config) => Promise<string> | string = localSessionSecret,
-): Promise<Services> {
+export interface ServiceOptions {
+  secret?: (config: Config) => Promise<string> | string;
+  /** Rebuild the board at start if the live store has none (the local runner). Lambdas rebuild lazily, in the functions allowed to. */
+  ensureBoardAtStart?: boolean;
+}
+
+export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
+  const { secret = localSessionSecret, ensureBoardAtStart = true } = options;
   const sessionSecret = await secret(config);
   const store = await createBoardStore(config);
   let log: PixelLog;
@@ -61,6 +66,6 @@ export async function createServices(
     config, store, log, sessionSecret, size: config.board, rules: config.cooldown,
     close: async () => { await Promise.allSettled([store.close(), log.close()]); },
   };
-  await ensureBoard({ ...services, progress: (line) => console.log(`[rebuild] ${line}`) });
+  if (ensureBoardAtStart) await ensureBoard({ ...services, progress: (line) => console.log(`[rebuild] ${line}`) });
   return services;
 }

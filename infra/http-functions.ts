@@ -1,0 +1,126 @@
+// One Lambda per HTTP function (lambdas/<name>.ts, bundled by esbuild from the same files the
+// local runner uses), with least-privilege access to Keyspaces, Redis and its secrets.
+import path from 'node:path';
+import { Construct } from 'constructs';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as secrets from 'aws-cdk-lib/aws-secretsmanager';
+import { ROUTES, type Route } from '../lambdas/routes.ts';
+import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
+import type { Settings } from './settings.ts';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Functions that may rebuild the board (and so persist pending placements): they write to Keyspaces. */
+export const KEYSPACES_WRITERS = new Set(['write-pixel', 'get-board', 'get-board-png']);
+/** Functions whose latency users feel on every action: provisioned concurrency applies to them. */
+const HOT = new Set(['write-pixel', 'get-board']);
+
+export interface HttpFunctionsProps {
+  settings: Settings;
+  vpc: ec2.IVpc;
+  securityGroup: ec2.ISecurityGroup;
+  redisUrl: string;
+  redisAuth: secrets.ISecret;
+  sessionSecret: secrets.ISecret;
+  keyspace: string;
+}
+
+export interface HttpFunction {
+  route: Route;
+  fn: NodejsFunction;
+  /** What the ALB invokes: the function, or its alias when provisioned concurrency is on. */
+  target: lambda.IFunction;
+}
+
+export class HttpFunctions extends Construct {
+  readonly functions: HttpFunction[] = [];
+
+  constructor(scope: Construct, id: string, props: HttpFunctionsProps) {
+    super(scope, id);
+    const { settings } = props;
+    const stack = Stack.of(this);
+    const tableArns = TABLES.map((t) => `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace/${props.keyspace}/table/${t.name}`);
+    const systemArn = `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace/system*`;
+
+    const environment = {
+      NODE_OPTIONS: '--enable-source-maps',
+      BOARD_WIDTH: String(settings.boardWidth),
+      BOARD_HEIGHT: String(settings.boardHeight),
+      COOLDOWN_MS: String(settings.cooldownMs),
+      REDIS_URL: props.redisUrl,
+      REDIS_AUTH_SECRET_ARN: props.redisAuth.secretArn,
+      SESSION_SECRET_ARN: props.sessionSecret.secretArn,
+      CASSANDRA_CONTACT_POINTS: `cassandra.${stack.region}.${stack.urlSuffix}`,
+      CASSANDRA_FLAVOUR: 'keyspaces',
+      CASSANDRA_KEYSPACE: props.keyspace,
+      // CloudFront appends the viewer's address, then the ALB appends CloudFront's.
+      TRUSTED_PROXY_HOPS: '1',
+    };
+
+    for (const route of ROUTES) {
+      const png = route.name === 'get-board-png';
+      const fn = new NodejsFunction(this, route.name, {
+        functionName: `place-${settings.envName}-${route.name}`,
+        description: `lambdas/${route.name}.ts: ${route.method} ${route.path}`,
+        entry: path.join(REPO_ROOT, 'lambdas', `${route.name}.ts`),
+        handler: 'handler',
+        projectRoot: REPO_ROOT,
+        depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: settings.lambdaMemoryMb,
+        timeout: Duration.seconds(15),
+        vpc: props.vpc,
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        securityGroups: [props.securityGroup],
+        environment,
+        reservedConcurrentExecutions: route.name === 'write-pixel' && settings.writeReservedConcurrency > 0 ? settings.writeReservedConcurrency : undefined,
+        logGroup: new logs.LogGroup(this, `${route.name}-logs`, { retention: settings.logRetentionDays }),
+        bundling: {
+          format: OutputFormat.ESM,
+          target: 'node24',
+          minify: true,
+          sourceMap: true,
+          mainFields: ['module', 'main'],
+          banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+          // The Node 24 runtime has AWS SDK v3. sharp is a native module: only the PNG function
+          // installs it, as its linux-arm64 build.
+          externalModules: ['@aws-sdk/*', ...(png ? [] : ['sharp'])],
+          nodeModules: png ? ['sharp'] : [],
+          // The Keyspaces SigV4 plugin needs only the credential chain of AWS SDK v2, which
+          // aws-sdk/global holds: the bundle is ~1 MB instead of ~10 MB.
+          esbuildArgs: { '--alias:aws-sdk': 'aws-sdk/global' },
+          environment: png ? { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' } : {},
+        },
+      });
+      props.redisAuth.grantRead(fn);
+      props.sessionSecret.grantRead(fn);
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        sid: 'KeyspacesRead',
+        actions: ['cassandra:Select'],
+        resources: [...tableArns, systemArn],
+      }));
+      if (KEYSPACES_WRITERS.has(route.name)) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'KeyspacesWrite', actions: ['cassandra:Modify'], resources: tableArns }));
+      }
+      const provisioned = HOT.has(route.name) && settings.provisionedConcurrency > 0;
+      const target = provisioned
+        ? new lambda.Alias(this, `${route.name}-live`, {
+          aliasName: 'live', version: fn.currentVersion, provisionedConcurrentExecutions: settings.provisionedConcurrency,
+        })
+        : fn;
+      this.functions.push({ route, fn, target });
+    }
+  }
+
+  byName(name: string): HttpFunction {
+    const found = this.functions.find((f) => f.route.name === name);
+    if (!found) throw new Error(`no function ${name}`);
+    return found;
+  }
+}

@@ -1,0 +1,34 @@
+// cdk-nag (AwsSolutions) findings we accept, each with the reason. cdk-nag v3 acknowledges
+// findings one by one (no prefix matching), so wildcard findings are listed exactly.
+import { Validations, type Stack } from 'aws-cdk-lib';
+
+export function acknowledgeReviewedFindings(
+  stack: Stack, where: { account: string; region: string }, writePixelLogicalId: string, siteBucketLogicalId: string,
+): void {
+  const keyspaceSystemArn = `arn:<AWS::Partition>:cassandra:${where.region}:${where.account}:/keyspace/system*`;
+  const managed = (name: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}]`;
+  const wildcard = (what: string) => `AwsSolutions-IAM5[${what}]`;
+  Validations.of(stack).acknowledge(
+    { id: managed('AWSLambdaBasicExecutionRole'), reason: 'The minimal managed policy for a function to write its logs.' },
+    { id: managed('AWSLambdaVPCAccessExecutionRole'), reason: 'The minimal managed policy for a function in a VPC to manage its ENIs.' },
+    { id: wildcard(`Resource::${keyspaceSystemArn}`), reason: 'Every Cassandra driver reads the system keyspaces (system, system_schema, …) on connect; Keyspaces names them only by this prefix.' },
+    { id: wildcard(`Resource::<${writePixelLogicalId}.Arn>:*`), reason: 'lambda:InvokeFunction on write-pixel and its versions/aliases (the provisioned-concurrency alias), nothing else.' },
+    { id: wildcard('Resource::*'), reason: 'ecr:GetAuthorizationToken (task execution) and the CDK custom-resource providers; neither can be scoped to a resource.' },
+    { id: wildcard(`Resource::<${siteBucketLogicalId}.Arn>/*`), reason: 'The web deployment and bucket auto-delete custom resources manage every object of the site bucket.' },
+    ...['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*'].map((a) => ({
+      id: wildcard(a), reason: 'CDK BucketDeployment copies the built page from the CDK asset bucket into the site bucket.',
+    })),
+    { id: wildcard(`Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${where.account}-${where.region}/*`), reason: 'CDK BucketDeployment reads the page from the CDK asset bucket.' },
+  );
+  Validations.of(stack).acknowledge(...[
+    { id: 'AwsSolutions-L1', reason: 'Our functions use Node 24 (current); the flagged ones are CDK-managed custom-resource handlers whose runtime CDK chooses.' },
+    { id: 'AwsSolutions-SMG4', reason: 'The session HMAC key and the ElastiCache auth token have no rotation Lambda; rotating either logs every user out or needs a coordinated AUTH change. Rotate by redeploying with a new secret.' },
+    { id: 'AwsSolutions-CFR1', reason: 'A public board: no geographic restriction.' },
+    { id: 'AwsSolutions-CFR4', reason: 'The default *.cloudfront.net certificate has a fixed TLSv1 policy; a custom domain (see docs/DEPLOY.md) brings its own certificate and TLSv1.2_2021.' },
+    { id: 'AwsSolutions-CFR5', reason: 'The ALB origin speaks HTTP unless a certificate is configured (context certificateArn), which switches the origin to HTTPS only.' },
+    { id: 'AwsSolutions-EC23', reason: 'The ALB is public by design (CloudFront origin for the API and WebSockets); the app security groups are not.' },
+    { id: 'AwsSolutions-ECS2', reason: 'Container environment holds only non-secret settings; secrets are fetched from Secrets Manager by ARN at start.' },
+    { id: 'AwsSolutions-S1', reason: 'The log buckets themselves do not log access (that would recurse).' },
+    { id: 'AwsSolutions-AEC5', reason: 'Port 6379 is the port every Redis client expects; the security group admits only the app.' },
+  ]);
+}

@@ -1,0 +1,47 @@
+// The VPC: public subnets for the ALB and NAT, private subnets for Lambdas, ElastiCache and
+// ECS. Interface endpoints reach Keyspaces, Secrets Manager and Lambda without the NAT.
+import { Construct } from 'constructs';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Settings } from './settings.ts';
+
+export class Network extends Construct {
+  readonly vpc: ec2.Vpc;
+  readonly lambdaSg: ec2.SecurityGroup;
+  readonly socketSg: ec2.SecurityGroup;
+  readonly redisSg: ec2.SecurityGroup;
+  readonly endpointSg: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, settings: Settings) {
+    super(scope, id);
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2, // the stack names its AZs (PlaceStack.availabilityZones): no lookup
+      natGateways: settings.natGateways,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+      ],
+      flowLogs: {
+        all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: settings.logRetentionDays })) },
+      },
+    });
+    this.lambdaSg = new ec2.SecurityGroup(this, 'LambdaSg', { vpc: this.vpc, description: 'HTTP Lambda functions' });
+    this.socketSg = new ec2.SecurityGroup(this, 'SocketSg', { vpc: this.vpc, description: 'Socket-server tasks' });
+    this.redisSg = new ec2.SecurityGroup(this, 'RedisSg', { vpc: this.vpc, description: 'ElastiCache: only Lambdas and socket servers', allowAllOutbound: false });
+    this.endpointSg = new ec2.SecurityGroup(this, 'EndpointSg', { vpc: this.vpc, description: 'Interface endpoints', allowAllOutbound: false });
+    for (const client of [this.lambdaSg, this.socketSg]) {
+      this.redisSg.addIngressRule(client, ec2.Port.tcp(6379), 'Redis from the app');
+      this.endpointSg.addIngressRule(client, ec2.Port.tcp(443), 'AWS APIs from the app');
+      this.endpointSg.addIngressRule(client, ec2.Port.tcp(9142), 'Keyspaces from the app');
+    }
+    const subnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    const endpoints: [string, ec2.InterfaceVpcEndpointAwsService][] = [
+      ['Keyspaces', new ec2.InterfaceVpcEndpointAwsService('cassandra')],
+      ['SecretsManager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
+      ['Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
+    ];
+    for (const [name, service] of endpoints) {
+      this.vpc.addInterfaceEndpoint(name, { service, subnets, securityGroups: [this.endpointSg], privateDnsEnabled: true });
+    }
+  }
+}

@@ -1,0 +1,183 @@
+// The synthesised templates, checked offline: routing, caching, reachability, IAM scope,
+// the WebSocket path, alarms, Keyspaces schema, and cdk-nag (AwsSolutions) with no open findings.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildApp } from './build-app.ts';
+import { DEFAULTS, readSettings } from './settings.ts';
+import { ROUTES } from '../lambdas/routes.ts';
+import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
+import { writeWeb } from '../web/build.ts';
+import { tempDir } from '../local/services/test-services.ts';
+import { KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';
+import type { PlaceStack } from './place-stack.ts';
+import type { EdgeStack } from './edge-protection.ts';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;
+
+let place: PlaceStack;
+let edge: EdgeStack;
+let t: Template;
+let resources: Resources;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const logicalId = (name: string) => ofType('AWS::Lambda::Function').find(([, r]) => String(r.Properties.Description ?? '').startsWith(`lambdas/${name}.ts`))![0];
+
+beforeAll(async () => {
+  const webDir = tempDir('web');
+  await writeWeb(webDir);
+  // Bundling is skipped here (it is what `npm run synth` does); the templates are the same.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  ({ place, edge } = buildApp(app, DEFAULTS, webDir));
+  t = Template.fromStack(place);
+  resources = t.toJSON().Resources as Resources;
+});
+
+describe('CDK app', () => {
+  it('has one Lambda per HTTP function, and one function per handler file', () => {
+    const handlerFiles = readdirSync(path.join(REPO_ROOT, 'lambdas'))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.contract.ts'))
+      .filter((f) => !['routes.ts', 'runtime.ts', 'handlers.ts', 'board-cache.ts'].includes(f))
+      .map((f) => f.replace(/\.ts$/, ''));
+    expect(handlerFiles.sort()).toEqual(ROUTES.map((r) => r.name).sort());
+    for (const route of ROUTES) {
+      t.hasResourceProperties('AWS::Lambda::Function', Match.objectLike({
+        Description: `lambdas/${route.name}.ts: ${route.method} ${route.path}`,
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        VpcConfig: Match.anyValue(),
+      }));
+    }
+  });
+
+  it('routes every API path and method to its own Lambda target group, and /ws to the socket servers', () => {
+    const rules = ofType('AWS::ElasticLoadBalancingV2::ListenerRule').map(([, r]) => r.Properties);
+    const groups = Object.fromEntries(ofType('AWS::ElasticLoadBalancingV2::TargetGroup'));
+    for (const route of ROUTES) {
+      const rule = rules.find((r) => JSON.stringify(r.Conditions).includes(`"${route.path}"`) && JSON.stringify(r.Conditions).includes(`"${route.method}"`));
+      expect(rule, `${route.method} ${route.path}`).toBeDefined();
+      const groupId = ((rule!.Actions as { TargetGroupArn: { Ref: string } }[])[0]!).TargetGroupArn.Ref;
+      const group = groups[groupId]!;
+      expect(group.Properties.TargetType).toBe('lambda');
+      expect(JSON.stringify(group.Properties.Targets)).toContain(logicalId(route.name));
+    }
+    const ws = rules.find((r) => JSON.stringify(r.Conditions).includes('"/ws"'))!;
+    expect(ws.Priority).toBe(1);
+    const wsGroup = groups[((ws.Actions as { TargetGroupArn: { Ref: string } }[])[0]!).TargetGroupArn.Ref]!;
+    expect(wsGroup.Properties).toMatchObject({ TargetType: 'ip', Port: 8081, HealthCheckPath: '/healthz' });
+    expect(JSON.stringify(wsGroup.Properties.TargetGroupAttributes)).toContain('"deregistration_delay.timeout_seconds","Value":"30"');
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '120' }]),
+    });
+  });
+
+  it('caches /api/board* about a second as the origin says, and passes the rest of /api/* and /ws through', () => {
+    const dist = ofType('AWS::CloudFront::Distribution')[0]![1].Properties.DistributionConfig as {
+      CacheBehaviors: { PathPattern: string; CachePolicyId: unknown; OriginRequestPolicyId?: unknown; AllowedMethods: string[] }[];
+      WebACLId: unknown;
+    };
+    expect(dist.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/api/board*', '/api/*', '/healthz', '/ws']);
+    const [board, api, , ws] = dist.CacheBehaviors as [typeof dist.CacheBehaviors[0], typeof dist.CacheBehaviors[0], unknown, typeof dist.CacheBehaviors[0]];
+    const policyId = (board.CachePolicyId as { Ref: string }).Ref;
+    expect(resources[policyId]!.Properties.CachePolicyConfig).toMatchObject({
+      MinTTL: 0, DefaultTTL: 1,
+      ParametersInCacheKeyAndForwardedToOrigin: { EnableAcceptEncodingGzip: true, EnableAcceptEncodingBrotli: true, CookiesConfig: { CookieBehavior: 'none' }, QueryStringsConfig: { QueryStringBehavior: 'none' } },
+    });
+    const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+    const allViewerExceptHost = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+    for (const b of [api, ws]) {
+      expect(b.CachePolicyId).toBe(cachingDisabled);
+      expect(b.OriginRequestPolicyId).toBe(allViewerExceptHost);
+    }
+    expect(api.AllowedMethods).toContain('POST');
+    expect(JSON.stringify(dist.WebACLId)).toContain('WebAcl');
+  });
+
+  it('lets only the Lambdas and socket servers reach Redis, which has TLS and an auth token', () => {
+    const redisSg = ofType('AWS::EC2::SecurityGroup').find(([, r]) => String(r.Properties.GroupDescription).startsWith('ElastiCache'))![0];
+    const ingress = ofType('AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties).filter((p) => JSON.stringify(p.GroupId).includes(redisSg));
+    const sources = ingress.map((p) => JSON.stringify(p.SourceSecurityGroupId));
+    expect(ingress).toHaveLength(2);
+    expect(sources.some((s) => s.includes('LambdaSg'))).toBe(true);
+    expect(sources.some((s) => s.includes('SocketSg'))).toBe(true);
+    expect(ingress.every((p) => p.FromPort === 6379 && p.ToPort === 6379)).toBe(true);
+    t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      Engine: 'valkey', TransitEncryptionEnabled: true, AtRestEncryptionEnabled: true, AuthToken: Match.anyValue(),
+    });
+  });
+
+  it('grants Keyspaces writes only to the functions that write, and write-pixel invoke only to the socket tasks', () => {
+    const policies = ofType('AWS::IAM::Policy').map(([, r]) => r.Properties);
+    const policyOf = (name: string) => policies.find((p) => JSON.stringify(p.Roles).includes(`"${logicalId(name).replace(/[0-9A-F]{8}$/, '')}ServiceRole`))!;
+    for (const route of ROUTES) {
+      const doc = JSON.stringify(policyOf(route.name).PolicyDocument);
+      expect(doc).toContain('cassandra:Select');
+      expect(doc.includes('cassandra:Modify'), route.name).toBe(KEYSPACES_WRITERS.has(route.name));
+      expect(doc).not.toContain('lambda:InvokeFunction');
+    }
+    const invokers = policies.filter((p) => JSON.stringify(p.PolicyDocument).includes('lambda:InvokeFunction'));
+    expect(invokers).toHaveLength(1);
+    expect(JSON.stringify(invokers[0]!.Roles)).toContain('SocketsTaskTaskRole');
+    expect(JSON.stringify(invokers[0]!.PolicyDocument)).toContain(logicalId('write-pixel'));
+  });
+
+  it('creates the Keyspaces tables of the schema, after their keyspace, with PITR and client-side timestamps', () => {
+    const keyspace = ofType('AWS::Cassandra::Keyspace')[0]![0];
+    const tables = ofType('AWS::Cassandra::Table');
+    expect(tables.map(([, r]) => r.Properties.TableName).sort()).toEqual(TABLES.map((d) => d.name).sort());
+    for (const [, table] of tables) {
+      expect(table.DependsOn).toContain(keyspace);
+      expect(table.Properties).toMatchObject({ PointInTimeRecoveryEnabled: true, ClientSideTimestampsEnabled: true, BillingMode: { Mode: 'ON_DEMAND' } });
+    }
+    t.hasResourceProperties('AWS::Cassandra::Table', {
+      TableName: 'pixel_history',
+      PartitionKeyColumns: [{ ColumnName: 'px', ColumnType: 'int' }, { ColumnName: 'py', ColumnType: 'int' }],
+      ClusteringKeyColumns: [{ Column: { ColumnName: 'seq', ColumnType: 'bigint' }, OrderBy: 'DESC' }],
+    });
+  });
+
+  it('runs the socket servers on Fargate with a health check, a drain-length stop timeout and two scaling policies', () => {
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+      ContainerDefinitions: [Match.objectLike({ StopTimeout: 30, HealthCheck: Match.objectLike({ Command: Match.arrayWith(['CMD']) }) })],
+    });
+    const policies = ofType('AWS::ApplicationAutoScaling::ScalingPolicy').map(([, r]) => JSON.stringify(r.Properties));
+    expect(policies.some((p) => p.includes('ECSServiceAverageCPUUtilization'))).toBe(true);
+    expect(policies.some((p) => p.includes('"MetricName":"Connections"') && p.includes('PixelBoard'))).toBe(true);
+  });
+
+  it('has alarms for Lambda errors and throttles, 5xx, Redis CPU and memory, socket tasks and Keyspaces throttling, and a dashboard', () => {
+    const names = ofType('AWS::CloudWatch::Alarm').map(([, r]) => String(r.Properties.AlarmName));
+    for (const route of ROUTES) expect(names).toEqual(expect.arrayContaining([`place-dev-${route.name}-errors`, `place-dev-${route.name}-throttles`]));
+    expect(names).toEqual(expect.arrayContaining(['place-dev-alb-5xx', 'place-dev-target-5xx', 'place-dev-redis-cpu', 'place-dev-redis-memory', 'place-dev-socket-tasks-low', 'place-dev-keyspaces-throttling']));
+    expect(ofType('AWS::CloudWatch::Dashboard')).toHaveLength(1);
+    expect(ofType('AWS::Logs::LogGroup').every(([, r]) => r.Properties.RetentionInDays === 30)).toBe(true);
+  });
+
+  it('rate-limits POST /api/pixels and POST /api/session at the edge, and keeps S3 private behind CloudFront', () => {
+    const acl = Template.fromStack(edge).toJSON().Resources as Resources;
+    const web = Object.values(acl).find((r) => r.Type === 'AWS::WAFv2::WebACL')!.Properties;
+    expect(web.Scope).toBe('CLOUDFRONT');
+    const rules = JSON.stringify(web.Rules);
+    expect(rules).toContain('"SearchString":"/api/pixels"');
+    expect(rules).toContain('"SearchString":"/api/session"');
+    expect(rules).toContain('RateBasedStatement');
+    t.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
+    expect(ofType('AWS::CloudFront::OriginAccessControl')).toHaveLength(1);
+  });
+
+  it('reads settings from context and refuses bad ones by name', () => {
+    expect(readSettings((k) => ({ envName: 'prod', boardWidth: '2000' } as Record<string, string>)[k])).toMatchObject({ envName: 'prod', boardWidth: 2000 });
+    expect(() => readSettings((k) => (k === 'cooldownMs' ? 'soon' : undefined))).toThrow(/cooldownMs/);
+  });
+
+  it('passes cdk-nag AwsSolutions with every remaining finding acknowledged with a reason', () => {
+    for (const stack of [place, edge]) {
+      const report = new AwsSolutionsChecks().validateScope(stack);
+      expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,79 @@
+// The whole service on AWS: network, ElastiCache, Keyspaces, the HTTP Lambdas behind an ALB,
+// the socket servers on Fargate, CloudFront + S3 for the page, secrets, alarms and a dashboard.
+import { Construct } from 'constructs';
+import { CfnOutput, Stack, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
+import type { Settings } from './settings.ts';
+import { Network } from './network.ts';
+import { RedisCluster } from './redis-cluster.ts';
+import { KeyspacesTables } from './keyspaces-tables.ts';
+import { HttpFunctions } from './http-functions.ts';
+import { SocketService } from './socket-service.ts';
+import { LoadBalancer } from './load-balancer.ts';
+import { Cdn } from './cdn.ts';
+import { Operations } from './operations.ts';
+import { acknowledgeReviewedFindings } from './nag-suppressions.ts';
+
+export interface PlaceStackProps extends StackProps {
+  settings: Settings;
+  webDir: string;
+  webAclArn: string;
+}
+
+export class PlaceStack extends Stack {
+  /** Named rather than looked up, so synth needs no AWS account. */
+  override get availabilityZones(): string[] {
+    return [`${this.region}a`, `${this.region}b`];
+  }
+
+  readonly network: Network;
+  readonly redis: RedisCluster;
+  readonly keyspaces: KeyspacesTables;
+  readonly functions: HttpFunctions;
+  readonly sockets: SocketService;
+  readonly loadBalancer: LoadBalancer;
+  readonly cdn: Cdn;
+  readonly operations: Operations;
+
+  constructor(scope: Construct, id: string, props: PlaceStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const keyspace = `place_${settings.envName.replace(/-/g, '_')}`;
+
+    this.network = new Network(this, 'Network', settings);
+    this.redis = new RedisCluster(this, 'Redis', { vpc: this.network.vpc, securityGroup: this.network.redisSg, settings });
+    this.keyspaces = new KeyspacesTables(this, 'Keyspaces', keyspace);
+    const sessionSecret = new secrets.Secret(this, 'SessionSecret', {
+      description: 'HMAC key of session tokens',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+
+    this.functions = new HttpFunctions(this, 'Http', {
+      settings, vpc: this.network.vpc, securityGroup: this.network.lambdaSg, redisUrl: this.redis.url,
+      redisAuth: this.redis.authToken, sessionSecret, keyspace,
+    });
+    this.sockets = new SocketService(this, 'Sockets', {
+      settings, vpc: this.network.vpc, securityGroup: this.network.socketSg, redisUrl: this.redis.url,
+      redisAuth: this.redis.authToken, writePixel: this.functions.byName('write-pixel').target,
+    });
+    this.loadBalancer = new LoadBalancer(this, 'Alb', {
+      settings, vpc: this.network.vpc, functions: this.functions.functions, sockets: this.sockets.service, socketSg: this.network.socketSg,
+    });
+    this.cdn = new Cdn(this, 'Cdn', {
+      settings, alb: this.loadBalancer.alb, albHttps: this.loadBalancer.https, webDir: props.webDir, webAclArn: props.webAclArn,
+    });
+    this.operations = new Operations(this, 'Operations', {
+      settings, functions: this.functions.functions, alb: this.loadBalancer.alb, redis: this.redis.group, sockets: this.sockets, keyspace,
+    });
+
+    new CfnOutput(this, 'Url', { value: `https://${this.cdn.distribution.distributionDomainName}` });
+    new CfnOutput(this, 'AlbDns', { value: this.loadBalancer.alb.loadBalancerDnsName });
+    new CfnOutput(this, 'Keyspace', { value: keyspace });
+    acknowledgeReviewedFindings(
+      this,
+      settings,
+      this.getLogicalId(this.functions.byName('write-pixel').fn.node.defaultChild as CfnElement),
+      this.getLogicalId(this.cdn.site.node.defaultChild as CfnElement),
+    );
+  }
+}

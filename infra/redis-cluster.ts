@@ -1,0 +1,44 @@
+// ElastiCache (Valkey, node-based): TLS and an auth token on, private subnets only, reachable
+// from the Lambdas' and socket servers' security groups alone.
+import { Construct } from 'constructs';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { Settings } from './settings.ts';
+
+export class RedisCluster extends Construct {
+  readonly group: elasticache.CfnReplicationGroup;
+  readonly authToken: secrets.Secret;
+
+  constructor(scope: Construct, id: string, props: { vpc: ec2.IVpc; securityGroup: ec2.ISecurityGroup; settings: Settings }) {
+    super(scope, id);
+    this.authToken = new secrets.Secret(this, 'AuthToken', {
+      description: 'ElastiCache auth token',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    const subnets = new elasticache.CfnSubnetGroup(this, 'Subnets', {
+      description: 'private subnets',
+      subnetIds: props.vpc.privateSubnets.map((s) => s.subnetId),
+    });
+    this.group = new elasticache.CfnReplicationGroup(this, 'Group', {
+      replicationGroupDescription: `pixel board live state (${props.settings.envName})`,
+      engine: 'valkey',
+      engineVersion: '8.0',
+      cacheNodeType: props.settings.redisNodeType,
+      numCacheClusters: 1 + props.settings.redisReplicas,
+      automaticFailoverEnabled: props.settings.redisReplicas > 0,
+      multiAzEnabled: props.settings.redisReplicas > 0,
+      transitEncryptionEnabled: true,
+      atRestEncryptionEnabled: true,
+      authToken: this.authToken.secretValue.unsafeUnwrap(), // a CloudFormation dynamic reference, never the value
+      cacheSubnetGroupName: subnets.ref,
+      securityGroupIds: [props.securityGroup.securityGroupId],
+      snapshotRetentionLimit: 3,
+      port: 6379,
+    });
+  }
+
+  get url(): string {
+    return `rediss://${this.group.attrPrimaryEndPointAddress}:${this.group.attrPrimaryEndPointPort}`;
+  }
+}

@@ -1,0 +1,110 @@
+// The socket servers on ECS Fargate, from the repository's Dockerfile: private subnets,
+// reachable from the ALB only, scaled on CPU and on connections per task, drained gently.
+import { Construct } from 'constructs';
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as secrets from 'aws-cdk-lib/aws-secretsmanager';
+import { CONNECTIONS_METRIC } from '../socket-server/connection-metric.ts';
+import { REPO_ROOT } from './http-functions.ts';
+import type { Settings } from './settings.ts';
+
+export const SOCKET_PORT = 8081;
+/** SIGTERM drain of the socket server; ECS waits longer than this before SIGKILL. */
+export const DRAIN_MS = 20_000;
+export const METRICS_NAMESPACE = 'PixelBoard';
+
+export interface SocketServiceProps {
+  settings: Settings;
+  vpc: ec2.IVpc;
+  securityGroup: ec2.ISecurityGroup;
+  redisUrl: string;
+  redisAuth: secrets.ISecret;
+  writePixel: lambda.IFunction;
+}
+
+export class SocketService extends Construct {
+  readonly service: ecs.FargateService;
+  readonly cluster: ecs.Cluster;
+  readonly connectionsMetric: cloudwatch.Metric;
+  readonly serviceName: string;
+
+  constructor(scope: Construct, id: string, props: SocketServiceProps) {
+    super(scope, id);
+    const { settings } = props;
+    this.serviceName = `place-${settings.envName}-sockets`;
+    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    const task = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: settings.socketCpu,
+      memoryLimitMiB: settings.socketMemoryMb,
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    task.addContainer('socket-server', {
+      image: ecs.ContainerImage.fromAsset(REPO_ROOT, { file: 'Dockerfile', platform: Platform.LINUX_ARM64 }),
+      portMappings: [{ containerPort: SOCKET_PORT }],
+      environment: {
+        PORT: String(SOCKET_PORT),
+        HOST: '0.0.0.0',
+        BOARD_WIDTH: String(settings.boardWidth),
+        BOARD_HEIGHT: String(settings.boardHeight),
+        COOLDOWN_MS: String(settings.cooldownMs),
+        REDIS_URL: props.redisUrl,
+        REDIS_AUTH_SECRET_ARN: props.redisAuth.secretArn,
+        WRITE_PIXEL_FUNCTION: props.writePixel.functionArn,
+        TRUSTED_PROXY_HOPS: '1',
+        SOCKET_DRAIN_MS: String(DRAIN_MS),
+        SOCKET_CONNECTIONS_PER_IP: '50',
+        SOCKET_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        SOCKET_SERVICE_NAME: this.serviceName,
+      },
+      logging: ecs.LogDrivers.awsLogs({
+        streamPrefix: 'socket',
+        logGroup: new logs.LogGroup(this, 'Logs', { retention: settings.logRetentionDays }),
+      }),
+      healthCheck: {
+        command: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${SOCKET_PORT}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(3),
+        retries: 3,
+        startPeriod: Duration.seconds(10),
+      },
+      stopTimeout: Duration.seconds(DRAIN_MS / 1000 + 10),
+      readonlyRootFilesystem: true,
+    });
+    props.redisAuth.grantRead(task.taskRole);
+    props.writePixel.grantInvoke(task.taskRole);
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      serviceName: this.serviceName,
+      cluster: this.cluster,
+      taskDefinition: task,
+      desiredCount: settings.socketMinTasks,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [props.securityGroup],
+      circuitBreaker: { rollback: true },
+      healthCheckGracePeriod: Duration.seconds(30),
+    });
+
+    this.connectionsMetric = new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: CONNECTIONS_METRIC,
+      dimensionsMap: { ServiceName: this.serviceName },
+      statistic: 'Average',
+      period: Duration.minutes(1),
+    });
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: settings.socketMinTasks, maxCapacity: settings.socketMaxTasks });
+    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60, scaleOutCooldown: Duration.minutes(1), scaleInCooldown: Duration.minutes(10) });
+    scaling.scaleToTrackCustomMetric('ConnectionsPerTask', {
+      metric: this.connectionsMetric,
+      targetValue: settings.connectionsPerTask,
+      scaleOutCooldown: Duration.minutes(1),
+      scaleInCooldown: Duration.minutes(10),
+    });
+  }
+}
