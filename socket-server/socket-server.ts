@@ -91,16 +91,17 @@ export class SocketServer {
   }
 
   /**
-   * Ticks clock themselves: the next tick comes tickMs after this one, or later when writing
-   * the frame to every client took a good part of that (many clients on a busy machine), so
-   * broadcasting never saturates the event loop and pings, upgrades and the feed still run.
+   * Ticks clock themselves: the next tick comes tickMs after this one started. When writing
+   * the frame to every client takes longer than that (many clients on a busy machine), ticks
+   * run back to back, yielding to the event loop in between so pings, upgrades and the feed
+   * still run, instead of piling up as interval callbacks would.
    */
   private scheduleTick(delayMs: number): void {
     this.tickTimer = setTimeout(() => {
       const started = performance.now();
       this.broadcaster.tick();
       const spent = performance.now() - started;
-      this.scheduleTick(Math.max(this.deps.config.socket.tickMs - spent, spent * 0.5));
+      this.scheduleTick(Math.max(this.deps.config.socket.tickMs - spent, 1));
     }, delayMs);
   }
 

@@ -32,6 +32,8 @@ export function redisClientOptions(): RedisOptions {
   return {
     lazyConnect: true,
     enableOfflineQueue: false,
+    // Commands issued in the same tick go out in one write: fewer syscalls per pixel write.
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     commandTimeout: 2000,
     connectTimeout: 2000,
