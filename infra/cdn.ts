@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Settings } from './settings.ts';
+import { logBucket } from './log-bucket.ts';
 
 export interface CdnProps {
   settings: Settings;
@@ -25,14 +26,8 @@ export class Cdn extends Construct {
 
   constructor(scope: Construct, id: string, props: CdnProps) {
     super(scope, id);
-    const logs = new s3.Bucket(this, 'Logs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, // CloudFront standard logs need ACLs
-      lifecycleRules: [{ expiration: Duration.days(props.settings.logRetentionDays) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // CloudFront standard logs need ACLs: bucket-owner-preferred ownership.
+    const logs = logBucket(this, 'Logs', props.settings.logRetentionDays, s3.ObjectOwnership.BUCKET_OWNER_PREFERRED);
     this.site = new s3.Bucket(this, 'Site', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

@@ -2,15 +2,15 @@
 // /ws to the socket servers. HTTPS when a certificate is given; idle timeout and deregistration
 // delay sized for long-lived WebSockets.
 import { Construct } from 'constructs';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { HttpFunction } from './http-functions.ts';
 import { DRAIN_MS, SOCKET_PORT } from './socket-service.ts';
 import type { Settings } from './settings.ts';
+import { logBucket } from './log-bucket.ts';
 
 export const WS_PATH = '/ws';
 
@@ -31,13 +31,7 @@ export class LoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
-    const logs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      lifecycleRules: [{ expiration: Duration.days(props.settings.logRetentionDays) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logs = logBucket(this, 'AccessLogs', props.settings.logRetentionDays);
     this.alb = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
       vpc: props.vpc,
       internetFacing: true,

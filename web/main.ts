@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     beep();
   });
   if (me.nextAllowedAt > Date.now()) timer.startUntil(me.nextAllowedAt);
-  if (me.lastPlacedAt === null) toast('Pick a colour below, then tap the board to place your pixel.', 6000);
+  if (me.lastPlacedAt === null) toast('Pick a colour below, then tap the board to place your pixel. With no colour picked, a tap shows who placed a pixel.', 7000);
 
   // --- live board ---
   const sync = new BoardSync({
@@ -114,10 +114,15 @@ async function main(): Promise<void> {
     previews.delete(y * width + x);
     canvas.setPixel(x, y, color);
   });
-  sync.on('status', (s) => {
+  const showStatus = () => {
+    // The browser knowing it has no network at all beats waiting for the socket to notice.
+    const s = navigator.onLine ? sync.status : 'offline';
     statusEl.dataset.status = s;
     statusEl.textContent = STATUS_TEXT[s];
-  });
+  };
+  sync.on('status', showStatus);
+  window.addEventListener('online', showStatus);
+  window.addEventListener('offline', showStatus);
   sync.on('online', (n) => { $('online').textContent = `${n} online`; });
   sync.start();
 
@@ -129,7 +134,7 @@ async function main(): Promise<void> {
   };
 
   async function place(x: number, y: number, color: number): Promise<void> {
-    if (sync.status !== 'live') return toast('You are offline: the pixel was not placed. Reconnecting…');
+    if (sync.status !== 'live' || !navigator.onLine) return toast('You are offline: the pixel was not placed. Reconnecting…');
     if (timer.running) {
       cooldownEl.classList.remove('flash');
       void cooldownEl.offsetWidth;
