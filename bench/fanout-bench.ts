@@ -3,6 +3,7 @@
 // write→receive latency, frames delivered, server RSS per client, event-loop delay, and the
 // raw ws writes/s ceiling of this machine measured in the same run.
 //   FANOUT_CLIENTS (10000), FANOUT_RATE (1000), FANOUT_SECONDS (15), FANOUT_IDLE_CLIENTS (19900)
+import './exit-on-signal.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
 import { createBoard } from '../core/domain/board-codec.ts';

@@ -2,6 +2,7 @@
 // local runner over HTTP, on embedded stores and on real Redis + Cassandra. Every write is from
 // a distinct user (real cooldowns on), so every 201 is a full write path.
 //   BENCH_SECONDS (default 10), BENCH_CONCURRENCY (default 32), BENCH_RATE (default 2000/s)
+import './exit-on-signal.ts';
 import http from 'node:http';
 import { signSession, newUserId } from '../core/domain/session-token.ts';
 import { embeddedStores, post, realStores, round, startServiceProcess, summarize, type BenchStores } from './bench-support.ts';

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, writeFileSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { canConnect, stopChild, waitForPort } from './process-control.ts';
+import { canConnect, killWithParent, stopChild, waitForPort } from './process-control.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -88,6 +88,7 @@ export async function startCassandra(opts: CassandraProcessOptions): Promise<Cas
   ];
   const out = openSync(path.join(logDir, 'stdout.log'), 'a');
   const child = spawn('java', args, { stdio: ['ignore', out, out] });
+  killWithParent(child);
   let exitInfo: string | null = null;
   child.once('exit', (code, signal) => { exitInfo = `cassandra exited early (code ${code}, signal ${signal}); see ${logDir}`; });
   child.once('error', (err) => { exitInfo = `could not start java: ${err.message}`; });

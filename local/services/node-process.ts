@@ -1,7 +1,7 @@
 // Runs one of the project's entry points (the local runner, a socket server) as its own Node
 // process on a given port, for tests, benchmarks and the local cluster.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { stopChild, waitForPort } from './process-control.ts';
+import { killWithParent, stopChild, waitForPort } from './process-control.ts';
 import { freePort } from './test-services.ts';
 
 export interface ServiceProcess {
@@ -21,6 +21,7 @@ export async function startServiceProcess(
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', stdio, stdio],
   });
+  killWithParent(child);
   let exited: string | null = null;
   child.once('exit', (code) => { exited = `service exited with code ${code}`; });
   await waitForPort(port, 60_000, () => exited);

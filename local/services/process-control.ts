@@ -29,3 +29,10 @@ export function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
     child.kill('SIGTERM');
   });
 }
+
+/** Kills the child if this process exits first (a crashed test run or benchmark leaves no servers behind). */
+export function killWithParent(child: ChildProcess): void {
+  const kill = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); };
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
+}

@@ -1,7 +1,7 @@
 // Starts Debian's redis-server on 127.0.0.1 with its own port and folder (tests, start:cluster).
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { canConnect, stopChild, waitForPort } from './process-control.ts';
+import { canConnect, killWithParent, stopChild, waitForPort } from './process-control.ts';
 
 export interface RedisProcess {
   readonly port: number;
@@ -17,6 +17,7 @@ export async function startRedis(opts: { port: number; dataDir: string; appendOn
     '--save', '', '--appendonly', opts.appendOnly ? 'yes' : 'no', '--protected-mode', 'yes',
     '--daemonize', 'no', '--loglevel', 'warning',
   ], { stdio: 'ignore' });
+  killWithParent(child);
   let exitInfo: string | null = null;
   child.once('exit', (code) => { exitInfo = `redis-server exited early (code ${code})`; });
   child.once('error', (err) => { exitInfo = `could not start redis-server: ${err.message}`; });
