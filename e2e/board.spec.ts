@@ -75,6 +75,44 @@ test('cooldown: a second click shows the timer, places nothing, and the timer ru
   await Promise.all(contexts.map((c) => c.close()));
 });
 
+test('a pixel the server rejects is previewed, then reverted; the session survives a reload', async ({ browser }, info) => {
+  // Two tabs of one person: both think they may place, but only the first gets through.
+  const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  const errors = [...(await openBoard(a, service.url)), ...(await openBoard(b, service.url))];
+  const userId = async (p: Page) => p.evaluate(async () => ((await (await fetch('/api/me')).json()) as { userId: string }).userId);
+  expect(await userId(a)).toBe(await userId(b));
+  await selectColour(a, 6);
+  await clickPixel(a, 60, 60);
+  await expect(a.locator('#cooldown')).not.toHaveText('Ready');
+  const pixelRgb = async (p: Page, x: number, y: number) => p.evaluate(([px, py]) => {
+    const c = document.getElementById('board') as HTMLCanvasElement;
+    return Array.from(c.getContext('2d')!.getImageData(px!, py!, 1, 1).data.slice(0, 3));
+  }, [x, y]);
+  const before = await pixelRgb(b, 61, 60);
+  // Hold the request until the canvas shows the preview, so the test sees it before the answer.
+  let preview: number[] = [];
+  await b.route('**/api/pixels', async (route) => {
+    await expect.poll(async () => (preview = await pixelRgb(b, 61, 60))).not.toEqual(before);
+    await route.continue();
+  });
+  await selectColour(b, 13);
+  await clickPixel(b, 61, 60); // b's timer said Ready: the server answers 429
+  await expect(b.locator('#toast')).toContainText('Not yet');
+  await expect(b.locator('#cooldown')).not.toHaveText('Ready');
+  await expect.poll(() => pixelRgb(b, 61, 60)).toEqual(before);
+  expect(preview).toEqual([0x00, 0x00, 0xea]); // colour 13, shown while the request was out
+  expect((await new ApiClient(service.url).request('GET', '/api/pixels/61/60')).status).toBe(404);
+  await b.reload();
+  await expect(b.locator('#status')).toHaveAttribute('data-status', 'live');
+  expect(await userId(b)).toBe(await userId(a));
+  await expect(b.locator('#cooldown')).not.toHaveText('Ready');
+  await b.screenshot({ path: info.outputPath('rejected-preview.png') });
+  // The 429 itself is logged by Chromium as a failed resource load; nothing else may be.
+  expect(errors.filter((e) => !e.includes('status of 429'))).toEqual([]);
+  await context.close();
+});
+
 test('reconnect: the socket server restarts; pages show reconnecting, then converge without a reload', async ({ browser }, info) => {
   const { contexts, pages } = await newPages(browser, 2);
   // A marker that a reload would lose, and a log of every status the page shows.
