@@ -2,7 +2,7 @@
 // worker processes, a writer placing R pixels/s through the Redis write script. Reports
 // write→receive latency, frames delivered, server RSS per client, event-loop delay, and the
 // raw ws writes/s ceiling of this machine measured in the same run.
-//   FANOUT_CLIENTS (10000), FANOUT_RATE (1000), FANOUT_SECONDS (15), FANOUT_IDLE_CLIENTS (19900)
+//   FANOUT_CLIENTS (5000,10000: one run each), FANOUT_RATE (1000), FANOUT_SECONDS (15), FANOUT_IDLE_CLIENTS (19900)
 import './exit-on-signal.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
@@ -14,7 +14,7 @@ import { waitForPort } from '../local/services/process-control.ts';
 import { round, summarize } from './bench-support.ts';
 import type { FrameRecord } from './raw-ws-client.ts';
 
-const CLIENTS = Number(process.env.FANOUT_CLIENTS ?? 10_000);
+const CLIENTS = (process.env.FANOUT_CLIENTS ?? '5000,10000').split(',').map(Number);
 const RATE = Number(process.env.FANOUT_RATE ?? 1000);
 const SECONDS = Number(process.env.FANOUT_SECONDS ?? 15);
 const IDLE_CLIENTS = Number(process.env.FANOUT_IDLE_CLIENTS ?? 19_900);
@@ -139,7 +139,7 @@ const print = (title: string, row: Record<string, unknown>) => {
   console.log(`\n${title}`);
   for (const [k, v] of Object.entries(row)) console.log(`  ${k.padEnd(34)} ${v}`);
 };
-const ceiling = await wsCeiling(2000);
-print('raw ws ceiling of this machine', { 'writes/s (2,000 clients, 257-byte frames)': ceiling });
-print(`${CLIENTS} clients, ${RATE} px/s for ${SECONDS} s`, await fanout(CLIENTS, RATE, SECONDS));
+const most = Math.max(...CLIENTS);
+print('raw ws ceiling of this machine', { [`writes/s (${most} clients, 257-byte frames)`]: await wsCeiling(most) });
+for (const clients of CLIENTS) print(`${clients} clients, ${RATE} px/s for ${SECONDS} s`, await fanout(clients, RATE, SECONDS));
 print(`${IDLE_CLIENTS} clients on one process, 100 px/s for 5 s`, await fanout(IDLE_CLIENTS, 100, 5));
