@@ -26,7 +26,6 @@ export class LoadBalancer extends Construct {
   readonly alb: elbv2.ApplicationLoadBalancer;
   readonly listener: elbv2.ApplicationListener;
   readonly https: boolean;
-  readonly lambdaTargetGroups = new Map<string, elbv2.ApplicationTargetGroup>();
   readonly socketTargetGroup: elbv2.ApplicationTargetGroup;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
@@ -82,7 +81,6 @@ export class LoadBalancer extends Construct {
         targetType: elbv2.TargetType.LAMBDA,
         targets: [new targets.LambdaTarget(target)],
       });
-      this.lambdaTargetGroups.set(route.name, group);
       this.listener.addAction(route.name, {
         priority: 10 + i,
         conditions: [

@@ -9,23 +9,29 @@ import { ensureBoard, type RebuildContext } from '../core/service/rebuild.ts';
 
 const gzipAsync = promisify(gzip);
 
+/** A snapshot and its encodings, each made once. Bodies are base64, as ALB responses carry them. */
 export interface CachedBoard extends BoardSnapshot {
-  gzip(): Promise<Buffer>;
-  png(): Promise<Buffer>;
+  rawBase64(): string;
+  gzipBase64(): Promise<string>;
+  pngBase64(): Promise<string>;
 }
 
 let last: CachedBoard | null = null;
 
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
 function cached(snapshot: BoardSnapshot, size: BoardSize): CachedBoard {
-  let gz: Promise<Buffer> | null = null;
-  let png: Promise<Buffer> | null = null;
+  let raw: string | null = null;
+  let gz: Promise<string> | null = null;
+  let png: Promise<string> | null = null;
   return {
     ...snapshot,
-    gzip: () => (gz ??= gzipAsync(snapshot.bytes, { level: 6 })),
+    rawBase64: () => (raw ??= base64(snapshot.bytes)),
+    gzipBase64: () => (gz ??= gzipAsync(snapshot.bytes, { level: 6 }).then(base64)),
     // Loaded on first use: only the PNG function ships sharp's native binary.
-    png: () => (png ??= import('sharp').then(({ default: sharp }) => sharp(boardToPixels(snapshot.bytes, size, 3), { raw: { width: size.width, height: size.height, channels: 3 } })
+    pngBase64: () => (png ??= import('sharp').then(({ default: sharp }) => sharp(boardToPixels(snapshot.bytes, size, 3), { raw: { width: size.width, height: size.height, channels: 3 } })
       .png({ compressionLevel: 6, adaptiveFiltering: false })
-      .toBuffer())),
+      .toBuffer()).then(base64)),
   };
 }
 

@@ -1,7 +1,7 @@
 // GET /api/board.png → the board as a PNG in the exact palette colours.
 import { albHandler } from './http/handler.ts';
 import { header } from './http/request.ts';
-import { binary, empty } from './http/responses.ts';
+import { binaryBase64, empty } from './http/responses.ts';
 import { boardEtag, currentBoard, currentSeq } from './board-cache.ts';
 import { services } from './runtime.ts';
 
@@ -13,5 +13,5 @@ export const handler = albHandler('get-board-png', async (event) => {
   const headers = { 'cache-control': `public, max-age=${s.config.boardMaxAgeSeconds}`, etag, 'x-board-seq': String(seq) };
   if (header(event, 'if-none-match') === etag) return empty(304, headers);
   const board = await currentBoard(s.store, size, seq);
-  return binary(200, await board.png(), { ...headers, 'content-type': 'image/png' });
+  return binaryBase64(200, await board.pngBase64(), { ...headers, 'content-type': 'image/png' });
 });

@@ -1,7 +1,7 @@
 // GET /api/board → the packed board (W·H/2 bytes) with the seq of the last write it includes.
 import { albHandler } from './http/handler.ts';
 import { acceptsGzip, header } from './http/request.ts';
-import { binary, empty } from './http/responses.ts';
+import { binaryBase64, empty } from './http/responses.ts';
 import { boardEtag, currentBoard, currentSeq } from './board-cache.ts';
 import { services } from './runtime.ts';
 
@@ -26,6 +26,6 @@ export const handler = albHandler('get-board', async (event) => {
     'x-board-height': String(size.height),
     'access-control-expose-headers': 'X-Board-Seq, X-Board-Width, X-Board-Height, ETag',
   };
-  if (acceptsGzip(event)) return binary(200, await board.gzip(), { ...headers, 'content-encoding': 'gzip' });
-  return binary(200, board.bytes, headers);
+  if (acceptsGzip(event)) return binaryBase64(200, await board.gzipBase64(), { ...headers, 'content-encoding': 'gzip' });
+  return binaryBase64(200, board.rawBase64(), headers);
 });

@@ -1,4 +1,5 @@
 // GET /api/me → the caller's cooldown state.
+import { nextAllowedAt } from '../core/domain/cooldown.ts';
 import { albHandler } from './http/handler.ts';
 import { errorResponse, json } from './http/responses.ts';
 import { requestSession } from './http/session.ts';
@@ -9,11 +10,10 @@ export const handler = albHandler('get-me', async (event) => {
   const session = requestSession(event, s.sessionSecret, s.config.sessionMaxAgeMs);
   if (!session) return errorResponse(401, 'unauthorized', 'No valid session. Start one with POST /api/session.');
   const lastPlacedAt = (await s.store.cooldownStart(session.userId)) ?? (await s.log.lastPlacement(session.userId));
-  const { cooldownMs } = s.config.cooldown;
   return json(200, {
     userId: session.userId,
     lastPlacedAt,
-    nextAllowedAt: lastPlacedAt === null ? 0 : lastPlacedAt + cooldownMs,
-    cooldownMs,
+    nextAllowedAt: nextAllowedAt(lastPlacedAt, s.config.cooldown),
+    cooldownMs: s.config.cooldown.cooldownMs,
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchFormatError, batchToUpdates, concatPixelBatches, decodePixelBatch, encodePixelBatch } from './pixel-batch.ts';
+import { BatchFormatError, batchToUpdates, decodePixelBatch, encodePixelBatch } from './pixel-batch.ts';
 
 describe('pixel batch layout', () => {
   it('encodes type 1, u32 firstSeq, u16 count and 5-byte little-endian pixels', () => {
@@ -14,13 +14,6 @@ describe('pixel batch layout', () => {
 
   it('refuses to encode a run with a gap', () => {
     expect(() => encodePixelBatch([{ seq: 1, x: 0, y: 0, color: 0 }, { seq: 3, x: 0, y: 0, color: 0 }])).toThrow(RangeError);
-  });
-
-  it('joins consecutive batches and refuses non-consecutive ones', () => {
-    const a = encodePixelBatch([{ seq: 1, x: 0, y: 0, color: 1 }]);
-    const b = encodePixelBatch([{ seq: 2, x: 1, y: 0, color: 2 }, { seq: 3, x: 2, y: 0, color: 3 }]);
-    expect(batchToUpdates(decodePixelBatch(concatPixelBatches([a, b]))).map((u) => u.seq)).toEqual([1, 2, 3]);
-    expect(() => concatPixelBatches([b, a])).toThrow(RangeError);
   });
 
   it('rejects frames of the wrong type or length', () => {

@@ -44,27 +44,6 @@ export function encodePixelBatch(updates: readonly PixelUpdate[], firstSeqIfEmpt
   return out;
 }
 
-/** Joins already-encoded consecutive batches into one (the broadcast tick does this once for all clients). */
-export function concatPixelBatches(batches: readonly Uint8Array[]): Uint8Array {
-  const decoded = batches.map(decodePixelBatch);
-  const count = decoded.reduce((n, b) => n + b.count, 0);
-  const out = new Uint8Array(encodedBatchLength(count));
-  const view = new DataView(out.buffer);
-  const firstSeq = decoded[0]?.firstSeq ?? 0;
-  view.setUint8(0, PIXEL_BATCH_TYPE);
-  view.setUint32(1, firstSeq, true);
-  view.setUint16(5, count, true);
-  let o = BATCH_HEADER_BYTES;
-  let expected = firstSeq;
-  for (const b of decoded) {
-    if (b.firstSeq !== expected) throw new RangeError(`batches are not consecutive at seq ${b.firstSeq}`);
-    out.set(b.records, o);
-    o += b.records.length;
-    expected += b.count;
-  }
-  return out;
-}
-
 export class BatchFormatError extends Error {}
 
 export function decodePixelBatch(bytes: Uint8Array): PixelBatch {
@@ -77,16 +56,10 @@ export function decodePixelBatch(bytes: Uint8Array): PixelBatch {
   return { firstSeq, count, records: bytes.subarray(BATCH_HEADER_BYTES) };
 }
 
-/** Calls visit for each pixel of a decoded batch, without allocating per pixel. */
-export function forEachPixel(batch: PixelBatch, visit: (seq: number, x: number, y: number, color: number) => void): void {
-  const r = batch.records;
-  for (let i = 0, o = 0; i < batch.count; i++, o += BATCH_PIXEL_BYTES) {
-    visit(batch.firstSeq + i, r[o]! | (r[o + 1]! << 8), r[o + 2]! | (r[o + 3]! << 8), r[o + 4]!);
-  }
-}
-
 export function batchToUpdates(batch: PixelBatch): PixelUpdate[] {
-  const updates: PixelUpdate[] = [];
-  forEachPixel(batch, (seq, x, y, color) => updates.push({ seq, x, y, color }));
-  return updates;
+  const r = batch.records;
+  return Array.from({ length: batch.count }, (_, i) => {
+    const o = i * BATCH_PIXEL_BYTES;
+    return { seq: batch.firstSeq + i, x: r[o]! | (r[o + 1]! << 8), y: r[o + 2]! | (r[o + 3]! << 8), color: r[o + 4]! };
+  });
 }

@@ -1,7 +1,7 @@
 // The write use case: apply the pixel live (atomically, with cooldown), make it durable, and
 // only then acknowledge. Shared by the HTTP handler and (through it) the socket servers.
 import type { BoardSize } from '../domain/board-codec.ts';
-import type { CooldownRules } from '../domain/cooldown.ts';
+import { nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
 import type { PixelWrite } from '../domain/pixel-write.ts';
 import { StoreUnavailableError, type BoardStore, type Placement } from '../board-store/board-store.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
@@ -43,5 +43,5 @@ export async function placePixel(
   if (oldestPendingAt !== null && oldestPendingAt < now - ORPHAN_AFTER_MS) {
     persistPending(ctx.store, ctx.log, now - ORPHAN_AFTER_MS).catch(() => {});
   }
-  return { status: 'placed', placement, nextAllowedAt: placement.placedAt + ctx.rules.cooldownMs };
+  return { status: 'placed', placement, nextAllowedAt: nextAllowedAt(placement.placedAt, ctx.rules) };
 }

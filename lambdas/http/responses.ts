@@ -21,13 +21,12 @@ export function errorResponse(
 }
 
 export function binary(status: number, bytes: Uint8Array, headers: Headers): ALBResult {
-  return {
-    statusCode: status,
-    statusDescription: `${status}`,
-    headers,
-    body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-    isBase64Encoded: true,
-  };
+  return binaryBase64(status, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), headers);
+}
+
+/** A binary body already base64-encoded (cached encodings skip the work per request). */
+export function binaryBase64(status: number, body: string, headers: Headers): ALBResult {
+  return { statusCode: status, statusDescription: `${status}`, headers, body, isBase64Encoded: true };
 }
 
 export function empty(status: number, headers: Headers): ALBResult {
