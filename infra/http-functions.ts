@@ -15,6 +15,17 @@ import type { Settings } from './settings.ts';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 
+/** esbuild settings of every function, shared with the bundle test (infra/lambda-bundle.test.ts). */
+export const LAMBDA_BUNDLE = {
+  target: 'node24',
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  /** The Node 24 runtime has AWS SDK v3; sharp is external except in the PNG function. */
+  external: ['@aws-sdk/*'],
+  // The Keyspaces SigV4 plugin needs only the credential chain of AWS SDK v2, which
+  // aws-sdk/global holds: the bundle is ~1 MB instead of ~10 MB.
+  alias: { 'aws-sdk': 'aws-sdk/global' },
+};
+
 /** Functions that may rebuild the board (and so persist pending placements): they write to Keyspaces. */
 export const KEYSPACES_WRITERS = new Set(['write-pixel', 'get-board', 'get-board-png']);
 /** Functions whose latency users feel on every action: provisioned concurrency applies to them. */
@@ -83,18 +94,15 @@ export class HttpFunctions extends Construct {
         logGroup: new logs.LogGroup(this, `${route.name}-logs`, { retention: settings.logRetentionDays }),
         bundling: {
           format: OutputFormat.ESM,
-          target: 'node24',
+          target: LAMBDA_BUNDLE.target,
           minify: true,
           sourceMap: true,
           mainFields: ['module', 'main'],
-          banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-          // The Node 24 runtime has AWS SDK v3. sharp is a native module: only the PNG function
-          // installs it, as its linux-arm64 build.
-          externalModules: ['@aws-sdk/*', ...(png ? [] : ['sharp'])],
+          banner: LAMBDA_BUNDLE.banner,
+          // sharp is a native module: only the PNG function installs it, as its linux-arm64 build.
+          externalModules: [...LAMBDA_BUNDLE.external, ...(png ? [] : ['sharp'])],
           nodeModules: png ? ['sharp'] : [],
-          // The Keyspaces SigV4 plugin needs only the credential chain of AWS SDK v2, which
-          // aws-sdk/global holds: the bundle is ~1 MB instead of ~10 MB.
-          esbuildArgs: { '--alias:aws-sdk': 'aws-sdk/global' },
+          esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => [`--alias:${from}`, to])),
           environment: png ? { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' } : {},
         },
       });
