@@ -1,7 +1,6 @@
 // A function bundled as the CDK app bundles it (esbuild, ESM, the aws-sdk alias) loads and runs:
 // configured for Keyspaces, it gets as far as opening TLS to port 9142 with the SigV4 plugin.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { build } from 'esbuild';
