@@ -5,6 +5,9 @@
 import './exit-on-signal.ts';
 import http from 'node:http';
 import { signSession, newUserId } from '../core/domain/session-token.ts';
+import { loadConfig } from '../core/config.ts';
+import { CassandraPixelLog } from '../core/pixel-log/cassandra-pixel-log.ts';
+import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
 import { embeddedStores, post, realStores, round, startServiceProcess, summarize, type BenchStores } from './bench-support.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -43,23 +46,13 @@ async function closedLoop(port: number, users: string[]): Promise<Phase> {
 
 async function openLoop(port: number, users: string[]): Promise<Phase> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const latencies: number[] = [];
-  let failed = 0;
-  const total = Math.min(users.length, RATE * SECONDS);
-  const started = performance.now();
-  const inflight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / RATE;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const t0 = performance.now();
-    inflight.push(post(agent, port, '/api/pixels', JSON.stringify({ x: i % 1000, y: (i * 7) % 1000, color: i % 16 }),
-      { 'content-type': 'application/json', authorization: `Bearer ${users[i]}` })
-      .then((status) => { if (status === 201) latencies.push(performance.now() - t0); else failed++; }, () => { failed++; }));
-  }
-  await Promise.all(inflight);
+  const phase = await openLoopCalls(Math.min(users.length, RATE * SECONDS), async (i) => {
+    const status = await post(agent, port, '/api/pixels', JSON.stringify({ x: i % 1000, y: (i * 7) % 1000, color: i % 16 }),
+      { 'content-type': 'application/json', authorization: `Bearer ${users[i]}` });
+    if (status !== 201) throw new Error(`status ${status}`);
+  });
   agent.destroy();
-  return { acked: latencies.length, failed, seconds: (performance.now() - started) / 1000, latencies };
+  return phase;
 }
 
 function report(name: string, phase: Phase): Record<string, number | string> {
@@ -75,6 +68,41 @@ function report(name: string, phase: Phase): Record<string, number | string> {
   };
 }
 
+/** The stores alone, called in this process at RATE/s with no HTTP or service in between. */
+async function storesAlone(stores: BenchStores): Promise<Record<string, number | string>[]> {
+  const config = loadConfig(stores.env);
+  const log = await CassandraPixelLog.connect(config.cassandra!);
+  const store = await RedisBoardStore.connect({
+    redis: config.redis!, size: config.board, rules: { cooldownMs: 0, placementsPerIp: 1_000_000 }, sessionsPerIpPerHour: 1, updatesKept: 100_000,
+  });
+  try {
+    const now = Date.now();
+    const placement = (i: number) => ({ seq: 10_000_000 + i, x: i % 1000, y: Math.floor(i / 1000) % 1000, color: i % 16, userId: `alone${i}`, placedAt: now, version: now * 1000 + i });
+    await openLoopCalls(2000, (i) => log.record(placement(i))); // warm-up
+    const cassandra = await openLoopCalls(RATE * SECONDS, (i) => log.record(placement(i)));
+    const redis = await openLoopCalls(RATE * SECONDS, (i) => store.place({ x: i % 1000, y: 0, color: 1, userId: `alone${i}`, ip: 'bench', now: Date.now() }));
+    return [report(`Cassandra record alone, ${RATE}/s`, cassandra), report(`Redis place script alone, ${RATE}/s`, redis)];
+  } finally {
+    await log.close();
+    await store.close();
+  }
+}
+
+async function openLoopCalls(total: number, call: (i: number) => Promise<unknown>): Promise<Phase> {
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = started + (i * 1000) / RATE - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const t0 = performance.now();
+    inflight.push(call(i).then(() => { latencies.push(performance.now() - t0); }, () => { failed++; }));
+  }
+  await Promise.all(inflight);
+  return { acked: latencies.length, failed, seconds: (performance.now() - started) / 1000, latencies };
+}
+
 async function run(name: string, stores: BenchStores): Promise<Record<string, number | string>[]> {
   const service = await startServiceProcess({
     ...stores.env, SESSION_SECRET: SECRET, COOLDOWN_MS: '300000', PLACEMENTS_PER_IP: '1000000',
@@ -83,7 +111,10 @@ async function run(name: string, stores: BenchStores): Promise<Record<string, nu
     await closedLoop(service.port, tokens(2000)); // warm-up: JIT, prepared statements, connections
     const max = await closedLoop(service.port, tokens(CONCURRENCY * 3000));
     const fixed = await openLoop(service.port, tokens(RATE * SECONDS));
-    return [report(`${name}, ${CONCURRENCY} concurrent`, max), report(`${name}, open loop ${RATE}/s`, fixed)];
+    const rows = [report(`${name}, ${CONCURRENCY} concurrent`, max), report(`${name}, open loop ${RATE}/s`, fixed)];
+    await service.stop();
+    if (stores.env.CASSANDRA_CONTACT_POINTS) rows.push(...(await storesAlone(stores)));
+    return rows;
   } finally {
     await service.stop();
     await stores.stop();
