@@ -2,7 +2,8 @@
 // worker processes, a writer placing R pixels/s through the Redis write script. Reports
 // write→receive latency, frames delivered, server RSS per client, event-loop delay, and the
 // raw ws writes/s ceiling of this machine measured in the same run.
-//   FANOUT_CLIENTS (5000,10000: one run each), FANOUT_RATE (1000), FANOUT_SECONDS (15), FANOUT_IDLE_CLIENTS (19900)
+//   FANOUT_RUNS (clients x socket-server processes: 5000x1,10000x1,10000x2), FANOUT_RATE (1000),
+//   FANOUT_SECONDS (15), FANOUT_IDLE_CLIENTS (19900, on one process)
 import './exit-on-signal.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
@@ -14,7 +15,7 @@ import { waitForPort } from '../local/services/process-control.ts';
 import { round, summarize } from './bench-support.ts';
 import type { FrameRecord } from './raw-ws-client.ts';
 
-const CLIENTS = (process.env.FANOUT_CLIENTS ?? '5000,10000').split(',').map(Number);
+const RUNS = (process.env.FANOUT_RUNS ?? '5000x1,10000x1,10000x2').split(',').map((r) => r.split('x').map(Number) as [number, number]);
 const RATE = Number(process.env.FANOUT_RATE ?? 1000);
 const SECONDS = Number(process.env.FANOUT_SECONDS ?? 15);
 const IDLE_CLIENTS = Number(process.env.FANOUT_IDLE_CLIENTS ?? 19_900);
@@ -39,32 +40,50 @@ function ask<T>(worker: ChildProcess, message: object, reply: string): Promise<T
   });
 }
 
-async function connectClients(workers: ChildProcess[], port: number, total: number): Promise<number> {
+/** Spreads `total` clients over the workers; worker i connects to ports[i % ports.length]. */
+async function connectClients(workers: ChildProcess[], ports: number[], total: number): Promise<number> {
   const per = Math.ceil(total / workers.length);
   const results = await Promise.all(workers.map((w, i) => ask<{ count: number; failed: number }>(w, {
-    type: 'start', port, count: Math.min(per, total - i * per), sampleEvery: SAMPLE_EVERY, firstAddress: 2 + i * 8,
+    type: 'start', port: ports[i % ports.length], count: Math.min(per, total - i * per), sampleEvery: SAMPLE_EVERY, firstAddress: 2 + i * 8,
   }, 'connected')));
   return results.reduce((n, r) => n + r.count, 0);
 }
 
-async function fanout(clients: number, rate: number, seconds: number) {
+/** Sums the metrics of several socket servers; frames delivered = Σ frames sent × that server's clients. */
+async function allMetrics(ports: number[]): Promise<Metrics & { delivered: number }> {
+  const each = await Promise.all(ports.map(metrics));
+  const worst = (k: 'p50' | 'p99' | 'max') => Math.max(...each.map((m) => m.eventLoopDelayMs[k]));
+  return {
+    connections: each.reduce((n, m) => n + m.connections, 0),
+    rssBytes: each.reduce((n, m) => n + m.rssBytes, 0),
+    framesSent: each.reduce((n, m) => n + m.framesSent, 0),
+    slowConsumersClosed: each.reduce((n, m) => n + m.slowConsumersClosed, 0),
+    eventLoopDelayMs: { p50: worst('p50'), p99: worst('p99'), max: worst('max') },
+    delivered: each.reduce((n, m) => n + m.framesSent * m.connections, 0),
+  };
+}
+
+async function fanout(clients: number, rate: number, seconds: number, serverCount = 1) {
   const redis = await startRedis({ port: await freePort(), dataDir: tempDir('fanout-redis') });
   const store = await RedisBoardStore.connect({
     redis: { url: redis.url, keyPrefix: 'bench', authSecretArn: null }, size, rules: { cooldownMs: 0, placementsPerIp: 1_000_000 }, sessionsPerIpPerHour: 1, updatesKept: 100_000,
   });
   await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
-  let server: ServiceProcess | null = null;
+  const servers: ServiceProcess[] = [];
   const workers = startWorkers(WORKERS);
   try {
-    server = await startServiceProcess({
-      REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'bench', SOCKET_CONNECTIONS_PER_IP: '1000000', SOCKET_PING_MS: '25000',
-      HOST: '127.0.0.1',
-    }, 'socket-server/main.ts');
+    for (let i = 0; i < serverCount; i++) {
+      servers.push(await startServiceProcess({
+        REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'bench', SOCKET_CONNECTIONS_PER_IP: '1000000', SOCKET_PING_MS: '25000',
+        HOST: '127.0.0.1',
+      }, 'socket-server/main.ts'));
+    }
+    const ports = servers.map((s) => s.port);
     await sleep(500);
-    const before = await metrics(server.port);
-    const connected = await connectClients(workers, server.port, clients);
+    const before = await allMetrics(ports);
+    const connected = await connectClients(workers, ports, clients);
     await sleep(1000);
-    const idle = await metrics(server.port);
+    const idle = await allMetrics(ports);
     const writeTimes = new Map<number, number>();
     const started = performance.now();
     for (let i = 0; i < rate * seconds; i++) {
@@ -78,7 +97,7 @@ async function fanout(clients: number, rate: number, seconds: number) {
     }
     const elapsed = (performance.now() - started) / 1000;
     await sleep(1500);
-    const after = await metrics(server.port);
+    const after = await allMetrics(ports);
     const reports = await Promise.all(workers.map((w) => ask<{ totalBytes: number; frames: FrameRecord[][] }>(w, { type: 'report' }, 'report')));
     const latencies: number[] = [];
     let sampledFrames = 0;
@@ -99,22 +118,23 @@ async function fanout(clients: number, rate: number, seconds: number) {
     const totalBytes = reports.reduce((n, r) => n + r.totalBytes, 0);
     return {
       clients: connected,
+      'socket-server processes': serverCount,
       'px/s': round(writeTimes.size / elapsed, 0),
       'latency p50 ms': round(lat.p50, 1),
       'latency p99 ms': round(lat.p99, 1),
       'latency max ms': round(lat.max, 1),
-      'frames/s delivered': round(((after.framesSent - idle.framesSent) * connected) / elapsed, 0),
+      'frames/s delivered': round((after.delivered - idle.delivered) / elapsed, 0),
       'sampled clients with every pixel': `${complete}/${sampledClients}`,
       'frames/s per sampled client': round(sampledFrames / sampledClients / elapsed, 1),
       'MB/s to clients': round(totalBytes / elapsed / 1e6, 1),
       'server RSS MB': round(after.rssBytes / 1e6, 0),
       'RSS KB/client (idle)': round((idle.rssBytes - before.rssBytes) / connected / 1024, 2),
-      'loop delay p50/p99/max ms': `${after.eventLoopDelayMs.p50}/${after.eventLoopDelayMs.p99}/${after.eventLoopDelayMs.max}`,
+      'loop delay p50/p99/max ms (worst server)': `${after.eventLoopDelayMs.p50}/${after.eventLoopDelayMs.p99}/${after.eventLoopDelayMs.max}`,
       'slow consumers closed': after.slowConsumersClosed,
     };
   } finally {
     for (const w of workers) w.send({ type: 'stop' });
-    await server?.stop();
+    await Promise.all(servers.map((srv) => srv.stop()));
     await store.close();
     await redis.stop();
   }
@@ -126,7 +146,7 @@ async function wsCeiling(clients: number): Promise<number> {
   const workers = startWorkers(WORKERS);
   try {
     await waitForPort(port, 10_000);
-    await connectClients(workers, port, clients);
+    await connectClients(workers, [port], clients);
     const result = await ask<{ writesPerSecond: number }>(server, { type: 'blast', ms: 3000 }, 'result');
     return Math.round(result.writesPerSecond);
   } finally {
@@ -139,7 +159,9 @@ const print = (title: string, row: Record<string, unknown>) => {
   console.log(`\n${title}`);
   for (const [k, v] of Object.entries(row)) console.log(`  ${k.padEnd(34)} ${v}`);
 };
-const most = Math.max(...CLIENTS);
+const most = Math.max(...RUNS.map(([clients]) => clients));
 print('raw ws ceiling of this machine', { [`writes/s (${most} clients, 257-byte frames)`]: await wsCeiling(most) });
-for (const clients of CLIENTS) print(`${clients} clients, ${RATE} px/s for ${SECONDS} s`, await fanout(clients, RATE, SECONDS));
+for (const [clients, servers] of RUNS) {
+  print(`${clients} clients on ${servers} socket server(s), ${RATE} px/s for ${SECONDS} s`, await fanout(clients, RATE, SECONDS, servers));
+}
 print(`${IDLE_CLIENTS} clients on one process, 100 px/s for 5 s`, await fanout(IDLE_CLIENTS, 100, 5));
