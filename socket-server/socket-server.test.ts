@@ -5,7 +5,8 @@ import type { Socket } from 'node:net';
 import { startServiceFixture, type ServiceFixture } from '../local/services/service-fixture.ts';
 import { attachSocketServer, type LocalSockets } from '../local/local-sockets.ts';
 import { ApiClient } from '../local/services/api-client.ts';
-import { waitUntil } from '../local/services/sync-clients.ts';
+import { nodeSync, waitUntil } from '../local/services/sync-clients.ts';
+import { createBoard } from '../core/domain/board-codec.ts';
 import { CLOSE_SERVICE_RESTART, CLOSE_SLOW_CONSUMER, CLOSE_UNSUPPORTED_DATA } from './socket-server.ts';
 
 interface TestSocket {
@@ -112,6 +113,19 @@ describe('socket server protection and bad input', () => {
     expect([CLOSE_SLOW_CONSUMER, 1006]).toContain(await slowClosed);
     await waitUntil('the fast client got frames', () => fast.frames > 0);
     fast.ws.close();
+  });
+
+  it('a client whose board was reset (seq went back) starts over from the new board', async () => {
+    const client = nodeSync({ apiUrl: f.url, socketUrls: [wsUrl] });
+    await waitUntil('live', () => client.sync.status === 'live');
+    for (let i = 0; i < 5; i++) await f.services.store.place({ x: i, y: 0, color: 9, userId: `r${i}`, ip: 'i', now: Date.now() });
+    await waitUntil('seq 5', () => client.sync.seq === 5);
+    await f.services.store.restore({ board: createBoard(f.config.board), seq: 0, version: 0 }, [], Date.now());
+    await waitUntil('the reset board', () => client.sync.seq === 0 && client.sync.board!.every((b) => b === 0));
+    await f.services.store.place({ x: 7, y: 7, color: 3, userId: 'after', ip: 'i', now: Date.now() });
+    await waitUntil('the first pixel of the new board', () => client.sync.seq === 1);
+    expect(client.sync.stats.boardLoads).toBe(2);
+    client.sync.stop();
   });
 
   it('caps connections per IP', async () => {

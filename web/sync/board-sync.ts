@@ -218,9 +218,10 @@ export class BoardSync {
         this.cooldownMs = m.cooldownMs as number;
         this.setOnline(m.online as number);
         this.emit('hello', m);
-        // First connect: load the board. Reconnect: fetch what was missed while away.
+        // First connect: load the board. Reconnect: fetch what was missed while away, unless
+        // the server is behind us, i.e. the board was reset: then start over from it.
         void this.exclusive(async () => {
-          if (!this.board) await this.loadBoard();
+          if (!this.board || (m.seq as number) < this.seq) await this.reload();
           else await this.repairFrom(m.seq as number);
         });
         break;
@@ -236,7 +237,8 @@ export class BoardSync {
         break;
       }
       case 'resync':
-        void this.check();
+        if ((m.seq as number) < this.seq) void this.exclusive(() => this.reload());
+        else void this.check();
         break;
     }
   }
@@ -316,6 +318,12 @@ export class BoardSync {
     this.recent.clear();
     this.stats.boardLoads++;
     this.emit('board');
+  }
+
+  /** Starts over from the server's board; frames held until now belong to the old one. */
+  private async reload(): Promise<void> {
+    this.buffered = [];
+    await this.loadBoard();
   }
 
   /** Fetches updates after our seq until it reaches `target`; on 410, loads the board. */
