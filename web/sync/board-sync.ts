@@ -218,10 +218,10 @@ export class BoardSync {
         this.cooldownMs = m.cooldownMs as number;
         this.setOnline(m.online as number);
         this.emit('hello', m);
-        // First connect: load the board. Reconnect: fetch what was missed while away, unless
-        // the server is behind us, i.e. the board was reset: then start over from it.
+        // First connect: load the board. Reconnect: fetch what was missed while away (a board
+        // reset behind our back shows as 410 there, and we start over).
         void this.exclusive(async () => {
-          if (!this.board || (m.seq as number) < this.seq) await this.reload();
+          if (!this.board) await this.loadBoard();
           else await this.repairFrom(m.seq as number);
         });
         break;
@@ -237,8 +237,7 @@ export class BoardSync {
         break;
       }
       case 'resync':
-        if ((m.seq as number) < this.seq) void this.exclusive(() => this.reload());
-        else void this.check();
+        void this.exclusive(() => this.repairFrom(m.seq as number)).then(() => this.check());
         break;
     }
   }
@@ -326,12 +325,15 @@ export class BoardSync {
     await this.loadBoard();
   }
 
-  /** Fetches updates after our seq until it reaches `target`; on 410, loads the board. */
+  /**
+   * Fetches updates after our seq until it reaches `target`. On 410 (our seq is older than the
+   * kept window, or newer than the server's: the board was reset) it starts over from the board.
+   */
   private async repairFrom(target: number): Promise<void> {
     this.stats.repairs++;
     for (;;) {
       const res = await this.fetchFn(`${this.options.apiUrl}/api/pixels?since=${this.seq}`);
-      if (res.status === 410) return this.loadBoard();
+      if (res.status === 410) return this.reload();
       if (res.status !== 200) throw new Error(`repair: ${res.status}`);
       const batch = decodePixelBatch(new Uint8Array(await res.arrayBuffer()));
       const before = this.seq;
