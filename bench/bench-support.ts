@@ -1,7 +1,7 @@
 // Shared pieces of the benchmarks: percentiles, a keep-alive HTTP poster, and the service
 // started as its own process (embedded or on real Redis + Cassandra).
 import http from 'node:http';
-import { startCassandra, type CassandraProcess } from '../local/services/cassandra-process.ts';
+import { localCassandraConfig, startCassandra, type CassandraProcess } from '../local/services/cassandra-process.ts';
 import { startRedis, type RedisProcess } from '../local/services/redis-process.ts';
 import { freePort, tempDir } from '../local/services/test-services.ts';
 export { startServiceProcess } from '../local/services/node-process.ts';
@@ -47,11 +47,7 @@ export async function realStores(): Promise<BenchStores> {
   const cassandra: CassandraProcess = await startCassandra({
     dataDir: tempDir('bench-cassandra'), cqlPort: await freePort(), storagePort: await freePort(), heapMb: 2048,
   });
-  const cassandraConfig = {
-    contactPoints: ['127.0.0.1'], port: cassandra.cqlPort, keyspace: 'bench', localDataCenter: 'datacenter1',
-    flavour: 'cassandra' as const, region: null, username: null, password: null, replicationFactor: 1,
-  };
-  await migrate(cassandraConfig);
+  await migrate(localCassandraConfig(cassandra.cqlPort, 'bench'));
   return {
     env: {
       DATA_DIR: tempDir('bench-data'), REDIS_URL: redis.url, CASSANDRA_CONTACT_POINTS: '127.0.0.1',

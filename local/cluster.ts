@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { configOrExit } from '../core/config-or-exit.ts';
 import { migrate } from '../core/pixel-log/migrate.ts';
-import { startCassandra } from './services/cassandra-process.ts';
+import { localCassandraConfig, startCassandra } from './services/cassandra-process.ts';
 import { startRedis } from './services/redis-process.ts';
 import { startServiceProcess, type ServiceProcess } from './services/node-process.ts';
 
@@ -21,11 +21,7 @@ const cqlPort = Number(process.env.CLUSTER_CQL_PORT ?? 9052);
 console.log('starting redis-server and Cassandra …');
 const redis = await startRedis({ port: redisPort, dataDir: path.join(dir, 'redis'), appendOnly: true });
 const cassandra = await startCassandra({ dataDir: path.join(dir, 'cassandra'), cqlPort, storagePort: cqlPort + 1000 });
-const cassandraConfig = {
-  contactPoints: ['127.0.0.1'], port: cqlPort, keyspace: 'place', localDataCenter: 'datacenter1', flavour: 'cassandra' as const,
-  region: null, username: null, password: null, replicationFactor: 1,
-};
-await migrate(cassandraConfig, (line) => console.log(line));
+await migrate(localCassandraConfig(cqlPort, 'place'), (line) => console.log(line));
 
 const env = {
   REDIS_URL: redis.url, CASSANDRA_CONTACT_POINTS: '127.0.0.1', CASSANDRA_PORT: String(cqlPort), CASSANDRA_KEYSPACE: 'place',

@@ -1,6 +1,6 @@
 // The live board held in this process, for `npm start` and fast tests. Same contract as Redis.
 import { pixelIndex, setColorAt, type BoardSize } from '../domain/board-codec.ts';
-import type { CooldownRules } from '../domain/cooldown.ts';
+import { nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
 import { encodePixelBatch, type PixelUpdate } from '../domain/pixel-batch.ts';
 import type {
   BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, PlaceOutcome, PlaceRequest, Placement,
@@ -40,10 +40,8 @@ export class EmbeddedBoardStore implements BoardStore {
     if (!this.board) return { status: 'no_board' };
     const { rules, size } = this.options;
     const { now } = request;
-    const last = this.cooldowns.get(request.userId);
-    if (last !== undefined && last + rules.cooldownMs > now) {
-      return { status: 'cooldown', retryAfterMs: last + rules.cooldownMs - now };
-    }
+    const allowedAt = nextAllowedAt(this.cooldowns.get(request.userId) ?? null, rules);
+    if (allowedAt > now) return { status: 'cooldown', retryAfterMs: allowedAt - now };
     const ipWindow = liveWindow(this.ipPlacements, request.ip, now);
     if (ipWindow && ipWindow.count >= rules.placementsPerIp) {
       return { status: 'ip_limited', retryAfterMs: ipWindow.resetAt - now };
@@ -98,8 +96,8 @@ export class EmbeddedBoardStore implements BoardStore {
   }
 
   async cooldownStart(userId: string): Promise<number | null> {
-    const last = this.cooldowns.get(userId);
-    return last !== undefined && last + this.options.rules.cooldownMs > Date.now() ? last : null;
+    const last = this.cooldowns.get(userId) ?? null;
+    return nextAllowedAt(last, this.options.rules) > Date.now() ? last : null;
   }
 
   async takeSessionSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
@@ -117,7 +115,7 @@ export class EmbeddedBoardStore implements BoardStore {
     this.version = state.version;
     this.recent.length = 0;
     for (const c of cooldowns) {
-      if (c.placedAt + this.options.rules.cooldownMs > now) this.cooldowns.set(c.userId, c.placedAt);
+      if (nextAllowedAt(c.placedAt, this.options.rules) > now) this.cooldowns.set(c.userId, c.placedAt);
     }
     for (const l of this.listeners) l.onResync();
   }

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, writeFileSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { canConnect, killWithParent, stopChild, waitForPort } from './process-control.ts';
+import type { CassandraConfig } from '../../core/config.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -102,5 +103,13 @@ export async function startCassandra(opts: CassandraProcessOptions): Promise<Cas
     cqlPort: opts.cqlPort,
     child,
     stop: () => stopChild(child, 20_000),
+  };
+}
+
+/** Connection settings for a Cassandra this module started (loopback, single node). */
+export function localCassandraConfig(port: number, keyspace: string): CassandraConfig {
+  return {
+    contactPoints: ['127.0.0.1'], port, keyspace, localDataCenter: 'datacenter1', flavour: 'cassandra',
+    region: null, username: null, password: null, replicationFactor: 1,
   };
 }

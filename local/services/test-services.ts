@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { startRedis, type RedisProcess } from './redis-process.ts';
 import type { CassandraConfig } from '../../core/config.ts';
 import { migrate } from '../../core/pixel-log/migrate.ts';
+import { localCassandraConfig } from './cassandra-process.ts';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,11 +39,7 @@ export function testCassandraPort(): number {
 
 /** A fresh, migrated keyspace in the shared test Cassandra. */
 export async function freshKeyspace(): Promise<CassandraConfig> {
-  const config: CassandraConfig = {
-    contactPoints: ['127.0.0.1'], port: testCassandraPort(), keyspace: `t_${randomBytes(6).toString('hex')}`,
-    localDataCenter: 'datacenter1', flavour: 'cassandra', region: null, username: null, password: null,
-    replicationFactor: 1,
-  };
+  const config = localCassandraConfig(testCassandraPort(), `t_${randomBytes(6).toString('hex')}`);
   await migrate(config);
   return config;
 }
