@@ -1,13 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
+// unit: no Redis, no Java, no child processes (`npm run test:unit`, seconds).
+// integration: real redis-server and Cassandra (one shared Cassandra, started by the global setup).
+// faults: the kill -9 suite with its own stores; `npm test` runs it alone, after the others.
+const shared = { testTimeout: 60_000, hookTimeout: 120_000 };
+
 export default defineConfig({
   test: {
-    include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'e2e/**', 'cdk.out/**'],
-    globalSetup: ['./vitest.global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      { test: { ...shared, name: 'unit', include: ['**/*.test.ts'], exclude: ['node_modules/**', 'e2e/**', 'cdk.out/**', '**/*.integration.test.ts', '**/*.faults.test.ts'] } },
+      { test: { ...shared, name: 'integration', include: ['**/*.integration.test.ts'], exclude: ['node_modules/**'], globalSetup: ['./vitest.global-setup.ts'] } },
+      { test: { ...shared, name: 'faults', include: ['**/*.faults.test.ts'], exclude: ['node_modules/**'], testTimeout: 600_000 } },
+    ],
   },
 });

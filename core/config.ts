@@ -56,6 +56,14 @@ export interface Config {
   socket: SocketConfig;
   writePixelFunction: string;
   lambdaEndpoint: string | null;
+  /** Loopback port of the local Lambda Invoke API (start:cluster's socket servers use it); null = off. */
+  lambdaInvokePort: number | null;
+  /** A retry with the same Idempotency-Key within this time gets the original result. */
+  idempotencyTtlMs: number;
+  /** A placement pending persistence this long was orphaned by its writer and is drained. */
+  orphanAfterMs: number;
+  /** While persistence is failing, writes are refused and it is probed at most this often. */
+  persistenceProbeMs: number;
 }
 
 export class ConfigError extends Error {
@@ -132,7 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionsPerIpPerHour: integer(env, 'SESSIONS_PER_IP_PER_HOUR', 30, 1, 1_000_000),
     sessionSecret: optional(env, 'SESSION_SECRET'),
     sessionSecretArn: optional(env, 'SESSION_SECRET_ARN'),
-    sessionMaxAgeMs: integer(env, 'SESSION_MAX_AGE_DAYS', 365, 1, 3650) * 86_400_000,
+    sessionMaxAgeMs: integer(env, 'SESSION_MAX_AGE_DAYS', 30, 1, 3650) * 86_400_000,
     trustedProxyHops: integer(env, 'TRUSTED_PROXY_HOPS', 0, 0, 5),
     boardMaxAgeSeconds: integer(env, 'BOARD_MAX_AGE_SECONDS', 1, 0, 3600),
     updatesKept: integer(env, 'UPDATES_KEPT', 100_000, 100, 10_000_000),
@@ -154,5 +162,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     writePixelFunction: text(env, 'WRITE_PIXEL_FUNCTION', 'write-pixel'),
     lambdaEndpoint: optional(env, 'LAMBDA_ENDPOINT'),
+    lambdaInvokePort: optional(env, 'LAMBDA_INVOKE_PORT') === null ? null : integer(env, 'LAMBDA_INVOKE_PORT', 0, 0, 65535),
+    idempotencyTtlMs: integer(env, 'IDEMPOTENCY_TTL_MS', 600_000, 1000, 86_400_000),
+    orphanAfterMs: integer(env, 'ORPHAN_AFTER_MS', 5000, 100, 600_000),
+    persistenceProbeMs: integer(env, 'PERSISTENCE_PROBE_MS', 1000, 50, 60_000),
   };
 }

@@ -10,6 +10,24 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Settings } from './settings.ts';
 import { logBucket } from './log-bucket.ts';
+import { PAGE_SECURITY_HEADERS } from '../web/build.ts';
+import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
+
+/** A response headers policy with the security headers the local runner sends, from the same objects. */
+function securityHeaders(scope: Construct, id: string, headers: Readonly<Record<string, string>>, comment: string): cloudfront.ResponseHeadersPolicy {
+  const referrer = headers['referrer-policy'] === 'no-referrer'
+    ? cloudfront.HeadersReferrerPolicy.NO_REFERRER : cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN;
+  return new cloudfront.ResponseHeadersPolicy(scope, id, {
+    comment,
+    securityHeadersBehavior: {
+      contentSecurityPolicy: { contentSecurityPolicy: headers['content-security-policy']!, override: true },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+      referrerPolicy: { referrerPolicy: referrer, override: true },
+      strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+    },
+  });
+}
 
 export interface CdnProps {
   settings: Settings;
@@ -50,6 +68,9 @@ export class Cdn extends Construct {
       enableAcceptEncodingBrotli: true,
     });
 
+    const pageHeaders = securityHeaders(this, 'PageHeaders', PAGE_SECURITY_HEADERS, 'The page: scripts, styles and connections from this origin only; no framing');
+    const apiHeaders = securityHeaders(this, 'ApiHeaders', API_SECURITY_HEADERS, 'The API: nothing runs, frames or sniffs a response');
+
     const api = new origins.LoadBalancerV2Origin(props.alb, {
       protocolPolicy: props.albHttps ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY : cloudfront.OriginProtocolPolicy.HTTP_ONLY,
       readTimeout: Duration.seconds(30),
@@ -62,6 +83,7 @@ export class Cdn extends Construct {
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       // Cookies (the session), the query (?since=, ?token=) and every header, WebSocket ones included.
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: apiHeaders,
     };
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
@@ -75,6 +97,7 @@ export class Cdn extends Construct {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.site),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: pageHeaders,
         compress: true,
       },
       additionalBehaviors: {
@@ -85,11 +108,12 @@ export class Cdn extends Construct {
           allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
           cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
           cachePolicy: this.boardCachePolicy,
+          responseHeadersPolicy: apiHeaders,
           compress: true,
         },
         '/api/*': passThrough,
         '/healthz': passThrough,
-        '/ws': passThrough,
+        '/ws': { ...passThrough, responseHeadersPolicy: undefined },
       },
     });
 

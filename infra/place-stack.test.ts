@@ -10,7 +10,8 @@ import { buildApp } from './build-app.ts';
 import { DEFAULTS, readSettings } from './settings.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
-import { writeWeb } from '../web/build.ts';
+import { PAGE_SECURITY_HEADERS, writeWeb } from '../web/build.ts';
+import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
 import { tempDir } from '../local/services/test-services.ts';
 import { KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';
 import type { PlaceStack } from './place-stack.ts';
@@ -167,6 +168,23 @@ describe('CDK app', () => {
     expect(rules).toContain('RateBasedStatement');
     t.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
     expect(ofType('AWS::CloudFront::OriginAccessControl')).toHaveLength(1);
+  });
+
+  it('sends the page and the API with the same security headers as the local runner', () => {
+    const policies = ofType('AWS::CloudFront::ResponseHeadersPolicy').map(([id, r]) => ({ id, config: (r.Properties as { ResponseHeadersPolicyConfig: Record<string, Record<string, Record<string, unknown>>> }).ResponseHeadersPolicyConfig }));
+    const csp = (p: (typeof policies)[number]) => p.config.SecurityHeadersConfig!.ContentSecurityPolicy!.ContentSecurityPolicy;
+    expect(policies.map(csp).sort()).toEqual([PAGE_SECURITY_HEADERS['content-security-policy'], API_SECURITY_HEADERS['content-security-policy']].sort());
+    for (const p of policies) {
+      expect(p.config.SecurityHeadersConfig).toMatchObject({
+        ContentTypeOptions: { Override: true }, FrameOptions: { FrameOption: 'DENY' }, StrictTransportSecurity: { IncludeSubdomains: true },
+      });
+    }
+    const [dist] = ofType('AWS::CloudFront::Distribution');
+    const config = dist![1].Properties.DistributionConfig as { DefaultCacheBehavior: Record<string, unknown>; CacheBehaviors: Record<string, unknown>[] };
+    const page = policies.find((p) => csp(p) === PAGE_SECURITY_HEADERS['content-security-policy'])!.id;
+    const apiPolicy = policies.find((p) => p.id !== page)!.id;
+    expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: page });
+    for (const b of config.CacheBehaviors.filter((b) => String(b.PathPattern).startsWith('/api'))) expect(b.ResponseHeadersPolicyId).toEqual({ Ref: apiPolicy });
   });
 
   it('reads settings from context and refuses bad ones by name', () => {

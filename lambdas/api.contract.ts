@@ -205,6 +205,71 @@ export function describeApiContract(backend: Backend): void {
       expect(next.body.seq).toBe(live.seq + 1);
     });
 
+    it('a retry with the same Idempotency-Key gets the first answer and places nothing more', async () => {
+      const gina = await user();
+      const send = (x: number, key: string) => gina.request('POST', '/api/pixels', {
+        body: JSON.stringify({ x, y: 7, color: 9 }), headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      });
+      const first = await send(7, 'retry-1');
+      expect(first.status).toBe(201);
+      const before = await gina.board();
+      const again = await send(7, 'retry-1');
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect((await gina.board()).seq).toBe(before.seq);
+      const otherPixel = await send(8, 'retry-1');
+      expect(otherPixel.status).toBe(422);
+      expect(otherPixel.body.error).toBe('idempotency_key_reused');
+      expect((await send(7, 'bad key!')).body.error).toBe('invalid_idempotency_key');
+      expect((await send(7, 'retry-2')).status).toBe(429); // a new key is a new write: the cooldown holds
+      expect((await gina.board()).seq).toBe(before.seq);
+    });
+
+    it('sends nosniff, a deny-all CSP and no referrer on every API response, errors included', async () => {
+      for (const path of ['/api/config', '/api/board', '/api/pixels?since=0', '/api/me', '/api/nope']) {
+        const res = await fetch(`${f.url}${path}`);
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+        expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      }
+    });
+
+    it('answers broken %-encoding in a query with 400, not 500', async () => {
+      for (const q of ['%', '%E0%A4%A', '1%', '%zz']) {
+        const res = await client().request('GET', `/api/pixels?since=${q}`);
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ error: expect.stringMatching(/^invalid_/), message: expect.any(String) });
+      }
+    });
+
+    it('a restore at the same seq gives a new epoch: a new ETag, and 410 for since from the old epoch', async () => {
+      const ivan = await user();
+      await ivan.place(33, 33, 3);
+      const before = await fetch(`${f.url}/api/board`);
+      const oldEpoch = before.headers.get('x-board-epoch')!;
+      await f.loseLiveState();
+      const after = await fetch(`${f.url}/api/board`);
+      expect(after.headers.get('x-board-seq')).toBe(before.headers.get('x-board-seq'));
+      expect(after.headers.get('x-board-epoch')).not.toBe(oldEpoch);
+      expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
+      const seq = after.headers.get('x-board-seq');
+      expect((await client().request('GET', `/api/pixels?since=${seq}&epoch=${oldEpoch}`)).status).toBe(410);
+      expect((await client().request('GET', `/api/pixels?since=${seq}&epoch=${after.headers.get('x-board-epoch')}`)).status).toBe(200);
+      expect((await fetch(`${f.url}/api/board`, { headers: { 'if-none-match': before.headers.get('etag')! } })).status).toBe(200);
+    });
+
+    it('a revoked session gets 401 on /api/me and on writes; a new session works', async () => {
+      const judy = await user();
+      expect((await judy.request('GET', '/api/me')).status).toBe(200);
+      await f.services.store.revokeSessions(judy.userId, Date.now());
+      expect((await judy.request('GET', '/api/me')).status).toBe(401);
+      const write = await judy.place(12, 12, 1);
+      expect(write.status).toBe(401);
+      expect(write.body.error).toBe('unauthorized');
+      expect((await (await user()).place(12, 12, 1)).status).toBe(201);
+    });
+
     it('reports healthy while the stores answer', async () => {
       const res = await client().request('GET', '/healthz');
       expect(res.status).toBe(200);

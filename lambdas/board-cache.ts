@@ -1,9 +1,10 @@
 // The last board snapshot a container served, with its gzip and PNG encodings made at most
-// once per seq. A fetch first asks only for the seq; the 500 KB board is read and encoded
-// again only when a write has happened since.
+// once per (epoch, seq). A fetch first asks only for the head; the 500 KB board is read and
+// encoded again only when a write or a restore has happened since.
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { StoreUnavailableError, type BoardStore, type BoardSnapshot } from '../core/board-store/board-store.ts';
+import type { BoardHead, BoardStore, BoardSnapshot } from '../core/board-store/board-store.ts';
+import { RebuildInProgressError } from '../core/errors.ts';
 import { boardToPixels, type BoardSize } from '../core/domain/board-codec.ts';
 import { ensureBoard, type RebuildContext } from '../core/service/rebuild.ts';
 
@@ -35,26 +36,30 @@ function cached(snapshot: BoardSnapshot, size: BoardSize): CachedBoard {
   };
 }
 
-/** The live seq; if the live store lost its board, it is rebuilt first. */
-export async function currentSeq(ctx: RebuildContext): Promise<number> {
-  let seq = await ctx.store.currentSeq();
-  if (seq === null) {
+/** The live head; if the live store lost its board, it is rebuilt first. */
+export async function currentHead(ctx: RebuildContext): Promise<BoardHead> {
+  let head = await ctx.store.head();
+  if (head === null) {
     await ensureBoard(ctx);
-    seq = await ctx.store.currentSeq();
+    head = await ctx.store.head();
   }
-  if (seq === null) throw new StoreUnavailableError('the board is being rebuilt');
-  return seq;
+  if (head === null) throw new RebuildInProgressError('the board is being rebuilt', 2000);
+  return head;
 }
 
-export async function currentBoard(store: BoardStore, size: BoardSize, knownSeq: number): Promise<CachedBoard> {
-  const seq = knownSeq;
-  if (last && last.seq === seq) return last;
+export async function currentBoard(store: BoardStore, size: BoardSize, known: BoardHead): Promise<CachedBoard> {
+  if (last && last.seq === known.seq && last.epoch === known.epoch) return last;
   const snapshot = await store.snapshot();
-  if (!snapshot) throw new StoreUnavailableError('the board is being rebuilt');
+  if (!snapshot) throw new RebuildInProgressError('the board is being rebuilt', 2000);
   last = cached(snapshot, size);
   return last;
 }
 
-export function boardEtag(size: BoardSize, seq: number): string {
-  return `"${size.width}x${size.height}-${seq}"`;
+/** Names the board's size, epoch and seq: equal ETags mean equal bytes. */
+export function boardEtag(size: BoardSize, head: BoardHead): string {
+  return `"${size.width}x${size.height}-${head.epoch}-${head.seq}"`;
+}
+
+export function boardHeaders(head: BoardHead): Record<string, string> {
+  return { 'x-board-seq': String(head.seq), 'x-board-epoch': String(head.epoch) };
 }

@@ -2,16 +2,16 @@
 import { albHandler } from './http/handler.ts';
 import { header } from './http/request.ts';
 import { binaryBase64, empty } from './http/responses.ts';
-import { boardEtag, currentBoard, currentSeq } from './board-cache.ts';
+import { boardEtag, boardHeaders, currentBoard, currentHead } from './board-cache.ts';
 import { services } from './runtime.ts';
 
 export const handler = albHandler('get-board-png', async (event) => {
   const s = await services();
   const size = s.config.board;
-  const seq = await currentSeq(s);
-  const etag = boardEtag(size, seq).replace(/"$/, '-png"');
-  const headers = { 'cache-control': `public, max-age=${s.config.boardMaxAgeSeconds}`, etag, 'x-board-seq': String(seq) };
+  const head = await currentHead(s);
+  const etag = boardEtag(size, head).replace(/"$/, '-png"');
+  const headers = { 'cache-control': `public, max-age=${s.config.boardMaxAgeSeconds}`, etag, ...boardHeaders(head) };
   if (header(event, 'if-none-match') === etag) return empty(304, headers);
-  const board = await currentBoard(s.store, size, seq);
-  return binaryBase64(200, await board.pngBase64(), { ...headers, 'content-type': 'image/png' });
+  const board = await currentBoard(s.store, size, head);
+  return binaryBase64(200, await board.pngBase64(), { ...headers, ...boardHeaders(board), 'content-type': 'image/png' });
 });

@@ -2,12 +2,12 @@
 import { nextAllowedAt } from '../core/domain/cooldown.ts';
 import { albHandler } from './http/handler.ts';
 import { errorResponse, json } from './http/responses.ts';
-import { requestSession } from './http/session.ts';
+import { liveSession } from './http/session.ts';
 import { services } from './runtime.ts';
 
 export const handler = albHandler('get-me', async (event) => {
   const s = await services();
-  const session = requestSession(event, s.sessionSecret, s.config.sessionMaxAgeMs);
+  const session = await liveSession(event, s);
   if (!session) return errorResponse(401, 'unauthorized', 'No valid session. Start one with POST /api/session.');
   const lastPlacedAt = (await s.store.cooldownStart(session.userId)) ?? (await s.log.lastPlacement(session.userId));
   return json(200, {

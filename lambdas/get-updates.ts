@@ -1,5 +1,6 @@
-// GET /api/pixels?since=<seq> → the updates after seq as one pixel batch, or 410 when they
-// are older than the kept window (the client then refetches the board).
+// GET /api/pixels?since=<seq>[&epoch=<epoch>] → the updates after seq as one pixel batch, or
+// 410 when they are older than the kept window or belong to an earlier epoch of the board
+// (the client then refetches the board).
 import { albHandler } from './http/handler.ts';
 import { query } from './http/request.ts';
 import { binary, errorResponse } from './http/responses.ts';
@@ -13,11 +14,18 @@ export const handler = albHandler('get-updates', async (event) => {
   if (raw === undefined || !/^\d{1,10}$/.test(raw)) {
     return errorResponse(400, 'invalid_since', 'Give ?since=<seq> as a non-negative integer.');
   }
-  const s = await services();
-  const updates = await s.store.updatesSince(Number(raw), MAX_UPDATES_PER_RESPONSE);
-  if (updates.status === 'gone') {
-    return errorResponse(410, 'gone', 'Those updates are no longer kept. Fetch the whole board (GET /api/board).');
+  const epochRaw = query(event, 'epoch');
+  if (epochRaw !== undefined && !/^\d{1,16}$/.test(epochRaw)) {
+    return errorResponse(400, 'invalid_epoch', 'Give ?epoch=<epoch> as the X-Board-Epoch of your board.');
   }
+  const s = await services();
+  const gone = () => errorResponse(410, 'gone', 'Those updates are no longer kept. Fetch the whole board (GET /api/board).');
+  if (epochRaw !== undefined) {
+    const head = await s.store.head();
+    if (head && head.epoch !== Number(epochRaw)) return gone();
+  }
+  const updates = await s.store.updatesSince(Number(raw), MAX_UPDATES_PER_RESPONSE);
+  if (updates.status === 'gone') return gone();
   return binary(200, updates.batch, {
     'content-type': 'application/octet-stream',
     'cache-control': 'no-store',

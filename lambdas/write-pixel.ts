@@ -1,4 +1,5 @@
-// POST /api/pixels {"x","y","color"} → 201 once the pixel is live and durable.
+// POST /api/pixels {"x","y","color"} → 201 once the pixel is live and durable. An
+// Idempotency-Key header makes retries safe: the same key gets the original answer.
 import { checkPixelWrite } from '../core/domain/pixel-write.ts';
 import { retryAfterSeconds } from '../core/domain/cooldown.ts';
 import { placePixel } from '../core/service/place-pixel.ts';
@@ -9,6 +10,7 @@ import { requestSession } from './http/session.ts';
 import { services } from './runtime.ts';
 
 export const MAX_BODY_BYTES = 1024;
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const handler = albHandler('write-pixel', async (event) => {
   const body = bodyBytes(event);
@@ -17,6 +19,10 @@ export const handler = albHandler('write-pixel', async (event) => {
   }
   if (!/^application\/json\s*(;|$)/i.test(header(event, 'content-type') ?? '')) {
     return errorResponse(415, 'unsupported_media_type', 'Send the pixel as Content-Type: application/json.');
+  }
+  const idempotencyKey = header(event, 'idempotency-key') ?? null;
+  if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    return errorResponse(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 64 letters, digits, "-" or "_".');
   }
   const s = await services();
   const session = requestSession(event, s.sessionSecret, s.config.sessionMaxAgeMs);
@@ -30,14 +36,24 @@ export const handler = albHandler('write-pixel', async (event) => {
   const check = checkPixelWrite(parsed, s.config.board);
   if (!check.ok) return errorResponse(400, 'invalid_pixel', check.message, {}, { field: check.field });
 
-  const result = await placePixel(s, check.write, { userId: session.userId, ip: requestIp(event, s.config.trustedProxyHops) });
-  if (result.status === 'rate_limited') {
-    const message = result.reason === 'cooldown'
-      ? 'You placed a pixel recently. Wait for your cooldown to end.'
-      : 'Too many pixels were placed from your address. Wait a little.';
-    return errorResponse(429, 'rate_limited', message,
-      { 'retry-after': String(retryAfterSeconds(result.retryAfterMs)) }, { retryAfterMs: result.retryAfterMs });
+  const who = { userId: session.userId, ip: requestIp(event, s.config.trustedProxyHops), sessionIssuedAt: session.issuedAt };
+  const result = await placePixel(s, check.write, who, { idempotencyKey });
+  switch (result.status) {
+    case 'rate_limited': {
+      const message = result.reason === 'cooldown'
+        ? 'You placed a pixel recently. Wait for your cooldown to end.'
+        : 'Too many pixels were placed from your address. Wait a little.';
+      return errorResponse(429, 'rate_limited', message,
+        { 'retry-after': String(retryAfterSeconds(result.retryAfterMs)) }, { retryAfterMs: result.retryAfterMs, reason: result.reason });
+    }
+    case 'revoked':
+      return errorResponse(401, 'unauthorized', 'This session was signed out. Start a new session to place pixels.');
+    case 'key_reused':
+      return errorResponse(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different pixel.');
+    case 'placed': {
+      const p = result.placement;
+      return json(201, { x: p.x, y: p.y, color: p.color, seq: p.seq, placedAt: p.placedAt, nextAllowedAt: result.nextAllowedAt },
+        result.replayed ? { 'idempotent-replayed': 'true' } : {});
+    }
   }
-  const p = result.placement;
-  return json(201, { x: p.x, y: p.y, color: p.color, seq: p.seq, placedAt: p.placedAt, nextAllowedAt: result.nextAllowedAt });
 });

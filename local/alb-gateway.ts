@@ -3,6 +3,7 @@
 // bodies, X-Forwarded-For with the connecting address appended).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ALBEvent, ALBResult } from 'aws-lambda';
+import type { RequestTarget } from '../core/http/request-target.ts';
 
 /** The ALB's own limit on a Lambda request body. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -27,8 +28,7 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promi
   });
 }
 
-export function albEvent(req: IncomingMessage, body: Buffer): ALBEvent {
-  const url = new URL(req.url ?? '/', 'http://local');
+export function albEvent(req: IncomingMessage, target: RequestTarget, body: Buffer): ALBEvent {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
@@ -37,14 +37,14 @@ export function albEvent(req: IncomingMessage, body: Buffer): ALBEvent {
   headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${remote}` : remote;
   headers['x-forwarded-proto'] = 'http';
   const queryStringParameters: Record<string, string> = {};
-  for (const part of url.search.slice(1).split('&').filter(Boolean)) {
+  for (const part of target.rawQuery.split('&').filter(Boolean)) {
     const at = part.indexOf('=');
     queryStringParameters[at < 0 ? part : part.slice(0, at)] = at < 0 ? '' : part.slice(at + 1);
   }
   return {
     requestContext: { elb: { targetGroupArn: 'arn:aws:elasticloadbalancing:local:000000000000:targetgroup/local/0' } },
     httpMethod: req.method ?? 'GET',
-    path: url.pathname,
+    path: target.path,
     queryStringParameters,
     headers,
     body: body.length ? body.toString('base64') : '',

@@ -28,10 +28,11 @@ const env = {
   DATA_DIR: dir,
 };
 const processes: ServiceProcess[] = [];
-processes.push(await startServiceProcess({ ...env, PORT: String(config.port) }, 'local/main.ts'));
+const invokePort = config.lambdaInvokePort ?? config.port + 1000;
+processes.push(await startServiceProcess({ ...env, PORT: String(config.port), LAMBDA_INVOKE_PORT: String(invokePort) }, 'local/main.ts'));
 const http = `http://${config.host}:${config.port}`;
 for (let i = 1; i <= count; i++) {
-  processes.push(await startServiceProcess({ ...env, PORT: String(config.port + i), LAMBDA_ENDPOINT: http }, 'socket-server/main.ts'));
+  processes.push(await startServiceProcess({ ...env, PORT: String(config.port + i), LAMBDA_ENDPOINT: `http://127.0.0.1:${invokePort}` }, 'socket-server/main.ts'));
 }
 console.log(`\ncluster up: page and API on ${http}; socket servers on ${processes.slice(1).map((p) => `ws://${config.host}:${p.port}/ws`).join(', ')}`);
 

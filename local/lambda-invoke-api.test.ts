@@ -14,7 +14,7 @@ describe('Lambda Invoke API of the local runner', () => {
 
   beforeAll(async () => {
     f = await startServiceFixture('embedded');
-    lambda = new LambdaClient({ endpoint: f.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    lambda = new LambdaClient({ endpoint: f.invokeUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   });
   afterAll(async () => { lambda.destroy(); await f.close(); });
 
@@ -40,5 +40,30 @@ describe('Lambda Invoke API of the local runner', () => {
 
   it('answers an unknown function with ResourceNotFoundException', async () => {
     await expect(invoke('no-such-function', {})).rejects.toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it('is served only on its loopback listener, never on the port that serves the page and API', async () => {
+    expect(new URL(f.invokeUrl).hostname).toBe('127.0.0.1');
+    expect(f.invokeUrl).not.toBe(f.url);
+    const event = albEventOf({ method: 'POST', path: '/api/session', headers: { 'x-forwarded-for': '198.51.100.7' } });
+    const res = await fetch(`${f.url}/2015-03-31/functions/create-session/invocations`, { method: 'POST', body: JSON.stringify(event) });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: 'not_found' });
+  });
+
+  it('answers undecodable function names and hostile events with 400s, never a 500', async () => {
+    const raw = (name: string, body: string) => fetch(`${f.invokeUrl}/2015-03-31/functions/${name}/invocations`, { method: 'POST', body });
+    const badName = await raw('%E0%A4%A', '{}');
+    expect(badName.status).toBe(400);
+    expect(badName.headers.get('x-amzn-errortype')).toBe('InvalidParameterValueException');
+    expect((await raw('write-pixel', '{not json')).status).toBe(400);
+    for (const event of [{}, [], null, 5, { httpMethod: 'POST', path: 'x' }, { httpMethod: 'GET', path: '/api/me', headers: { cookie: 5 } },
+      { httpMethod: 'POST', path: '/api/pixels', headers: {}, body: { x: 1 } }, { httpMethod: 'GET', path: '/api/pixels', queryStringParameters: { since: ['1'] } }]) {
+      for (const name of ['write-pixel', 'get-me', 'get-updates', 'get-board', 'create-session']) {
+        const result = await invoke(name, event);
+        expect({ name, event, status: result.statusCode }).toEqual({ name, event, status: 400 });
+        expect(JSON.parse(result.body!)).toMatchObject({ error: 'invalid_request', message: expect.any(String) });
+      }
+    }
   });
 });

@@ -1,14 +1,17 @@
-// The whole service on one port: HTTP functions (as ALB events), the Lambda Invoke API, the
-// web page, and the socket server at /ws.
+// The whole service on one port: HTTP functions (as ALB events), the web page, and (attached
+// by the caller) the socket server at /ws. The Lambda Invoke API is not here: it has its own
+// loopback listener (lambda-invoke-api.ts).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Services } from '../core/service/services.ts';
+import { parseRequestTarget, type RequestTarget } from '../core/http/request-target.ts';
+import { reportFailure } from '../core/observability.ts';
+import { hardenHttpServer } from '../core/http/harden-server.ts';
 import { HANDLERS } from '../lambdas/handlers.ts';
 import { matchRoute } from '../lambdas/routes.ts';
 import { errorResponse } from '../lambdas/http/responses.ts';
 import { provideServices } from '../lambdas/runtime.ts';
 import { albEvent, readBody, RequestTooLargeError, sendAlbResult } from './alb-gateway.ts';
-import { handleInvoke, isInvokeRequest } from './lambda-invoke-api.ts';
 
 export interface LocalServer {
   readonly url: string;
@@ -17,7 +20,7 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-export type RequestHook = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean> | boolean;
+export type RequestHook = (req: http.IncomingMessage, res: http.ServerResponse, target: RequestTarget) => Promise<boolean> | boolean;
 
 export interface LocalServerOptions {
   host: string;
@@ -30,12 +33,13 @@ export async function startLocalServer(services: Services, options: LocalServerO
   provideServices(services);
   const server = http.createServer((req, res) => {
     route(req, res, options.fallback).catch((err: unknown) => {
-      console.error('request failed', err);
+      reportFailure('local-request', err);
       if (!res.headersSent) sendAlbResult(res, errorResponse(500, 'internal', 'Something went wrong on our side.'));
       else res.destroy();
     });
   });
   server.keepAliveTimeout = 65_000;
+  hardenHttpServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -53,16 +57,18 @@ export async function startLocalServer(services: Services, options: LocalServerO
 }
 
 async function route(req: http.IncomingMessage, res: http.ServerResponse, fallback?: RequestHook): Promise<void> {
-  if (isInvokeRequest(req)) return handleInvoke(req, res, HANDLERS);
-  const path = new URL(req.url ?? '/', 'http://local').pathname;
+  const target = parseRequestTarget(req.url);
+  if (!target) return sendAlbResult(res, errorResponse(400, 'invalid_request', 'The request target is not a valid path.'));
+  const { path } = target;
   const isApi = path.startsWith('/api/') || path === '/healthz';
-  if (!isApi && fallback && (await fallback(req, res))) return;
+  if (!isApi && fallback && (await fallback(req, res, target))) return;
   const match = matchRoute(req.method ?? 'GET', path);
   if ('status' in match) {
+    const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
     const result = match.status === 404
-      ? errorResponse(404, 'not_found', `Nothing is at ${path}.`)
-      : errorResponse(405, 'method_not_allowed', `${req.method} is not allowed on ${path}.`);
-    return sendAlbResult(res, result);
+      ? errorResponse(404, 'not_found', `Nothing is at ${shown}.`)
+      : errorResponse(405, 'method_not_allowed', `${req.method} is not allowed on ${shown}.`);
+    return sendAlbResult(res, result, req.method === 'HEAD');
   }
   let body: Buffer;
   try {
@@ -71,6 +77,6 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, fallba
     if (err instanceof RequestTooLargeError) return sendAlbResult(res, errorResponse(413, 'payload_too_large', 'The request body is too large.'));
     throw err;
   }
-  const result = await HANDLERS[match.route.name]!(albEvent(req, body));
+  const result = await HANDLERS[match.route.name]!(albEvent(req, target, body));
   sendAlbResult(res, result, req.method === 'HEAD');
 }

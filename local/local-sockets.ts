@@ -1,8 +1,9 @@
 // The socket server inside the one-process local run: same code as the ECS service, fed by the
-// process's own store, placing pixels through this runner's Lambda Invoke API.
+// process's own store, placing pixels through the write-pixel handler in this process.
 import type { Services } from '../core/service/services.ts';
 import { EmbeddedPresence, RedisPresence, type Presence } from '../core/board-store/presence.ts';
-import { LambdaPixelPlacer } from '../socket-server/pixel-placer.ts';
+import { InProcessPixelPlacer } from '../socket-server/pixel-placer.ts';
+import { HANDLERS } from '../lambdas/handlers.ts';
 import { SocketServer } from '../socket-server/socket-server.ts';
 import type { LocalServer } from './local-server.ts';
 
@@ -13,7 +14,7 @@ export interface LocalSockets {
 }
 
 export async function attachSocketServer(services: Services, http: LocalServer): Promise<LocalSockets> {
-  const placer = LambdaPixelPlacer.create(services.config.writePixelFunction, http.url);
+  const placer = new InProcessPixelPlacer(HANDLERS['write-pixel']!);
   const staleMs = 3 * services.config.socket.onlineIntervalMs;
   const { redis } = services.config;
   // With Redis, this runner's sockets count towards the same total as the standalone servers.

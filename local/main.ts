@@ -5,11 +5,16 @@ import { createServices } from '../core/service/services.ts';
 import { startLocalServer } from './local-server.ts';
 import { attachSocketServer } from './local-sockets.ts';
 import { staticWeb } from './static-web.ts';
+import { startInvokeServer } from './lambda-invoke-api.ts';
+import { HANDLERS } from '../lambdas/handlers.ts';
 
 const config = configOrExit();
 const services = await createServices(config);
 const server = await startLocalServer(services, { host: config.host, port: config.port, fallback: await staticWeb() });
 const sockets = await attachSocketServer(services, server);
+// Only for separate socket-server processes (start:cluster): loopback, never the page's port.
+const invoke = config.lambdaInvokePort === null ? null : await startInvokeServer(config.lambdaInvokePort, HANDLERS);
+if (invoke) console.log(`Lambda Invoke API for local socket servers on ${invoke.url}`);
 const stores = `${config.redis ? 'Redis' : 'embedded board'} + ${config.cassandra ? 'Cassandra' : `file log in ${config.dataDir}`}`;
 console.log(`pixel board on ${server.url} (${config.board.width}×${config.board.height}, ${stores})`);
 
@@ -20,6 +25,7 @@ async function stop(signal: string): Promise<void> {
   console.log(`${signal}: stopping`);
   if (signal === 'SIGTERM') await sockets.drain();
   await sockets.close();
+  await invoke?.close();
   await server.close();
   await services.close();
   process.exit(0);

@@ -11,9 +11,11 @@ async function setup() {
   await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
   const frames: number[][] = [];
   const resyncs: number[] = [];
+  const resets: [number, number][] = [];
   const b = new Broadcaster(store, {
     frame: (batch) => frames.push(batchToUpdates(decodePixelBatch(batch)).map((u) => u.seq)),
     resync: (seq) => resyncs.push(seq),
+    reset: (epoch, seq) => resets.push([epoch, seq]),
   }, { gapWaitMs: 50 });
   await b.start();
   const place = async (n: number) => {
@@ -24,7 +26,7 @@ async function setup() {
     }
     return out;
   };
-  return { store, b, frames, resyncs, place };
+  return { store, b, frames, resyncs, resets, place };
 }
 
 describe('broadcaster', () => {
@@ -61,5 +63,29 @@ describe('broadcaster', () => {
     b.tick();
     expect(frames.at(-1)).toEqual([301]);
     expect(await store.currentSeq()).toBe(301);
+  });
+
+  it('on a board reset drops what was waiting from the old board and continues after the restored seq', async () => {
+    const { b, frames, resets, place, store } = await setup();
+    const [p1, , p3] = await place(3);
+    b.ingest(encodePixelBatch([p1!]));
+    b.ingest(encodePixelBatch([p3!]));
+    b.tick();
+    const head = await store.restore({ board: createBoard(size), seq: 1, version: 0 }, [], Date.now());
+    b.reset(head.epoch, head.seq);
+    expect(resets).toEqual([[head.epoch, 1]]);
+    expect(b.epoch).toBe(head.epoch);
+    const [next] = await place(1);
+    b.ingest(encodePixelBatch([next!]));
+    b.tick();
+    expect(frames).toEqual([[1], [2]]);
+  });
+
+  it('notices a restore it missed while the feed was away, by its epoch, when asked to resync', async () => {
+    const { b, resets, store } = await setup();
+    const head = await store.restore({ board: createBoard(size), seq: 7, version: 0 }, [], Date.now());
+    await b.resync();
+    expect(resets).toEqual([[head.epoch, 7]]);
+    expect(b.lastSeq).toBe(7);
   });
 });

@@ -4,6 +4,7 @@
 // window before anything after them is sent.
 import { BATCH_PIXEL_BYTES, decodePixelBatch, encodedBatchLength, MAX_BATCH_PIXELS, PIXEL_BATCH_TYPE } from '../core/domain/pixel-batch.ts';
 import type { BoardStore } from '../core/board-store/board-store.ts';
+import { reportFailure } from '../core/observability.ts';
 
 export interface BroadcasterOptions {
   /** How long a gap may stand before the missing updates are fetched. */
@@ -15,14 +16,19 @@ export interface BroadcastSink {
   frame(batch: Uint8Array, lastSeq: number): void;
   /** Updates were lost for good (older than the kept window): clients must check their board. */
   resync(seq: number): void;
+  /** The board was restored (a new epoch): clients must load it again. */
+  reset(epoch: number, seq: number): void;
 }
 
 export class Broadcaster {
   /** Pixel records (5 bytes) by seq, waiting for their turn. */
   private readonly waiting = new Map<number, Uint8Array>();
   private nextSeq = 1;
+  private currentEpoch = 0;
   private gapSince: number | null = null;
   private repairing = false;
+  /** Repairs that failed (each is retried at the next tick past the gap wait). */
+  repairFailures = 0;
 
   constructor(private readonly store: BoardStore, private readonly sink: BroadcastSink, private readonly options: BroadcasterOptions) {}
 
@@ -31,8 +37,24 @@ export class Broadcaster {
     return this.nextSeq - 1;
   }
 
+  /** The epoch of the board the frames belong to (what a new client's hello reports). */
+  get epoch(): number {
+    return this.currentEpoch;
+  }
+
   async start(): Promise<void> {
-    this.nextSeq = ((await this.store.currentSeq()) ?? 0) + 1;
+    const head = await this.store.head();
+    this.nextSeq = (head?.seq ?? 0) + 1;
+    this.currentEpoch = head?.epoch ?? 0;
+  }
+
+  /** The board was restored: nothing waiting belongs to it any more. */
+  reset(epoch: number, seq: number): void {
+    this.waiting.clear();
+    this.gapSince = null;
+    this.nextSeq = seq + 1;
+    this.currentEpoch = epoch;
+    this.sink.reset(epoch, seq);
   }
 
   /** Feed input: a pixel batch as the store published it. */
@@ -84,6 +106,12 @@ export class Broadcaster {
     if (this.repairing) return;
     this.repairing = true;
     try {
+      // A restore while the feed was away shows only as a new epoch.
+      const head = await this.store.head();
+      if (head && head.epoch !== this.currentEpoch) {
+        this.reset(head.epoch, head.seq);
+        return;
+      }
       for (;;) {
         const updates = await this.store.updatesSince(this.lastSeq, 10_000);
         if (updates.status === 'gone') {
@@ -100,7 +128,8 @@ export class Broadcaster {
       }
       this.gapSince = null;
     } catch (err) {
-      console.warn(`[socket] gap repair failed, will retry: ${(err as Error).message}`);
+      this.repairFailures++;
+      reportFailure('gap-repair', err);
     } finally {
       this.repairing = false;
     }

@@ -7,7 +7,11 @@ export interface PlaceMessage {
   x: unknown;
   y: unknown;
   color: unknown;
+  /** An idempotency key: a retry (say, after a reconnect) with the same key never places twice. */
+  key?: string;
 }
+
+const KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type ClientMessage = PlaceMessage | { type: 'ping' };
 
@@ -30,7 +34,12 @@ export function parseClientMessage(text: string): ParsedMessage {
     if (id === undefined || (typeof id === 'string' && id.length > 64)) {
       return { ok: false, error: 'invalid_message', message: 'A place message needs an "id" (string or number).' };
     }
-    return { ok: true, message: { type: 'place', id, x: m.x, y: m.y, color: m.color } };
+    if (m.key !== undefined && (typeof m.key !== 'string' || !KEY.test(m.key))) {
+      return { ok: false, error: 'invalid_message', message: 'A place "key" is 1 to 64 letters, digits, "-" or "_".', id };
+    }
+    const message: PlaceMessage = { type: 'place', id, x: m.x, y: m.y, color: m.color };
+    if (typeof m.key === 'string') message.key = m.key;
+    return { ok: true, message };
   }
   return { ok: false, error: 'unknown_type', message: `Unknown message type ${JSON.stringify(m.type)}.`, id };
 }

@@ -10,6 +10,7 @@ import { RedisPresence } from '../core/board-store/presence.ts';
 import { LambdaPixelPlacer } from './pixel-placer.ts';
 import { SocketServer } from './socket-server.ts';
 import { startConnectionMetric } from './connection-metric.ts';
+import { hardenHttpServer } from '../core/http/harden-server.ts';
 
 const config = await withRedisAuth(configOrExit((c) => {
   if (!c.redis) throw new ConfigError('REDIS_URL', 'is required for a standalone socket server');
@@ -52,6 +53,7 @@ const server = http.createServer((req, res) => {
   res.writeHead(404, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ error: 'not_found', message: 'The socket server serves /ws and /healthz.' }));
 });
+hardenHttpServer(server);
 sockets.attach(server);
 server.listen(config.port, config.host, () => console.log(`socket server ${sockets.serverId} on ws://${config.host}:${config.port}/ws`));
 

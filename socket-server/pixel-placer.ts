@@ -1,8 +1,11 @@
-// Places a pixel for a socket client by invoking the write-pixel function (Lambda in AWS, the
-// local runner's Lambda Invoke API locally), so HTTP and WebSocket writes share one code path.
+// Places a pixel for a socket client through the write-pixel function, so HTTP and WebSocket
+// writes share one code path: by invoking it (Lambda in AWS, the local runner's loopback
+// Invoke API for start:cluster), or by calling the handler in process (`npm start`).
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { ALBResult } from 'aws-lambda';
+import type { ALBEvent, ALBResult } from 'aws-lambda';
 import { albEventOf } from '../lambdas/http/alb-event.ts';
+import type { AlbHandler } from '../lambdas/http/handler.ts';
+import { reportFailure } from '../core/observability.ts';
 
 export interface PlaceInput {
   x: unknown;
@@ -11,6 +14,7 @@ export interface PlaceInput {
   token: string | null;
   /** X-Forwarded-For as the ALB would pass it for this client. */
   forwardedFor: string;
+  idempotencyKey?: string;
 }
 
 export type PlaceReply =
@@ -19,6 +23,32 @@ export type PlaceReply =
 
 export interface PixelPlacer {
   place(input: PlaceInput): Promise<PlaceReply>;
+  destroy(): void;
+}
+
+const UNAVAILABLE: PlaceReply = { ok: false, error: 'unavailable', message: 'The service is briefly unavailable. Please try again in a moment.', retryAfterMs: 1000 };
+
+/** The ALB event write-pixel would get for this placement over HTTP. */
+export function placeEvent(input: PlaceInput): ALBEvent {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-forwarded-for': input.forwardedFor };
+  if (input.token) headers.authorization = `Bearer ${input.token}`;
+  if (input.idempotencyKey) headers['idempotency-key'] = input.idempotencyKey;
+  return albEventOf({ method: 'POST', path: '/api/pixels', headers, body: JSON.stringify({ x: input.x, y: input.y, color: input.color }) });
+}
+
+/** What write-pixel's HTTP answer means to a socket client. */
+export function placeReply(result: ALBResult): PlaceReply {
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(result.body ?? '{}') as Record<string, unknown>;
+  } catch (err) {
+    reportFailure('place-reply', err);
+    return UNAVAILABLE;
+  }
+  if (result.statusCode === 201) return { ok: true, seq: body.seq as number, nextAllowedAt: body.nextAllowedAt as number };
+  const reply: PlaceReply = { ok: false, error: String(body.error ?? 'internal'), message: String(body.message ?? 'The pixel was not placed.') };
+  if (typeof body.retryAfterMs === 'number') reply.retryAfterMs = body.retryAfterMs;
+  return reply;
 }
 
 export class LambdaPixelPlacer implements PixelPlacer {
@@ -32,26 +62,33 @@ export class LambdaPixelPlacer implements PixelPlacer {
   }
 
   async place(input: PlaceInput): Promise<PlaceReply> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-forwarded-for': input.forwardedFor };
-    if (input.token) headers.authorization = `Bearer ${input.token}`;
-    const event = albEventOf({ method: 'POST', path: '/api/pixels', headers, body: JSON.stringify({ x: input.x, y: input.y, color: input.color }) });
-    let result: ALBResult;
     try {
-      const out = await this.lambda.send(new InvokeCommand({ FunctionName: this.functionName, Payload: JSON.stringify(event) }));
+      const out = await this.lambda.send(new InvokeCommand({ FunctionName: this.functionName, Payload: JSON.stringify(placeEvent(input)) }));
       if (out.FunctionError) throw new Error(`write-pixel failed: ${out.FunctionError}`);
-      result = JSON.parse(Buffer.from(out.Payload ?? new Uint8Array()).toString('utf8')) as ALBResult;
+      return placeReply(JSON.parse(Buffer.from(out.Payload ?? new Uint8Array()).toString('utf8')) as ALBResult);
     } catch (err) {
-      console.warn(`[socket] write-pixel invoke failed: ${(err as Error).message}`);
-      return { ok: false, error: 'unavailable', message: 'The service is briefly unavailable. Please try again in a moment.', retryAfterMs: 1000 };
+      reportFailure('write-pixel-invoke', err);
+      return UNAVAILABLE;
     }
-    const body = JSON.parse(result.body ?? '{}') as Record<string, unknown>;
-    if (result.statusCode === 201) return { ok: true, seq: body.seq as number, nextAllowedAt: body.nextAllowedAt as number };
-    const reply: PlaceReply = { ok: false, error: String(body.error ?? 'internal'), message: String(body.message ?? 'The pixel was not placed.') };
-    if (typeof body.retryAfterMs === 'number') reply.retryAfterMs = body.retryAfterMs;
-    return reply;
   }
 
   destroy(): void {
     this.lambda.destroy();
   }
+}
+
+/** The handler in this process: `npm start`, where the socket server and the API share one process. */
+export class InProcessPixelPlacer implements PixelPlacer {
+  constructor(private readonly handler: AlbHandler) {}
+
+  async place(input: PlaceInput): Promise<PlaceReply> {
+    try {
+      return placeReply(await this.handler(placeEvent(input)));
+    } catch (err) {
+      reportFailure('write-pixel-call', err);
+      return UNAVAILABLE;
+    }
+  }
+
+  destroy(): void {}
 }

@@ -128,6 +128,19 @@ describe('socket server protection and bad input', () => {
     client.sync.stop();
   });
 
+  it('a client whose board was restored at the same seq (a new epoch) reloads it instead of keeping stale pixels', async () => {
+    const client = nodeSync({ apiUrl: f.url, socketUrls: [wsUrl] });
+    await waitUntil('live', () => client.sync.status === 'live');
+    for (let i = 0; i < 3; i++) await f.services.store.place({ x: i, y: 0, color: 9, userId: `e${i}`, ip: 'i', now: Date.now() });
+    await waitUntil('seq 3', () => client.sync.seq === 3);
+    const restored = createBoard(f.config.board).fill(0x55);
+    const head = await f.services.store.restore({ board: restored, seq: 3, version: 0 }, [], Date.now());
+    await waitUntil('the restored board', () => client.sync.epoch === head.epoch && Buffer.from(client.sync.board!).equals(Buffer.from(restored)));
+    expect(client.sync.seq).toBe(3);
+    expect(client.sync.stats.resets).toBe(1);
+    client.sync.stop();
+  });
+
   it('caps connections per IP', async () => {
     const open = await Promise.all(Array.from({ length: 20 }, () => connect(wsUrl)));
     await expect(connect(wsUrl)).rejects.toThrow(/429/);

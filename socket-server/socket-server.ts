@@ -9,6 +9,8 @@ import type { Config } from '../core/config.ts';
 import type { BoardStore, FeedSubscription } from '../core/board-store/board-store.ts';
 import type { Presence } from '../core/board-store/presence.ts';
 import { clientIp } from '../core/domain/client-ip.ts';
+import { parseRequestTarget } from '../core/http/request-target.ts';
+import { reportFailure } from '../core/observability.ts';
 import { Broadcaster } from './broadcaster.ts';
 import { binaryFrame, sendFramed, textFrame } from './framed-send.ts';
 import { parseClientMessage } from './control-messages.ts';
@@ -55,8 +57,8 @@ export class SocketServer {
   private tickTimer: NodeJS.Timeout | null = null;
   private online = 0;
   private draining = false;
-  /** Counters for benchmarks and tests. */
-  readonly stats = { framesSent: 0, slowConsumersClosed: 0 };
+  /** Counters for benchmarks, tests and /metrics. */
+  readonly stats = { framesSent: 0, slowConsumersClosed: 0, upgradesRefused: 0, socketErrors: 0, resets: 0 };
 
   constructor(private readonly deps: SocketServerDeps) {
     this.serverId = deps.serverId ?? randomBytes(6).toString('hex');
@@ -66,6 +68,10 @@ export class SocketServer {
     this.broadcaster = new Broadcaster(deps.store, {
       frame: (batch) => this.broadcast(binaryFrame(batch)),
       resync: (seq) => this.broadcast(textFrame(JSON.stringify({ type: 'resync', seq }))),
+      reset: (epoch, seq) => {
+        this.stats.resets++;
+        this.broadcast(textFrame(JSON.stringify({ type: 'reset', epoch, seq })));
+      },
     }, { gapWaitMs: Math.max(2 * deps.config.socket.tickMs, 100) });
   }
 
@@ -82,6 +88,7 @@ export class SocketServer {
     await this.broadcaster.start();
     this.feed = await this.deps.store.subscribe({
       onBatch: (batch) => this.broadcaster.ingest(batch),
+      onReset: (epoch, seq) => this.broadcaster.reset(epoch, seq),
       onResync: () => void this.broadcaster.resync(),
     });
     this.scheduleTick(socket.tickMs);
@@ -110,18 +117,35 @@ export class SocketServer {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
   }
 
+  /**
+   * Every path out of here either hands the socket to ws or refuses it with an HTTP status; the
+   * socket gets an 'error' listener first, because after a refusal (or while ws is busy with the
+   * handshake) a client reset would otherwise be an unhandled 'error' that kills the process.
+   */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://local');
-    if (url.pathname !== '/ws') return reject(socket, 404, 'Not Found');
-    if (this.draining) return reject(socket, 503, 'Service Unavailable');
-    const remote = req.socket.remoteAddress ?? 'unknown';
-    const xff = req.headers['x-forwarded-for'];
-    const forwardedFor = xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${remote}` : remote;
-    const ip = clientIp(forwardedFor, this.deps.config.trustedProxyHops);
-    const open = this.perIp.get(ip) ?? 0;
-    if (open >= this.deps.config.socket.connectionsPerIp) return reject(socket, 429, 'Too Many Requests');
-    const token = url.searchParams.get('token') ?? cookieValue(req.headers.cookie, SESSION_COOKIE) ?? null;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, { ip, forwardedFor, token }));
+    socket.on('error', () => { this.stats.socketErrors++; });
+    try {
+      const target = parseRequestTarget(req.url);
+      if (!target) return this.refuse(socket, 400, 'Bad Request');
+      if (target.path !== '/ws') return this.refuse(socket, 404, 'Not Found');
+      if (this.draining) return this.refuse(socket, 503, 'Service Unavailable');
+      const remote = req.socket.remoteAddress ?? 'unknown';
+      const xff = req.headers['x-forwarded-for'];
+      const forwardedFor = xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${remote}` : remote;
+      const ip = clientIp(forwardedFor, this.deps.config.trustedProxyHops);
+      const open = this.perIp.get(ip) ?? 0;
+      if (open >= this.deps.config.socket.connectionsPerIp) return this.refuse(socket, 429, 'Too Many Requests');
+      const token = target.query.get('token') ?? cookieValue(req.headers.cookie, SESSION_COOKIE) ?? null;
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, { ip, forwardedFor, token }));
+    } catch (err) {
+      reportFailure('socket-upgrade', err);
+      this.refuse(socket, 400, 'Bad Request');
+    }
+  }
+
+  private refuse(socket: Duplex, status: number, text: string): void {
+    this.stats.upgradesRefused++;
+    reject(socket, status, text);
   }
 
   private connected(ws: WebSocket, who: { ip: string; forwardedFor: string; token: string | null }): void {
@@ -130,12 +154,15 @@ export class SocketServer {
     this.perIp.set(who.ip, (this.perIp.get(who.ip) ?? 0) + 1);
     const { config } = this.deps;
     ws.send(JSON.stringify({
-      type: 'hello', seq: this.broadcaster.lastSeq, width: config.board.width, height: config.board.height,
+      type: 'hello', seq: this.broadcaster.lastSeq, epoch: this.broadcaster.epoch, width: config.board.width, height: config.board.height,
       cooldownMs: config.cooldown.cooldownMs, online: Math.max(this.online, this.clients.size),
     }));
     ws.on('pong', () => { client.alive = true; });
     ws.on('message', (data, isBinary) => this.message(client, data, isBinary));
-    ws.on('error', () => ws.terminate());
+    ws.on('error', () => {
+      this.stats.socketErrors++;
+      ws.terminate();
+    });
     ws.once('close', () => {
       this.clients.delete(client);
       const left = (this.perIp.get(client.ip) ?? 1) - 1;
@@ -160,11 +187,12 @@ export class SocketServer {
       return reply(client.ws, { type: 'error', id: m.id, error: 'rate_limited', message: 'One placement at a time.', retryAfterMs: 100 });
     }
     client.placing = true;
-    void this.deps.placer.place({ x: m.x, y: m.y, color: m.color, token: client.token, forwardedFor: client.forwardedFor })
+    this.deps.placer.place({ x: m.x, y: m.y, color: m.color, token: client.token, forwardedFor: client.forwardedFor, idempotencyKey: m.key })
       .then((result) => {
         if (result.ok) reply(client.ws, { type: 'placed', id: m.id, seq: result.seq, nextAllowedAt: result.nextAllowedAt });
         else reply(client.ws, { type: 'error', id: m.id, error: result.error, message: result.message, retryAfterMs: result.retryAfterMs });
       })
+      .catch((err: unknown) => reportFailure('socket-place', err))
       .finally(() => { client.placing = false; });
   }
 
@@ -207,7 +235,8 @@ export class SocketServer {
     try {
       await this.deps.presence.report(this.serverId, this.clients.size, now);
       this.online = await this.deps.presence.total(now);
-    } catch {
+    } catch (err) {
+      reportFailure('presence', err);
       this.online = this.clients.size;
     }
     this.broadcast(textFrame(JSON.stringify({ type: 'online', count: this.online })));
@@ -235,7 +264,7 @@ export class SocketServer {
     while (this.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const client of this.clients) client.ws.terminate();
     this.wss.close();
-    await this.deps.presence.report(this.serverId, 0, 0).catch(() => {});
+    await this.deps.presence.report(this.serverId, 0, 0).catch((err: unknown) => reportFailure('presence', err));
   }
 }
 
@@ -244,5 +273,8 @@ function reply(ws: WebSocket, message: Record<string, unknown>): void {
 }
 
 function reject(socket: Duplex, status: number, text: string): void {
+  if (socket.destroyed) return;
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  // A client that never closes its side must not hold the socket open.
+  setTimeout(() => socket.destroy(), 2000).unref();
 }

@@ -16,6 +16,31 @@ const statusEl = $('status');
 const cooldownEl = $('cooldown');
 const STATUS_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline' } as const;
 
+/** A fresh Idempotency-Key (getRandomValues works outside secure contexts too, unlike randomUUID). */
+function newKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * POSTs one placement, retrying a dropped connection or a 503 a few times with the same
+ * Idempotency-Key: a retry never places twice, and the answer is the first attempt's if it
+ * went through. Null when every attempt failed to connect.
+ */
+async function postPixel(x: number, y: number, color: number): Promise<Response | null> {
+  const init = { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': newKey() }, body: JSON.stringify({ x, y, color }) };
+  let last: Response | null = null;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(4000, 500 * 2 ** attempt) * (0.75 + Math.random() / 2)));
+    try {
+      last = await fetch('/api/pixels', init);
+    } catch {
+      continue;
+    }
+    if (last.status !== 503) return last;
+  }
+  return last;
+}
+
 let toastTimer: ReturnType<typeof setTimeout> | undefined;
 function toast(text: string, ms = 3500): void {
   const el = $('toast');
@@ -143,23 +168,24 @@ async function main(): Promise<void> {
     }
     previews.set(y * width + x, color);
     canvas.setPixel(x, y, color);
-    let res: Response;
-    try {
-      res = await fetch('/api/pixels', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ x, y, color }) });
-    } catch {
+    const res = await postPixel(x, y, color);
+    if (!res) {
       revert(x, y);
       return toast('The connection failed: the pixel was not placed.');
     }
-    const body = (await res.json().catch(() => ({}))) as { nextAllowedAt?: number; retryAfterMs?: number; message?: string };
+    const body = (await res.json().catch(() => ({}))) as { nextAllowedAt?: number; retryAfterMs?: number; message?: string; reason?: string };
     if (res.status === 201) return timer.startUntil(body.nextAllowedAt ?? Date.now());
     revert(x, y);
-    if (res.status === 429) {
+    if (res.status === 429 && body.reason === 'ip') {
+      // The address's cap, not this person's cooldown: nothing of theirs was spent.
+      toast(body.message ?? 'Too many pixels were placed from your network. Try again in a little while.');
+    } else if (res.status === 429) {
       timer.startUntil(Date.now() + (body.retryAfterMs ?? config.cooldownMs));
       toast(`Not yet: you can place again in ${formatRemaining(timer.remaining())}.`);
     } else if (res.status === 401) {
       await renewSession().catch(() => {});
       toast('Your session had expired; it was renewed. Place the pixel again.');
-    } else if (res.status === 503) toast('The board is busy right now. Try again in a moment.');
+    } else if (res.status === 503) toast(body.message ?? 'The board is busy right now. Try again in a moment.');
     else toast(body.message ?? `The pixel was not placed (${res.status}).`);
   }
 

@@ -103,7 +103,7 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
 
       it('publishes every placement on the feed in seq order', async () => {
         const seen: number[] = [];
-        const sub = await store.subscribe({ onBatch: (b) => seen.push(...batchToUpdates(decodePixelBatch(b)).map((u) => u.seq)), onResync: () => {} });
+        const sub = await store.subscribe({ onBatch: (b) => seen.push(...batchToUpdates(decodePixelBatch(b)).map((u) => u.seq)), onReset: () => {}, onResync: () => {} });
         for (let i = 0; i < 20; i++) await store.place(req({ x: i % 20 }));
         await expect.poll(() => seen.length).toBe(20);
         expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -140,11 +140,72 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
       });
 
       it('lets one process at a time hold the rebuild lock', async () => {
-        const release = await store.lockRebuild(10_000);
-        expect(release).not.toBeNull();
-        expect(await store.lockRebuild(10_000)).toBeNull();
-        await release!();
-        expect(await store.lockRebuild(10_000)).not.toBeNull();
+        const lock = await store.tryLock('rebuild', 10_000);
+        expect(lock).not.toBeNull();
+        expect(await store.tryLock('rebuild', 10_000)).toBeNull();
+        await lock!.release();
+        expect(await store.tryLock('rebuild', 10_000)).not.toBeNull();
+      });
+
+      it('a lock that runs out can be taken by another, and its first holder can no longer renew or release it', async () => {
+        const first = (await store.tryLock('drain', 50))!;
+        expect(await first.renew(50)).toBe(true);
+        await new Promise((r) => setTimeout(r, 120));
+        const second = await store.tryLock('drain', 10_000);
+        expect(second).not.toBeNull();
+        expect(await first.renew(10_000)).toBe(false);
+        await first.release();
+        expect(await store.tryLock('drain', 10_000)).toBeNull();
+      });
+
+      it('fences writes while the rebuild lock is held, changing nothing, and lets them through once it is released', async () => {
+        const before = await store.snapshot();
+        const lock = (await store.tryLock('rebuild', 10_000))!;
+        const fenced = await store.place(req());
+        expect(fenced.status).toBe('fenced');
+        if (fenced.status === 'fenced') expect(fenced.retryAfterMs).toBeGreaterThan(0);
+        expect(await store.snapshot()).toEqual(before);
+        const other = (await store.tryLock('drain', 10_000))!;
+        await lock.release();
+        expect((await store.place(req())).status).toBe('placed');
+        await other.release();
+      });
+
+      it('gives every restore a new epoch, even at the same seq, and tells the feed', async () => {
+        const resets: [number, number][] = [];
+        const sub = await store.subscribe({ onBatch: () => {}, onReset: (epoch, seq) => resets.push([epoch, seq]), onResync: () => {} });
+        const first = (await store.head())!;
+        const again = await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], now);
+        expect(again.seq).toBe(first.seq);
+        expect(again.epoch).not.toBe(first.epoch);
+        expect(await store.head()).toEqual(again);
+        expect((await store.snapshot())?.epoch).toBe(again.epoch);
+        await expect.poll(() => resets).toEqual([[again.epoch, 0]]);
+        await sub.close();
+      });
+
+      it('answers a repeated idempotency key with the original placement, placing nothing more', async () => {
+        const first = await store.place(req({ userId: 'ivy', idempotencyKey: 'k1', x: 4, y: 4, color: 4 }));
+        if (first.status !== 'placed') throw new Error('not placed');
+        const retry = await store.place(req({ userId: 'ivy', idempotencyKey: 'k1', x: 4, y: 4, color: 4, now: now + 5 }));
+        expect(retry).toEqual({ status: 'duplicate', placement: first.placement });
+        expect(await store.currentSeq()).toBe(first.placement.seq);
+        // A key belongs to its user: another user's write with the same key is its own.
+        expect((await store.place(req({ userId: 'jon', idempotencyKey: 'k1' }))).status).toBe('placed');
+        // A new key from the same user is a new write, refused by the cooldown.
+        expect((await store.place(req({ userId: 'ivy', idempotencyKey: 'k2' }))).status).toBe('cooldown');
+      });
+
+      it('refuses sessions issued at or before a revocation, theirs or everyone\'s, and no others', async () => {
+        await store.revokeSessions('mallory', now - 1000);
+        expect((await store.place(req({ userId: 'mallory', sessionIssuedAt: now - 2000 }))).status).toBe('revoked');
+        expect(await store.sessionsRevokedAt('mallory')).toBe(now - 1000);
+        expect((await store.place(req({ userId: 'mallory', sessionIssuedAt: now - 500 }))).status).toBe('placed');
+        expect((await store.place(req({ userId: 'nina', sessionIssuedAt: now - 2000 }))).status).toBe('placed');
+        await store.revokeSessions(null, now - 100);
+        expect((await store.place(req({ userId: 'oscar', sessionIssuedAt: now - 200 }))).status).toBe('revoked');
+        expect(await store.sessionsRevokedAt('oscar')).toBe(now - 100);
+        expect((await store.place(req({ userId: 'oscar', sessionIssuedAt: now }))).status).toBe('placed');
       });
     });
   });

@@ -3,8 +3,8 @@ import { pixelIndex, setColorAt, type BoardSize } from '../domain/board-codec.ts
 import { nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
 import { encodePixelBatch, type PixelUpdate } from '../domain/pixel-batch.ts';
 import type {
-  BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, PlaceOutcome, PlaceRequest, Placement,
-  UpdatesSince,
+  BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, LockName, PlaceOutcome, PlaceRequest,
+  Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
 import { collectUpdatesSince } from './updates-window.ts';
 
@@ -13,6 +13,7 @@ export interface EmbeddedBoardStoreOptions {
   rules: CooldownRules;
   sessionsPerIpPerHour: number;
   updatesKept: number;
+  idempotencyTtlMs?: number;
 }
 
 interface Window {
@@ -26,20 +27,32 @@ export class EmbeddedBoardStore implements BoardStore {
   private board: Uint8Array | null = null;
   private seq = 0;
   private version = 0;
+  private epoch = 0;
   private readonly recent: PixelUpdate[] = [];
   private readonly cooldowns = new Map<string, number>();
   private readonly ipPlacements = new Map<string, Window>();
   private readonly ipSessions = new Map<string, Window>();
   private readonly pending = new Map<number, Placement>();
+  private readonly idempotent = new Map<string, { placement: Placement; until: number }>();
+  private readonly revoked = new Map<string | null, number>();
+  private readonly locks = new Map<LockName, { token: object; until: number }>();
   private readonly listeners = new Set<FeedHandlers>();
-  private rebuildLocked = false;
 
   constructor(private readonly options: EmbeddedBoardStoreOptions) {}
 
   async place(request: PlaceRequest): Promise<PlaceOutcome> {
-    if (!this.board) return { status: 'no_board' };
-    const { rules, size } = this.options;
     const { now } = request;
+    const fence = this.lockHeld('rebuild', Date.now());
+    if (fence) return { status: 'fenced', retryAfterMs: fence.until - Date.now() };
+    if (!this.board) return { status: 'no_board' };
+    const revokedAt = Math.max(this.revoked.get(request.userId) ?? -1, this.revoked.get(null) ?? -1);
+    if ((request.sessionIssuedAt ?? Number.MAX_SAFE_INTEGER) <= revokedAt) return { status: 'revoked' };
+    const idemKey = request.idempotencyKey ? `${request.userId}:${request.idempotencyKey}` : null;
+    if (idemKey) {
+      const prior = this.idempotent.get(idemKey);
+      if (prior && prior.until > now) return { status: 'duplicate', placement: prior.placement };
+    }
+    const { rules, size } = this.options;
     const allowedAt = nextAllowedAt(this.cooldowns.get(request.userId) ?? null, rules);
     if (allowedAt > now) return { status: 'cooldown', retryAfterMs: allowedAt - now };
     const ipWindow = liveWindow(this.ipPlacements, request.ip, now);
@@ -59,14 +72,25 @@ export class EmbeddedBoardStore implements BoardStore {
     if (this.recent.length > this.options.updatesKept * 1.1) {
       this.recent.splice(0, this.recent.length - this.options.updatesKept);
     }
+    if (idemKey) this.rememberKey(idemKey, placement, now);
     let oldestPendingAt: number | null = null;
     for (const p of this.pending.values()) {
       oldestPendingAt = p.placedAt;
       break;
     }
     this.pending.set(placement.seq, placement);
-    this.publish(encodePixelBatch([placement]));
+    const batch = encodePixelBatch([placement]);
+    this.emit((l) => l.onBatch(batch));
     return { status: 'placed', placement, oldestPendingAt };
+  }
+
+  private rememberKey(key: string, placement: Placement, now: number): void {
+    // Oldest first: drop the expired ones from the front, so the map stays bounded by the TTL.
+    for (const [k, v] of this.idempotent) {
+      if (v.until > now) break;
+      this.idempotent.delete(k);
+    }
+    this.idempotent.set(key, { placement, until: now + (this.options.idempotencyTtlMs ?? 600_000) });
   }
 
   async markPersisted(placement: Placement): Promise<void> {
@@ -83,7 +107,11 @@ export class EmbeddedBoardStore implements BoardStore {
   }
 
   async snapshot(): Promise<BoardSnapshot | null> {
-    return this.board ? { bytes: this.board.slice(), seq: this.seq } : null;
+    return this.board ? { bytes: this.board.slice(), seq: this.seq, epoch: this.epoch } : null;
+  }
+
+  async head(): Promise<BoardHead | null> {
+    return this.board ? { seq: this.seq, epoch: this.epoch } : null;
   }
 
   async currentSeq(): Promise<number | null> {
@@ -109,21 +137,48 @@ export class EmbeddedBoardStore implements BoardStore {
     return { allowed: true, retryAfterMs: 0 };
   }
 
-  async restore(state: BoardState, cooldowns: readonly Cooldown[], now: number): Promise<void> {
+  async revokeSessions(userId: string | null, at: number): Promise<void> {
+    this.revoked.set(userId, Math.max(this.revoked.get(userId) ?? -1, at));
+  }
+
+  async sessionsRevokedAt(userId: string): Promise<number | null> {
+    const at = Math.max(this.revoked.get(userId) ?? -1, this.revoked.get(null) ?? -1);
+    return at < 0 ? null : at;
+  }
+
+  async restore(state: BoardState, cooldowns: readonly Cooldown[], now: number): Promise<BoardHead> {
     this.board = Uint8Array.from(state.board);
     this.seq = state.seq;
     this.version = state.version;
+    this.epoch = Math.max(this.epoch + 1, now);
     this.recent.length = 0;
     for (const c of cooldowns) {
       if (nextAllowedAt(c.placedAt, this.options.rules) > now) this.cooldowns.set(c.userId, c.placedAt);
     }
-    for (const l of this.listeners) l.onResync();
+    const { epoch, seq } = this;
+    this.emit((l) => l.onReset(epoch, seq));
+    return { seq, epoch };
   }
 
-  async lockRebuild(): Promise<(() => Promise<void>) | null> {
-    if (this.rebuildLocked) return null;
-    this.rebuildLocked = true;
-    return async () => { this.rebuildLocked = false; };
+  private lockHeld(name: LockName, now: number): { token: object; until: number } | null {
+    const held = this.locks.get(name);
+    if (!held || held.until <= now) return null;
+    return held;
+  }
+
+  async tryLock(name: LockName, ttlMs: number): Promise<StoreLock | null> {
+    if (this.lockHeld(name, Date.now())) return null;
+    const token = {};
+    this.locks.set(name, { token, until: Date.now() + ttlMs });
+    const mine = () => this.locks.get(name)?.token === token;
+    return {
+      renew: async (ms) => {
+        if (!mine()) return false;
+        this.locks.set(name, { token, until: Date.now() + ms });
+        return true;
+      },
+      release: async () => { if (mine()) this.locks.delete(name); },
+    };
   }
 
   async subscribe(handlers: FeedHandlers): Promise<FeedSubscription> {
@@ -137,10 +192,10 @@ export class EmbeddedBoardStore implements BoardStore {
     this.listeners.clear();
   }
 
-  private publish(batch: Uint8Array): void {
+  private emit(deliver: (l: FeedHandlers) => void): void {
     for (const l of this.listeners) {
       try {
-        l.onBatch(batch);
+        deliver(l);
       } catch (err) {
         console.error('feed listener failed', err);
       }

@@ -3,6 +3,7 @@
 import { Redis } from 'ioredis';
 import type { RedisConfig } from '../config.ts';
 import { redisClientOptions } from './redis-board-store.ts';
+import { redisKeys } from './redis-keys.ts';
 
 export interface Presence {
   report(serverId: string, count: number, now: number): Promise<void>;
@@ -33,7 +34,7 @@ export class EmbeddedPresence implements Presence {
 export class RedisPresence implements Presence {
   private readonly key: string;
   constructor(private readonly client: Redis, keyPrefix: string, private readonly staleMs: number) {
-    this.key = `{${keyPrefix}}:online`;
+    this.key = redisKeys(keyPrefix).online;
   }
 
   static async connect(redis: RedisConfig, staleMs: number): Promise<RedisPresence> {

@@ -6,12 +6,15 @@ import { boardByteLength, createBoard, pixelIndex, type BoardSize } from '../dom
 import type { CooldownRules } from '../domain/cooldown.ts';
 import type { PixelUpdate } from '../domain/pixel-batch.ts';
 import type { RedisConfig } from '../config.ts';
-import {
-  StoreUnavailableError, type BoardSnapshot, type BoardState, type BoardStore, type Cooldown, type FeedHandlers, type FeedSubscription,
-  type PlaceOutcome, type PlaceRequest, type Placement, type UpdatesSince,
+import { StoreUnavailableError } from '../errors.ts';
+import type {
+  BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, LockName, PlaceOutcome, PlaceRequest,
+  Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
-import { PLACE_PIXEL_LUA, RELEASE_LOCK_LUA, TAKE_SESSION_SLOT_LUA } from './redis-scripts.ts';
+import { PLACE_PIXEL_LUA, RELEASE_LOCK_LUA, RENEW_LOCK_LUA, REVOKE_LUA, TAKE_SESSION_SLOT_LUA } from './redis-scripts.ts';
+import { redisKeys, type RedisKeys } from './redis-keys.ts';
 import { collectUpdatesSince } from './updates-window.ts';
+import { decodeFeedMessage, encodeFeedReset } from './feed-message.ts';
 
 export interface RedisBoardStoreOptions {
   redis: RedisConfig;
@@ -19,13 +22,22 @@ export interface RedisBoardStoreOptions {
   rules: CooldownRules;
   sessionsPerIpPerHour: number;
   updatesKept: number;
+  /** How long a used idempotency key answers with its placement. */
+  idempotencyTtlMs?: number;
+  /** How long a session token lives: a revocation is kept that long. */
+  sessionMaxAgeMs?: number;
 }
 
 interface ScriptedRedis extends Redis {
-  placePixel(...args: (string | number)[]): Promise<[string, number?, string?, number?]>;
+  placePixel(...args: (string | number)[]): Promise<[string, (number | string)?, string?, number?]>;
   takeSessionSlot(...args: (string | number)[]): Promise<[number, number]>;
-  releaseLock(...args: string[]): Promise<number>;
+  releaseLock(key: string, token: string): Promise<number>;
+  renewLock(key: string, token: string, ttlMs: number): Promise<number>;
+  revoke(key: string, at: number, ttlMs: number): Promise<number>;
 }
+
+/** A session issued at this time is never covered by a revocation (callers without a session). */
+const NO_SESSION = Number.MAX_SAFE_INTEGER;
 
 /** Fail fast while Redis is away, so requests get a 503 instead of hanging in a queue. */
 export function redisClientOptions(): RedisOptions {
@@ -42,37 +54,28 @@ export function redisClientOptions(): RedisOptions {
 }
 
 export class RedisBoardStore implements BoardStore {
-  private readonly keys: {
-    board: string; seq: string; version: string; updates: string; pending: string; rebuild: string; channel: string;
-  };
-
+  readonly keys: RedisKeys;
   private persistedBatch: { members: string[]; done: Promise<void> } | null = null;
 
   private constructor(private readonly client: ScriptedRedis, private readonly options: RedisBoardStoreOptions) {
-    const p = `{${options.redis.keyPrefix}}`;
-    this.keys = {
-      board: `${p}:board`, seq: `${p}:seq`, version: `${p}:version`, updates: `${p}:updates`, pending: `${p}:pending`,
-      rebuild: `${p}:rebuild-lock`, channel: `${p}:feed`,
-    };
+    this.keys = redisKeys(options.redis.keyPrefix);
   }
 
   static async connect(options: RedisBoardStoreOptions): Promise<RedisBoardStore> {
     const client = new Redis(options.redis.url, redisClientOptions()) as ScriptedRedis;
     client.on('error', () => { /* surfaced per command as StoreUnavailableError */ });
-    client.defineCommand('placePixel', { numberOfKeys: 7, lua: PLACE_PIXEL_LUA });
+    client.defineCommand('placePixel', { numberOfKeys: 11, lua: PLACE_PIXEL_LUA });
     client.defineCommand('takeSessionSlot', { numberOfKeys: 1, lua: TAKE_SESSION_SLOT_LUA });
     client.defineCommand('releaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
+    client.defineCommand('renewLock', { numberOfKeys: 1, lua: RENEW_LOCK_LUA });
+    client.defineCommand('revoke', { numberOfKeys: 1, lua: REVOKE_LUA });
     try {
       await client.connect();
     } catch (err) {
       client.disconnect();
-      throw new StoreUnavailableError(`cannot reach Redis at ${options.redis.url}`, { cause: err });
+      throw new StoreUnavailableError(`cannot reach Redis at ${redactedUrl(options.redis.url)}`, { cause: err, store: 'redis' });
     }
     return new RedisBoardStore(client, options);
-  }
-
-  private userKey(userId: string): string {
-    return `{${this.options.redis.keyPrefix}}:cooldown:${userId}`;
   }
 
   private async run<T>(what: string, op: () => Promise<T>): Promise<T> {
@@ -80,17 +83,20 @@ export class RedisBoardStore implements BoardStore {
       return await op();
     } catch (err) {
       if (err instanceof StoreUnavailableError) throw err;
-      throw new StoreUnavailableError(`Redis ${what} failed: ${(err as Error).message}`, { cause: err });
+      throw new StoreUnavailableError(`Redis ${what} failed: ${(err as Error).message}`, { cause: err, store: 'redis' });
     }
   }
 
   async place(request: PlaceRequest): Promise<PlaceOutcome> {
-    const { rules, size, redis } = this.options;
+    const { rules, size } = this.options;
     const k = this.keys;
+    const key = request.idempotencyKey ?? null;
     const reply = await this.run('place', () => this.client.placePixel(
-      k.board, k.seq, k.version, k.updates, k.pending, this.userKey(request.userId), `{${redis.keyPrefix}}:ip:${request.ip}`,
+      k.board, k.seq, k.version, k.updates, k.pending, k.cooldown(request.userId), k.ipPlacements(request.ip),
+      k.lock('rebuild'), key ? k.idempotency(request.userId, key) : k.board, k.revoked(request.userId), k.revokedAll,
       pixelIndex(size, request.x, request.y), request.x, request.y, request.color, request.now,
       rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, request.userId, k.channel,
+      request.sessionIssuedAt ?? NO_SESSION, this.options.idempotencyTtlMs ?? 600_000, key ? 1 : 0,
     ));
     switch (reply[0]) {
       case 'placed': {
@@ -104,8 +110,14 @@ export class RedisBoardStore implements BoardStore {
           oldestPendingAt: oldest < 0 ? null : oldest,
         };
       }
+      case 'duplicate': {
+        const [seq, x, y, color, placedAt, version] = String(reply[1]).split(':').map(Number) as number[];
+        return { status: 'duplicate', placement: { seq: seq!, x: x!, y: y!, color: color!, placedAt: placedAt!, version: version!, userId: request.userId } };
+      }
       case 'cooldown': return { status: 'cooldown', retryAfterMs: Number(reply[1]) };
       case 'ip_limited': return { status: 'ip_limited', retryAfterMs: Number(reply[1]) };
+      case 'fenced': return { status: 'fenced', retryAfterMs: Number(reply[1]) };
+      case 'revoked': return { status: 'revoked' };
       default: return { status: 'no_board' };
     }
   }
@@ -132,20 +144,25 @@ export class RedisBoardStore implements BoardStore {
 
   async snapshot(): Promise<BoardSnapshot | null> {
     const replies = await this.run('snapshot', () =>
-      this.client.multi().getBuffer(this.keys.board).get(this.keys.seq).exec());
+      this.client.multi().getBuffer(this.keys.board).get(this.keys.seq).get(this.keys.epoch).exec());
     const bytes = replies?.[0]?.[1] as Buffer | null;
     const seq = replies?.[1]?.[1] as string | null;
     if (!bytes || seq === null) return null;
+    const epoch = Number(replies?.[2]?.[1] ?? 0);
     const expected = boardByteLength(this.options.size);
-    if (bytes.length >= expected) return { bytes: bytes.subarray(0, expected), seq: Number(seq) };
+    if (bytes.length >= expected) return { bytes: bytes.subarray(0, expected), seq: Number(seq), epoch };
     const padded = createBoard(this.options.size);
     padded.set(bytes);
-    return { bytes: padded, seq: Number(seq) };
+    return { bytes: padded, seq: Number(seq), epoch };
+  }
+
+  async head(): Promise<BoardHead | null> {
+    const [seq, epoch] = await this.run('head', () => this.client.mget(this.keys.seq, this.keys.epoch));
+    return seq === null || seq === undefined ? null : { seq: Number(seq), epoch: Number(epoch ?? 0) };
   }
 
   async currentSeq(): Promise<number | null> {
-    const seq = await this.run('seq', () => this.client.get(this.keys.seq));
-    return seq === null ? null : Number(seq);
+    return (await this.head())?.seq ?? null;
   }
 
   async updatesSince(seq: number, limit: number): Promise<UpdatesSince> {
@@ -164,37 +181,56 @@ export class RedisBoardStore implements BoardStore {
   }
 
   async cooldownStart(userId: string): Promise<number | null> {
-    const value = await this.run('cooldown', () => this.client.get(this.userKey(userId)));
+    const value = await this.run('cooldown', () => this.client.get(this.keys.cooldown(userId)));
     return value === null ? null : Number(value);
   }
 
   async takeSessionSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
     const hour = Math.floor(now / 3_600_000);
     const [allowed, retryAfterMs] = await this.run('session', () => this.client.takeSessionSlot(
-      `{${this.options.redis.keyPrefix}}:sessions:${ip}:${hour}`, this.options.sessionsPerIpPerHour, 3_600_000));
+      this.keys.ipSessions(ip, hour), this.options.sessionsPerIpPerHour, 3_600_000));
     return { allowed: allowed === 1, retryAfterMs };
   }
 
-  async restore(state: BoardState, cooldowns: readonly Cooldown[], now: number): Promise<void> {
+  async revokeSessions(userId: string | null, at: number): Promise<void> {
+    const key = userId === null ? this.keys.revokedAll : this.keys.revoked(userId);
+    await this.run('revoke', () => this.client.revoke(key, at, this.options.sessionMaxAgeMs ?? 365 * 86_400_000));
+  }
+
+  async sessionsRevokedAt(userId: string): Promise<number | null> {
+    const values = await this.run('revoked', () => this.client.mget(this.keys.revoked(userId), this.keys.revokedAll));
+    const times = values.filter((v): v is string => v !== null).map(Number);
+    return times.length ? Math.max(...times) : null;
+  }
+
+  async restore(state: BoardState, cooldowns: readonly Cooldown[], now: number): Promise<BoardHead> {
     const bytes = state.board;
+    const previous = Number((await this.run('epoch', () => this.client.get(this.keys.epoch))) ?? 0);
+    const epoch = Math.max(previous + 1, now);
     const tx = this.client.multi()
       .del(this.keys.updates)
       .set(this.keys.board, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
       .set(this.keys.seq, state.seq)
-      .set(this.keys.version, state.version);
+      .set(this.keys.version, state.version)
+      .set(this.keys.epoch, epoch);
     for (const c of cooldowns) {
       const left = c.placedAt + this.options.rules.cooldownMs - now;
-      if (left > 0) tx.set(this.userKey(c.userId), c.placedAt, 'PX', left);
+      if (left > 0) tx.set(this.keys.cooldown(c.userId), c.placedAt, 'PX', left);
     }
-    tx.publish(this.keys.channel, Buffer.from([0]));
+    tx.publish(this.keys.channel, encodeFeedReset(epoch, state.seq));
     await this.run('restore', () => tx.exec());
+    return { seq: state.seq, epoch };
   }
 
-  async lockRebuild(ttlMs: number): Promise<(() => Promise<void>) | null> {
+  async tryLock(name: LockName, ttlMs: number): Promise<StoreLock | null> {
+    const key = this.keys.lock(name);
     const token = randomBytes(8).toString('hex');
-    const ok = await this.run('lock', () => this.client.set(this.keys.rebuild, token, 'PX', ttlMs, 'NX'));
+    const ok = await this.run('lock', () => this.client.set(key, token, 'PX', ttlMs, 'NX'));
     if (ok !== 'OK') return null;
-    return async () => { await this.client.releaseLock(this.keys.rebuild, token); };
+    return {
+      renew: async (ms) => (await this.run('lock', () => this.client.renewLock(key, token, ms))) === 1,
+      release: async () => { await this.run('unlock', () => this.client.releaseLock(key, token)); },
+    };
   }
 
   async subscribe(handlers: FeedHandlers): Promise<FeedSubscription> {
@@ -207,8 +243,10 @@ export class RedisBoardStore implements BoardStore {
       connectedOnce = true;
     });
     sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => {
-      if (message.length === 1) handlers.onResync();
-      else handlers.onBatch(message);
+      const m = decodeFeedMessage(message);
+      if (m.type === 'batch') handlers.onBatch(message);
+      else if (m.type === 'reset') handlers.onReset(m.epoch, m.seq);
+      else handlers.onResync();
     });
     await sub.connect();
     await sub.subscribe(this.keys.channel);
@@ -222,6 +260,10 @@ export class RedisBoardStore implements BoardStore {
   async close(): Promise<void> {
     this.client.disconnect();
   }
+}
+
+function redactedUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
 function pendingMember(p: Placement): string {

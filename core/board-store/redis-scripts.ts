@@ -1,19 +1,32 @@
-// Lua run atomically inside Redis. One script per pixel write, so the cooldown check, the
-// board change, the seq, the kept update, the pending-persistence record and the publish can
-// never be seen half done, and seq order is exactly the order pixels land on the board.
+// Lua run atomically inside Redis. One script per pixel write, so the fence, revocation,
+// idempotency and cooldown checks, the board change, the seq, the kept update, the
+// pending-persistence record and the publish can never be seen half done, and seq order is
+// exactly the order pixels land on the board.
 
 /**
- * KEYS: board, seq, version, updates stream, pending set, user cooldown, ip counter
- * ARGV: pixel index, x, y, color, now, cooldownMs, placementsPerIp, updatesKept, userId, channel
- * Returns {'placed', seq, version, oldestPendingAt|-1} | {'cooldown', ms} | {'ip_limited', ms} | {'no_board'}
+ * KEYS: board, seq, version, updates stream, pending set, user cooldown, ip counter,
+ *       rebuild lock, idempotency key (or the board key when there is none), user revocation, global revocation
+ * ARGV: pixel index, x, y, color, now, cooldownMs, placementsPerIp, updatesKept, userId, channel,
+ *       sessionIssuedAt, idempotencyTtlMs, hasIdempotencyKey (0|1)
+ * Returns {'placed', seq, version, oldestPendingAt|-1} | {'duplicate', "seq:x:y:color:placedAt:version"}
+ *       | {'cooldown', ms} | {'ip_limited', ms} | {'fenced', ms} | {'revoked'} | {'no_board'}
  */
 export const PLACE_PIXEL_LUA = `
 local board, seqKey, versionKey, stream, pending, userKey, ipKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local lock, idemKey, revokedUser, revokedAll = KEYS[8], KEYS[9], KEYS[10], KEYS[11]
 local index, x, y, color = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local now, cooldownMs, ipLimit, kept = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-local userId, channel = ARGV[9], ARGV[10]
+local userId, channel, issuedAt, idemTtl, hasIdem = ARGV[9], ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12]), ARGV[13] == '1'
 
+local fence = redis.call('PTTL', lock)
+if fence > 0 then return {'fenced', fence} end
 if redis.call('EXISTS', board) == 0 or redis.call('EXISTS', seqKey) == 0 then return {'no_board'} end
+local revoked = math.max(tonumber(redis.call('GET', revokedUser) or '-1'), tonumber(redis.call('GET', revokedAll) or '-1'))
+if issuedAt <= revoked then return {'revoked'} end
+if hasIdem then
+  local prior = redis.call('GET', idemKey)
+  if prior then return {'duplicate', prior} end
+end
 local wait = redis.call('PTTL', userKey)
 if wait > 0 then return {'cooldown', wait} end
 local used = tonumber(redis.call('GET', ipKey) or '0')
@@ -22,14 +35,15 @@ if used >= ipLimit then return {'ip_limited', math.max(redis.call('PTTL', ipKey)
 if cooldownMs > 0 then redis.call('SET', userKey, ARGV[5], 'PX', cooldownMs) end
 if redis.call('INCR', ipKey) == 1 then redis.call('PEXPIRE', ipKey, math.max(cooldownMs, 1000)) end
 local seq = redis.call('INCR', seqKey)
-local version = math.max(tonumber(redis.call('GET', versionKey) or '0') + 1, now * 1000)
-redis.call('SET', versionKey, string.format('%d', version))
+local version = string.format('%d', math.max(tonumber(redis.call('GET', versionKey) or '0') + 1, now * 1000))
+redis.call('SET', versionKey, version)
 redis.call('BITFIELD', board, 'SET', 'u4', '#' .. index, color)
 redis.call('XADD', stream, 'MAXLEN', '~', kept, seq .. '-0', 'p', struct.pack('<HHB', x, y, color))
 local oldest = redis.call('ZRANGE', pending, 0, 0, 'WITHSCORES')
-redis.call('ZADD', pending, ARGV[5], seq .. ':' .. x .. ':' .. y .. ':' .. color .. ':' .. ARGV[5] .. ':' .. string.format('%d', version) .. ':' .. userId)
+redis.call('ZADD', pending, ARGV[5], seq .. ':' .. x .. ':' .. y .. ':' .. color .. ':' .. ARGV[5] .. ':' .. version .. ':' .. userId)
+if hasIdem then redis.call('SET', idemKey, seq .. ':' .. x .. ':' .. y .. ':' .. color .. ':' .. ARGV[5] .. ':' .. version, 'PX', idemTtl) end
 redis.call('PUBLISH', channel, struct.pack('<BI4HHHB', 1, seq, 1, x, y, color))
-return {'placed', seq, string.format('%d', version), tonumber(oldest[2] or '-1')}
+return {'placed', seq, version, tonumber(oldest[2] or '-1')}
 `;
 
 /** KEYS: session counter. ARGV: limit, windowMs. Returns {allowed 0|1, retryAfterMs}. */
@@ -44,4 +58,17 @@ return {1, 0}
 export const RELEASE_LOCK_LUA = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
+`;
+
+/** KEYS: lock. ARGV: token, ttlMs. Extends the lock only if we still hold it. */
+export const RENEW_LOCK_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
+
+/** KEYS: revocation key. ARGV: at (ms), ttlMs. Keeps the latest revocation time. */
+export const REVOKE_LUA = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
+if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+return 1
 `;

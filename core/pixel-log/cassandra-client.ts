@@ -12,6 +12,9 @@ export async function createCassandraClient(config: CassandraConfig, withKeyspac
     queryOptions: { consistency: cassandra.types.consistencies.localQuorum, prepare: true },
     socketOptions: { connectTimeout: 3000, readTimeout: 4000 },
     pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: 2 } },
+    // The driver's default waits up to 10 minutes between attempts (1 s doubling): after an
+    // outage writes would stay refused long after Cassandra is back. Try at once, then every ≤ 2 s.
+    policies: { reconnection: new cassandra.policies.reconnection.ExponentialReconnectionPolicy(200, 2000, true) },
   };
   if (config.flavour === 'keyspaces') {
     options.sslOptions = { host: config.contactPoints[0], servername: config.contactPoints[0], rejectUnauthorized: true } as never;

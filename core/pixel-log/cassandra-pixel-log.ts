@@ -3,7 +3,7 @@
 // concurrent writes arrive in, and re-recording a placement is harmless.
 import type cassandra from 'cassandra-driver';
 import type { Cooldown, Placement } from '../board-store/board-store.ts';
-import { StoreUnavailableError } from '../board-store/board-store.ts';
+import { StoreUnavailableError } from '../errors.ts';
 import type { CassandraConfig } from '../config.ts';
 import { createCassandraClient } from './cassandra-client.ts';
 import type { PixelLog } from './pixel-log.ts';
@@ -43,7 +43,7 @@ export class CassandraPixelLog implements PixelLog {
       await client.connect();
     } catch (err) {
       await client.shutdown().catch(() => {});
-      throw new StoreUnavailableError(`cannot reach Cassandra at ${config.contactPoints.join(',')}: ${(err as Error).message}`, { cause: err });
+      throw new StoreUnavailableError(`cannot reach Cassandra at ${config.contactPoints.join(',')}: ${(err as Error).message}`, { cause: err, store: 'cassandra' });
     }
     return new CassandraPixelLog(client);
   }
@@ -52,7 +52,7 @@ export class CassandraPixelLog implements PixelLog {
     try {
       return await op();
     } catch (err) {
-      throw new StoreUnavailableError(`Cassandra ${what} failed: ${(err as Error).message}`, { cause: err });
+      throw new StoreUnavailableError(`Cassandra ${what} failed: ${(err as Error).message}`, { cause: err, store: 'cassandra' });
     }
   }
 
@@ -104,6 +104,10 @@ export class CassandraPixelLog implements PixelLog {
       }
     });
     return out;
+  }
+
+  async seqFloor(): Promise<number> {
+    return 0; // Cassandra loses nothing it acknowledged: the scan's highest seq is the floor.
   }
 
   async ping(): Promise<void> {

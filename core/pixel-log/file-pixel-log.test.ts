@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FilePixelLog, encodeRecord } from './file-pixel-log.ts';
@@ -32,5 +32,43 @@ describe('file pixel log', () => {
     expect((await again.pixel(1, 1))?.seq).toBe(3);
     expect(readFileSync(file).length).toBe(2 * encodeRecord(placement(1)).length);
     await again.close();
+  });
+
+  it('skips a damaged record in the middle, keeps every valid record after it, quarantines the bytes and never reuses a seq', async () => {
+    const dir = tempDir('pixel-log');
+    const log = await FilePixelLog.open(dir);
+    for (let seq = 1; seq <= 1000; seq++) await log.record(placement(seq, { x: seq % 50, y: Math.floor(seq / 50) }));
+    await log.close();
+    const file = path.join(dir, 'pixels.log');
+    const bytes = readFileSync(file);
+    bytes[Math.floor(bytes.length / 10)]! ^= 0x20; // one flipped bit, 10 % into the file
+    writeFileSync(file, bytes);
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => errors.push(line);
+    let reopened: FilePixelLog;
+    try {
+      reopened = await FilePixelLog.open(dir);
+    } finally {
+      console.error = original;
+    }
+    const seqs: number[] = [];
+    await reopened.scanPixels((p) => seqs.push(p.seq));
+    // Each of the 1000 placements is a different pixel: exactly the one damaged record is missing.
+    expect(seqs.length).toBe(999);
+    expect(Math.max(...seqs)).toBe(1000);
+    expect(errors.some((e) => /damaged/.test(e))).toBe(true);
+    expect(readdirSync(dir).some((name) => name.startsWith('pixels.log.damaged-'))).toBe(true);
+    expect(await reopened.seqFloor()).toBeGreaterThanOrEqual(1001);
+    expect(statSync(file).size).toBe(bytes.length); // nothing valid was cut away
+    await reopened.close();
+  });
+
+  it('a log with no damage has the highest recorded seq as its floor', async () => {
+    const dir = tempDir('pixel-log');
+    const log = await FilePixelLog.open(dir);
+    for (let seq = 1; seq <= 20; seq++) await log.record(placement(seq));
+    expect(await log.seqFloor()).toBe(20);
+    await log.close();
   });
 });

@@ -1,11 +1,12 @@
 // Persistence for the one-command local run: an append-only file of binary records, flushed
 // to disk (group commit) before a write is acknowledged and replayed at start.
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import path from 'node:path';
 import type { Cooldown, Placement } from '../board-store/board-store.ts';
 import type { PixelLog } from './pixel-log.ts';
+import { countEvent } from '../observability.ts';
 
 // Record: u16 bodyLength | body | u32 crc32(body)
 // body: u32 seq, u16 x, u16 y, u8 color, f64 placedAt, f64 version, utf8 userId
@@ -27,22 +28,58 @@ export function encodeRecord(p: Placement): Buffer {
   return out;
 }
 
-/** Decodes records from the start of `data`; stops at the first torn or corrupt one. */
-export function decodeRecords(data: Buffer, visit: (p: Placement) => void): number {
+/** The longest body written: the fixed fields and a user id of up to 512 bytes. */
+const MAX_BODY = FIXED_BODY + 512;
+/** The shortest record on disk: length, fixed fields, a one-byte user id, checksum. */
+export const MIN_RECORD_BYTES = 2 + FIXED_BODY + 1 + 4;
+
+/** The length of a valid record starting at `at`, or 0 when the bytes there are not one. */
+function recordAt(data: Buffer, at: number): number {
+  if (at + 2 > data.length) return 0;
+  const bodyLength = data.readUInt16LE(at);
+  const end = at + 2 + bodyLength + 4;
+  if (bodyLength < FIXED_BODY || bodyLength > MAX_BODY || end > data.length) return 0;
+  return crc32(data.subarray(at + 2, at + 2 + bodyLength)) === data.readUInt32LE(at + 2 + bodyLength) ? end - at : 0;
+}
+
+export interface DecodeReport {
+  /** Byte ranges [start, end) that are not valid records but have valid records after them. */
+  damaged: { start: number; end: number }[];
+  /** Where the trailing bytes that hold no valid record begin (data.length when there are none). */
+  validEnd: number;
+  records: number;
+}
+
+/**
+ * Decodes every valid record in `data`. A record that fails its length or checksum is skipped:
+ * decoding resumes at the next offset where a whole record checks out, so one damaged record
+ * never hides the ones after it.
+ */
+export function decodeRecords(data: Buffer, visit: (p: Placement) => void): DecodeReport {
+  const report: DecodeReport = { damaged: [], validEnd: data.length, records: 0 };
   let at = 0;
-  while (at + 2 <= data.length) {
-    const bodyLength = data.readUInt16LE(at);
-    const end = at + 2 + bodyLength + 4;
-    if (bodyLength < FIXED_BODY || end > data.length) break;
-    const body = data.subarray(at + 2, at + 2 + bodyLength);
-    if (crc32(body) !== data.readUInt32LE(at + 2 + bodyLength)) break;
+  while (at < data.length) {
+    let length = recordAt(data, at);
+    if (length === 0) {
+      let next = at + 1;
+      while (next < data.length && recordAt(data, next) === 0) next++;
+      if (next >= data.length) {
+        report.validEnd = at;
+        break;
+      }
+      report.damaged.push({ start: at, end: next });
+      at = next;
+      length = recordAt(data, at);
+    }
+    const body = data.subarray(at + 2, at + length - 4);
     visit({
       seq: body.readUInt32LE(0), x: body.readUInt16LE(4), y: body.readUInt16LE(6), color: body.readUInt8(8),
       placedAt: body.readDoubleLE(9), version: body.readDoubleLE(17), userId: body.toString('utf8', FIXED_BODY),
     });
-    at = end;
+    report.records++;
+    at += length;
   }
-  return at;
+  return report;
 }
 
 interface Waiter {
@@ -56,6 +93,9 @@ export class FilePixelLog implements PixelLog {
   private queue: Buffer[] = [];
   private waiters: Waiter[] = [];
   private flushing = false;
+  private maxSeq = 0;
+  /** At most this many records may have been lost to damage. */
+  private lostRecordsBound = 0;
 
   private constructor(private readonly file: FileHandle, private readonly filePath: string) {}
 
@@ -65,12 +105,38 @@ export class FilePixelLog implements PixelLog {
     const file = await open(filePath, 'a+');
     const log = new FilePixelLog(file, filePath);
     const data = await readFile(filePath);
-    const good = decodeRecords(data, (p) => log.index(p));
-    if (good < data.length) await file.truncate(good); // a torn tail from a crash was never acknowledged
+    const report = decodeRecords(data, (p) => log.index(p));
+    const lost = [...report.damaged];
+    if (report.validEnd < data.length) lost.push({ start: report.validEnd, end: data.length });
+    if (lost.length > 0) await log.quarantine(data, lost, report.damaged.length > 0);
+    // A tail with no whole record is cut off, so new records follow valid ones. A crash in the
+    // middle of a write leaves one; it was never acknowledged (acknowledgement waits for fsync).
+    if (report.validEnd < data.length) await file.truncate(report.validEnd);
     return log;
   }
 
+  /**
+   * Keeps damaged bytes beside the log for inspection, says so loudly and counts it, and
+   * raises the seq floor past any seq the damaged bytes could have held.
+   */
+  private async quarantine(data: Buffer, ranges: { start: number; end: number }[], midFile: boolean): Promise<void> {
+    const bytes = ranges.reduce((n, r) => n + r.end - r.start, 0);
+    const at = `${this.filePath}.damaged-${Date.now()}`;
+    await writeFile(at, Buffer.concat(ranges.map((r) => data.subarray(r.start, r.end))));
+    this.lostRecordsBound = Math.ceil(bytes / MIN_RECORD_BYTES);
+    countEvent(midFile ? 'file-log.damaged-records' : 'file-log.torn-tail');
+    const line = {
+      level: midFile ? 'error' : 'warn',
+      msg: midFile
+        ? `pixels.log has ${ranges.length} damaged region(s) (${bytes} bytes); the records around them were kept`
+        : `pixels.log ended in ${bytes} bytes that hold no whole record (a write cut short); they were cut off`,
+      file: this.filePath, quarantined: at, ranges, seqFloor: await this.seqFloor(),
+    };
+    (midFile ? console.error : console.warn)(JSON.stringify(line));
+  }
+
   private index(p: Placement): void {
+    if (p.seq > this.maxSeq) this.maxSeq = p.seq;
     const key = p.y * 65536 + p.x;
     const current = this.latest.get(key);
     if (!current || current.version < p.version) this.latest.set(key, p);
@@ -134,6 +200,12 @@ export class FilePixelLog implements PixelLog {
     const out: Cooldown[] = [];
     for (const [userId, placedAt] of this.users) if (placedAt >= since) out.push({ userId, placedAt });
     return out;
+  }
+
+  async seqFloor(): Promise<number> {
+    // Seqs are distinct and every one is recorded, so a lost record's seq is at most the highest
+    // one read plus the number of records that could have been lost.
+    return this.maxSeq + this.lostRecordsBound;
   }
 
   async ping(): Promise<void> {}

@@ -15,6 +15,11 @@ export interface PixelLog {
   scanPixels(visit: (p: Placement) => void, onProgress?: (visited: number) => void): Promise<void>;
   /** Users whose last placement is at or after `since` (to restore cooldowns). */
   placementsSince(since: number): Promise<Cooldown[]>;
+  /**
+   * The seq a restore must continue after at least, beyond what `scanPixels` shows: a log that
+   * lost records to damage cannot name their seqs, but it can bound them.
+   */
+  seqFloor(): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

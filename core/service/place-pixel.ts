@@ -3,45 +3,84 @@
 import type { BoardSize } from '../domain/board-codec.ts';
 import { nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
 import type { PixelWrite } from '../domain/pixel-write.ts';
-import { StoreUnavailableError, type BoardStore, type Placement } from '../board-store/board-store.ts';
+import type { BoardStore, Placement } from '../board-store/board-store.ts';
+import { RebuildInProgressError, StoreUnavailableError } from '../errors.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
-import { persistPending } from './persist-pending.ts';
+import { reportFailure } from '../observability.ts';
+import type { PersistenceGate } from './persistence-gate.ts';
+import type { PendingDrainer } from './persist-pending.ts';
 import { ensureBoard } from './rebuild.ts';
-
-/** A placement still pending after this long was orphaned by a failed writer. */
-const ORPHAN_AFTER_MS = 5_000;
 
 export interface PlaceContext {
   store: BoardStore;
   log: PixelLog;
   size: BoardSize;
   rules: CooldownRules;
+  gate: PersistenceGate;
+  drainer: PendingDrainer;
+  /** A placement still pending after this long was orphaned by a failed writer: drain it. */
+  orphanAfterMs: number;
+}
+
+export interface Writer {
+  userId: string;
+  ip: string;
+  /** When the writer's session was issued (revocations cover sessions issued at or before them). */
+  sessionIssuedAt: number;
 }
 
 export type PlaceResult =
-  | { status: 'placed'; placement: Placement; nextAllowedAt: number }
-  | { status: 'rate_limited'; retryAfterMs: number; reason: 'cooldown' | 'ip' };
+  | { status: 'placed'; placement: Placement; nextAllowedAt: number; replayed: boolean }
+  | { status: 'rate_limited'; retryAfterMs: number; reason: 'cooldown' | 'ip' }
+  | { status: 'revoked' }
+  /** The idempotency key was used for a different pixel. */
+  | { status: 'key_reused'; placement: Placement };
 
-/** Throws StoreUnavailableError when a store fails; the write is then repaired by a later drain. */
+/**
+ * Throws StoreUnavailableError when a store fails (nothing is acknowledged; a write the live
+ * store applied is persisted later by a drain, and a retry with the same idempotency key
+ * returns it).
+ */
 export async function placePixel(
-  ctx: PlaceContext, write: PixelWrite, who: { userId: string; ip: string }, now = Date.now(),
+  ctx: PlaceContext, write: PixelWrite, who: Writer, options: { idempotencyKey?: string | null; now?: number } = {},
 ): Promise<PlaceResult> {
-  const request = { ...write, userId: who.userId, ip: who.ip, now };
+  const now = options.now ?? Date.now();
+  await ctx.gate.ready(now);
+  const request = { ...write, userId: who.userId, ip: who.ip, now, sessionIssuedAt: who.sessionIssuedAt, idempotencyKey: options.idempotencyKey };
   let outcome = await ctx.store.place(request);
   if (outcome.status === 'no_board') {
     await ensureBoard(ctx);
     outcome = await ctx.store.place(request);
-    if (outcome.status === 'no_board') throw new StoreUnavailableError('the board is being rebuilt');
   }
-  if (outcome.status === 'cooldown') return { status: 'rate_limited', retryAfterMs: outcome.retryAfterMs, reason: 'cooldown' };
-  if (outcome.status === 'ip_limited') return { status: 'rate_limited', retryAfterMs: outcome.retryAfterMs, reason: 'ip' };
+  switch (outcome.status) {
+    case 'no_board': throw new StoreUnavailableError('the board is being rebuilt', { store: 'redis' });
+    case 'fenced': throw new RebuildInProgressError('the board is being restored', outcome.retryAfterMs, { store: 'redis' });
+    case 'revoked': return { status: 'revoked' };
+    case 'cooldown': return { status: 'rate_limited', retryAfterMs: outcome.retryAfterMs, reason: 'cooldown' };
+    case 'ip_limited': return { status: 'rate_limited', retryAfterMs: outcome.retryAfterMs, reason: 'ip' };
+    case 'duplicate': {
+      const p = outcome.placement;
+      if (p.x !== write.x || p.y !== write.y || p.color !== write.color) return { status: 'key_reused', placement: p };
+      // The first attempt may have failed before persistence: make sure before answering again.
+      await persist(ctx, p);
+      return { status: 'placed', placement: p, nextAllowedAt: nextAllowedAt(p.placedAt, ctx.rules), replayed: true };
+    }
+    case 'placed': {
+      const { placement, oldestPendingAt } = outcome;
+      await persist(ctx, placement);
+      if (oldestPendingAt !== null && oldestPendingAt < now - ctx.orphanAfterMs) void ctx.drainer.kick(now - ctx.orphanAfterMs);
+      return { status: 'placed', placement, nextAllowedAt: nextAllowedAt(placement.placedAt, ctx.rules), replayed: false };
+    }
+  }
+}
 
-  const { placement, oldestPendingAt } = outcome;
-  await ctx.log.record(placement);
-  // Not awaited for the reply: if it is lost, a drain re-records the placement harmlessly.
-  ctx.store.markPersisted(placement).catch(() => {});
-  if (oldestPendingAt !== null && oldestPendingAt < now - ORPHAN_AFTER_MS) {
-    persistPending(ctx.store, ctx.log, now - ORPHAN_AFTER_MS).catch(() => {});
+async function persist(ctx: PlaceContext, p: Placement): Promise<void> {
+  try {
+    await ctx.log.record(p);
+  } catch (err) {
+    ctx.gate.failed(err);
+    throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError('persistence failed', { cause: err });
   }
-  return { status: 'placed', placement, nextAllowedAt: nextAllowedAt(placement.placedAt, ctx.rules) };
+  // Not awaited for the reply: if it is lost, a drain re-records the placement harmlessly.
+  ctx.store.markPersisted(p).catch((err: unknown) => reportFailure('mark-persisted', err));
 }

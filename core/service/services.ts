@@ -13,6 +13,9 @@ import { FilePixelLog } from '../pixel-log/file-pixel-log.ts';
 import { CassandraPixelLog } from '../pixel-log/cassandra-pixel-log.ts';
 import { ensureBoard } from './rebuild.ts';
 import type { PlaceContext } from './place-pixel.ts';
+import { PersistenceGate } from './persistence-gate.ts';
+import { PendingDrainer } from './persist-pending.ts';
+import { reportFailure } from '../observability.ts';
 
 export interface Services extends PlaceContext {
   config: Config;
@@ -23,7 +26,7 @@ export interface Services extends PlaceContext {
 export async function createBoardStore(config: Config): Promise<BoardStore> {
   const common = {
     size: config.board, rules: config.cooldown, sessionsPerIpPerHour: config.sessionsPerIpPerHour,
-    updatesKept: config.updatesKept,
+    updatesKept: config.updatesKept, idempotencyTtlMs: config.idempotencyTtlMs, sessionMaxAgeMs: config.sessionMaxAgeMs,
   };
   return config.redis
     ? RedisBoardStore.connect({ ...common, redis: config.redis })
@@ -64,8 +67,11 @@ export async function createServices(config: Config, options: ServiceOptions = {
   }
   const services: Services = {
     config, store, log, sessionSecret, size: config.board, rules: config.cooldown,
+    gate: new PersistenceGate(log, { probeIntervalMs: config.persistenceProbeMs, probeTimeoutMs: 2000 }),
+    drainer: new PendingDrainer(store, log, undefined, (err) => reportFailure('pending-drain', err)),
+    orphanAfterMs: config.orphanAfterMs,
     close: async () => { await Promise.allSettled([store.close(), log.close()]); },
   };
-  if (ensureBoardAtStart) await ensureBoard({ ...services, progress: (line) => console.log(`[rebuild] ${line}`) });
+  if (ensureBoardAtStart) await ensureBoard({ ...services, progress: (line) => console.log(`[rebuild] ${line}`) }, 60_000);
   return services;
 }

@@ -1,20 +1,29 @@
 // Reading ALB target events: headers (lower-cased), query, body and the client's address.
+// Anything a client controls is read defensively: a value that cannot be decoded is a
+// BadRequestError (400), never an exception that becomes a 500.
 import type { ALBEvent } from 'aws-lambda';
 import { clientIp } from '../../core/domain/client-ip.ts';
+import { BadRequestError } from '../../core/errors.ts';
 import { cookieValue } from './cookies.ts';
 
 export function header(event: ALBEvent, name: string): string | undefined {
   const headers = event.headers ?? {};
   const direct = headers[name];
-  if (direct !== undefined) return direct;
+  if (typeof direct === 'string') return direct;
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted && typeof value === 'string') return value;
   return undefined;
 }
 
+/** A query parameter, URL-decoded (ALB passes values as the client sent them). */
 export function query(event: ALBEvent, name: string): string | undefined {
   const raw = event.queryStringParameters?.[name];
-  return raw === undefined ? undefined : decodeURIComponent(raw.replace(/\+/g, ' '));
+  if (raw === undefined) return undefined;
+  try {
+    return decodeURIComponent(String(raw).replace(/\+/g, ' '));
+  } catch (err) {
+    throw new BadRequestError('invalid_query', `The query parameter "${name}" is not validly %-encoded.`, { cause: err });
+  }
 }
 
 export function bodyBytes(event: ALBEvent): Buffer {

@@ -1,13 +1,23 @@
 // ALB target responses. Binary bodies are base64-encoded with isBase64Encoded, as ALB expects.
+// Every response carries the API's security headers (CloudFront's response headers policy sets
+// the same at the edge).
 import type { ALBResult } from 'aws-lambda';
 
 export type Headers = Record<string, string>;
+
+/** No API response is a page: nothing may run, frame or sniff it. */
+export const API_SECURITY_HEADERS: Readonly<Headers> = Object.freeze({
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+});
 
 export function json(status: number, body: unknown, headers: Headers = {}): ALBResult {
   return {
     statusCode: status,
     statusDescription: `${status}`,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    headers: { ...API_SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
     body: JSON.stringify(body),
     isBase64Encoded: false,
   };
@@ -26,9 +36,9 @@ export function binary(status: number, bytes: Uint8Array, headers: Headers): ALB
 
 /** A binary body already base64-encoded (cached encodings skip the work per request). */
 export function binaryBase64(status: number, body: string, headers: Headers): ALBResult {
-  return { statusCode: status, statusDescription: `${status}`, headers, body, isBase64Encoded: true };
+  return { statusCode: status, statusDescription: `${status}`, headers: { ...API_SECURITY_HEADERS, ...headers }, body, isBase64Encoded: true };
 }
 
 export function empty(status: number, headers: Headers): ALBResult {
-  return { statusCode: status, statusDescription: `${status}`, headers, body: '', isBase64Encoded: false };
+  return { statusCode: status, statusDescription: `${status}`, headers: { ...API_SECURITY_HEADERS, ...headers }, body: '', isBase64Encoded: false };
 }

@@ -1,7 +1,7 @@
 // Runs one of the project's entry points (the local runner, a socket server) as its own Node
 // process on a given port, for tests, benchmarks and the local cluster.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { killWithParent, stopChild, waitForPort } from './process-control.ts';
+import { killChild, killWithParent, stopChild, waitForPort } from './process-control.ts';
 import { freePort } from './test-services.ts';
 
 export interface ServiceProcess {
@@ -29,10 +29,6 @@ export async function startServiceProcess(
     port,
     child,
     stop: () => stopChild(child, 10_000),
-    kill: () => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    }),
+    kill: () => killChild(child),
   };
 }

@@ -30,6 +30,15 @@ export function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
   });
 }
 
+/** SIGKILL, resolved once the child is gone: a crash, for fault tests. */
+export function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
 /** Kills the child if this process exits first (a crashed test run or benchmark leaves no servers behind). */
 export function killWithParent(child: ChildProcess): void {
   const kill = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); };

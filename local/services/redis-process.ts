@@ -1,20 +1,32 @@
 // Starts Debian's redis-server on 127.0.0.1 with its own port and folder (tests, start:cluster).
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { canConnect, killWithParent, stopChild, waitForPort } from './process-control.ts';
+import { canConnect, killChild, killWithParent, stopChild, waitForPort } from './process-control.ts';
 
 export interface RedisProcess {
   readonly port: number;
   readonly url: string;
   stop(): Promise<void>;
+  /** SIGKILL: a crash. */
+  kill(): Promise<void>;
 }
 
-export async function startRedis(opts: { port: number; dataDir: string; appendOnly?: boolean }): Promise<RedisProcess> {
+export interface RedisOptions {
+  port: number;
+  dataDir: string;
+  /**
+   * Keep an append-only file, fsynced before each reply is sent ('always'): a write the service
+   * saw succeed survives a kill -9. Redis's own default ('everysec') may lose the last second.
+   */
+  appendOnly?: boolean;
+}
+
+export async function startRedis(opts: RedisOptions): Promise<RedisProcess> {
   if (await canConnect(opts.port)) throw new Error(`port ${opts.port} is already in use`);
   mkdirSync(opts.dataDir, { recursive: true });
   const child = spawn('redis-server', [
     '--bind', '127.0.0.1', '--port', String(opts.port), '--dir', opts.dataDir,
-    '--save', '', '--appendonly', opts.appendOnly ? 'yes' : 'no', '--protected-mode', 'yes',
+    '--save', '', '--appendonly', opts.appendOnly ? 'yes' : 'no', '--appendfsync', 'always', '--protected-mode', 'yes',
     '--daemonize', 'no', '--loglevel', 'warning',
   ], { stdio: 'ignore' });
   killWithParent(child);
@@ -22,5 +34,5 @@ export async function startRedis(opts: { port: number; dataDir: string; appendOn
   child.once('exit', (code) => { exitInfo = `redis-server exited early (code ${code})`; });
   child.once('error', (err) => { exitInfo = `could not start redis-server: ${err.message}`; });
   await waitForPort(opts.port, 10_000, () => exitInfo);
-  return { port: opts.port, url: `redis://127.0.0.1:${opts.port}`, stop: () => stopChild(child, 5000) };
+  return { port: opts.port, url: `redis://127.0.0.1:${opts.port}`, stop: () => stopChild(child, 5000), kill: () => killChild(child) };
 }

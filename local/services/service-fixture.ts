@@ -8,12 +8,16 @@ import { startLocalServer, type LocalServer, type LocalServerOptions } from '../
 import { freshKeyspace, startTestRedis, tempDir } from './test-services.ts';
 import { startRedis, type RedisProcess } from './redis-process.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+import { startInvokeServer, type InvokeServer } from '../lambda-invoke-api.ts';
+import { HANDLERS } from '../../lambdas/handlers.ts';
 
 export type Backend = 'embedded' | 'real';
 
 export interface ServiceFixture {
   readonly backend: Backend;
   readonly url: string;
+  /** The loopback Lambda Invoke API (what separate socket-server processes use as LAMBDA_ENDPOINT). */
+  readonly invokeUrl: string;
   readonly config: Config;
   services: Services;
   server: LocalServer;
@@ -69,10 +73,12 @@ export async function startServiceFixture(backend: Backend, options: FixtureOpti
   };
   let { services, server } = await start(0);
   const port = server.port;
+  const invoke: InvokeServer = await startInvokeServer(0, HANDLERS);
 
   const fixture: ServiceFixture = {
     backend,
     url: server.url,
+    invokeUrl: invoke.url,
     config,
     services,
     server,
@@ -102,6 +108,7 @@ export async function startServiceFixture(backend: Backend, options: FixtureOpti
       fixture.server = server;
     },
     async close() {
+      await invoke.close();
       await fixture.server.close();
       await fixture.services.close();
       await redisProxy?.close();

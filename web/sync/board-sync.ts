@@ -41,6 +41,8 @@ export type PlaceResult =
   | { ok: false; error: string; message: string; retryAfterMs?: number };
 
 export interface SyncStats {
+  /** Board resets announced by the server (a restore): each one reloads the board. */
+  resets: number;
   framesApplied: number;
   repairs: number;
   boardLoads: number;
@@ -64,12 +66,14 @@ const OPEN = 1;
 export class BoardSync {
   board: Uint8Array | null = null;
   seq = 0;
+  /** Which restore of the board `board` belongs to (X-Board-Epoch); a new epoch means load it again. */
+  epoch = 0;
   width = 0;
   height = 0;
   cooldownMs = 0;
   online = 0;
   status: SyncStatus = 'connecting';
-  readonly stats: SyncStats = { framesApplied: 0, repairs: 0, boardLoads: 0, checks: 0, mismatchedPixels: 0, reconnects: 0 };
+  readonly stats: SyncStats = { resets: 0, framesApplied: 0, repairs: 0, boardLoads: 0, checks: 0, mismatchedPixels: 0, reconnects: 0 };
 
   private socket: SocketLike | null = null;
   private socketIndex = 0;
@@ -123,8 +127,11 @@ export class BoardSync {
     this.pending.clear();
   }
 
-  /** Places a pixel over the socket; refused at once while not live (never into the void). */
-  place(x: number, y: number, color: number, timeoutMs = 10_000): Promise<PlaceResult> {
+  /**
+   * Places a pixel over the socket; refused at once while not live (never into the void). Pass
+   * the same `key` when retrying one placement (say, after a timeout): it is never placed twice.
+   */
+  place(x: number, y: number, color: number, timeoutMs = 10_000, key?: string): Promise<PlaceResult> {
     if (this.status !== 'live' || !this.socket || this.socket.readyState !== OPEN) {
       return Promise.resolve({ ok: false, error: 'offline', message: 'Not connected: the pixel was not placed.' });
     }
@@ -135,7 +142,7 @@ export class BoardSync {
         resolve({ ok: false, error: 'timeout', message: 'No answer from the server.' });
       }, timeoutMs);
       this.pending.set(id, (r) => { clearTimeout(timer); this.pending.delete(id); resolve(r); });
-      this.socket!.send(JSON.stringify({ type: 'place', id, x, y, color }));
+      this.socket!.send(JSON.stringify(key ? { type: 'place', id, x, y, color, key } : { type: 'place', id, x, y, color }));
     });
   }
 
@@ -218,10 +225,12 @@ export class BoardSync {
         this.cooldownMs = m.cooldownMs as number;
         this.setOnline(m.online as number);
         this.emit('hello', m);
-        // First connect: load the board. Reconnect: fetch what was missed while away (a board
-        // reset behind our back shows as 410 there, and we start over).
+        // First connect: load the board. Reconnect: fetch what was missed while away, unless the
+        // board was restored meanwhile (a new epoch): then start over.
         void this.exclusive(async () => {
-          if (!this.board) await this.loadBoard();
+          const epoch = typeof m.epoch === 'number' ? m.epoch : this.epoch;
+          if (!this.board) await this.loadBoard(epoch);
+          else if (epoch !== this.epoch) await this.reload(epoch);
           else await this.repairFrom(m.seq as number);
         });
         break;
@@ -238,6 +247,10 @@ export class BoardSync {
       }
       case 'resync':
         void this.exclusive(() => this.repairFrom(m.seq as number)).then(() => this.check());
+        break;
+      case 'reset':
+        this.stats.resets++;
+        void this.exclusive(() => this.reload(m.epoch as number));
         break;
     }
   }
@@ -305,14 +318,23 @@ export class BoardSync {
     }
   }
 
-  private async loadBoard(): Promise<void> {
-    const res = await this.fetchFn(`${this.options.apiUrl}/api/board`);
+  /**
+   * Loads the board. A copy of an epoch older than `minEpoch` (a CDN still holding the board
+   * from before a restore) is not taken: it is fetched again shortly.
+   */
+  private async loadBoard(minEpoch = 0): Promise<void> {
+    let res = await this.fetchFn(`${this.options.apiUrl}/api/board`);
+    for (let tries = 1; res.status === 200 && Number(res.headers.get('x-board-epoch')) < minEpoch && tries < 10; tries++) {
+      await new Promise((r) => setTimeout(r, 500 * tries));
+      res = await this.fetchFn(`${this.options.apiUrl}/api/board`);
+    }
     if (res.status !== 200) throw new Error(`board fetch: ${res.status}`);
     const bytes = new Uint8Array(await res.arrayBuffer());
     this.width = Number(res.headers.get('x-board-width')) || this.width;
     this.height = Number(res.headers.get('x-board-height')) || this.height;
     this.board = bytes.length ? bytes : createBoard({ width: this.width, height: this.height });
     this.seq = Number(res.headers.get('x-board-seq'));
+    this.epoch = Number(res.headers.get('x-board-epoch')) || 0;
     this.lastEtag = res.headers.get('etag');
     this.recent.clear();
     this.stats.boardLoads++;
@@ -320,9 +342,9 @@ export class BoardSync {
   }
 
   /** Starts over from the server's board; frames held until now belong to the old one. */
-  private async reload(): Promise<void> {
+  private async reload(minEpoch = this.epoch): Promise<void> {
     this.buffered = [];
-    await this.loadBoard();
+    await this.loadBoard(minEpoch);
   }
 
   /**
@@ -332,7 +354,7 @@ export class BoardSync {
   private async repairFrom(target: number): Promise<void> {
     this.stats.repairs++;
     for (;;) {
-      const res = await this.fetchFn(`${this.options.apiUrl}/api/pixels?since=${this.seq}`);
+      const res = await this.fetchFn(`${this.options.apiUrl}/api/pixels?since=${this.seq}&epoch=${this.epoch}`);
       if (res.status === 410) return this.reload();
       if (res.status !== 200) throw new Error(`repair: ${res.status}`);
       const batch = decodePixelBatch(new Uint8Array(await res.arrayBuffer()));
@@ -350,6 +372,12 @@ export class BoardSync {
     if (res.status === 304 || res.status !== 200) return 0;
     const fetched = new Uint8Array(await res.arrayBuffer());
     const fetchedSeq = Number(res.headers.get('x-board-seq'));
+    const fetchedEpoch = Number(res.headers.get('x-board-epoch')) || 0;
+    if (fetchedEpoch !== this.epoch) {
+      // A newer epoch: the board was restored and we missed it. An older one: a stale copy.
+      if (fetchedEpoch > this.epoch) await this.reload(fetchedEpoch);
+      return 0;
+    }
     this.lastEtag = res.headers.get('etag');
     if (fetchedSeq > this.seq) await this.repairFrom(fetchedSeq);
     if (fetchedSeq > this.seq) return 0;

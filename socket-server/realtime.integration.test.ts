@@ -40,7 +40,7 @@ describe('realtime across two socket-server processes on real Redis', () => {
 
   beforeAll(async () => {
     f = await startServiceFixture('real', { env: ENV });
-    servers = await Promise.all([0, 1].map(() => startServiceProcess({ ...ENV, REDIS_URL: f.redisUrl!, LAMBDA_ENDPOINT: f.url }, 'socket-server/main.ts', 'ignore')));
+    servers = await Promise.all([0, 1].map(() => startServiceProcess({ ...ENV, REDIS_URL: f.redisUrl!, LAMBDA_ENDPOINT: f.invokeUrl }, 'socket-server/main.ts', 'ignore')));
     writers = await Promise.all(Array.from({ length: 5 }, () => new ApiClient(f.url).startSession()));
   });
   afterAll(async () => {

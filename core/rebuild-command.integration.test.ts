@@ -34,4 +34,17 @@ describe('rebuild command', () => {
     expect(Buffer.from(snapshot!.bytes).equals(Buffer.from(before.bytes))).toBe(true);
     raw.disconnect();
   });
+
+  it('`npm run sessions -- revoke <userId>` signs that user out at once, and no one else', async () => {
+    const [mallory, other] = await Promise.all([new ApiClient(f.url).startSession(), new ApiClient(f.url).startSession()]);
+    expect((await mallory.request('GET', '/api/me')).status).toBe(200);
+    const c = f.config.cassandra!;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'core/sessions-command.ts', 'revoke', mallory.userId!], {
+      env: { ...process.env, REDIS_URL: f.redisUrl!, CASSANDRA_CONTACT_POINTS: c.contactPoints.join(','), CASSANDRA_PORT: String(c.port), CASSANDRA_KEYSPACE: c.keyspace },
+    });
+    expect(stdout).toContain(`sessions of ${mallory.userId}`);
+    expect((await mallory.request('GET', '/api/me')).status).toBe(401);
+    expect((await mallory.place(1, 1, 1)).status).toBe(401);
+    expect((await other.request('GET', '/api/me')).status).toBe(200);
+  });
 });

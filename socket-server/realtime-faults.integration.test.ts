@@ -27,7 +27,7 @@ describe('realtime faults on real Redis', () => {
 
   beforeAll(async () => {
     f = await startServiceFixture('real', { env: ENV });
-    const env = { ...ENV, REDIS_URL: f.redisUrl!, LAMBDA_ENDPOINT: f.url };
+    const env = { ...ENV, REDIS_URL: f.redisUrl!, LAMBDA_ENDPOINT: f.invokeUrl };
     servers = await Promise.all([0, 1].map(() => startServiceProcess(env, 'socket-server/main.ts', 'ignore')));
     writer = await new ApiClient(f.url).startSession();
     for (let i = 0; i < 8; i++) {

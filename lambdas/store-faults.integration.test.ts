@@ -16,11 +16,23 @@ describe('store faults on real Redis and Cassandra', () => {
     const bob = await user();
     expect((await alice.place(1, 1, 5)).status).toBe(201);
     await f.cassandraProxy!.cut();
-    const failed = await bob.place(2, 2, 6);
+    const bobWrites = () => bob.request('POST', '/api/pixels', {
+      body: JSON.stringify({ x: 2, y: 2, color: 6 }), headers: { 'content-type': 'application/json', 'idempotency-key': 'bob-1' },
+    });
+    const failed = await bobWrites();
     expect(failed.status).toBe(503);
     expect(failed.body).toMatchObject({ error: 'unavailable', message: expect.any(String) });
     expect(failed.headers.get('retry-after')).toBe('1');
     expect(await healthy()).toBe(false);
+
+    // Persistence is known to be down now: writes are refused before they touch the live board.
+    const during = await alice.board();
+    const others = await Promise.all(Array.from({ length: 20 }, () => user()));
+    const refused = await Promise.all(others.map((o, i) => o.place(10 + i, 10, 3)));
+    expect(refused.map((r) => r.status)).toEqual(refused.map(() => 503));
+    expect(refused.every((r) => /nothing was changed/.test(String(r.body.message)))).toBe(true);
+    expect((await alice.board()).seq).toBe(during.seq);
+    for (const o of others) expect(await f.services.store.cooldownStart(o.userId!)).toBeNull();
 
     await f.cassandraProxy!.restore();
     await expect.poll(healthy, { timeout: 30_000, interval: 250 }).toBe(true);
@@ -28,6 +40,14 @@ describe('store faults on real Redis and Cassandra', () => {
     await new Promise((r) => setTimeout(r, 5_500));
     expect((await (await user()).place(3, 3, 7)).status).toBe(201);
     await expect.poll(() => f.services.log.pixel(2, 2), { timeout: 10_000 }).toMatchObject({ color: 6, userId: bob.userId });
+    // Bob retries with the same key: he gets the placement his first attempt made, not a second one.
+    const retried = await bobWrites();
+    expect(retried.status).toBe(201);
+    expect(retried.body.seq).toBe(during.seq);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(await f.services.log.pixel(2, 2)).toMatchObject({ color: 6, userId: bob.userId, seq: during.seq });
+    // The others were never placed, so their cooldowns never started: they can place now.
+    expect((await others[0]!.place(3, 4, 7)).status).toBe(201);
 
     const live = await alice.board();
     await f.loseLiveState();

@@ -1,0 +1,25 @@
+// Messages on the store's update feed (Redis pub/sub): a pixel batch as the write script
+// publishes it (type 1), a board reset after a restore (type 2: f64 epoch, u32 seq), or
+// anything else, which subscribers treat as "check for gaps".
+import { PIXEL_BATCH_TYPE } from '../domain/pixel-batch.ts';
+
+export const FEED_RESET_TYPE = 2;
+
+export type FeedMessage = { type: 'batch' } | { type: 'reset'; epoch: number; seq: number } | { type: 'resync' };
+
+export function encodeFeedReset(epoch: number, seq: number): Buffer {
+  const out = Buffer.alloc(13);
+  out.writeUInt8(FEED_RESET_TYPE, 0);
+  out.writeDoubleLE(epoch, 1);
+  out.writeUInt32LE(seq, 9);
+  return out;
+}
+
+export function decodeFeedMessage(bytes: Uint8Array): FeedMessage {
+  if (bytes[0] === PIXEL_BATCH_TYPE && bytes.length >= 7) return { type: 'batch' };
+  if (bytes[0] === FEED_RESET_TYPE && bytes.length === 13) {
+    const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return { type: 'reset', epoch: view.readDoubleLE(1), seq: view.readUInt32LE(9) };
+  }
+  return { type: 'resync' };
+}

@@ -1,0 +1,40 @@
+// Every Redis key the service uses, in one place. All share one hash tag ({prefix}) so the
+// write script's keys live in one cluster slot.
+export interface RedisKeys {
+  board: string;
+  seq: string;
+  version: string;
+  epoch: string;
+  updates: string;
+  pending: string;
+  channel: string;
+  online: string;
+  revokedAll: string;
+  lock(name: string): string;
+  cooldown(userId: string): string;
+  ipPlacements(ip: string): string;
+  ipSessions(ip: string, hour: number): string;
+  idempotency(userId: string, key: string): string;
+  revoked(userId: string): string;
+}
+
+export function redisKeys(prefix: string): RedisKeys {
+  const p = `{${prefix}}`;
+  return {
+    board: `${p}:board`,
+    seq: `${p}:seq`,
+    version: `${p}:version`,
+    epoch: `${p}:epoch`,
+    updates: `${p}:updates`,
+    pending: `${p}:pending`,
+    channel: `${p}:feed`,
+    online: `${p}:online`,
+    revokedAll: `${p}:revoked-all`,
+    lock: (name) => `${p}:${name}-lock`,
+    cooldown: (userId) => `${p}:cooldown:${userId}`,
+    ipPlacements: (ip) => `${p}:ip:${ip}`,
+    ipSessions: (ip, hour) => `${p}:sessions:${ip}:${hour}`,
+    idempotency: (userId, key) => `${p}:idem:${userId}:${key}`,
+    revoked: (userId) => `${p}:revoked:${userId}`,
+  };
+}

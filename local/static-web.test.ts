@@ -1,0 +1,20 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServiceFixture, type ServiceFixture } from './services/service-fixture.ts';
+import { staticWeb } from './static-web.ts';
+import { PAGE_SECURITY_HEADERS } from '../web/build.ts';
+
+describe('the page as the local runner serves it', () => {
+  let f: ServiceFixture;
+  beforeAll(async () => { f = await startServiceFixture('embedded', { fallback: await staticWeb() }); });
+  afterAll(async () => f?.close());
+
+  it('sends a CSP that allows only this origin, no framing, nosniff and a referrer policy, on every file', async () => {
+    for (const path of ['/', '/app.js', '/app.css']) {
+      const res = await fetch(`${f.url}${path}`);
+      expect(res.status).toBe(200);
+      for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) expect(res.headers.get(name)).toBe(value);
+    }
+    expect(PAGE_SECURITY_HEADERS['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(PAGE_SECURITY_HEADERS['content-security-policy']).toContain("script-src 'self'");
+  });
+});
