@@ -3,7 +3,7 @@
 // live socket clients. Each process is killed with SIGKILL in turn (and a rebuild runs under
 // load); then every acknowledged write is audited. Loopback only; it ends by itself.
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,19 +40,31 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
   const offline: { start: number; end: number }[] = [];
   const api = () => `http://127.0.0.1:${runner.port}`;
 
-  const startRunner = (port?: number) => startServiceProcess({ ...env, ...(port ? { PORT: String(port) } : {}) }, 'local/main.ts', 'ignore');
+  const logs = { runner: path.join(dir, 'runner.log'), sockets: path.join(dir, 'sockets.log') };
+  const startRunner = (port?: number) => startServiceProcess({ ...env, ...(port ? { PORT: String(port) } : {}) }, 'local/main.ts', { logFile: logs.runner });
   const startSocket = (port?: number) => startServiceProcess(
-    { ...env, ...(port ? { PORT: String(port) } : {}), LAMBDA_ENDPOINT: `http://127.0.0.1:${env.LAMBDA_INVOKE_PORT}` }, 'socket-server/main.ts', 'ignore');
+    { ...env, ...(port ? { PORT: String(port) } : {}), LAMBDA_ENDPOINT: `http://127.0.0.1:${env.LAMBDA_INVOKE_PORT}` }, 'socket-server/main.ts', { logFile: logs.sockets });
+  /** The last lines each process logged, for a failure to show what happened. */
+  const tails = () => Object.entries(logs).map(([name, file]) => {
+    const lines = existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n') : [];
+    return `--- ${name} (${file}), last 40 of ${lines.length} lines ---\n${lines.slice(-40).join('\n')}`;
+  }).join('\n');
   const startCql = () => startCassandra({ dataDir: path.join(dir, 'cassandra'), cqlPort: cql.port, storagePort: cql.storage, heapMb: 768 });
   const startRedisHere = () => startRedis({ port: redisPort, dataDir: path.join(dir, 'redis'), appendOnly: true });
 
   /** Runs a fault while writes go on; records what clients saw until writes succeed again. */
   async function fault(name: string, act: () => Promise<void>): Promise<void> {
     const from = Date.now();
-    await act();
-    await sleep(500);
-    await waitUntil(`writes succeed again after: ${name}`, () => outage(name, load.attempts, from).outageMs >= 0, 120_000);
-    await waitUntil(`socket clients live again after: ${name}`, () => clients.every((c) => c.sync.status === 'live'), 60_000);
+    try {
+      await act();
+      await sleep(500);
+      await waitUntil(`writes succeed again after: ${name}`, () => outage(name, load.attempts, from).outageMs >= 0, 120_000);
+      await waitUntil(`socket clients live again after: ${name}`, () => clients.every((c) => c.sync.status === 'live'), 60_000);
+    } catch (err) {
+      const recent = load.attempts.filter((a) => a.start >= from);
+      const statuses = recent.reduce<Record<string, number>>((m, a) => ({ ...m, [String(a.status)]: (m[String(a.status)] ?? 0) + 1 }), {});
+      throw new Error(`${(err as Error).message}\nattempts since the fault: ${JSON.stringify(statuses)}, writers failed: ${load.failures.join('; ')}\n${tails()}`);
+    }
     const spells = offline.filter((o) => o.start >= from).map((o) => o.end - o.start);
     reports.push({ ...outage(name, load.attempts, from), socketClientsOfflineMaxMs: Math.max(0, ...spells) });
     await sleep(2000);
@@ -126,6 +138,7 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
       expect(stdout).toMatch(/board restored: \d+ pixels, seq \d+/);
     });
     await load.stop();
+    expect(load.failures).toEqual([]);
 
     const out = path.resolve('test-results', 'faults');
     mkdirSync(out, { recursive: true });

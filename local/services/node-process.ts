@@ -1,6 +1,7 @@
 // Runs one of the project's entry points (the local runner, a socket server) as its own Node
 // process on a given port, for tests, benchmarks and the local cluster.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { killChild, killWithParent, stopChild, waitForPort } from './process-control.ts';
 import { freePort } from './test-services.ts';
 
@@ -15,12 +16,14 @@ export interface ServiceProcess {
 
 /** An entry point as a child process (so a load generator does not share its event loop). */
 export async function startServiceProcess(
-  env: Record<string, string>, entry = 'local/main.ts', stdio: 'inherit' | 'ignore' = 'inherit',
+  env: Record<string, string>, entry = 'local/main.ts', stdio: 'inherit' | 'ignore' | { logFile: string } = 'inherit',
 ): Promise<ServiceProcess> {
   const port = Number(env.PORT) || (await freePort());
+  const out = typeof stdio === 'object' ? openSync(stdio.logFile, 'a') : stdio;
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', stdio, stdio],
+    env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', out, out],
   });
+  if (typeof out === 'number') closeSync(out);
   killWithParent(child);
   let exited: string | null = null;
   child.once('exit', (code) => { exited = `service exited with code ${code}`; });

@@ -36,6 +36,8 @@ export class WriteLoad {
   readonly attempts: Attempt[] = [];
   /** Writes given up after retrying: never acknowledged, so never audited. */
   abandoned = 0;
+  /** Why a writer stopped early (an answer a fault should never cause). */
+  readonly failures: string[] = [];
   private running = false;
   private loops: Promise<void>[] = [];
 
@@ -43,7 +45,7 @@ export class WriteLoad {
 
   start(): void {
     this.running = true;
-    this.loops = this.writers.map((w) => this.loop(w));
+    this.loops = this.writers.map((w) => this.loop(w).catch((err: unknown) => { this.failures.push((err as Error).message); }));
   }
 
   async stop(): Promise<void> {
