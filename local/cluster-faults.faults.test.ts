@@ -63,7 +63,7 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
     } catch (err) {
       const recent = load.attempts.filter((a) => a.start >= from);
       const statuses = recent.reduce<Record<string, number>>((m, a) => ({ ...m, [String(a.status)]: (m[String(a.status)] ?? 0) + 1 }), {});
-      throw new Error(`${(err as Error).message}\nattempts since the fault: ${JSON.stringify(statuses)}, writers failed: ${load.failures.join('; ')}\n${tails()}`);
+      throw new Error(`${(err as Error).message}\nattempts since the fault: ${JSON.stringify(statuses)}, writers failed: ${load.failures.join('; ')}\n${tails()}`, { cause: err });
     }
     const spells = offline.filter((o) => o.start >= from).map((o) => o.end - o.start);
     reports.push({ ...outage(name, load.attempts, from), socketClientsOfflineMaxMs: Math.max(0, ...spells) });
@@ -149,6 +149,7 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
   }, 600_000);
 
   it('audit: every acknowledged write is persisted, no seq was acknowledged twice, the live board equals persistence, every client equals the board', async () => {
+    await load.stop(); // already stopped, unless the faults above failed
     // Writes the runner applied but could not persist (it was killed, or Cassandra was) are
     // drained by a later write once they are older than ORPHAN_AFTER_MS.
     const raw = new Redis(redis.url);
