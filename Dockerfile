@@ -1,5 +1,5 @@
 # The socket server (ECS Fargate). Build from the repository root: docker build -t place-socket .
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -7,11 +7,13 @@ COPY tsconfig.json ./
 COPY core ./core
 COPY lambdas ./lambdas
 COPY socket-server ./socket-server
-RUN npx esbuild socket-server/main.ts --bundle --platform=node --target=node20 --format=esm \
+COPY bin ./bin
+RUN npx esbuild bin/socket-server.ts --bundle --platform=node --target=node24 --format=esm \
       --outfile=dist/socket-server.mjs \
       --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
 
-FROM node:20-bookworm-slim
+# The same Node major as the Lambda functions (NODEJS_24_X).
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=8081 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/dist/socket-server.mjs ./socket-server.mjs

@@ -1,6 +1,6 @@
 // Starts the one Cassandra the integration tests share, and stops it after the run.
-import { startCassandra, type CassandraProcess } from './local/services/cassandra-process.ts';
-import { freePort, tempDir } from './local/services/test-services.ts';
+import { startCassandra, type CassandraProcess } from './local/processes/cassandra-process.ts';
+import { freePort, tempDir } from './test-support/test-services.ts';
 
 let cassandra: CassandraProcess | undefined;
 

@@ -1,10 +1,10 @@
 // Shared pieces of the benchmarks: percentiles, a keep-alive HTTP poster, and the service
 // started as its own process (embedded or on real Redis + Cassandra).
 import http from 'node:http';
-import { localCassandraConfig, startCassandra, type CassandraProcess } from '../local/services/cassandra-process.ts';
-import { startRedis, type RedisProcess } from '../local/services/redis-process.ts';
-import { freePort, tempDir } from '../local/services/test-services.ts';
-export { startServiceProcess } from '../local/services/node-process.ts';
+import { localCassandraConfig, startCassandra, type CassandraProcess } from '../local/processes/cassandra-process.ts';
+import { startRedis, type RedisProcess } from '../local/processes/redis-process.ts';
+import { freePort, tempDir } from '../test-support/test-services.ts';
+export { startServiceProcess } from '../local/processes/node-process.ts';
 import { migrate } from '../core/pixel-log/migrate.ts';
 
 export function percentile(sorted: number[], p: number): number {

@@ -8,10 +8,10 @@ import './exit-on-signal.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
 import { createBoard } from '../core/domain/board-codec.ts';
-import { startRedis } from '../local/services/redis-process.ts';
-import { startServiceProcess, type ServiceProcess } from '../local/services/node-process.ts';
-import { freePort, tempDir } from '../local/services/test-services.ts';
-import { waitForPort } from '../local/services/process-control.ts';
+import { startRedis } from '../local/processes/redis-process.ts';
+import { ENTRY, startServiceProcess, type ServiceProcess } from '../local/processes/node-process.ts';
+import { freePort, tempDir } from '../test-support/test-services.ts';
+import { waitForPort } from '../local/processes/process-control.ts';
 import { round, summarize } from './bench-support.ts';
 import type { FrameRecord } from './raw-ws-client.ts';
 
@@ -76,7 +76,7 @@ async function fanout(clients: number, rate: number, seconds: number, serverCoun
       servers.push(await startServiceProcess({
         REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'bench', SOCKET_CONNECTIONS_PER_IP: '1000000', SOCKET_PING_MS: '25000',
         HOST: '127.0.0.1',
-      }, 'socket-server/main.ts'));
+      }, ENTRY.socketServer));
     }
     const ports = servers.map((s) => s.port);
     await sleep(500);

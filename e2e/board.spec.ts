@@ -1,8 +1,8 @@
 // The board page in a real browser (Debian's Chromium), with many pages and headless clients.
 import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { ApiClient } from '../local/services/api-client.ts';
-import { nodeSync, waitUntil, type RecordingSync } from '../local/services/sync-clients.ts';
+import { ApiClient } from '../test-support/api-client.ts';
+import { nodeSync, waitUntil, type RecordingSync } from '../test-support/sync-clients.ts';
 import { startE2eService, type E2eService } from './service.ts';
 import { canvasRgb, clickPixel, openBoard, screenPoint, selectColour } from './page-helpers.ts';
 

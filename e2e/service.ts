@@ -1,7 +1,7 @@
 // The service under test: the local runner as its own process on embedded stores, restartable
 // on the same port and data (the socket server restarts with it).
-import { startServiceProcess, type ServiceProcess } from '../local/services/node-process.ts';
-import { freePort, tempDir } from '../local/services/test-services.ts';
+import { ENTRY, startServiceProcess, type ServiceProcess } from '../local/processes/node-process.ts';
+import { freePort, tempDir } from '../test-support/test-services.ts';
 
 export interface E2eService {
   url: string;
@@ -16,12 +16,12 @@ export async function startE2eService(env: Record<string, string> = {}): Promise
     COOLDOWN_MS: '4000', SOCKET_TICK_MS: '20', SESSIONS_PER_IP_PER_HOUR: '100000', PLACEMENTS_PER_IP: '100000',
     SOCKET_CONNECTIONS_PER_IP: '100000', SOCKET_DRAIN_MS: '200', ...env,
   };
-  let proc: ServiceProcess = await startServiceProcess(fullEnv, 'local/main.ts', 'ignore');
+  let proc: ServiceProcess = await startServiceProcess(fullEnv, ENTRY.runner, 'ignore');
   return {
     url: `http://127.0.0.1:${port}`,
     restart: async () => {
       await proc.stop();
-      proc = await startServiceProcess(fullEnv, 'local/main.ts', 'ignore');
+      proc = await startServiceProcess(fullEnv, ENTRY.runner, 'ignore');
     },
     stop: () => proc.stop(),
   };

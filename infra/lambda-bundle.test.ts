@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { build } from 'esbuild';
 import type { ALBResult } from 'aws-lambda';
 import { LAMBDA_BUNDLE, REPO_ROOT } from './http-functions.ts';
-import { startTestRedis } from '../local/services/test-services.ts';
-import type { RedisProcess } from '../local/services/redis-process.ts';
+import { startTestRedis } from '../test-support/test-services.ts';
+import type { RedisProcess } from '../local/processes/redis-process.ts';
 import { albEventOf } from '../lambdas/http/alb-event.ts';
 
 describe('bundled Lambda function', () => {

@@ -12,7 +12,7 @@ import { ROUTES } from '../lambdas/routes.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
 import { PAGE_SECURITY_HEADERS, writeWeb } from '../web/build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
-import { tempDir } from '../local/services/test-services.ts';
+import { tempDir } from '../test-support/test-services.ts';
 import { KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';
 import type { PlaceStack } from './place-stack.ts';
 import type { EdgeStack } from './edge-protection.ts';

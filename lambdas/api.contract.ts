@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import sharp from 'sharp';
-import { ApiClient } from '../local/services/api-client.ts';
-import { startServiceFixture, type Backend, type ServiceFixture } from '../local/services/service-fixture.ts';
+import { ApiClient } from '../test-support/api-client.ts';
+import { startServiceFixture, type Backend, type ServiceFixture } from '../test-support/service-fixture.ts';
 import { colorAt, pixelIndex } from '../core/domain/board-codec.ts';
 import { PALETTE_RGB } from '../core/domain/palette.ts';
 import { batchToUpdates, decodePixelBatch } from '../core/domain/pixel-batch.ts';

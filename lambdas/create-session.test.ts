@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServiceFixture, type ServiceFixture } from '../local/services/service-fixture.ts';
+import { startServiceFixture, type ServiceFixture } from '../test-support/service-fixture.ts';
 
 describe('POST /api/session', () => {
   let f: ServiceFixture;

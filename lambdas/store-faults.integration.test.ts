@@ -1,7 +1,7 @@
 // Store faults on the real stores: Redis or Cassandra taken away mid-run (a cut proxy).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../local/services/api-client.ts';
-import { startServiceFixture, type ServiceFixture } from '../local/services/service-fixture.ts';
+import { ApiClient } from '../test-support/api-client.ts';
+import { startServiceFixture, type ServiceFixture } from '../test-support/service-fixture.ts';
 
 describe('store faults on real Redis and Cassandra', () => {
   let f: ServiceFixture;

@@ -8,13 +8,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startRedis, type RedisProcess } from './services/redis-process.ts';
-import { localCassandraConfig, startCassandra, type CassandraProcess } from './services/cassandra-process.ts';
-import { startServiceProcess, type ServiceProcess } from './services/node-process.ts';
-import { freePort, tempDir } from './services/test-services.ts';
-import { ApiClient } from './services/api-client.ts';
-import { nodeSync, waitUntil, type RecordingSync } from './services/sync-clients.ts';
-import { outage, WriteLoad, type OutageReport } from './services/write-load.ts';
+import { startRedis, type RedisProcess } from './processes/redis-process.ts';
+import { localCassandraConfig, startCassandra, type CassandraProcess } from './processes/cassandra-process.ts';
+import { ENTRY, startServiceProcess, type ServiceProcess } from './processes/node-process.ts';
+import { freePort, tempDir } from '../test-support/test-services.ts';
+import { ApiClient } from '../test-support/api-client.ts';
+import { nodeSync, waitUntil, type RecordingSync } from '../test-support/sync-clients.ts';
+import { outage, WriteLoad, type OutageReport } from '../test-support/write-load.ts';
 import { migrate } from '../core/pixel-log/migrate.ts';
 import { CassandraPixelLog } from '../core/pixel-log/cassandra-pixel-log.ts';
 import { colorAt, createBoard, pixelIndex, setColorAt } from '../core/domain/board-codec.ts';
@@ -41,9 +41,9 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
   const api = () => `http://127.0.0.1:${runner.port}`;
 
   const logs = { runner: path.join(dir, 'runner.log'), sockets: path.join(dir, 'sockets.log') };
-  const startRunner = (port?: number) => startServiceProcess({ ...env, ...(port ? { PORT: String(port) } : {}) }, 'local/main.ts', { logFile: logs.runner });
+  const startRunner = (port?: number) => startServiceProcess({ ...env, ...(port ? { PORT: String(port) } : {}) }, ENTRY.runner, { logFile: logs.runner });
   const startSocket = (port?: number) => startServiceProcess(
-    { ...env, ...(port ? { PORT: String(port) } : {}), LAMBDA_ENDPOINT: `http://127.0.0.1:${env.LAMBDA_INVOKE_PORT}` }, 'socket-server/main.ts', { logFile: logs.sockets });
+    { ...env, ...(port ? { PORT: String(port) } : {}), LAMBDA_ENDPOINT: `http://127.0.0.1:${env.LAMBDA_INVOKE_PORT}` }, ENTRY.socketServer, { logFile: logs.sockets });
   /** The last lines each process logged, for a failure to show what happened. */
   const tails = () => Object.entries(logs).map(([name, file]) => {
     const lines = existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n') : [];
@@ -134,7 +134,7 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
       runner = await startRunner(port);
     });
     await fault('npm run rebuild under load', async () => {
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'core/rebuild-command.ts'], { env: { ...process.env, ...env } });
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', ENTRY.rebuild], { env: { ...process.env, ...env } });
       expect(stdout).toMatch(/board restored: \d+ pixels, seq \d+/);
     });
     await load.stop();

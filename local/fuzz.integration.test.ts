@@ -4,13 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import fc from 'fast-check';
-import { startServiceProcess, type ServiceProcess } from './services/node-process.ts';
-import { freePort, startTestRedis, tempDir } from './services/test-services.ts';
-import type { RedisProcess } from './services/redis-process.ts';
-import { ApiClient } from './services/api-client.ts';
+import { ENTRY, startServiceProcess, type ServiceProcess } from './processes/node-process.ts';
+import { freePort, startTestRedis, tempDir } from '../test-support/test-services.ts';
+import type { RedisProcess } from './processes/redis-process.ts';
+import { ApiClient } from '../test-support/api-client.ts';
 import {
   FUZZ_SEED, HOSTILE_TARGETS, httpRequest, pool, rawWebSocket, sample, sendRaw, upgradeRequest, wireRequest, wsFrame, wsFrames,
-} from './services/fuzz-inputs.ts';
+} from '../test-support/fuzz-inputs.ts';
 
 const alive = (p: ServiceProcess) => p.child.exitCode === null && p.child.signalCode === null;
 
@@ -57,7 +57,7 @@ describe(`fuzz (seed ${FUZZ_SEED}): npm start survives hostile HTTP and WebSocke
     service = await startServiceProcess({
       DATA_DIR: tempDir('fuzz'), SESSION_SECRET: 'fuzz', SESSIONS_PER_IP_PER_HOUR: '1000000', BOARD_WIDTH: '64', BOARD_HEIGHT: '64',
       LAMBDA_INVOKE_PORT: String(invokePort), SOCKET_CONNECTIONS_PER_IP: '40',
-    }, 'local/main.ts', 'ignore');
+    }, ENTRY.runner, 'ignore');
     url = `http://127.0.0.1:${service.port}`;
     const writer = await new ApiClient(url).startSession();
     for (let i = 0; i < 5; i++) await writer.place(i, i, i + 1).then(() => writer.startSession());
@@ -132,7 +132,7 @@ describe(`fuzz (seed ${FUZZ_SEED}): a standalone socket server survives hostile 
     redis = await startTestRedis();
     server = await startServiceProcess({
       REDIS_URL: redis.url, LAMBDA_ENDPOINT: `http://127.0.0.1:${await freePort()}`, SOCKET_CONNECTIONS_PER_IP: '40',
-    }, 'socket-server/main.ts', 'ignore');
+    }, ENTRY.socketServer, 'ignore');
   });
   afterAll(async () => {
     await server?.stop();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import type { ALBResult } from 'aws-lambda';
-import { startServiceFixture, type ServiceFixture } from './services/service-fixture.ts';
+import { startServiceFixture, type ServiceFixture } from '../test-support/service-fixture.ts';
 import { albEventOf } from '../lambdas/http/alb-event.ts';
 
 describe('Lambda Invoke API of the local runner', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServiceFixture, type ServiceFixture } from './services/service-fixture.ts';
+import { startServiceFixture, type ServiceFixture } from '../test-support/service-fixture.ts';
 import { staticWeb } from './static-web.ts';
 import { PAGE_SECURITY_HEADERS } from '../web/build.ts';
 

@@ -1,9 +1,9 @@
 // Faults in the realtime path: a socket server dies, Redis restarts empty.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServiceFixture, type ServiceFixture } from '../local/services/service-fixture.ts';
-import { startServiceProcess, type ServiceProcess } from '../local/services/node-process.ts';
-import { ApiClient } from '../local/services/api-client.ts';
-import { nodeSync, waitUntil, type RecordingSync } from '../local/services/sync-clients.ts';
+import { startServiceFixture, type ServiceFixture } from '../test-support/service-fixture.ts';
+import { ENTRY, startServiceProcess, type ServiceProcess } from '../local/processes/node-process.ts';
+import { ApiClient } from '../test-support/api-client.ts';
+import { nodeSync, waitUntil, type RecordingSync } from '../test-support/sync-clients.ts';
 
 const ENV = { BOARD_WIDTH: '64', BOARD_HEIGHT: '64', COOLDOWN_MS: '0', SOCKET_TICK_MS: '20', SOCKET_ONLINE_MS: '500' };
 
@@ -28,7 +28,7 @@ describe('realtime faults on real Redis', () => {
   beforeAll(async () => {
     f = await startServiceFixture('real', { env: ENV });
     const env = { ...ENV, REDIS_URL: f.redisUrl!, LAMBDA_ENDPOINT: f.invokeUrl };
-    servers = await Promise.all([0, 1].map(() => startServiceProcess(env, 'socket-server/main.ts', 'ignore')));
+    servers = await Promise.all([0, 1].map(() => startServiceProcess(env, ENTRY.socketServer, 'ignore')));
     writer = await new ApiClient(f.url).startSession();
     for (let i = 0; i < 8; i++) {
       const list = urls();

@@ -1,11 +1,11 @@
 // Realtime on real Redis with two socket-server processes: every client ends with the true
 // board and sees every seq exactly once, in order, however it caught up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServiceFixture, type ServiceFixture } from '../local/services/service-fixture.ts';
-import { startServiceProcess, type ServiceProcess } from '../local/services/node-process.ts';
-import { ApiClient } from '../local/services/api-client.ts';
-import { nodeSync, sawEverySeqOnce, waitUntil, type RecordingSync } from '../local/services/sync-clients.ts';
-import { startTcpProxy } from '../local/services/tcp-proxy.ts';
+import { startServiceFixture, type ServiceFixture } from '../test-support/service-fixture.ts';
+import { ENTRY, startServiceProcess, type ServiceProcess } from '../local/processes/node-process.ts';
+import { ApiClient } from '../test-support/api-client.ts';
+import { nodeSync, sawEverySeqOnce, waitUntil, type RecordingSync } from '../test-support/sync-clients.ts';
+import { startTcpProxy } from '../test-support/tcp-proxy.ts';
 
 const ENV = { BOARD_WIDTH: '100', BOARD_HEIGHT: '100', COOLDOWN_MS: '0', UPDATES_KEPT: '100', SOCKET_TICK_MS: '20', SOCKET_ONLINE_MS: '500' };
 
@@ -40,7 +40,7 @@ describe('realtime across two socket-server processes on real Redis', () => {
 
   beforeAll(async () => {
     f = await startServiceFixture('real', { env: ENV });
-    servers = await Promise.all([0, 1].map(() => startServiceProcess({ ...ENV, REDIS_URL: f.redisUrl!, LAMBDA_ENDPOINT: f.invokeUrl }, 'socket-server/main.ts', 'ignore')));
+    servers = await Promise.all([0, 1].map(() => startServiceProcess({ ...ENV, REDIS_URL: f.redisUrl!, LAMBDA_ENDPOINT: f.invokeUrl }, ENTRY.socketServer, 'ignore')));
     writers = await Promise.all(Array.from({ length: 5 }, () => new ApiClient(f.url).startSession()));
   });
   afterAll(async () => {

@@ -2,10 +2,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { Socket } from 'node:net';
-import { startServiceFixture, type ServiceFixture } from '../local/services/service-fixture.ts';
+import { startServiceFixture, type ServiceFixture } from '../test-support/service-fixture.ts';
 import { attachSocketServer, type LocalSockets } from '../local/local-sockets.ts';
-import { ApiClient } from '../local/services/api-client.ts';
-import { nodeSync, waitUntil } from '../local/services/sync-clients.ts';
+import { ApiClient } from '../test-support/api-client.ts';
+import { nodeSync, waitUntil } from '../test-support/sync-clients.ts';
 import { createBoard } from '../core/domain/board-codec.ts';
 import { CLOSE_SERVICE_RESTART, CLOSE_SLOW_CONSUMER, CLOSE_UNSUPPORTED_DATA } from './socket-server.ts';
 

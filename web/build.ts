@@ -51,8 +51,5 @@ export async function writeWeb(outDir: string): Promise<void> {
   for (const [name, asset] of await buildWeb()) writeFileSync(path.join(outDir, name.slice(1)), asset.body);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const out = path.resolve(here, '..', 'dist', 'web');
-  await writeWeb(out);
-  console.log(`web page built in ${out}`);
-}
+/** Where `npm run build` writes the page (what the CDK app deploys to S3). */
+export const WEB_DIST = path.resolve(here, '..', 'dist', 'web');

@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { RedisBoardStore } from './redis-board-store.ts';
 import { CONTRACT_KEPT, CONTRACT_RULES, CONTRACT_SIZE, describeBoardStoreContract } from './board-store.contract.ts';
-import { startTestRedis } from '../../local/services/test-services.ts';
-import type { RedisProcess } from '../../local/services/redis-process.ts';
+import { startTestRedis } from '../../test-support/test-services.ts';
+import type { RedisProcess } from '../../local/processes/redis-process.ts';
 import { createBoard } from '../domain/board-codec.ts';
 import { StoreUnavailableError } from './board-store.ts';
 

@@ -1,6 +1,6 @@
 import { CassandraPixelLog } from './cassandra-pixel-log.ts';
 import { describePixelLogContract } from './pixel-log.contract.ts';
-import { freshKeyspace } from '../../local/services/test-services.ts';
+import { freshKeyspace } from '../../test-support/test-services.ts';
 
 describePixelLogContract('cassandra', async () => {
   const config = await freshKeyspace();

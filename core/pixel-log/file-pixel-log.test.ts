@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FilePixelLog, encodeRecord } from './file-pixel-log.ts';
 import { describePixelLogContract, placement } from './pixel-log.contract.ts';
-import { tempDir } from '../../local/services/test-services.ts';
+import { tempDir } from '../../test-support/test-services.ts';
 
 describePixelLogContract('file', async () => {
   const dir = tempDir('pixel-log');

@@ -1,8 +1,7 @@
 // `npm run sessions -- revoke <userId>` signs out every session of one user issued until now;
 // `npm run sessions -- revoke-all` signs out everyone (new sessions work at once).
-import { configOrExit } from './config-or-exit.ts';
-import { withRedisAuth } from './aws-secrets.ts';
-import { createBoardStore } from './service/services.ts';
+import { processConfig } from '../core/process-config.ts';
+import { createBoardStore } from '../core/service/services.ts';
 
 const [command, userId] = process.argv.slice(2);
 const usage = 'usage: npm run sessions -- revoke <userId> | revoke-all';
@@ -10,7 +9,7 @@ if (!(command === 'revoke' && userId) && command !== 'revoke-all') {
   console.error(usage);
   process.exit(2);
 }
-const config = await withRedisAuth(configOrExit());
+const config = await processConfig();
 if (!config.redis) {
   console.error('REDIS_URL is not set: the local runner keeps revocations in its own process; set REDIS_URL to revoke on a shared board.');
   process.exit(2);

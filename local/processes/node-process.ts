@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { killChild, killWithParent, stopChild, waitForPort } from './process-control.ts';
-import { freePort } from './test-services.ts';
+import { freePort } from '../../test-support/test-services.ts';
 
 export interface ServiceProcess {
   port: number;
@@ -14,9 +14,18 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
+/** The project's entry points (bin/), by what they run. */
+export const ENTRY = {
+  runner: 'bin/start.ts',
+  socketServer: 'bin/socket-server.ts',
+  migrate: 'bin/migrate.ts',
+  rebuild: 'bin/rebuild.ts',
+  sessions: 'bin/sessions.ts',
+} as const;
+
 /** An entry point as a child process (so a load generator does not share its event loop). */
 export async function startServiceProcess(
-  env: Record<string, string>, entry = 'local/main.ts', stdio: 'inherit' | 'ignore' | { logFile: string } = 'inherit',
+  env: Record<string, string>, entry: string = ENTRY.runner, stdio: 'inherit' | 'ignore' | { logFile: string } = 'inherit',
 ): Promise<ServiceProcess> {
   const port = Number(env.PORT) || (await freePort());
   const out = typeof stdio === 'object' ? openSync(stdio.logFile, 'a') : stdio;

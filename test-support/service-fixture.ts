@@ -1,15 +1,15 @@
 // A running service for tests: the local runner on a free port, on embedded stores or on a
 // real redis-server + Cassandra keyspace (optionally behind cuttable proxies).
 import { Redis } from 'ioredis';
-import { loadConfig, type Config } from '../../core/config.ts';
-import { createServices, type Services } from '../../core/service/services.ts';
-import { resetServices } from '../../lambdas/runtime.ts';
-import { startLocalServer, type LocalServer, type LocalServerOptions } from '../local-server.ts';
+import { loadConfig, type Config } from '../core/config.ts';
+import { createServices, type Services } from '../core/service/services.ts';
+import { resetServices } from '../lambdas/runtime.ts';
+import { startLocalServer, type LocalServer, type LocalServerOptions } from '../local/local-server.ts';
 import { freshKeyspace, startTestRedis, tempDir } from './test-services.ts';
-import { startRedis, type RedisProcess } from './redis-process.ts';
+import { startRedis, type RedisProcess } from '../local/processes/redis-process.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
-import { startInvokeServer, type InvokeServer } from '../lambda-invoke-api.ts';
-import { HANDLERS } from '../../lambdas/handlers.ts';
+import { startInvokeServer, type InvokeServer } from '../local/lambda-invoke-api.ts';
+import { HANDLERS } from '../lambdas/handlers.ts';
 
 export type Backend = 'embedded' | 'real';
 

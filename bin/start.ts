@@ -1,14 +1,14 @@
 // `npm start`: the whole service in one process on http://127.0.0.1:8080. Embedded stores by
 // default (data in ./data); REDIS_URL and CASSANDRA_CONTACT_POINTS switch to the real ones.
-import { configOrExit } from '../core/config-or-exit.ts';
+import { processConfig } from '../core/process-config.ts';
 import { createServices } from '../core/service/services.ts';
-import { startLocalServer } from './local-server.ts';
-import { attachSocketServer } from './local-sockets.ts';
-import { staticWeb } from './static-web.ts';
-import { startInvokeServer } from './lambda-invoke-api.ts';
+import { startLocalServer } from '../local/local-server.ts';
+import { attachSocketServer } from '../local/local-sockets.ts';
+import { staticWeb } from '../local/static-web.ts';
+import { startInvokeServer } from '../local/lambda-invoke-api.ts';
 import { HANDLERS } from '../lambdas/handlers.ts';
 
-const config = configOrExit();
+const config = await processConfig();
 const services = await createServices(config);
 const server = await startLocalServer(services, { host: config.host, port: config.port, fallback: await staticWeb() });
 const sockets = await attachSocketServer(services, server);

@@ -2,13 +2,13 @@
 // ports with data under DATA_DIR/cluster, the HTTP runner (Lambda handlers) on PORT, and
 // SOCKET_SERVERS socket-server processes on the ports after it. Ctrl-C stops everything.
 import path from 'node:path';
-import { configOrExit } from '../core/config-or-exit.ts';
+import { processConfig } from '../core/process-config.ts';
 import { migrate } from '../core/pixel-log/migrate.ts';
-import { localCassandraConfig, startCassandra } from './services/cassandra-process.ts';
-import { startRedis } from './services/redis-process.ts';
-import { startServiceProcess, type ServiceProcess } from './services/node-process.ts';
+import { localCassandraConfig, startCassandra } from '../local/processes/cassandra-process.ts';
+import { startRedis } from '../local/processes/redis-process.ts';
+import { ENTRY, startServiceProcess, type ServiceProcess } from '../local/processes/node-process.ts';
 
-const config = configOrExit();
+const config = await processConfig();
 const count = Number(process.env.SOCKET_SERVERS ?? 2);
 if (!Number.isInteger(count) || count < 1 || count > 16) {
   console.error(`Bad setting SOCKET_SERVERS: expected 1 to 16, got "${process.env.SOCKET_SERVERS}"`);
@@ -29,10 +29,10 @@ const env = {
 };
 const processes: ServiceProcess[] = [];
 const invokePort = config.lambdaInvokePort ?? config.port + 1000;
-processes.push(await startServiceProcess({ ...env, PORT: String(config.port), LAMBDA_INVOKE_PORT: String(invokePort) }, 'local/main.ts'));
+processes.push(await startServiceProcess({ ...env, PORT: String(config.port), LAMBDA_INVOKE_PORT: String(invokePort) }, ENTRY.runner));
 const http = `http://${config.host}:${config.port}`;
 for (let i = 1; i <= count; i++) {
-  processes.push(await startServiceProcess({ ...env, PORT: String(config.port + i), LAMBDA_ENDPOINT: `http://127.0.0.1:${invokePort}` }, 'socket-server/main.ts'));
+  processes.push(await startServiceProcess({ ...env, PORT: String(config.port + i), LAMBDA_ENDPOINT: `http://127.0.0.1:${invokePort}` }, ENTRY.socketServer));
 }
 console.log(`\ncluster up: page and API on ${http}; socket servers on ${processes.slice(1).map((p) => `ws://${config.host}:${p.port}/ws`).join(', ')}`);
 

@@ -1,9 +1,9 @@
 // `npm run rebuild`: restore the live board from persistence, with progress output.
-import { loadConfig } from './config.ts';
-import { createBoardStore, createPixelLog } from './service/services.ts';
-import { rebuildBoard } from './service/rebuild.ts';
+import { processConfig } from '../core/process-config.ts';
+import { createBoardStore, createPixelLog } from '../core/service/services.ts';
+import { rebuildBoard } from '../core/service/rebuild.ts';
 
-const config = loadConfig();
+const config = await processConfig();
 const store = await createBoardStore(config);
 const log = await createPixelLog(config);
 try {

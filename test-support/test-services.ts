@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { startRedis, type RedisProcess } from './redis-process.ts';
-import type { CassandraConfig } from '../../core/config.ts';
-import { migrate } from '../../core/pixel-log/migrate.ts';
-import { localCassandraConfig } from './cassandra-process.ts';
+import { startRedis, type RedisProcess } from '../local/processes/redis-process.ts';
+import type { CassandraConfig } from '../core/config.ts';
+import { migrate } from '../core/pixel-log/migrate.ts';
+import { localCassandraConfig } from '../local/processes/cassandra-process.ts';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

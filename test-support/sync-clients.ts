@@ -1,7 +1,7 @@
 // BoardSync clients in Node (the `ws` package as their WebSocket), recording every seq they
 // apply, for the realtime tests and benchmarks.
 import { WebSocket } from 'ws';
-import { BoardSync, type BoardSyncOptions, type SocketLike } from '../../web/sync/board-sync.ts';
+import { BoardSync, type BoardSyncOptions, type SocketLike } from '../web/sync/board-sync.ts';
 
 export interface RecordingSync {
   sync: BoardSync;

@@ -3,18 +3,17 @@
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ConfigError } from '../core/config.ts';
-import { configOrExit } from '../core/config-or-exit.ts';
-import { withRedisAuth } from '../core/aws-secrets.ts';
+import { processConfig } from '../core/process-config.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
 import { RedisPresence } from '../core/board-store/presence.ts';
-import { LambdaPixelPlacer } from './pixel-placer.ts';
-import { SocketServer } from './socket-server.ts';
-import { startConnectionMetric } from './connection-metric.ts';
+import { LambdaPixelPlacer } from '../socket-server/pixel-placer.ts';
+import { SocketServer } from '../socket-server/socket-server.ts';
+import { startConnectionMetric } from '../socket-server/connection-metric.ts';
 import { hardenHttpServer } from '../core/http/harden-server.ts';
 
-const config = await withRedisAuth(configOrExit((c) => {
+const config = await processConfig((c) => {
   if (!c.redis) throw new ConfigError('REDIS_URL', 'is required for a standalone socket server');
-}));
+});
 const redisConfig = config.redis!;
 const store = await RedisBoardStore.connect({
   redis: redisConfig, size: config.board, rules: config.cooldown, sessionsPerIpPerHour: config.sessionsPerIpPerHour,

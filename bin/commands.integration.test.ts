@@ -1,0 +1,74 @@
+// The documented commands, run as the README shows them (`npm run …`), against the real stores:
+// a broken script path or a command that skips part of the config fails here.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import cassandra from 'cassandra-driver';
+import { startServiceFixture, type ServiceFixture } from '../test-support/service-fixture.ts';
+import { ApiClient } from '../test-support/api-client.ts';
+import { testCassandraPort } from '../test-support/test-services.ts';
+import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
+
+const execFileAsync = promisify(execFile);
+
+describe('the documented commands on real Redis and Cassandra', () => {
+  let f: ServiceFixture;
+  /** Runs `npm run <script> -- <args>` with the fixture's stores configured, as an operator would. */
+  const npmRun = (script: string, args: string[] = [], env: Record<string, string> = {}) => {
+    const c = f.config.cassandra!;
+    return execFileAsync('npm', ['run', '--silent', script, ...(args.length ? ['--', ...args] : [])], {
+      env: {
+        ...process.env, REDIS_URL: f.redisUrl!, CASSANDRA_CONTACT_POINTS: c.contactPoints.join(','), CASSANDRA_PORT: String(c.port),
+        CASSANDRA_KEYSPACE: c.keyspace, BOARD_WIDTH: '50', BOARD_HEIGHT: '40', ...env,
+      },
+    });
+  };
+  beforeAll(async () => { f = await startServiceFixture('real', { env: { BOARD_WIDTH: '50', BOARD_HEIGHT: '40' } }); });
+  afterAll(async () => f?.close());
+
+  it('`npm run migrate` creates the keyspace and every table, and can run again', async () => {
+    const keyspace = `m_${randomBytes(4).toString('hex')}`;
+    const { stdout } = await npmRun('migrate', [], { CASSANDRA_KEYSPACE: keyspace });
+    expect(stdout).toContain(`keyspace ${keyspace} ready`);
+    for (const t of TABLES) expect(stdout).toContain(`table ${keyspace}.${t.name} ready`);
+    await npmRun('migrate', [], { CASSANDRA_KEYSPACE: keyspace });
+    const client = new cassandra.Client({ contactPoints: ['127.0.0.1'], localDataCenter: 'datacenter1', protocolOptions: { port: testCassandraPort() } });
+    try {
+      const tables = await client.execute('SELECT columnfamily_name FROM system.schema_columnfamilies WHERE keyspace_name = ?', [keyspace]);
+      expect(tables.rows.map((r) => r.get('columnfamily_name') as string).sort()).toEqual(TABLES.map((t) => t.name).sort());
+    } finally {
+      await client.shutdown();
+    }
+  });
+
+  it('`npm run rebuild` restores board and seq from Cassandra into an empty Redis, with progress output', async () => {
+    const users = await Promise.all(Array.from({ length: 12 }, () => new ApiClient(f.url).startSession()));
+    await Promise.all(users.map((u, i) => u.place(i * 3, i * 2, (i % 15) + 1)));
+    const before = await users[0]!.board();
+    const raw = new Redis(f.redisUrl!);
+    await raw.flushall();
+    const { stdout } = await npmRun('rebuild');
+    expect(stdout).toContain(`board restored: 12 pixels, seq ${before.seq}`);
+    // Read Redis directly (the service's store), so nothing but the command could have rebuilt it.
+    const snapshot = await f.services.store.snapshot();
+    expect(snapshot?.seq).toBe(before.seq);
+    expect(Buffer.from(snapshot!.bytes).equals(Buffer.from(before.bytes))).toBe(true);
+    raw.disconnect();
+  });
+
+  it('`npm run sessions -- revoke <userId>` signs that user out at once, and no one else', async () => {
+    const [mallory, other] = await Promise.all([new ApiClient(f.url).startSession(), new ApiClient(f.url).startSession()]);
+    expect((await mallory.request('GET', '/api/me')).status).toBe(200);
+    const { stdout } = await npmRun('sessions', ['revoke', mallory.userId!]);
+    expect(stdout).toContain(`sessions of ${mallory.userId}`);
+    expect((await mallory.request('GET', '/api/me')).status).toBe(401);
+    expect((await mallory.place(1, 1, 1)).status).toBe(401);
+    expect((await other.request('GET', '/api/me')).status).toBe(200);
+  });
+
+  it('a command with a bad setting stops at once naming it', async () => {
+    await expect(npmRun('rebuild', [], { BOARD_WIDTH: 'wide' })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('BOARD_WIDTH') });
+  });
+});
