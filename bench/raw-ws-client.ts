@@ -1,6 +1,7 @@
 // A bare WebSocket client on a TCP socket: the handshake, then either a byte count (most
 // clients) or a parse of frame headers with receive times (sampled clients). Light enough to
 // hold thousands per process on the same 2-core machine as the server under test.
+import { peekBatchHeader } from '../core/protocol/pixel-batch.ts';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 
@@ -55,9 +56,8 @@ export class RawWsClient {
         offset = 10;
       }
       if (buf.length < offset + len) break;
-      if ((buf[0]! & 0x0f) === 2 && buf[offset] === 1) {
-        this.frames!.push({ firstSeq: buf.readUInt32LE(offset + 1), count: buf.readUInt16LE(offset + 5), at });
-      }
+      const header = (buf[0]! & 0x0f) === 2 ? peekBatchHeader(buf, offset) : null;
+      if (header) this.frames!.push({ ...header, at });
       buf = buf.subarray(offset + len);
     }
     this.pending = buf.length ? Buffer.from(buf) : null;

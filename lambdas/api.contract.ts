@@ -7,7 +7,7 @@ import { ApiClient } from '../test-support/api-client.ts';
 import { startServiceFixture, type Backend, type ServiceFixture } from '../test-support/service-fixture.ts';
 import { colorAt, pixelIndex } from '../core/domain/board-codec.ts';
 import { PALETTE_RGB } from '../core/domain/palette.ts';
-import { batchToUpdates, decodePixelBatch } from '../core/domain/pixel-batch.ts';
+import { batchToUpdates, decodePixelBatch } from '../core/protocol/pixel-batch.ts';
 
 const SIZE = { width: 64, height: 48 };
 

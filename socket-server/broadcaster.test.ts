@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Broadcaster } from './broadcaster.ts';
 import { EmbeddedBoardStore } from '../core/board-store/embedded-board-store.ts';
 import { createBoard } from '../core/domain/board-codec.ts';
-import { batchToUpdates, decodePixelBatch, encodePixelBatch } from '../core/domain/pixel-batch.ts';
+import { batchToUpdates, decodePixelBatch, encodePixelBatch } from '../core/protocol/pixel-batch.ts';
 
 const size = { width: 10, height: 10 };
 

@@ -2,7 +2,7 @@
 // client. Frames carry only consecutive runs of seqs: when the feed skips a seq (a lost
 // pub/sub message, a Redis restart), the missing updates are fetched from the store's kept
 // window before anything after them is sent.
-import { BATCH_PIXEL_BYTES, decodePixelBatch, encodedBatchLength, MAX_BATCH_PIXELS, PIXEL_BATCH_TYPE } from '../core/domain/pixel-batch.ts';
+import { decodePixelBatch, encodeBatchFromRecords, MAX_BATCH_PIXELS, pixelRecordAt } from '../core/protocol/pixel-batch.ts';
 import type { BoardStore } from '../core/board-store/board-store.ts';
 import { reportFailure } from '../core/observability.ts';
 
@@ -67,7 +67,7 @@ export class Broadcaster {
     }
     for (let i = 0; i < batch.count; i++) {
       const seq = batch.firstSeq + i;
-      if (seq >= this.nextSeq) this.waiting.set(seq, batch.records.subarray(i * BATCH_PIXEL_BYTES, (i + 1) * BATCH_PIXEL_BYTES));
+      if (seq >= this.nextSeq) this.waiting.set(seq, pixelRecordAt(batch, i));
     }
   }
 
@@ -81,16 +81,12 @@ export class Broadcaster {
     let count = 0;
     while (count < MAX_BATCH_PIXELS && this.waiting.has(this.nextSeq + count)) count++;
     if (count > 0) {
-      const frame = new Uint8Array(encodedBatchLength(count));
-      const view = new DataView(frame.buffer);
-      view.setUint8(0, PIXEL_BATCH_TYPE);
-      view.setUint32(1, this.nextSeq, true);
-      view.setUint16(5, count, true);
+      const records: Uint8Array[] = [];
       for (let i = 0; i < count; i++) {
-        const seq = this.nextSeq + i;
-        frame.set(this.waiting.get(seq)!, 7 + i * BATCH_PIXEL_BYTES);
-        this.waiting.delete(seq);
+        records.push(this.waiting.get(this.nextSeq + i)!);
+        this.waiting.delete(this.nextSeq + i);
       }
+      const frame = encodeBatchFromRecords(this.nextSeq, records);
       this.nextSeq += count;
       this.sink.frame(frame, this.nextSeq - 1);
     }

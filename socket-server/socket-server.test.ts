@@ -7,7 +7,7 @@ import { attachSocketServer, type LocalSockets } from '../local/local-sockets.ts
 import { ApiClient } from '../test-support/api-client.ts';
 import { nodeSync, waitUntil } from '../test-support/sync-clients.ts';
 import { createBoard } from '../core/domain/board-codec.ts';
-import { CLOSE_SERVICE_RESTART, CLOSE_SLOW_CONSUMER, CLOSE_UNSUPPORTED_DATA } from './socket-server.ts';
+import { CLOSE } from '../core/protocol/messages.ts';
 
 interface TestSocket {
   ws: WebSocket;
@@ -70,7 +70,7 @@ describe('socket server protection and bad input', () => {
     expect(await reply(t, 'error')).toMatchObject({ id: 1, error: 'unauthorized' });
     const binary = await connect(wsUrl);
     binary.ws.send(Buffer.from([1, 2, 3]));
-    expect(await binary.closed).toBe(CLOSE_UNSUPPORTED_DATA);
+    expect(await binary.closed).toBe(CLOSE.UNSUPPORTED_DATA);
     const big = await connect(wsUrl);
     big.ws.send('x'.repeat(4096));
     expect(await big.closed).toBe(1009);
@@ -110,7 +110,7 @@ describe('socket server protection and bad input', () => {
     expect(sockets.server.stats.slowConsumersClosed).toBe(1);
     expect(sockets.server.connections).toBe(1);
     (slow.ws as unknown as { _socket: Socket })._socket.resume();
-    expect([CLOSE_SLOW_CONSUMER, 1006]).toContain(await slowClosed);
+    expect([CLOSE.SLOW_CONSUMER, 1006]).toContain(await slowClosed);
     await waitUntil('the fast client got frames', () => fast.frames > 0);
     fast.ws.close();
   });
@@ -152,8 +152,8 @@ describe('socket server protection and bad input', () => {
     const b = await connect(wsUrl);
     const draining = sockets.drain();
     await expect(connect(wsUrl)).rejects.toThrow(/503/);
-    expect(await a.closed).toBe(CLOSE_SERVICE_RESTART);
-    expect(await b.closed).toBe(CLOSE_SERVICE_RESTART);
+    expect(await a.closed).toBe(CLOSE.SERVICE_RESTART);
+    expect(await b.closed).toBe(CLOSE.SERVICE_RESTART);
     await draining;
   });
 });

@@ -13,16 +13,10 @@ import { parseRequestTarget } from '../core/http/request-target.ts';
 import { reportFailure } from '../core/observability.ts';
 import { Broadcaster } from './broadcaster.ts';
 import { binaryFrame, sendFramed, textFrame } from './framed-send.ts';
-import { parseClientMessage } from './control-messages.ts';
+import { parseClientMessage } from '../core/protocol/messages.ts';
 import type { PixelPlacer } from './pixel-placer.ts';
 import { cookieValue } from '../lambdas/http/cookies.ts';
-import { SESSION_COOKIE } from '../lambdas/http/session.ts';
-
-export const CLOSE_SLOW_CONSUMER = 4001;
-export const CLOSE_TOO_MANY_MESSAGES = 4002;
-export const CLOSE_UNSUPPORTED_DATA = 1003;
-export const CLOSE_SERVICE_RESTART = 1012;
-export const CLOSE_GOING_AWAY = 1001;
+import { CLOSE, encodeServerMessage, PROTOCOL_VERSION, SESSION_COOKIE, type ServerMessage } from '../core/protocol/messages.ts';
 
 /** Messages a client may send per second before it is cut off. */
 const MESSAGES_PER_SECOND = 20;
@@ -67,10 +61,10 @@ export class SocketServer {
     });
     this.broadcaster = new Broadcaster(deps.store, {
       frame: (batch) => this.broadcast(binaryFrame(batch)),
-      resync: (seq) => this.broadcast(textFrame(JSON.stringify({ type: 'resync', seq }))),
+      resync: (seq) => this.broadcast(textFrame(encodeServerMessage({ type: 'resync', seq }))),
       reset: (epoch, seq) => {
         this.stats.resets++;
-        this.broadcast(textFrame(JSON.stringify({ type: 'reset', epoch, seq })));
+        this.broadcast(textFrame(encodeServerMessage({ type: 'reset', epoch, seq })));
       },
     }, { gapWaitMs: Math.max(2 * deps.config.socket.tickMs, 100) });
   }
@@ -153,8 +147,8 @@ export class SocketServer {
     this.clients.add(client);
     this.perIp.set(who.ip, (this.perIp.get(who.ip) ?? 0) + 1);
     const { config } = this.deps;
-    ws.send(JSON.stringify({
-      type: 'hello', seq: this.broadcaster.lastSeq, epoch: this.broadcaster.epoch, width: config.board.width, height: config.board.height,
+    ws.send(encodeServerMessage({
+      type: 'hello', protocol: PROTOCOL_VERSION, seq: this.broadcaster.lastSeq, epoch: this.broadcaster.epoch, width: config.board.width, height: config.board.height,
       cooldownMs: config.cooldown.cooldownMs, online: Math.max(this.online, this.clients.size),
     }));
     ws.on('pong', () => { client.alive = true; });
@@ -177,8 +171,8 @@ export class SocketServer {
       client.windowStart = now;
       client.messages = 0;
     }
-    if (++client.messages > MESSAGES_PER_SECOND) return client.ws.close(CLOSE_TOO_MANY_MESSAGES, 'too many messages');
-    if (isBinary) return client.ws.close(CLOSE_UNSUPPORTED_DATA, 'binary messages are not accepted');
+    if (++client.messages > MESSAGES_PER_SECOND) return client.ws.close(CLOSE.TOO_MANY_MESSAGES, 'too many messages');
+    if (isBinary) return client.ws.close(CLOSE.UNSUPPORTED_DATA, 'binary messages are not accepted');
     const parsed = parseClientMessage(data.toString());
     if (!parsed.ok) return reply(client.ws, { type: 'error', id: parsed.id, error: parsed.error, message: parsed.message });
     const m = parsed.message;
@@ -215,7 +209,7 @@ export class SocketServer {
     this.stats.slowConsumersClosed++;
     this.clients.delete(client);
     // The close frame would queue behind the backlog, so the socket is cut right after it.
-    client.ws.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
+    client.ws.close(CLOSE.SLOW_CONSUMER, 'slow consumer');
     setTimeout(() => client.ws.terminate(), 1000).unref();
   }
 
@@ -239,7 +233,7 @@ export class SocketServer {
       reportFailure('presence', err);
       this.online = this.clients.size;
     }
-    this.broadcast(textFrame(JSON.stringify({ type: 'online', count: this.online })));
+    this.broadcast(textFrame(encodeServerMessage({ type: 'online', count: this.online })));
   }
 
   /** SIGTERM: refuse new clients, tell the connected ones to reconnect elsewhere, spread over drainMs. */
@@ -249,7 +243,7 @@ export class SocketServer {
     const { drainMs } = this.deps.config.socket;
     await Promise.all(clients.map((client, i) => new Promise<void>((resolve) => {
       setTimeout(() => {
-        client.ws.close(CLOSE_SERVICE_RESTART, 'server restarting, reconnect');
+        client.ws.close(CLOSE.SERVICE_RESTART, 'server restarting, reconnect');
         resolve();
       }, clients.length > 1 ? (drainMs * i) / clients.length : 0);
     })));
@@ -259,7 +253,7 @@ export class SocketServer {
     for (const t of this.timers) clearInterval(t);
     if (this.tickTimer) clearTimeout(this.tickTimer);
     await this.feed?.close();
-    for (const client of this.clients) client.ws.close(CLOSE_GOING_AWAY, 'server stopping');
+    for (const client of this.clients) client.ws.close(CLOSE.GOING_AWAY, 'server stopping');
     const deadline = Date.now() + 2000;
     while (this.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const client of this.clients) client.ws.terminate();
@@ -268,8 +262,8 @@ export class SocketServer {
   }
 }
 
-function reply(ws: WebSocket, message: Record<string, unknown>): void {
-  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+function reply(ws: WebSocket, message: ServerMessage): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(encodeServerMessage(message));
 }
 
 function reject(socket: Duplex, status: number, text: string): void {

@@ -1,7 +1,7 @@
 // One suite for every BoardStore adapter: the embedded one and Redis must behave alike.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { colorAt, createBoard, pixelIndex } from '../domain/board-codec.ts';
-import { batchToUpdates, decodePixelBatch } from '../domain/pixel-batch.ts';
+import { batchToUpdates, decodePixelBatch } from '../protocol/pixel-batch.ts';
 import type { BoardStore, PlaceRequest } from './board-store.ts';
 
 export const CONTRACT_SIZE = { width: 20, height: 10 };

@@ -1,7 +1,7 @@
 // The live board held in this process, for `npm start` and fast tests. Same contract as Redis.
 import { pixelIndex, setColorAt, type BoardSize } from '../domain/board-codec.ts';
 import { nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
-import { encodePixelBatch, type PixelUpdate } from '../domain/pixel-batch.ts';
+import { encodePixelBatch, type PixelUpdate } from '../protocol/pixel-batch.ts';
 import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, LockName, PlaceOutcome, PlaceRequest,
   Placement, StoreLock, UpdatesSince,

@@ -6,6 +6,8 @@ import { CONTRACT_KEPT, CONTRACT_RULES, CONTRACT_SIZE, describeBoardStoreContrac
 import { startTestRedis } from '../../test-support/test-services.ts';
 import type { RedisProcess } from '../../local/processes/redis-process.ts';
 import { createBoard } from '../domain/board-codec.ts';
+import { encodePixelBatch, encodePixelRecord } from '../protocol/pixel-batch.ts';
+import { decodeFeedMessage } from '../protocol/feed.ts';
 import { StoreUnavailableError } from './board-store.ts';
 
 let redis: RedisProcess;
@@ -32,6 +34,27 @@ describe('redis board store layout', () => {
     const raw = new Redis(redis.url);
     const [value] = (await raw.bitfield('{layout}:board', 'GET', 'u4', '#23')) as number[];
     expect(value).toBe(12);
+    raw.disconnect();
+    await store.close();
+  });
+
+  it('stores and publishes exactly the bytes of the protocol codec (the Lua script cannot import it)', async () => {
+    const store = await open('wire');
+    await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], Date.now());
+    const sub = new Redis(redis.url);
+    const published: Buffer[] = [];
+    sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => published.push(message));
+    await sub.subscribe(store.keys.channel);
+    const placed = await store.place({ x: 19, y: 9, color: 14, userId: 'u', ip: 'i', now: Date.now() });
+    if (placed.status !== 'placed') throw new Error('not placed');
+    const raw = new Redis(redis.url);
+    const [[id, fields]] = (await raw.xrangeBuffer(store.keys.updates, '-', '+')) as [[Buffer, Buffer[]]];
+    expect(id.toString()).toBe(`${placed.placement.seq}-0`);
+    expect(Buffer.from(fields[1]!).equals(Buffer.from(encodePixelRecord(19, 9, 14)))).toBe(true);
+    await expect.poll(() => published.length).toBe(1);
+    expect(published[0]!.equals(Buffer.from(encodePixelBatch([{ seq: placed.placement.seq, x: 19, y: 9, color: 14 }])))).toBe(true);
+    expect(decodeFeedMessage(published[0]!)).toEqual({ type: 'batch' });
+    sub.disconnect();
     raw.disconnect();
     await store.close();
   });

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { boardByteLength, createBoard, pixelIndex, type BoardSize } from '../domain/board-codec.ts';
 import type { CooldownRules } from '../domain/cooldown.ts';
-import type { PixelUpdate } from '../domain/pixel-batch.ts';
+import { readPixelRecord, type PixelUpdate } from '../protocol/pixel-batch.ts';
 import type { RedisConfig } from '../config.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import type {
@@ -14,7 +14,7 @@ import type {
 import { PLACE_PIXEL_LUA, RELEASE_LOCK_LUA, RENEW_LOCK_LUA, REVOKE_LUA, TAKE_SESSION_SLOT_LUA } from './redis-scripts.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
 import { collectUpdatesSince } from './updates-window.ts';
-import { decodeFeedMessage, encodeFeedReset } from './feed-message.ts';
+import { decodeFeedMessage, encodeFeedReset } from '../protocol/feed.ts';
 
 export interface RedisBoardStoreOptions {
   redis: RedisConfig;
@@ -173,10 +173,7 @@ export class RedisBoardStore implements BoardStore {
     const current = replies?.[0]?.[1] as string | null;
     if (current === null || current === undefined) return { status: 'gone' };
     const entries = (replies?.[1]?.[1] ?? []) as [Buffer, Buffer[]][];
-    const updates: PixelUpdate[] = entries.map(([id, fields]) => {
-      const p = fields[1]!;
-      return { seq: Number.parseInt(id.toString(), 10), x: p.readUInt16LE(0), y: p.readUInt16LE(2), color: p[4]! };
-    });
+    const updates: PixelUpdate[] = entries.map(([id, fields]) => ({ seq: Number.parseInt(id.toString(), 10), ...readPixelRecord(fields[1]!) }));
     return collectUpdatesSince(seq, Number(current), updates, limit);
   }
 

@@ -1,6 +1,6 @@
 // The rule for `updates since seq`, shared by both stores: a consecutive run of kept updates,
 // or 'gone' when the ones right after `seq` were dropped (the client then refetches the board).
-import { encodePixelBatch, type PixelUpdate } from '../domain/pixel-batch.ts';
+import { encodePixelBatch, type PixelUpdate } from '../protocol/pixel-batch.ts';
 import type { UpdatesSince } from './board-store.ts';
 
 /** `kept` is in seq order and ends at the current seq. */

@@ -4,7 +4,8 @@ import { verifySession, type Session } from '../../core/domain/session-token.ts'
 import type { BoardStore } from '../../core/board-store/board-store.ts';
 import { cookie, header } from './request.ts';
 
-export const SESSION_COOKIE = 'place_session';
+export { SESSION_COOKIE } from '../../core/protocol/messages.ts';
+import { SESSION_COOKIE } from '../../core/protocol/messages.ts';
 
 export function sessionToken(event: ALBEvent): string | undefined {
   const auth = header(event, 'authorization');

@@ -3,7 +3,8 @@
 // with `?since=` (a full refetch only on 410), reconnect with backoff and jitter, and check the
 // whole board now and then as the last safety net. No DOM: runs in browsers and in Node.
 import { createBoard, pixelIndex, setColorAt } from '../../core/domain/board-codec.ts';
-import { BATCH_PIXEL_BYTES, decodePixelBatch, type PixelBatch } from '../../core/domain/pixel-batch.ts';
+import { decodePixelBatch, forEachPixel, type PixelBatch } from '../../core/protocol/pixel-batch.ts';
+import { CLOSE, encodeClientMessage, parseServerMessage, PROTOCOL_VERSION, type ServerMessage } from '../../core/protocol/messages.ts';
 import { RecentUpdates } from './recent-updates.ts';
 
 export type SyncStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -58,7 +59,9 @@ interface Events {
   applied: [seq: number];
   status: [status: SyncStatus];
   online: [count: number];
-  hello: [message: Record<string, unknown>];
+  hello: [message: ServerMessage & { type: 'hello' }];
+  /** The server speaks a newer protocol than this code: reload it. */
+  outdated: [protocol: number];
 }
 
 const OPEN = 1;
@@ -142,7 +145,7 @@ export class BoardSync {
         resolve({ ok: false, error: 'timeout', message: 'No answer from the server.' });
       }, timeoutMs);
       this.pending.set(id, (r) => { clearTimeout(timer); this.pending.delete(id); resolve(r); });
-      this.socket!.send(JSON.stringify(key ? { type: 'place', id, x, y, color, key } : { type: 'place', id, x, y, color }));
+      this.socket!.send(encodeClientMessage(key ? { type: 'place', id, x, y, color, key } : { type: 'place', id, x, y, color }));
     });
   }
 
@@ -188,7 +191,7 @@ export class BoardSync {
     this.socketIndex++;
     const { reconnectBaseMs = 250, reconnectMaxMs = 10_000 } = this.options;
     // A restarting server (1012) asks everyone to come back: spread them out, but not long.
-    const ceiling = code === 1012 ? reconnectBaseMs * 4 : Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** this.attempt);
+    const ceiling = code === CLOSE.SERVICE_RESTART ? reconnectBaseMs * 4 : Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** this.attempt);
     this.attempt++;
     const delay = ceiling / 2 + Math.random() * (ceiling / 2);
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
@@ -196,13 +199,9 @@ export class BoardSync {
 
   private received(data: unknown): void {
     if (typeof data === 'string') {
-      let message: Record<string, unknown>;
-      try {
-        message = JSON.parse(data) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      return this.control(message);
+      const message = parseServerMessage(data);
+      if (message) this.control(message);
+      return;
     }
     const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data as ArrayBufferLike);
     let batch: PixelBatch;
@@ -215,42 +214,42 @@ export class BoardSync {
     if (!this.busy && this.board) this.drainBuffered();
   }
 
-  private control(m: Record<string, unknown>): void {
+  private control(m: ServerMessage): void {
     switch (m.type) {
       case 'hello':
+        if (m.protocol > PROTOCOL_VERSION) this.emit('outdated', m.protocol);
         this.helloed = true;
         this.attempt = 0;
-        this.width = m.width as number;
-        this.height = m.height as number;
-        this.cooldownMs = m.cooldownMs as number;
-        this.setOnline(m.online as number);
+        this.width = m.width;
+        this.height = m.height;
+        this.cooldownMs = m.cooldownMs;
+        this.setOnline(m.online);
         this.emit('hello', m);
         // First connect: load the board. Reconnect: fetch what was missed while away, unless the
         // board was restored meanwhile (a new epoch): then start over.
         void this.exclusive(async () => {
-          const epoch = typeof m.epoch === 'number' ? m.epoch : this.epoch;
-          if (!this.board) await this.loadBoard(epoch);
-          else if (epoch !== this.epoch) await this.reload(epoch);
-          else await this.repairFrom(m.seq as number);
+          if (!this.board) await this.loadBoard(m.epoch);
+          else if (m.epoch !== this.epoch) await this.reload(m.epoch);
+          else await this.repairFrom(m.seq);
         });
         break;
       case 'online':
-        this.setOnline(m.count as number);
+        this.setOnline(m.count);
         break;
       case 'placed':
       case 'error': {
-        const resolve = this.pending.get(m.id as number);
+        const resolve = m.id === undefined ? undefined : this.pending.get(m.id as number);
         if (!resolve) break;
-        if (m.type === 'placed') resolve({ ok: true, seq: m.seq as number, nextAllowedAt: m.nextAllowedAt as number });
-        else resolve({ ok: false, error: m.error as string, message: m.message as string, retryAfterMs: m.retryAfterMs as number | undefined });
+        if (m.type === 'placed') resolve({ ok: true, seq: m.seq, nextAllowedAt: m.nextAllowedAt });
+        else resolve({ ok: false, error: m.error, message: m.message, retryAfterMs: m.retryAfterMs });
         break;
       }
       case 'resync':
-        void this.exclusive(() => this.repairFrom(m.seq as number)).then(() => this.check());
+        void this.exclusive(() => this.repairFrom(m.seq)).then(() => this.check());
         break;
       case 'reset':
         this.stats.resets++;
-        void this.exclusive(() => this.reload(m.epoch as number));
+        void this.exclusive(() => this.reload(m.epoch));
         break;
     }
   }
@@ -297,21 +296,16 @@ export class BoardSync {
   /** Applies the pixels of a batch that are newer than our seq. The batch must not start past seq + 1. */
   private applyBatch(batch: PixelBatch): void {
     const board = this.board!;
-    const r = batch.records;
     const size = { width: this.width, height: this.height };
     let applied = false;
-    for (let i = 0, o = 0; i < batch.count; i++, o += BATCH_PIXEL_BYTES) {
-      const seq = batch.firstSeq + i;
-      if (seq <= this.seq) continue;
-      const x = r[o]! | (r[o + 1]! << 8);
-      const y = r[o + 2]! | (r[o + 3]! << 8);
-      const color = r[o + 4]!;
+    forEachPixel(batch, (seq, x, y, color) => {
+      if (seq <= this.seq) return;
       if (x < this.width && y < this.height) setColorAt(board, pixelIndex(size, x, y), color);
       this.seq = seq;
       this.recent.push(seq, x, y, color);
       this.emit('pixel', seq, x, y, color);
       applied = true;
-    }
+    });
     if (applied) {
       this.stats.framesApplied++;
       this.emit('applied', this.seq);

@@ -1,7 +1,7 @@
-// Messages on the store's update feed (Redis pub/sub): a pixel batch as the write script
-// publishes it (type 1), a board reset after a restore (type 2: f64 epoch, u32 seq), or
-// anything else, which subscribers treat as "check for gaps".
-import { PIXEL_BATCH_TYPE } from '../domain/pixel-batch.ts';
+// Messages on the store's update feed (Redis pub/sub, between the write script and the socket
+// servers): a pixel batch as the write script publishes it, a board reset after a restore
+// (u8 type = 2, f64 epoch, u32 seq), or anything else, which subscribers treat as "check for gaps".
+import { PIXEL_BATCH_TYPE, BATCH_HEADER_BYTES } from './pixel-batch.ts';
 
 export const FEED_RESET_TYPE = 2;
 
@@ -16,7 +16,7 @@ export function encodeFeedReset(epoch: number, seq: number): Buffer {
 }
 
 export function decodeFeedMessage(bytes: Uint8Array): FeedMessage {
-  if (bytes[0] === PIXEL_BATCH_TYPE && bytes.length >= 7) return { type: 'batch' };
+  if (bytes[0] === PIXEL_BATCH_TYPE && bytes.length >= BATCH_HEADER_BYTES) return { type: 'batch' };
   if (bytes[0] === FEED_RESET_TYPE && bytes.length === 13) {
     const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return { type: 'reset', epoch: view.readDoubleLE(1), seq: view.readUInt32LE(9) };
