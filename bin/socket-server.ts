@@ -5,7 +5,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ConfigError } from '../core/config.ts';
 import { processConfig } from '../core/process-config.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
-import { RedisPresence } from '../core/board-store/presence.ts';
+import { RedisPresence } from '../core/presence/redis-presence.ts';
 import { LambdaPixelPlacer } from '../socket-server/pixel-placer.ts';
 import { SocketServer } from '../socket-server/socket-server.ts';
 import { startConnectionMetric } from '../socket-server/connection-metric.ts';

@@ -3,7 +3,7 @@
 // encoded again only when a write or a restore has happened since.
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { BoardHead, BoardStore, BoardSnapshot } from '../core/board-store/board-store.ts';
+import type { BoardHead, BoardReader, BoardSnapshot } from '../core/board-store/board-store.ts';
 import { RebuildInProgressError } from '../core/errors.ts';
 import { boardToPixels, type BoardSize } from '../core/domain/board-codec.ts';
 import { ensureBoard, type RebuildContext } from '../core/service/rebuild.ts';
@@ -47,7 +47,7 @@ export async function currentHead(ctx: RebuildContext): Promise<BoardHead> {
   return head;
 }
 
-export async function currentBoard(store: BoardStore, size: BoardSize, known: BoardHead): Promise<CachedBoard> {
+export async function currentBoard(store: Pick<BoardReader, 'snapshot'>, size: BoardSize, known: BoardHead): Promise<CachedBoard> {
   if (last && last.seq === known.seq && last.epoch === known.epoch) return last;
   const snapshot = await store.snapshot();
   if (!snapshot) throw new RebuildInProgressError('the board is being rebuilt', 2000);

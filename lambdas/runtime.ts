@@ -2,7 +2,7 @@
 // per local-runner process, which provides its own) and reused by every invocation.
 import { loadConfig, type Config } from '../core/config.ts';
 import { createServices, localSessionSecret, type Services } from '../core/service/services.ts';
-import { StoreUnavailableError } from '../core/board-store/board-store.ts';
+import { StoreUnavailableError } from '../core/errors.ts';
 import { readSecretString, withRedisAuth } from '../core/aws-secrets.ts';
 
 let config: Config | null = null;

@@ -1,7 +1,8 @@
 // The socket server inside the one-process local run: same code as the ECS service, fed by the
 // process's own store, placing pixels through the write-pixel handler in this process.
 import type { Services } from '../core/service/services.ts';
-import { EmbeddedPresence, RedisPresence, type Presence } from '../core/board-store/presence.ts';
+import { EmbeddedPresence, type Presence } from '../core/presence/presence.ts';
+import { RedisPresence } from '../core/presence/redis-presence.ts';
 import { InProcessPixelPlacer } from '../socket-server/pixel-placer.ts';
 import { HANDLERS } from '../lambdas/handlers.ts';
 import { SocketServer } from '../socket-server/socket-server.ts';

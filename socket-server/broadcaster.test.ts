@@ -62,7 +62,7 @@ describe('broadcaster', () => {
     expect(resyncs).toEqual([300]);
     b.tick();
     expect(frames.at(-1)).toEqual([301]);
-    expect(await store.currentSeq()).toBe(301);
+    expect((await store.head())?.seq).toBe(301);
   });
 
   it('on a board reset drops what was waiting from the old board and continues after the restored seq', async () => {

@@ -3,7 +3,7 @@
 // pub/sub message, a Redis restart), the missing updates are fetched from the store's kept
 // window before anything after them is sent.
 import { decodePixelBatch, encodeBatchFromRecords, MAX_BATCH_PIXELS, pixelRecordAt } from '../core/protocol/pixel-batch.ts';
-import type { BoardStore } from '../core/board-store/board-store.ts';
+import type { BoardReader } from '../core/board-store/board-store.ts';
 import { reportFailure } from '../core/observability.ts';
 
 export interface BroadcasterOptions {
@@ -30,7 +30,7 @@ export class Broadcaster {
   /** Repairs that failed (each is retried at the next tick past the gap wait). */
   repairFailures = 0;
 
-  constructor(private readonly store: BoardStore, private readonly sink: BroadcastSink, private readonly options: BroadcasterOptions) {}
+  constructor(private readonly store: Pick<BoardReader, 'head' | 'updatesSince'>, private readonly sink: BroadcastSink, private readonly options: BroadcasterOptions) {}
 
   /** The last seq sent to clients (what a new client's hello reports). */
   get lastSeq(): number {
@@ -111,7 +111,7 @@ export class Broadcaster {
       for (;;) {
         const updates = await this.store.updatesSince(this.lastSeq, 10_000);
         if (updates.status === 'gone') {
-          const current = (await this.store.currentSeq()) ?? this.lastSeq;
+          const current = (await this.store.head())?.seq ?? this.lastSeq;
           const earliest = Math.min(current + 1, ...this.waiting.keys());
           for (const seq of this.waiting.keys()) if (seq < earliest) this.waiting.delete(seq);
           this.nextSeq = earliest;

@@ -74,7 +74,7 @@ describe('socket server protection and bad input', () => {
     const big = await connect(wsUrl);
     big.ws.send('x'.repeat(4096));
     expect(await big.closed).toBe(1009);
-    expect(await f.services.store.currentSeq()).toBe(0);
+    expect((await f.services.store.head())?.seq).toBe(0);
     const again = await connect(wsUrl);
     expect(await reply(again, 'hello')).toMatchObject({ type: 'hello' });
     t.ws.close();

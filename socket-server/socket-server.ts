@@ -6,8 +6,8 @@ import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Config } from '../core/config.ts';
-import type { BoardStore, FeedSubscription } from '../core/board-store/board-store.ts';
-import type { Presence } from '../core/board-store/presence.ts';
+import type { BoardReader, FeedSubscription, UpdateFeed } from '../core/board-store/board-store.ts';
+import type { Presence } from '../core/presence/presence.ts';
 import { clientIp } from '../core/domain/client-ip.ts';
 import { parseRequestTarget } from '../core/http/request-target.ts';
 import { reportFailure } from '../core/observability.ts';
@@ -34,7 +34,7 @@ interface Client {
 
 export interface SocketServerDeps {
   config: Config;
-  store: BoardStore;
+  store: BoardReader & UpdateFeed;
   presence: Presence;
   placer: PixelPlacer;
   serverId?: string;

@@ -31,7 +31,7 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
 
     it('has no board until one is restored, and refuses writes meanwhile', async () => {
       expect(await store.snapshot()).toBeNull();
-      expect(await store.currentSeq()).toBeNull();
+      expect(await store.head()).toBeNull();
       expect((await store.place(req())).status).toBe('no_board');
     });
 
@@ -189,7 +189,7 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
         if (first.status !== 'placed') throw new Error('not placed');
         const retry = await store.place(req({ userId: 'ivy', idempotencyKey: 'k1', x: 4, y: 4, color: 4, now: now + 5 }));
         expect(retry).toEqual({ status: 'duplicate', placement: first.placement });
-        expect(await store.currentSeq()).toBe(first.placement.seq);
+        expect((await store.head())?.seq).toBe(first.placement.seq);
         // A key belongs to its user: another user's write with the same key is its own.
         expect((await store.place(req({ userId: 'jon', idempotencyKey: 'k1' }))).status).toBe('placed');
         // A new key from the same user is a new write, refused by the cooldown.

@@ -1,22 +1,11 @@
-// The live board: pixels, sequence number, cooldowns, recent updates and the update feed.
-// Redis in production, an in-process twin for the one-command local run; both pass one
-// contract suite (board-store.contract.ts).
+// The live board's ports: small interfaces, one job each. Redis in production implements them
+// all (so the write script stays one atomic script), an in-process twin does for the
+// one-command local run; both pass one contract suite (board-store.contract.ts). Code depends
+// on the interfaces it needs, not on the whole store.
 import type { PixelWrite } from '../domain/pixel-write.ts';
+import type { Cooldown, Placement } from '../domain/placement.ts';
 
-export { StoreUnavailableError } from '../errors.ts';
-
-/** An accepted write, as the live store and persistence record it. */
-export interface Placement extends PixelWrite {
-  seq: number;
-  userId: string;
-  placedAt: number;
-  /**
-   * Write timestamp (µs) for persistence: grows with seq and stays near wall-clock time, so
-   * Cassandra's last-write-wins keeps the highest seq of a pixel whatever order writes arrive in
-   * (Keyspaces accepts client timestamps from 2 days ago to 5 minutes ahead only).
-   */
-  version: number;
-}
+export type { Cooldown, Placement } from '../domain/placement.ts';
 
 export interface PlaceRequest extends PixelWrite {
   userId: string;
@@ -63,9 +52,34 @@ export interface BoardSnapshot extends BoardHead {
 /** A pixel batch of the updates after a seq, or 'gone' when they are no longer kept. */
 export type UpdatesSince = { status: 'ok'; batch: Uint8Array; lastSeq: number } | { status: 'gone' };
 
-export interface Cooldown {
-  userId: string;
-  placedAt: number;
+/** Reading the board: what the HTTP read path and the socket servers need. */
+export interface BoardReader {
+  /** Board bytes, seq and epoch from one consistent snapshot; null if there is no board. */
+  snapshot(): Promise<BoardSnapshot | null>;
+  head(): Promise<BoardHead | null>;
+  updatesSince(seq: number, limit: number): Promise<UpdatesSince>;
+}
+
+/** Changing the board: the atomic write, running cooldowns, and a rebuild's restore. */
+export interface BoardWriter {
+  /**
+   * Atomically: refuse while a rebuild holds the board or the session is revoked, answer a
+   * repeated idempotency key with its placement, check cooldown and IP cap, set the pixel,
+   * assign the next seq, record it as pending persistence and publish it.
+   */
+  place(request: PlaceRequest): Promise<PlaceOutcome>;
+  /** When the user last placed, if still within the cooldown. */
+  cooldownStart(userId: string): Promise<number | null>;
+  /** Replaces the board, seq and cooldowns under a new epoch; kept updates are dropped. */
+  restore(state: BoardState, cooldowns: readonly Cooldown[], now: number): Promise<BoardHead>;
+}
+
+/** Placements applied live whose persistence is not yet confirmed. */
+export interface PersistenceOutbox {
+  /** The placement is durable in persistence: forget it. */
+  markPersisted(placement: Placement): Promise<void>;
+  /** Pending placements placed before `placedBefore`, oldest first. */
+  pendingPersistence(placedBefore: number, limit: number): Promise<Placement[]>;
 }
 
 export interface FeedHandlers {
@@ -81,6 +95,21 @@ export interface FeedSubscription {
   close(): Promise<void>;
 }
 
+/** Every change to the board, as it happens. */
+export interface UpdateFeed {
+  subscribe(handlers: FeedHandlers): Promise<FeedSubscription>;
+}
+
+/** Who may start a session, and whose sessions still count. */
+export interface SessionGate {
+  /** Counts a session creation against the IP's hourly cap; false (and nothing counted) when over it. */
+  takeSessionSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
+  /** Sessions of `userId` (or of everyone, for null) issued at or before `at` stop working. */
+  revokeSessions(userId: string | null, at: number): Promise<void>;
+  /** The latest revocation covering the user's sessions (theirs or everyone's), or null. */
+  sessionsRevokedAt(userId: string): Promise<number | null>;
+}
+
 export type LockName = 'rebuild' | 'drain';
 
 /** A lock held by this process until released or until its time runs out. */
@@ -90,35 +119,15 @@ export interface StoreLock {
   release(): Promise<void>;
 }
 
-export interface BoardStore {
-  /**
-   * Atomically: refuse while a rebuild holds the board or the session is revoked, answer a
-   * repeated idempotency key with its placement, check cooldown and IP cap, set the pixel,
-   * assign the next seq, record and publish it.
-   */
-  place(request: PlaceRequest): Promise<PlaceOutcome>;
-  /** The placement is durable in persistence: forget it from the pending set. */
-  markPersisted(placement: Placement): Promise<void>;
-  /** Placements applied live whose persistence was not confirmed, placed before `placedBefore`. */
-  pendingPersistence(placedBefore: number, limit: number): Promise<Placement[]>;
-  /** Board bytes, seq and epoch from one consistent snapshot; null if no board. */
-  snapshot(): Promise<BoardSnapshot | null>;
-  head(): Promise<BoardHead | null>;
-  currentSeq(): Promise<number | null>;
-  updatesSince(seq: number, limit: number): Promise<UpdatesSince>;
-  /** When the user last placed, if still within the cooldown. */
-  cooldownStart(userId: string): Promise<number | null>;
-  /** Counts a session creation against the IP's hourly cap; false (and nothing counted) when over it. */
-  takeSessionSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
-  /** Sessions of `userId` (or of everyone, for null) issued at or before `at` stop working. */
-  revokeSessions(userId: string | null, at: number): Promise<void>;
-  /** The latest revocation covering the user's sessions (theirs or everyone's), or null. */
-  sessionsRevokedAt(userId: string): Promise<number | null>;
-  /** Replaces the board, seq and cooldowns under a new epoch (rebuild); kept updates are dropped. */
-  restore(state: BoardState, cooldowns: readonly Cooldown[], now: number): Promise<BoardHead>;
-  /** A named lock across processes; null when another holds it. Holding 'rebuild' fences writes. */
+/** Locks across processes. Holding 'rebuild' fences writes. */
+export interface Locks {
   tryLock(name: LockName, ttlMs: number): Promise<StoreLock | null>;
-  subscribe(handlers: FeedHandlers): Promise<FeedSubscription>;
+}
+
+export interface Lifecycle {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Everything a live-board adapter provides. */
+export interface BoardStore extends BoardReader, BoardWriter, PersistenceOutbox, UpdateFeed, SessionGate, Locks, Lifecycle {}

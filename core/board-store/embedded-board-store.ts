@@ -114,10 +114,6 @@ export class EmbeddedBoardStore implements BoardStore {
     return this.board ? { seq: this.seq, epoch: this.epoch } : null;
   }
 
-  async currentSeq(): Promise<number | null> {
-    return this.board ? this.seq : null;
-  }
-
   async updatesSince(seq: number, limit: number): Promise<UpdatesSince> {
     if (!this.board) return { status: 'gone' };
     return collectUpdatesSince(seq, this.seq, this.recent, limit);

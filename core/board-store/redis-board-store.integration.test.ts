@@ -8,7 +8,7 @@ import type { RedisProcess } from '../../local/processes/redis-process.ts';
 import { createBoard } from '../domain/board-codec.ts';
 import { encodePixelBatch, encodePixelRecord } from '../protocol/pixel-batch.ts';
 import { decodeFeedMessage } from '../protocol/feed.ts';
-import { StoreUnavailableError } from './board-store.ts';
+import { StoreUnavailableError } from '../errors.ts';
 
 let redis: RedisProcess;
 beforeAll(async () => { redis = await startTestRedis(); });
@@ -67,7 +67,7 @@ describe('redis board store layout', () => {
     });
     await other.stop();
     const started = Date.now();
-    await expect(victim.currentSeq()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(victim.head()).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(Date.now() - started).toBeLessThan(5000);
     await victim.close();
     await store.close();

@@ -161,10 +161,6 @@ export class RedisBoardStore implements BoardStore {
     return seq === null || seq === undefined ? null : { seq: Number(seq), epoch: Number(epoch ?? 0) };
   }
 
-  async currentSeq(): Promise<number | null> {
-    return (await this.head())?.seq ?? null;
-  }
-
   async updatesSince(seq: number, limit: number): Promise<UpdatesSince> {
     const replies = await this.run('updatesSince', () => this.client.multi()
       .get(this.keys.seq)

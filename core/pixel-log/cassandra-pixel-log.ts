@@ -2,7 +2,7 @@
 // carries USING TIMESTAMP <version>, so a pixel's row ends at its highest seq whatever order
 // concurrent writes arrive in, and re-recording a placement is harmless.
 import type cassandra from 'cassandra-driver';
-import type { Cooldown, Placement } from '../board-store/board-store.ts';
+import type { Cooldown, Placement } from '../domain/placement.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import type { CassandraConfig } from '../config.ts';
 import { createCassandraClient } from './cassandra-client.ts';

@@ -4,7 +4,7 @@ import { open, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import path from 'node:path';
-import type { Cooldown, Placement } from '../board-store/board-store.ts';
+import type { Cooldown, Placement } from '../domain/placement.ts';
 import type { PixelLog } from './pixel-log.ts';
 import { countEvent } from '../observability.ts';
 

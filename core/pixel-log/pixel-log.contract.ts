@@ -1,6 +1,6 @@
 // One suite for every PixelLog adapter: the file log and Cassandra must behave alike.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Placement } from '../board-store/board-store.ts';
+import type { Placement } from '../domain/placement.ts';
 import type { PixelLog } from './pixel-log.ts';
 
 export interface LogFixture {

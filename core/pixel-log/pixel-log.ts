@@ -1,7 +1,7 @@
 // Durable record of every accepted placement: the current state of each pixel, per-pixel
 // history and each user's last placement. Cassandra / Amazon Keyspaces in production, an
 // append-only file for the one-command local run; both pass pixel-log.contract.ts.
-import type { Cooldown, Placement } from '../board-store/board-store.ts';
+import type { Cooldown, Placement } from '../domain/placement.ts';
 
 export interface PixelLog {
   /** Durable when the promise resolves. Idempotent: recording the same placement twice is harmless. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EmbeddedBoardStore } from '../board-store/embedded-board-store.ts';
 import { createBoard } from '../domain/board-codec.ts';
-import type { Placement } from '../board-store/board-store.ts';
+import type { Placement } from '../domain/placement.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
 import { PendingDrainer } from './persist-pending.ts';
 

@@ -2,7 +2,7 @@
 // a store fault, or died) are recorded again. Recording is idempotent, so doing it twice is
 // safe. One drain at a time per process and across processes (a store lock), in bounded,
 // paced batches, so recovering from an outage cannot flood persistence or pile up requests.
-import type { BoardStore, StoreLock } from '../board-store/board-store.ts';
+import type { Locks, PersistenceOutbox, StoreLock } from '../board-store/board-store.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
 
 export interface DrainOptions {
@@ -18,7 +18,7 @@ export const DEFAULT_DRAIN: DrainOptions = { batchSize: 200, concurrency: 16, pa
 
 /** Records every pending placement placed before `placedBefore`; returns how many. Throws on the first failure. */
 export async function persistPending(
-  store: BoardStore, log: PixelLog, placedBefore: number, options: DrainOptions = DEFAULT_DRAIN, lock?: StoreLock,
+  store: PersistenceOutbox, log: Pick<PixelLog, 'record'>, placedBefore: number, options: DrainOptions = DEFAULT_DRAIN, lock?: StoreLock,
 ): Promise<number> {
   let total = 0;
   while (true) {
@@ -46,7 +46,7 @@ export class PendingDrainer {
   readonly stats = { runs: 0, persisted: 0, failures: 0 };
 
   constructor(
-    private readonly store: BoardStore, private readonly log: PixelLog, private readonly options: DrainOptions = DEFAULT_DRAIN,
+    private readonly store: PersistenceOutbox & Locks, private readonly log: Pick<PixelLog, 'record'>, private readonly options: DrainOptions = DEFAULT_DRAIN,
     private readonly onError: (err: unknown) => void = () => {},
   ) {}
 

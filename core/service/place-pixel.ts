@@ -3,16 +3,16 @@
 import type { BoardSize } from '../domain/board-codec.ts';
 import { nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
 import type { PixelWrite } from '../domain/pixel-write.ts';
-import type { BoardStore, Placement } from '../board-store/board-store.ts';
+import type { Placement } from '../domain/placement.ts';
 import { RebuildInProgressError, StoreUnavailableError } from '../errors.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
 import { reportFailure } from '../observability.ts';
 import type { PersistenceGate } from './persistence-gate.ts';
 import type { PendingDrainer } from './persist-pending.ts';
-import { ensureBoard } from './rebuild.ts';
+import { ensureBoard, type RebuildContext } from './rebuild.ts';
 
 export interface PlaceContext {
-  store: BoardStore;
+  store: RebuildContext['store'];
   log: PixelLog;
   size: BoardSize;
   rules: CooldownRules;

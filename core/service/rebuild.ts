@@ -5,14 +5,14 @@
 // after a crashed rebuild. The seq never goes back: the restored seq is at least the live one.
 import { createBoard, pixelIndex, setColorAt, type BoardSize } from '../domain/board-codec.ts';
 import type { CooldownRules } from '../domain/cooldown.ts';
-import type { BoardHead, BoardStore, StoreLock } from '../board-store/board-store.ts';
+import type { BoardHead, BoardReader, BoardWriter, Locks, PersistenceOutbox, StoreLock } from '../board-store/board-store.ts';
 import { RebuildInProgressError, StoreUnavailableError } from '../errors.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
 import { reportFailure } from '../observability.ts';
 import { DEFAULT_DRAIN, persistPending } from './persist-pending.ts';
 
 export interface RebuildContext {
-  store: BoardStore;
+  store: BoardReader & BoardWriter & PersistenceOutbox & Locks;
   log: PixelLog;
   size: BoardSize;
   rules: CooldownRules;

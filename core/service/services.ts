@@ -18,6 +18,8 @@ import { PendingDrainer } from './persist-pending.ts';
 import { reportFailure } from '../observability.ts';
 
 export interface Services extends PlaceContext {
+  /** The whole store: each part of the service takes the interfaces it needs from it. */
+  store: BoardStore;
   config: Config;
   sessionSecret: string;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 // The caller's session, from "Authorization: Bearer <token>" or the place_session cookie.
 import type { ALBEvent } from 'aws-lambda';
 import { verifySession, type Session } from '../../core/domain/session-token.ts';
-import type { BoardStore } from '../../core/board-store/board-store.ts';
+import type { SessionGate } from '../../core/board-store/board-store.ts';
 import { cookie, header } from './request.ts';
 
 export { SESSION_COOKIE } from '../../core/protocol/messages.ts';
@@ -21,7 +21,7 @@ export function requestSession(event: ALBEvent, secret: string, maxAgeMs: number
 
 /** The session, unless it is forged, expired or revoked. */
 export async function liveSession(
-  event: ALBEvent, s: { sessionSecret: string; config: { sessionMaxAgeMs: number }; store: BoardStore }, now = Date.now(),
+  event: ALBEvent, s: { sessionSecret: string; config: { sessionMaxAgeMs: number }; store: Pick<SessionGate, 'sessionsRevokedAt'> }, now = Date.now(),
 ): Promise<Session | null> {
   const session = requestSession(event, s.sessionSecret, s.config.sessionMaxAgeMs, now);
   if (!session) return null;
