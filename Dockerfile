@@ -8,7 +8,7 @@ COPY core ./core
 COPY lambdas ./lambdas
 COPY socket-server ./socket-server
 COPY bin ./bin
-RUN npx esbuild bin/socket-server.ts --bundle --platform=node --target=node24 --format=esm \
+RUN npx esbuild bin/socket-server.ts --bundle --platform=node --target=node24 --format=esm --keep-names \
       --outfile=dist/socket-server.mjs \
       --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
 

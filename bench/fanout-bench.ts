@@ -25,7 +25,20 @@ const size = { width: 1000, height: 1000 };
 
 interface Metrics { connections: number; rssBytes: number; framesSent: number; slowConsumersClosed: number; eventLoopDelayMs: { p50: number; p99: number; max: number } }
 
-const metrics = async (port: number): Promise<Metrics> => (await fetch(`http://127.0.0.1:${port}/metrics`)).json() as Promise<Metrics>;
+/** The socket server's /metrics (Prometheus text), as the few figures this benchmark reports. */
+const metrics = async (port: number): Promise<Metrics> => {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const value = (name: string) => Number(text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm'))?.[1] ?? Number.NaN);
+  const ms = (name: string) => Math.round(value(name) * 1e5) / 100;
+  return {
+    connections: value('pixel_socket_connections'),
+    rssBytes: value('process_resident_memory_bytes'),
+    framesSent: value('pixel_socket_frames_sent_total'),
+    slowConsumersClosed: value('pixel_socket_slow_consumers_closed_total'),
+    // prom-client restarts its event-loop histogram at each scrape, as this benchmark wants.
+    eventLoopDelayMs: { p50: ms('nodejs_eventloop_lag_p50_seconds'), p99: ms('nodejs_eventloop_lag_p99_seconds'), max: ms('nodejs_eventloop_lag_max_seconds') },
+  };
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function startWorkers(n: number): ChildProcess[] {

@@ -8,7 +8,7 @@ const store = await createBoardStore(config);
 const log = await createPixelLog(config);
 try {
   const result = await rebuildBoard({
-    store, log, size: config.board, rules: config.cooldown, progress: (line) => console.log(line),
+    store, log, size: config.board, rules: config.cooldown, rebuildLockMs: config.rebuildLockMs, progress: (line) => console.log(line),
   });
   if (!result) {
     console.error('another process holds the rebuild lock; try again when it is done');

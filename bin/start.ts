@@ -2,19 +2,32 @@
 // default (data in ./data); REDIS_URL and CASSANDRA_CONTACT_POINTS switch to the real ones.
 import { processConfig } from '../core/process-config.ts';
 import { createServices } from '../core/service/services.ts';
-import { startLocalServer } from '../local/local-server.ts';
+import { log, useTelemetry } from '../core/observability/telemetry.ts';
+import { nodeTelemetry } from '../core/observability/node-telemetry.ts';
+import { startLocalServer, type RequestHook } from '../local/local-server.ts';
 import { attachSocketServer } from '../local/local-sockets.ts';
 import { staticWeb } from '../local/static-web.ts';
 import { startInvokeServer } from '../local/lambda-invoke-api.ts';
 import { HANDLERS } from '../lambdas/handlers.ts';
+import { registerSocketMetrics } from '../socket-server/socket-metrics.ts';
 
 const config = await processConfig();
+const telemetry = nodeTelemetry({ level: config.logLevel, name: 'runner' });
+useTelemetry(telemetry);
 const services = await createServices(config);
-const server = await startLocalServer(services, { host: config.host, port: config.port, fallback: await staticWeb() });
+const page = await staticWeb();
+const fallback: RequestHook = async (req, res, target) => {
+  if (target.path !== '/metrics') return page(req, res, target);
+  res.writeHead(200, { 'content-type': telemetry.registry.contentType });
+  res.end(await telemetry.registry.metrics());
+  return true;
+};
+const server = await startLocalServer(services, { host: config.host, port: config.port, fallback });
 const sockets = await attachSocketServer(services, server);
+registerSocketMetrics(telemetry.registry, sockets.server);
 // Only for separate socket-server processes (start:cluster): loopback, never the page's port.
 const invoke = config.lambdaInvokePort === null ? null : await startInvokeServer(config.lambdaInvokePort, HANDLERS);
-if (invoke) console.log(`Lambda Invoke API for local socket servers on ${invoke.url}`);
+if (invoke) log.info('Lambda Invoke API for local socket servers', { url: invoke.url });
 const stores = `${config.redis ? 'Redis' : 'embedded board'} + ${config.cassandra ? 'Cassandra' : `file log in ${config.dataDir}`}`;
 console.log(`pixel board on ${server.url} (${config.board.width}×${config.board.height}, ${stores})`);
 
@@ -22,7 +35,7 @@ let stopping = false;
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: stopping`);
+  log.info('stopping', { signal });
   if (signal === 'SIGTERM') await sockets.drain();
   await sockets.close();
   await invoke?.close();

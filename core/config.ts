@@ -1,5 +1,7 @@
-// All settings, read from the environment and validated once at start. A bad setting fails
-// here with a message naming the variable, never later in a request.
+// All settings, read from the environment and validated once at start (zod schema). A bad
+// setting fails here with a message naming the variable, never later in a request. Every
+// variable and its default is in the README's settings table (a test checks it).
+import { z } from 'zod';
 import type { BoardSize } from './domain/board-codec.ts';
 import type { CooldownRules } from './domain/cooldown.ts';
 
@@ -29,9 +31,13 @@ export interface SocketConfig {
   pingIntervalMs: number;
   maxBufferedBytes: number;
   maxMessageBytes: number;
+  /** Messages a client may send per second before it is cut off (close 4002). */
+  messagesPerSecond: number;
   connectionsPerIp: number;
   onlineIntervalMs: number;
   drainMs: number;
+  /** Updates fetched per call when a socket server repairs a gap in its feed. */
+  repairPageSize: number;
   /** CloudWatch namespace for the connections metric (EMF log lines); null locally. */
   metricsNamespace: string | null;
   /** The ServiceName dimension of that metric (the ECS service). */
@@ -48,6 +54,8 @@ export interface Config {
   trustedProxyHops: number;
   boardMaxAgeSeconds: number;
   updatesKept: number;
+  /** At most this many updates in one `GET /api/pixels?since=` answer. */
+  updatesPerResponse: number;
   redis: RedisConfig | null;
   cassandra: CassandraConfig | null;
   dataDir: string;
@@ -64,6 +72,11 @@ export interface Config {
   orphanAfterMs: number;
   /** While persistence is failing, writes are refused and it is probed at most this often. */
   persistenceProbeMs: number;
+  /** The rebuild lock lives this long unless renewed (it is renewed every third of it). */
+  rebuildLockMs: number;
+  /** A drain of orphaned placements reads this many at a time and has this many in flight. */
+  drain: { batchSize: number; concurrency: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
 export class ConfigError extends Error {
@@ -75,96 +88,155 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `expected an integer, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be from ${min} to ${max}, got ${value}`);
-  return value;
+/** Unset and blank both mean "the default". */
+const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
+
+function int(fallback: number, min: number, max: number) {
+  return z.preprocess(blankIsUnset, z.string()
+    .regex(/^-?\d+$/, { error: (i) => `expected an integer, got "${String(i.input)}"` })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: (i) => `must be from ${min} to ${max}, got ${String(i.input)}` })
+      .max(max, { error: (i) => `must be from ${min} to ${max}, got ${String(i.input)}` }))
+    .optional()).transform((v) => v ?? fallback);
 }
 
-function text(env: Env, name: string, fallback: string, pattern?: RegExp): string {
-  const raw = env[name];
-  const value = raw === undefined || raw === '' ? fallback : raw.trim();
-  if (pattern && !pattern.test(value)) throw new ConfigError(name, `"${value}" is not valid (expected ${pattern})`);
-  return value;
+const optionalText = z.preprocess(blankIsUnset, z.string().optional()).transform((v) => v ?? null);
+
+function text(fallback: string, pattern?: RegExp) {
+  const base = pattern ? z.string().regex(pattern, { error: (i) => `"${String(i.input)}" is not valid (expected ${pattern})` }) : z.string();
+  return z.preprocess(blankIsUnset, base.optional()).transform((v) => v ?? fallback);
 }
 
-function optional(env: Env, name: string): string | null {
-  const raw = env[name];
-  return raw === undefined || raw.trim() === '' ? null : raw.trim();
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) {
+  return z.preprocess(blankIsUnset, z.enum(values, { error: (i) => `must be ${values.map((v) => `"${v}"`).join(' or ')}, got "${String(i.input)}"` }).optional())
+    .transform((v) => v ?? fallback);
 }
 
-function redisConfig(env: Env): RedisConfig | null {
-  const url = optional(env, 'REDIS_URL');
-  if (!url) return null;
-  if (!/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
-  return {
-    url,
-    keyPrefix: text(env, 'REDIS_KEY_PREFIX', 'place', /^[A-Za-z0-9_-]{1,40}$/),
-    authSecretArn: optional(env, 'REDIS_AUTH_SECRET_ARN'),
-  };
-}
+/** Every variable the service reads, with its default and limits. */
+export const ENV_SCHEMA = z.object({
+  PORT: int(8080, 0, 65535),
+  HOST: text('127.0.0.1'),
+  BOARD_WIDTH: int(1000, 1, 4096),
+  BOARD_HEIGHT: int(1000, 1, 4096),
+  COOLDOWN_MS: int(300_000, 0, 86_400_000),
+  PLACEMENTS_PER_IP: int(30, 1, 1_000_000),
+  SESSIONS_PER_IP_PER_HOUR: int(30, 1, 1_000_000),
+  SESSION_SECRET: optionalText,
+  SESSION_SECRET_ARN: optionalText,
+  SESSION_MAX_AGE_DAYS: int(30, 1, 3650),
+  TRUSTED_PROXY_HOPS: int(0, 0, 5),
+  BOARD_MAX_AGE_SECONDS: int(1, 0, 3600),
+  UPDATES_KEPT: int(100_000, 100, 10_000_000),
+  UPDATES_PER_RESPONSE: int(20_000, 100, 65_535),
+  DATA_DIR: text('./data'),
+  REDIS_URL: z.preprocess(blankIsUnset, z.string().regex(/^rediss?:\/\//, { error: 'must start with redis:// or rediss://' }).optional())
+    .transform((v) => v ?? null),
+  REDIS_KEY_PREFIX: text('place', /^[A-Za-z0-9_-]{1,40}$/),
+  REDIS_AUTH_SECRET_ARN: optionalText,
+  CASSANDRA_CONTACT_POINTS: optionalText,
+  CASSANDRA_FLAVOUR: oneOf(['cassandra', 'keyspaces'], 'cassandra'),
+  CASSANDRA_PORT: z.preprocess(blankIsUnset, z.string().optional()),
+  CASSANDRA_KEYSPACE: text('place', /^[a-z][a-z0-9_]{0,47}$/),
+  CASSANDRA_LOCAL_DC: optionalText,
+  CASSANDRA_REGION: optionalText,
+  AWS_REGION: optionalText,
+  CASSANDRA_USERNAME: optionalText,
+  CASSANDRA_PASSWORD: optionalText,
+  CASSANDRA_REPLICATION_FACTOR: int(1, 1, 9),
+  SOCKET_TICK_MS: int(50, 5, 5000),
+  SOCKET_PING_MS: int(20_000, 100, 25_000),
+  SOCKET_MAX_BUFFERED_BYTES: int(4 * 1024 * 1024, 1024, 1 << 30),
+  SOCKET_MAX_MESSAGE_BYTES: int(1024, 64, 1 << 20),
+  SOCKET_MESSAGES_PER_SECOND: int(20, 1, 10_000),
+  SOCKET_CONNECTIONS_PER_IP: int(50, 1, 1_000_000),
+  SOCKET_ONLINE_MS: int(5000, 100, 600_000),
+  SOCKET_DRAIN_MS: int(5000, 0, 120_000),
+  SOCKET_REPAIR_PAGE: int(10_000, 100, 65_535),
+  SOCKET_METRICS_NAMESPACE: optionalText,
+  SOCKET_SERVICE_NAME: text('socket-server'),
+  WRITE_PIXEL_FUNCTION: text('write-pixel'),
+  LAMBDA_ENDPOINT: optionalText,
+  LAMBDA_INVOKE_PORT: z.preprocess(blankIsUnset, z.string().optional()),
+  IDEMPOTENCY_TTL_MS: int(600_000, 1000, 86_400_000),
+  ORPHAN_AFTER_MS: int(5000, 100, 600_000),
+  PERSISTENCE_PROBE_MS: int(1000, 50, 60_000),
+  REBUILD_LOCK_MS: int(30_000, 3000, 3_600_000),
+  DRAIN_BATCH: int(200, 1, 10_000),
+  DRAIN_CONCURRENCY: int(16, 1, 1024),
+  LOG_LEVEL: oneOf(['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+});
 
-function cassandraConfig(env: Env): CassandraConfig | null {
-  const points = optional(env, 'CASSANDRA_CONTACT_POINTS');
-  if (!points) return null;
-  const flavour = text(env, 'CASSANDRA_FLAVOUR', 'cassandra');
-  if (flavour !== 'cassandra' && flavour !== 'keyspaces') {
-    throw new ConfigError('CASSANDRA_FLAVOUR', `must be "cassandra" or "keyspaces", got "${flavour}"`);
-  }
-  const region = optional(env, 'CASSANDRA_REGION') ?? optional(env, 'AWS_REGION');
-  if (flavour === 'keyspaces' && !region) throw new ConfigError('CASSANDRA_REGION', 'is required for Amazon Keyspaces');
-  return {
-    contactPoints: points.split(',').map((p) => p.trim()).filter(Boolean),
-    port: integer(env, 'CASSANDRA_PORT', flavour === 'keyspaces' ? 9142 : 9042, 1, 65535),
-    keyspace: text(env, 'CASSANDRA_KEYSPACE', 'place', /^[a-z][a-z0-9_]{0,47}$/),
-    localDataCenter: text(env, 'CASSANDRA_LOCAL_DC', flavour === 'keyspaces' ? (region ?? '') : 'datacenter1'),
-    flavour,
-    region,
-    username: optional(env, 'CASSANDRA_USERNAME'),
-    password: optional(env, 'CASSANDRA_PASSWORD'),
-    replicationFactor: integer(env, 'CASSANDRA_REPLICATION_FACTOR', 1, 1, 9),
-  };
+/** The variables a deployment sets that are not ours to document (read as fallbacks). */
+export const FOREIGN_VARIABLES = new Set(['AWS_REGION']);
+
+function parse<T>(schema: z.ZodType<T>, name: string, value: string | undefined): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ConfigError(name, result.error.issues[0]?.message ?? 'is not valid');
+  return result.data;
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const cooldownMs = integer(env, 'COOLDOWN_MS', 300_000, 0, 86_400_000);
+  const result = ENV_SCHEMA.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const e = result.data;
   return {
-    board: {
-      width: integer(env, 'BOARD_WIDTH', 1000, 1, 4096),
-      height: integer(env, 'BOARD_HEIGHT', 1000, 1, 4096),
-    },
-    cooldown: { cooldownMs, placementsPerIp: integer(env, 'PLACEMENTS_PER_IP', 30, 1, 1_000_000) },
-    sessionsPerIpPerHour: integer(env, 'SESSIONS_PER_IP_PER_HOUR', 30, 1, 1_000_000),
-    sessionSecret: optional(env, 'SESSION_SECRET'),
-    sessionSecretArn: optional(env, 'SESSION_SECRET_ARN'),
-    sessionMaxAgeMs: integer(env, 'SESSION_MAX_AGE_DAYS', 30, 1, 3650) * 86_400_000,
-    trustedProxyHops: integer(env, 'TRUSTED_PROXY_HOPS', 0, 0, 5),
-    boardMaxAgeSeconds: integer(env, 'BOARD_MAX_AGE_SECONDS', 1, 0, 3600),
-    updatesKept: integer(env, 'UPDATES_KEPT', 100_000, 100, 10_000_000),
-    redis: redisConfig(env),
-    cassandra: cassandraConfig(env),
-    dataDir: text(env, 'DATA_DIR', './data'),
-    host: text(env, 'HOST', '127.0.0.1'),
-    port: integer(env, 'PORT', 8080, 0, 65535),
+    board: { width: e.BOARD_WIDTH, height: e.BOARD_HEIGHT },
+    cooldown: { cooldownMs: e.COOLDOWN_MS, placementsPerIp: e.PLACEMENTS_PER_IP },
+    sessionsPerIpPerHour: e.SESSIONS_PER_IP_PER_HOUR,
+    sessionSecret: e.SESSION_SECRET,
+    sessionSecretArn: e.SESSION_SECRET_ARN,
+    sessionMaxAgeMs: e.SESSION_MAX_AGE_DAYS * 86_400_000,
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+    boardMaxAgeSeconds: e.BOARD_MAX_AGE_SECONDS,
+    updatesKept: e.UPDATES_KEPT,
+    updatesPerResponse: e.UPDATES_PER_RESPONSE,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, authSecretArn: e.REDIS_AUTH_SECRET_ARN } : null,
+    cassandra: cassandraConfig(e),
+    dataDir: e.DATA_DIR,
+    host: e.HOST,
+    port: e.PORT,
     socket: {
-      tickMs: integer(env, 'SOCKET_TICK_MS', 50, 5, 5000),
-      pingIntervalMs: integer(env, 'SOCKET_PING_MS', 20_000, 100, 25_000),
-      maxBufferedBytes: integer(env, 'SOCKET_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 1024, 1 << 30),
-      maxMessageBytes: integer(env, 'SOCKET_MAX_MESSAGE_BYTES', 1024, 64, 1 << 20),
-      connectionsPerIp: integer(env, 'SOCKET_CONNECTIONS_PER_IP', 50, 1, 1_000_000),
-      onlineIntervalMs: integer(env, 'SOCKET_ONLINE_MS', 5000, 100, 600_000),
-      drainMs: integer(env, 'SOCKET_DRAIN_MS', 5000, 0, 120_000),
-      metricsNamespace: optional(env, 'SOCKET_METRICS_NAMESPACE'),
-      serviceName: text(env, 'SOCKET_SERVICE_NAME', 'socket-server'),
+      tickMs: e.SOCKET_TICK_MS,
+      pingIntervalMs: e.SOCKET_PING_MS,
+      maxBufferedBytes: e.SOCKET_MAX_BUFFERED_BYTES,
+      maxMessageBytes: e.SOCKET_MAX_MESSAGE_BYTES,
+      messagesPerSecond: e.SOCKET_MESSAGES_PER_SECOND,
+      connectionsPerIp: e.SOCKET_CONNECTIONS_PER_IP,
+      onlineIntervalMs: e.SOCKET_ONLINE_MS,
+      drainMs: e.SOCKET_DRAIN_MS,
+      repairPageSize: e.SOCKET_REPAIR_PAGE,
+      metricsNamespace: e.SOCKET_METRICS_NAMESPACE,
+      serviceName: e.SOCKET_SERVICE_NAME,
     },
-    writePixelFunction: text(env, 'WRITE_PIXEL_FUNCTION', 'write-pixel'),
-    lambdaEndpoint: optional(env, 'LAMBDA_ENDPOINT'),
-    lambdaInvokePort: optional(env, 'LAMBDA_INVOKE_PORT') === null ? null : integer(env, 'LAMBDA_INVOKE_PORT', 0, 0, 65535),
-    idempotencyTtlMs: integer(env, 'IDEMPOTENCY_TTL_MS', 600_000, 1000, 86_400_000),
-    orphanAfterMs: integer(env, 'ORPHAN_AFTER_MS', 5000, 100, 600_000),
-    persistenceProbeMs: integer(env, 'PERSISTENCE_PROBE_MS', 1000, 50, 60_000),
+    writePixelFunction: e.WRITE_PIXEL_FUNCTION,
+    lambdaEndpoint: e.LAMBDA_ENDPOINT,
+    lambdaInvokePort: e.LAMBDA_INVOKE_PORT === undefined ? null : parse(int(0, 0, 65535), 'LAMBDA_INVOKE_PORT', e.LAMBDA_INVOKE_PORT),
+    idempotencyTtlMs: e.IDEMPOTENCY_TTL_MS,
+    orphanAfterMs: e.ORPHAN_AFTER_MS,
+    persistenceProbeMs: e.PERSISTENCE_PROBE_MS,
+    rebuildLockMs: e.REBUILD_LOCK_MS,
+    drain: { batchSize: e.DRAIN_BATCH, concurrency: e.DRAIN_CONCURRENCY },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function cassandraConfig(e: z.infer<typeof ENV_SCHEMA>): CassandraConfig | null {
+  if (!e.CASSANDRA_CONTACT_POINTS) return null;
+  const flavour = e.CASSANDRA_FLAVOUR;
+  const region = e.CASSANDRA_REGION ?? e.AWS_REGION;
+  if (flavour === 'keyspaces' && !region) throw new ConfigError('CASSANDRA_REGION', 'is required for Amazon Keyspaces');
+  return {
+    contactPoints: e.CASSANDRA_CONTACT_POINTS.split(',').map((p) => p.trim()).filter(Boolean),
+    port: parse(int(flavour === 'keyspaces' ? 9142 : 9042, 1, 65535), 'CASSANDRA_PORT', e.CASSANDRA_PORT),
+    keyspace: e.CASSANDRA_KEYSPACE,
+    localDataCenter: e.CASSANDRA_LOCAL_DC ?? (flavour === 'keyspaces' ? (region ?? '') : 'datacenter1'),
+    flavour,
+    region,
+    username: e.CASSANDRA_USERNAME,
+    password: e.CASSANDRA_PASSWORD,
+    replicationFactor: e.CASSANDRA_REPLICATION_FACTOR,
   };
 }

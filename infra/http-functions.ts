@@ -24,6 +24,8 @@ export const LAMBDA_BUNDLE = {
   // The Keyspaces SigV4 plugin needs only the credential chain of AWS SDK v2, which
   // aws-sdk/global holds: the bundle is ~1 MB instead of ~10 MB.
   alias: { 'aws-sdk': 'aws-sdk/global' },
+  /** Minified, but class names kept: errors are logged by name (StoreUnavailableError, not "Zt"). */
+  keepNames: true,
 };
 
 /** Functions that may rebuild the board (and so persist pending placements): they write to Keyspaces. */
@@ -71,6 +73,8 @@ export class HttpFunctions extends Construct {
       CASSANDRA_KEYSPACE: props.keyspace,
       // CloudFront appends the viewer's address, then the ALB appends CloudFront's.
       TRUSTED_PROXY_HOPS: '1',
+      // Logs and EMF metrics (lambdas/http/lambda-telemetry.ts): the `service` dimension of every metric.
+      POWERTOOLS_SERVICE_NAME: 'pixel-board',
     };
 
     for (const route of ROUTES) {
@@ -96,6 +100,7 @@ export class HttpFunctions extends Construct {
           format: OutputFormat.ESM,
           target: LAMBDA_BUNDLE.target,
           minify: true,
+          keepNames: LAMBDA_BUNDLE.keepNames,
           sourceMap: true,
           mainFields: ['module', 'main'],
           banner: LAMBDA_BUNDLE.banner,

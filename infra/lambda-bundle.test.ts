@@ -25,18 +25,20 @@ describe('bundled Lambda function', () => {
     await build({
       entryPoints: [path.join(REPO_ROOT, 'lambdas', 'get-me.ts')], bundle: true, platform: 'node', format: 'esm', minify: true,
       target: LAMBDA_BUNDLE.target, banner: { js: LAMBDA_BUNDLE.banner }, external: [...LAMBDA_BUNDLE.external, 'sharp'],
-      alias: LAMBDA_BUNDLE.alias, outfile, logLevel: 'silent',
+      alias: LAMBDA_BUNDLE.alias, keepNames: LAMBDA_BUNDLE.keepNames, outfile, logLevel: 'silent',
     });
     expect(statSync(outfile).size).toBeLessThan(2 * 1024 * 1024);
     Object.assign(process.env, {
       REDIS_URL: redis.url, CASSANDRA_CONTACT_POINTS: '127.0.0.1', CASSANDRA_FLAVOUR: 'keyspaces', CASSANDRA_REGION: 'eu-west-1',
       SESSION_SECRET: 's', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
     });
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const logged = [vi.spyOn(console, 'warn').mockImplementation(() => {}), vi.spyOn(console, 'error').mockImplementation(() => {})];
     const { handler } = (await import(outfile)) as { handler: (e: unknown) => Promise<ALBResult> };
     const result = await handler(albEventOf({ method: 'GET', path: '/api/me' }));
     expect(result.statusCode).toBe(503);
-    expect(warn.mock.calls.flat().join(' ')).toMatch(/cannot reach Cassandra.*9142/s);
-    warn.mockRestore();
+    const lines = logged.flatMap((spy) => spy.mock.calls.flat()).join(' ');
+    expect(lines).toMatch(/cannot reach Cassandra.*9142/s);
+    expect(lines).toContain('"name":"StoreUnavailableError"');
+    for (const spy of logged) spy.mockRestore();
   });
 });

@@ -9,7 +9,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secrets from 'aws-cdk-lib/aws-secretsmanager';
-import { CONNECTIONS_METRIC } from '../socket-server/connection-metric.ts';
+import { CONNECTIONS_METRIC } from '../socket-server/socket-metrics.ts';
 import { REPO_ROOT } from './http-functions.ts';
 import type { Settings } from './settings.ts';
 
@@ -94,7 +94,8 @@ export class SocketService extends Construct {
     this.connectionsMetric = new cloudwatch.Metric({
       namespace: METRICS_NAMESPACE,
       metricName: CONNECTIONS_METRIC,
-      dimensionsMap: { ServiceName: this.serviceName },
+      // Powertools Metrics names the service in the `service` dimension (socket-server/socket-metrics.ts).
+      dimensionsMap: { service: this.serviceName },
       statistic: 'Average',
       period: Duration.minutes(1),
     });

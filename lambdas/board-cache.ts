@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import type { BoardHead, BoardReader, BoardSnapshot } from '../core/board-store/board-store.ts';
 import { RebuildInProgressError } from '../core/errors.ts';
 import { boardToPixels, type BoardSize } from '../core/domain/board-codec.ts';
-import { ensureBoard, type RebuildContext } from '../core/service/rebuild.ts';
+import type { RebuildContext } from '../core/service/rebuild.ts';
+import { ensureBoard } from '../core/service/self-heal.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -40,7 +41,7 @@ function cached(snapshot: BoardSnapshot, size: BoardSize): CachedBoard {
 export async function currentHead(ctx: RebuildContext): Promise<BoardHead> {
   let head = await ctx.store.head();
   if (head === null) {
-    await ensureBoard(ctx);
+    await ensureBoard(ctx, 'board read');
     head = await ctx.store.head();
   }
   if (head === null) throw new RebuildInProgressError('the board is being rebuilt', 2000);

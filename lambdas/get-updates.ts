@@ -6,9 +6,6 @@ import { query } from './http/request.ts';
 import { binary, errorResponse } from './http/responses.ts';
 import { services } from './runtime.ts';
 
-/** At most this many updates a response; a client further behind asks again from the last seq. */
-export const MAX_UPDATES_PER_RESPONSE = 20_000;
-
 export const handler = albHandler('get-updates', async (event) => {
   const raw = query(event, 'since');
   if (raw === undefined || !/^\d{1,10}$/.test(raw)) {
@@ -24,7 +21,8 @@ export const handler = albHandler('get-updates', async (event) => {
     const head = await s.store.head();
     if (head && head.epoch !== Number(epochRaw)) return gone();
   }
-  const updates = await s.store.updatesSince(Number(raw), MAX_UPDATES_PER_RESPONSE);
+  // At most UPDATES_PER_RESPONSE; a client further behind asks again from the last seq.
+  const updates = await s.store.updatesSince(Number(raw), s.config.updatesPerResponse);
   if (updates.status === 'gone') return gone();
   return binary(200, updates.batch, {
     'content-type': 'application/octet-stream',

@@ -4,6 +4,19 @@ import { loadConfig, type Config } from '../core/config.ts';
 import { createServices, localSessionSecret, type Services } from '../core/service/services.ts';
 import { StoreUnavailableError } from '../core/errors.ts';
 import { readSecretString, withRedisAuth } from '../core/aws-secrets.ts';
+import { useTelemetry } from '../core/observability/telemetry.ts';
+import { lambdaTelemetry } from './http/lambda-telemetry.ts';
+
+// In Lambda, logs and metrics go through Powertools (JSON with the request id, EMF metrics).
+if (process.env.AWS_LAMBDA_FUNCTION_NAME) {
+  let level = 'info';
+  try {
+    level = loadConfig().logLevel;
+  } catch {
+    // A bad setting is reported by the first request (500 "bad configuration"), in the logs.
+  }
+  useTelemetry(lambdaTelemetry({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'pixel-board', level }));
+}
 
 let config: Config | null = null;
 let current: Promise<Services> | null = null;

@@ -1,6 +1,8 @@
 // POST /api/pixels {"x","y","color"} → 201 once the pixel is live and durable. An
 // Idempotency-Key header makes retries safe: the same key gets the original answer.
+import type { ALBEvent, ALBResult } from 'aws-lambda';
 import { checkPixelWrite } from '../core/domain/pixel-write.ts';
+import { metrics } from '../core/observability/telemetry.ts';
 import { retryAfterSeconds } from '../core/domain/cooldown.ts';
 import { placePixel } from '../core/service/place-pixel.ts';
 import { albHandler } from './http/handler.ts';
@@ -13,6 +15,22 @@ export const MAX_BODY_BYTES = 1024;
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const handler = albHandler('write-pixel', async (event) => {
+  const result = await write(event);
+  // Every refusal is counted by its code: a spike in one reason is what an operator looks for.
+  if (result.statusCode >= 400 && result.statusCode < 500) metrics.count('rejections', { reason: rejectionReason(result) });
+  return result;
+});
+
+function rejectionReason(result: ALBResult): string {
+  try {
+    const body = JSON.parse(result.body ?? '{}') as { error?: string; reason?: string };
+    return body.error === 'rate_limited' && body.reason ? body.reason : (body.error ?? String(result.statusCode));
+  } catch {
+    return String(result.statusCode);
+  }
+}
+
+async function write(event: ALBEvent): Promise<ALBResult> {
   const body = bodyBytes(event);
   if (body.length > MAX_BODY_BYTES) {
     return errorResponse(413, 'payload_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes.`);
@@ -56,4 +74,4 @@ export const handler = albHandler('write-pixel', async (event) => {
         result.replayed ? { 'idempotent-replayed': 'true' } : {});
     }
   }
-});
+}

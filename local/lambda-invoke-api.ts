@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { ALBEvent } from 'aws-lambda';
 import type { AlbHandler } from '../lambdas/http/handler.ts';
 import { parseRequestTarget } from '../core/http/request-target.ts';
-import { reportFailure } from '../core/observability.ts';
+import { reportFailure } from '../core/observability/telemetry.ts';
 import { hardenHttpServer } from '../core/http/harden-server.ts';
 import { readBody, RequestTooLargeError } from './alb-gateway.ts';
 

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Services } from '../core/service/services.ts';
 import { parseRequestTarget, type RequestTarget } from '../core/http/request-target.ts';
-import { reportFailure } from '../core/observability.ts';
+import { reportFailure } from '../core/observability/telemetry.ts';
 import { hardenHttpServer } from '../core/http/harden-server.ts';
 import { HANDLERS } from '../lambdas/handlers.ts';
 import { matchRoute } from '../lambdas/routes.ts';

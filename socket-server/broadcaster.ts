@@ -4,11 +4,13 @@
 // window before anything after them is sent.
 import { decodePixelBatch, encodeBatchFromRecords, MAX_BATCH_PIXELS, pixelRecordAt } from '../core/protocol/pixel-batch.ts';
 import type { BoardReader } from '../core/board-store/board-store.ts';
-import { reportFailure } from '../core/observability.ts';
+import { reportFailure } from '../core/observability/telemetry.ts';
 
 export interface BroadcasterOptions {
   /** How long a gap may stand before the missing updates are fetched. */
   gapWaitMs: number;
+  /** Updates fetched per store call while repairing. */
+  repairPageSize?: number;
 }
 
 export interface BroadcastSink {
@@ -27,7 +29,8 @@ export class Broadcaster {
   private currentEpoch = 0;
   private gapSince: number | null = null;
   private repairing = false;
-  /** Repairs that failed (each is retried at the next tick past the gap wait). */
+  /** Repairs run, and those that failed (each is retried at the next tick past the gap wait). */
+  repairs = 0;
   repairFailures = 0;
 
   constructor(private readonly store: Pick<BoardReader, 'head' | 'updatesSince'>, private readonly sink: BroadcastSink, private readonly options: BroadcasterOptions) {}
@@ -101,6 +104,8 @@ export class Broadcaster {
   private async repair(): Promise<void> {
     if (this.repairing) return;
     this.repairing = true;
+    this.repairs++;
+    const page = this.options.repairPageSize ?? 10_000;
     try {
       // A restore while the feed was away shows only as a new epoch.
       const head = await this.store.head();
@@ -109,7 +114,7 @@ export class Broadcaster {
         return;
       }
       for (;;) {
-        const updates = await this.store.updatesSince(this.lastSeq, 10_000);
+        const updates = await this.store.updatesSince(this.lastSeq, page);
         if (updates.status === 'gone') {
           const current = (await this.store.head())?.seq ?? this.lastSeq;
           const earliest = Math.min(current + 1, ...this.waiting.keys());
@@ -119,7 +124,7 @@ export class Broadcaster {
           break;
         }
         this.ingest(updates.batch);
-        if (decodePixelBatch(updates.batch).count < 10_000) break;
+        if (decodePixelBatch(updates.batch).count < page) break;
         this.tick();
       }
       this.gapSince = null;

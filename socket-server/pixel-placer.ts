@@ -5,7 +5,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ALBEvent, ALBResult } from 'aws-lambda';
 import { albEventOf } from '../lambdas/http/alb-event.ts';
 import type { AlbHandler } from '../lambdas/http/handler.ts';
-import { reportFailure } from '../core/observability.ts';
+import { reportFailure } from '../core/observability/telemetry.ts';
 
 export interface PlaceInput {
   x: unknown;

@@ -127,6 +127,17 @@ describe('realtime across two socket-server processes on real Redis', () => {
     await proxy.close();
   });
 
+  it('serves Prometheus metrics on /metrics: connections, frames and bytes sent, tick durations, repairs, resyncs, slow consumers, event-loop lag', async () => {
+    const res = await fetch(`http://127.0.0.1:${servers[0]!.port}/metrics`);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    for (const series of ['pixel_socket_connections', 'pixel_socket_frames_sent_total', 'pixel_socket_bytes_sent_total', 'pixel_socket_tick_duration_seconds_bucket',
+      'pixel_socket_gap_repairs_total', 'pixel_socket_resyncs_total', 'pixel_socket_resets_total', 'pixel_socket_slow_consumers_closed_total', 'nodejs_eventloop_lag_seconds']) {
+      expect(text).toMatch(new RegExp(`^${series}(\\{[^}]*\\})? \\d`, 'm'));
+    }
+    expect(Number(text.match(/^pixel_socket_frames_sent_total (\d+)/m)?.[1])).toBeGreaterThan(0);
+  });
+
   it('reports the online count across both socket servers', async () => {
     const total = clients.filter((c) => c.sync.status === 'live').length;
     await waitUntil('online count', () => clients.every((c) => c.sync.status !== 'live' || c.sync.online === total), 10_000);

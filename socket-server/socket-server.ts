@@ -10,7 +10,7 @@ import type { BoardReader, FeedSubscription, UpdateFeed } from '../core/board-st
 import type { Presence } from '../core/presence/presence.ts';
 import { clientIp } from '../core/domain/client-ip.ts';
 import { parseRequestTarget } from '../core/http/request-target.ts';
-import { reportFailure } from '../core/observability.ts';
+import { reportFailure } from '../core/observability/telemetry.ts';
 import { Broadcaster } from './broadcaster.ts';
 import { binaryFrame, sendFramed, textFrame } from './framed-send.ts';
 import { parseClientMessage } from '../core/protocol/messages.ts';
@@ -19,7 +19,6 @@ import { cookieValue } from '../lambdas/http/cookies.ts';
 import { CLOSE, encodeServerMessage, PROTOCOL_VERSION, SESSION_COOKIE, type ServerMessage } from '../core/protocol/messages.ts';
 
 /** Messages a client may send per second before it is cut off. */
-const MESSAGES_PER_SECOND = 20;
 
 interface Client {
   ws: WebSocket;
@@ -52,7 +51,9 @@ export class SocketServer {
   private online = 0;
   private draining = false;
   /** Counters for benchmarks, tests and /metrics. */
-  readonly stats = { framesSent: 0, slowConsumersClosed: 0, upgradesRefused: 0, socketErrors: 0, resets: 0 };
+  readonly stats = { framesSent: 0, bytesSent: 0, slowConsumersClosed: 0, upgradesRefused: 0, socketErrors: 0, resyncs: 0, resets: 0 };
+  /** Called with each broadcast tick's duration (seconds), for the tick histogram. */
+  onTick: ((seconds: number) => void) | null = null;
 
   constructor(private readonly deps: SocketServerDeps) {
     this.serverId = deps.serverId ?? randomBytes(6).toString('hex');
@@ -61,12 +62,15 @@ export class SocketServer {
     });
     this.broadcaster = new Broadcaster(deps.store, {
       frame: (batch) => this.broadcast(binaryFrame(batch)),
-      resync: (seq) => this.broadcast(textFrame(encodeServerMessage({ type: 'resync', seq }))),
+      resync: (seq) => {
+        this.stats.resyncs++;
+        this.broadcast(textFrame(encodeServerMessage({ type: 'resync', seq })));
+      },
       reset: (epoch, seq) => {
         this.stats.resets++;
         this.broadcast(textFrame(encodeServerMessage({ type: 'reset', epoch, seq })));
       },
-    }, { gapWaitMs: Math.max(2 * deps.config.socket.tickMs, 100) });
+    }, { gapWaitMs: Math.max(2 * deps.config.socket.tickMs, 100), repairPageSize: deps.config.socket.repairPageSize });
   }
 
   get connections(): number {
@@ -75,6 +79,11 @@ export class SocketServer {
 
   get lastSeq(): number {
     return this.broadcaster.lastSeq;
+  }
+
+  /** Gaps in the feed repaired from the store so far. */
+  get gapRepairs(): number {
+    return this.broadcaster.repairs;
   }
 
   async start(): Promise<void> {
@@ -102,6 +111,7 @@ export class SocketServer {
       const started = performance.now();
       this.broadcaster.tick();
       const spent = performance.now() - started;
+      this.onTick?.(spent / 1000);
       this.scheduleTick(Math.max(this.deps.config.socket.tickMs - spent, 1));
     }, delayMs);
   }
@@ -171,7 +181,7 @@ export class SocketServer {
       client.windowStart = now;
       client.messages = 0;
     }
-    if (++client.messages > MESSAGES_PER_SECOND) return client.ws.close(CLOSE.TOO_MANY_MESSAGES, 'too many messages');
+    if (++client.messages > this.deps.config.socket.messagesPerSecond) return client.ws.close(CLOSE.TOO_MANY_MESSAGES, 'too many messages');
     if (isBinary) return client.ws.close(CLOSE.UNSUPPORTED_DATA, 'binary messages are not accepted');
     const parsed = parseClientMessage(data.toString());
     if (!parsed.ok) return reply(client.ws, { type: 'error', id: parsed.id, error: parsed.error, message: parsed.message });
@@ -193,6 +203,7 @@ export class SocketServer {
   /** Writes one pre-framed message to every client; slow consumers are closed, not buffered for. */
   private broadcast(frame: Buffer): void {
     const max = this.deps.config.socket.maxBufferedBytes;
+    let sent = 0;
     for (const client of this.clients) {
       const { ws } = client;
       if (ws.readyState !== WebSocket.OPEN) continue;
@@ -201,8 +212,10 @@ export class SocketServer {
         continue;
       }
       sendFramed(ws, frame);
+      sent++;
     }
     this.stats.framesSent++;
+    this.stats.bytesSent += frame.length * sent;
   }
 
   private closeSlow(client: Client): void {

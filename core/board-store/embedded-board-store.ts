@@ -7,6 +7,7 @@ import type {
   Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
 import { collectUpdatesSince } from './updates-window.ts';
+import { reportFailure } from '../observability/telemetry.ts';
 
 export interface EmbeddedBoardStoreOptions {
   size: BoardSize;
@@ -193,7 +194,7 @@ export class EmbeddedBoardStore implements BoardStore {
       try {
         deliver(l);
       } catch (err) {
-        console.error('feed listener failed', err);
+        reportFailure('feed-listener', err);
       }
     }
   }

@@ -3,7 +3,7 @@
 // socket is counted, never an unhandled 'error'.
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { countEvent } from '../observability.ts';
+import { countEvent } from '../observability/telemetry.ts';
 
 function refuse(socket: Duplex, status: string): void {
   socket.on('error', () => countEvent('http.socket_error'));

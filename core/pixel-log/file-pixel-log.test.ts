@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FilePixelLog, encodeRecord } from './file-pixel-log.ts';
 import { describePixelLogContract, placement } from './pixel-log.contract.ts';
 import { tempDir } from '../../test-support/test-services.ts';
+import { telemetry, useTelemetry } from '../observability/telemetry.ts';
 
 describePixelLogContract('file', async () => {
   const dir = tempDir('pixel-log');
@@ -44,13 +45,13 @@ describe('file pixel log', () => {
     bytes[Math.floor(bytes.length / 10)]! ^= 0x20; // one flipped bit, 10 % into the file
     writeFileSync(file, bytes);
     const errors: string[] = [];
-    const original = console.error;
-    console.error = (line: string) => errors.push(line);
+    const before = telemetry();
+    useTelemetry({ ...before, log: { ...before.log, error: (message) => errors.push(message) } });
     let reopened: FilePixelLog;
     try {
       reopened = await FilePixelLog.open(dir);
     } finally {
-      console.error = original;
+      useTelemetry(before);
     }
     const seqs: number[] = [];
     await reopened.scanPixels((p) => seqs.push(p.seq));

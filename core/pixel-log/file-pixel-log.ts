@@ -6,7 +6,7 @@ import { crc32 } from 'node:zlib';
 import path from 'node:path';
 import type { Cooldown, Placement } from '../domain/placement.ts';
 import type { PixelLog } from './pixel-log.ts';
-import { countEvent } from '../observability.ts';
+import { countEvent, log } from '../observability/telemetry.ts';
 
 // Record: u16 bodyLength | body | u32 crc32(body)
 // body: u32 seq, u16 x, u16 y, u8 color, f64 placedAt, f64 version, utf8 userId
@@ -125,14 +125,9 @@ export class FilePixelLog implements PixelLog {
     await writeFile(at, Buffer.concat(ranges.map((r) => data.subarray(r.start, r.end))));
     this.lostRecordsBound = Math.ceil(bytes / MIN_RECORD_BYTES);
     countEvent(midFile ? 'file-log.damaged-records' : 'file-log.torn-tail');
-    const line = {
-      level: midFile ? 'error' : 'warn',
-      msg: midFile
-        ? `pixels.log has ${ranges.length} damaged region(s) (${bytes} bytes); the records around them were kept`
-        : `pixels.log ended in ${bytes} bytes that hold no whole record (a write cut short); they were cut off`,
-      file: this.filePath, quarantined: at, ranges, seqFloor: await this.seqFloor(),
-    };
-    (midFile ? console.error : console.warn)(JSON.stringify(line));
+    const fields = { file: this.filePath, quarantined: at, ranges, seqFloor: await this.seqFloor() };
+    if (midFile) log.error(`pixels.log has ${ranges.length} damaged region(s) (${bytes} bytes); the records around them were kept`, fields);
+    else log.warn(`pixels.log ended in ${bytes} bytes that hold no whole record (a write cut short); they were cut off`, fields);
   }
 
   private index(p: Placement): void {

@@ -6,16 +6,13 @@ import type { PixelWrite } from '../domain/pixel-write.ts';
 import type { Placement } from '../domain/placement.ts';
 import { RebuildInProgressError, StoreUnavailableError } from '../errors.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
-import { reportFailure } from '../observability.ts';
+import { metrics, reportFailure } from '../observability/telemetry.ts';
 import type { PersistenceGate } from './persistence-gate.ts';
 import type { PendingDrainer } from './persist-pending.ts';
-import { ensureBoard, type RebuildContext } from './rebuild.ts';
+import type { RebuildContext } from './rebuild.ts';
+import { drainOrphans, ensureBoard } from './self-heal.ts';
 
-export interface PlaceContext {
-  store: RebuildContext['store'];
-  log: PixelLog;
-  size: BoardSize;
-  rules: CooldownRules;
+export interface PlaceContext extends RebuildContext {
   gate: PersistenceGate;
   drainer: PendingDrainer;
   /** A placement still pending after this long was orphaned by a failed writer: drain it. */
@@ -49,7 +46,7 @@ export async function placePixel(
   const request = { ...write, userId: who.userId, ip: who.ip, now, sessionIssuedAt: who.sessionIssuedAt, idempotencyKey: options.idempotencyKey };
   let outcome = await ctx.store.place(request);
   if (outcome.status === 'no_board') {
-    await ensureBoard(ctx);
+    await ensureBoard(ctx, 'write');
     outcome = await ctx.store.place(request);
   }
   switch (outcome.status) {
@@ -68,7 +65,8 @@ export async function placePixel(
     case 'placed': {
       const { placement, oldestPendingAt } = outcome;
       await persist(ctx, placement);
-      if (oldestPendingAt !== null && oldestPendingAt < now - ctx.orphanAfterMs) void ctx.drainer.kick(now - ctx.orphanAfterMs);
+      metrics.count('placements');
+      drainOrphans(ctx, oldestPendingAt, now);
       return { status: 'placed', placement, nextAllowedAt: nextAllowedAt(placement.placedAt, ctx.rules), replayed: false };
     }
   }

@@ -6,9 +6,9 @@
 import { createBoard, pixelIndex, setColorAt, type BoardSize } from '../domain/board-codec.ts';
 import type { CooldownRules } from '../domain/cooldown.ts';
 import type { BoardHead, BoardReader, BoardWriter, Locks, PersistenceOutbox, StoreLock } from '../board-store/board-store.ts';
-import { RebuildInProgressError, StoreUnavailableError } from '../errors.ts';
+import { StoreUnavailableError } from '../errors.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
-import { reportFailure } from '../observability.ts';
+import { describeError, log, metrics, reportFailure } from '../observability/telemetry.ts';
 import { DEFAULT_DRAIN, persistPending } from './persist-pending.ts';
 
 export interface RebuildContext {
@@ -16,6 +16,8 @@ export interface RebuildContext {
   log: PixelLog;
   size: BoardSize;
   rules: CooldownRules;
+  /** The rebuild lock lives this long unless renewed (every third of it) while the rebuild runs. */
+  rebuildLockMs: number;
   progress?: (line: string) => void;
 }
 
@@ -25,15 +27,12 @@ export interface RebuildResult extends BoardHead {
   ms: number;
 }
 
-/** The rebuild lock lives this long unless renewed; it is renewed every third of it. */
-export const REBUILD_LOCK_MS = 30_000;
-
 /** Keeps a lock alive while `work` runs; if it is lost, the work is told by `lost()`. */
-async function holding<T>(lock: StoreLock, work: (lost: () => boolean) => Promise<T>): Promise<T> {
+async function holding<T>(lock: StoreLock, ttlMs: number, work: (lost: () => boolean) => Promise<T>): Promise<T> {
   let lost = false;
   const timer = setInterval(() => {
-    lock.renew(REBUILD_LOCK_MS).then((ok) => { if (!ok) lost = true; }, (err: unknown) => reportFailure('rebuild-lock-renew', err));
-  }, REBUILD_LOCK_MS / 3);
+    lock.renew(ttlMs).then((ok) => { if (!ok) lost = true; }, (err: unknown) => reportFailure('rebuild-lock-renew', err));
+  }, ttlMs / 3);
   try {
     return await work(() => lost);
   } finally {
@@ -41,56 +40,57 @@ async function holding<T>(lock: StoreLock, work: (lost: () => boolean) => Promis
   }
 }
 
+/** Rebuilds the live board; null when another process holds the rebuild lock. Counted and timed. */
 export async function rebuildBoard(ctx: RebuildContext): Promise<RebuildResult | null> {
   const started = Date.now();
-  const say = ctx.progress ?? (() => {});
-  const lock = await ctx.store.tryLock('rebuild', REBUILD_LOCK_MS);
-  if (!lock) return null;
+  const lock = await ctx.store.tryLock('rebuild', ctx.rebuildLockMs);
+  if (!lock) {
+    metrics.count('rebuilds', { outcome: 'lock_held' });
+    return null;
+  }
   try {
-    return await holding(lock, async (lost) => {
-      say('writes are paused (503) until the board is restored');
-      const live = await ctx.store.head();
-      // Anything applied live but not yet confirmed durable goes to persistence first, so the
-      // rebuilt board equals the live one. Writes are fenced, so this set no longer grows.
-      const drained = await persistPending(ctx.store, ctx.log, Number.POSITIVE_INFINITY, { ...DEFAULT_DRAIN, pauseMs: 0, concurrency: 32 });
-      if (drained > 0) say(`persisted ${drained} pending placements`);
-      const board = createBoard(ctx.size);
-      let seq = 0;
-      let version = 0;
-      let pixels = 0;
-      await ctx.log.scanPixels((p) => {
-        if (p.x < ctx.size.width && p.y < ctx.size.height) setColorAt(board, pixelIndex(ctx.size, p.x, p.y), p.color);
-        if (p.seq > seq) seq = p.seq;
-        if (p.version > version) version = p.version;
-        pixels += 1;
-      }, (n) => say(`scanned ${n} pixels`));
-      const floor = Math.max(live?.seq ?? 0, await ctx.log.seqFloor());
-      if (floor > seq) {
-        say(`seq continues from ${floor}, past the last persisted seq ${seq}, so no seq is used twice`);
-        seq = floor;
-      }
-      if (lost()) throw new StoreUnavailableError('the rebuild lock was lost; another rebuild may be running');
-      const now = Date.now();
-      const cooldowns = ctx.rules.cooldownMs > 0 ? await ctx.log.placementsSince(now - ctx.rules.cooldownMs) : [];
-      const head = await ctx.store.restore({ board, seq, version }, cooldowns, now);
-      const result = { ...head, pixels, cooldowns: cooldowns.length, ms: Date.now() - started };
-      say(`board restored: ${pixels} pixels, seq ${seq}, epoch ${head.epoch}, ${cooldowns.length} cooldowns, ${result.ms} ms`);
-      return result;
-    });
+    const result = await holding(lock, ctx.rebuildLockMs, (lost) => restoreFromPersistence(ctx, started, lost));
+    metrics.count('rebuilds', { outcome: 'restored' });
+    metrics.observe('rebuild_duration', result.ms);
+    log.info('board rebuilt', { ...result });
+    return result;
+  } catch (err) {
+    metrics.count('rebuilds', { outcome: 'failed' });
+    log.error('board rebuild failed', { error: describeError(err) });
+    throw err;
   } finally {
     await lock.release().catch((err: unknown) => reportFailure('rebuild-lock-release', err));
   }
 }
 
-/**
- * Makes sure the live store has a board: rebuilds it here, or, while another process rebuilds,
- * waits up to `waitMs` (0 for requests: they get a fast 503 instead).
- */
-export async function ensureBoard(ctx: RebuildContext, waitMs = 0): Promise<void> {
-  const deadline = Date.now() + waitMs;
-  while ((await ctx.store.head()) === null) {
-    if (await rebuildBoard(ctx)) return;
-    if (Date.now() > deadline) throw new RebuildInProgressError('the board is being rebuilt', 2000);
-    await new Promise((r) => setTimeout(r, 200));
+async function restoreFromPersistence(ctx: RebuildContext, started: number, lost: () => boolean): Promise<RebuildResult> {
+  const say = ctx.progress ?? (() => {});
+  say('writes are paused (503) until the board is restored');
+  const live = await ctx.store.head();
+  // Anything applied live but not yet confirmed durable goes to persistence first, so the
+  // rebuilt board equals the live one. Writes are fenced, so this set no longer grows.
+  const drained = await persistPending(ctx.store, ctx.log, Number.POSITIVE_INFINITY, { ...DEFAULT_DRAIN, pauseMs: 0, concurrency: 32 });
+  if (drained > 0) say(`persisted ${drained} pending placements`);
+  const board = createBoard(ctx.size);
+  let seq = 0;
+  let version = 0;
+  let pixels = 0;
+  await ctx.log.scanPixels((p) => {
+    if (p.x < ctx.size.width && p.y < ctx.size.height) setColorAt(board, pixelIndex(ctx.size, p.x, p.y), p.color);
+    if (p.seq > seq) seq = p.seq;
+    if (p.version > version) version = p.version;
+    pixels += 1;
+  }, (n) => say(`scanned ${n} pixels`));
+  const floor = Math.max(live?.seq ?? 0, await ctx.log.seqFloor());
+  if (floor > seq) {
+    say(`seq continues from ${floor}, past the last persisted seq ${seq}, so no seq is used twice`);
+    seq = floor;
   }
-}
+  if (lost()) throw new StoreUnavailableError('the rebuild lock was lost; another rebuild may be running');
+  const now = Date.now();
+  const cooldowns = ctx.rules.cooldownMs > 0 ? await ctx.log.placementsSince(now - ctx.rules.cooldownMs) : [];
+  const head = await ctx.store.restore({ board, seq, version }, cooldowns, now);
+  const result = { ...head, pixels, cooldowns: cooldowns.length, ms: Date.now() - started };
+  say(`board restored: ${pixels} pixels, seq ${seq}, epoch ${head.epoch}, ${cooldowns.length} cooldowns, ${result.ms} ms`);
+  return result;
+    }

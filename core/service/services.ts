@@ -11,11 +11,11 @@ import { RedisBoardStore } from '../board-store/redis-board-store.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
 import { FilePixelLog } from '../pixel-log/file-pixel-log.ts';
 import { CassandraPixelLog } from '../pixel-log/cassandra-pixel-log.ts';
-import { ensureBoard } from './rebuild.ts';
+import { ensureBoard } from './self-heal.ts';
 import type { PlaceContext } from './place-pixel.ts';
 import { PersistenceGate } from './persistence-gate.ts';
 import { PendingDrainer } from './persist-pending.ts';
-import { reportFailure } from '../observability.ts';
+import { log as telemetryLog, reportFailure } from '../observability/telemetry.ts';
 
 export interface Services extends PlaceContext {
   /** The whole store: each part of the service takes the interfaces it needs from it. */
@@ -70,10 +70,11 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const services: Services = {
     config, store, log, sessionSecret, size: config.board, rules: config.cooldown,
     gate: new PersistenceGate(log, { probeIntervalMs: config.persistenceProbeMs, probeTimeoutMs: 2000 }),
-    drainer: new PendingDrainer(store, log, undefined, (err) => reportFailure('pending-drain', err)),
+    drainer: new PendingDrainer(store, log, { ...config.drain, pauseMs: 5 }, (err) => reportFailure('pending-drain', err)),
     orphanAfterMs: config.orphanAfterMs,
+    rebuildLockMs: config.rebuildLockMs,
     close: async () => { await Promise.allSettled([store.close(), log.close()]); },
   };
-  if (ensureBoardAtStart) await ensureBoard({ ...services, progress: (line) => console.log(`[rebuild] ${line}`) }, 60_000);
+  if (ensureBoardAtStart) await ensureBoard({ ...services, progress: (line) => telemetryLog.info(line, { rebuild: true }) }, 'start', 60_000);
   return services;
 }

@@ -1,14 +1,16 @@
 // Wraps every handler: a malformed request becomes 400, a store fault 503 `unavailable` with
 // Retry-After (saying which store), anything unexpected a 500 `internal` (logged), never a
 // crash or an HTML error page.
-import type { ALBEvent, ALBResult } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type { ALBEvent, ALBResult, Context } from 'aws-lambda';
 import { BadRequestError, PersistenceUnavailableError, RebuildInProgressError, StoreUnavailableError } from '../../core/errors.ts';
 import { ConfigError } from '../../core/config.ts';
 import { retryAfterSeconds } from '../../core/domain/cooldown.ts';
-import { countEvent } from '../../core/observability.ts';
+import { countEvent, describeError, log, metrics, telemetry } from '../../core/observability/telemetry.ts';
 import { errorResponse } from './responses.ts';
 
-export type AlbHandler = (event: ALBEvent) => Promise<ALBResult>;
+/** An ALB target handler. The context is Lambda's; the local runner passes one with a fresh request id. */
+export type AlbHandler = (event: ALBEvent, context?: Pick<Context, 'awsRequestId'> & Partial<Context>) => Promise<ALBResult>;
 
 /** Whether an invocation carries what an ALB event always has (the Invoke API lets callers send anything). */
 function wellFormed(event: unknown): event is ALBEvent {
@@ -30,25 +32,28 @@ function unavailableMessage(err: StoreUnavailableError): string {
 }
 
 export function albHandler(name: string, run: AlbHandler): AlbHandler {
-  return async (event) => {
-    if (!wellFormed(event)) {
-      countEvent('http.malformed_event');
-      return errorResponse(400, 'invalid_request', 'The request is not a well-formed HTTP request.');
-    }
+  return async (event, context) => {
+    const t = telemetry();
+    t.startInvocation?.({ functionName: name, ...context, awsRequestId: context?.awsRequestId ?? randomUUID() });
     try {
-      return await run(event);
+      if (!wellFormed(event)) {
+        countEvent('http.malformed_event');
+        return errorResponse(400, 'invalid_request', 'The request is not a well-formed HTTP request.');
+      }
+      return await run(event, context);
     } catch (err) {
       if (err instanceof BadRequestError) return errorResponse(400, err.code, err.message);
       if (err instanceof StoreUnavailableError) {
-        countEvent(`http.unavailable.${err.store ?? 'unknown'}`);
-        console.warn(`[${name}] ${err.name}: ${err.message}`);
+        metrics.count('unavailable', { store: err.store ?? 'unknown' });
+        log.warn('answered 503: a store is unavailable', { handler: name, error: describeError(err) });
         const retryAfter = err instanceof RebuildInProgressError ? retryAfterSeconds(err.retryAfterMs) : 1;
         return errorResponse(503, 'unavailable', unavailableMessage(err), { 'retry-after': String(retryAfter) });
       }
-      countEvent('http.internal');
-      if (err instanceof ConfigError) console.error(`[${name}] bad configuration: ${err.message}`);
-      else console.error(`[${name}] failed`, err);
+      metrics.count('failures', { what: `handler:${name}` });
+      log.error(err instanceof ConfigError ? 'bad configuration' : 'handler failed', { handler: name, error: describeError(err) });
       return errorResponse(500, 'internal', 'Something went wrong on our side.');
+    } finally {
+      t.endInvocation?.();
     }
   };
 }

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { albEventOf } from './alb-event.ts';
+import { albHandler } from './handler.ts';
+import { json } from './responses.ts';
+import { lambdaTelemetry, METRICS_NAMESPACE } from './lambda-telemetry.ts';
+import { log, metrics, telemetry, useTelemetry } from '../../core/observability/telemetry.ts';
+import { StoreUnavailableError } from '../../core/errors.ts';
+
+/** Everything written to stdout and stderr while `work` runs, as parsed JSON lines. */
+async function stdoutOf(work: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  const lines: string[] = [];
+  const capture = (chunk: string | Uint8Array) => {
+    lines.push(...String(chunk).split('\n').filter(Boolean));
+    return true;
+  };
+  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  try {
+    await work();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('Lambda handlers on Powertools', () => {
+  const before = telemetry();
+  afterEach(() => useTelemetry(before));
+
+  it('log JSON lines carrying the invocation\'s request id, and flush metrics as EMF at its end', async () => {
+    useTelemetry(lambdaTelemetry({ serviceName: 'pixel-board', level: 'info' }));
+    const handler = albHandler('get-config', async () => {
+      log.info('answered', { path: '/api/config' });
+      metrics.count('placements');
+      return json(200, {});
+    });
+    const lines = await stdoutOf(() => handler(albEventOf({ method: 'GET', path: '/api/config' }), { awsRequestId: 'req-42', functionName: 'place-get-config' }));
+    expect(lines.find((l) => l.message === 'answered')).toMatchObject({ level: 'INFO', service: 'pixel-board', function_request_id: 'req-42', path: '/api/config' });
+    const emf = lines.find((l) => '_aws' in l) as { _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] }; Placements: number };
+    expect(emf._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: METRICS_NAMESPACE, Metrics: [{ Name: 'Placements' }] });
+    expect(emf.Placements).toBe(1);
+  });
+
+  it('count 503s by the store that failed, as a metric with a store dimension', async () => {
+    useTelemetry(lambdaTelemetry({ serviceName: 'pixel-board', level: 'info' }));
+    const handler = albHandler('write-pixel', async () => { throw new StoreUnavailableError('down', { store: 'cassandra' }); });
+    let status = 0;
+    const lines = await stdoutOf(async () => { status = (await handler(albEventOf({ method: 'POST', path: '/api/pixels' }), { awsRequestId: 'req-7' })).statusCode; });
+    expect(status).toBe(503);
+    expect(lines.find((l) => l.Unavailable === 1)).toMatchObject({ store: 'cassandra', service: 'pixel-board' });
+    expect(lines.find((l) => l.level === 'WARN')).toMatchObject({ function_request_id: 'req-7', handler: 'write-pixel' });
+  });
+});
