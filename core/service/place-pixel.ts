@@ -1,11 +1,9 @@
 // The write use case: apply the pixel live (atomically, with cooldown), make it durable, and
 // only then acknowledge. Shared by the HTTP handler and (through it) the socket servers.
-import type { BoardSize } from '../domain/board-codec.ts';
-import { nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
+import { nextAllowedAt } from '../domain/cooldown.ts';
 import type { PixelWrite } from '../domain/pixel-write.ts';
 import type { Placement } from '../domain/placement.ts';
 import { RebuildInProgressError, StoreUnavailableError } from '../errors.ts';
-import type { PixelLog } from '../pixel-log/pixel-log.ts';
 import { metrics, reportFailure } from '../observability/telemetry.ts';
 import type { PersistenceGate } from './persistence-gate.ts';
 import type { PendingDrainer } from './persist-pending.ts';
