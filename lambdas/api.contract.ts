@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { ApiClient } from '../test-support/api-client.ts';
+import { checkedFetch, OpenApiCheck } from '../test-support/openapi-check.ts';
 import { startServiceFixture, type Backend, type ServiceFixture } from '../test-support/service-fixture.ts';
 import { colorAt, pixelIndex } from '../core/domain/board-codec.ts';
 import { PALETTE_RGB } from '../core/domain/palette.ts';
@@ -14,7 +15,10 @@ const SIZE = { width: 64, height: 48 };
 export function describeApiContract(backend: Backend): void {
   describe(`HTTP API on ${backend} stores`, () => {
     let f: ServiceFixture;
-    const client = () => new ApiClient(f.url);
+    // Every response these tests get is checked against the OpenAPI document.
+    let check: OpenApiCheck;
+    let fetch: (url: string, init?: RequestInit) => Promise<Response>;
+    const client = () => new ApiClient(f.url, check);
     const user = () => client().startSession();
     /** Everything a rejected write could have touched. */
     const observable = async (who: ApiClient) => ({
@@ -27,6 +31,8 @@ export function describeApiContract(backend: Backend): void {
       f = await startServiceFixture(backend, {
         env: { BOARD_WIDTH: String(SIZE.width), BOARD_HEIGHT: String(SIZE.height), UPDATES_KEPT: '100' },
       });
+      check = new OpenApiCheck(f.config);
+      fetch = checkedFetch(check);
     });
     afterAll(async () => f?.close());
 

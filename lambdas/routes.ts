@@ -5,6 +5,8 @@ export interface Route {
   method: 'GET' | 'POST';
   /** ALB path pattern: exact, or ending in /* for a prefix. */
   path: string;
+  /** The path in the OpenAPI document, where it differs (a template for a prefix pattern). */
+  openapiPath?: string;
 }
 
 export const ROUTES: readonly Route[] = [
@@ -14,7 +16,7 @@ export const ROUTES: readonly Route[] = [
   { name: 'get-board-png', method: 'GET', path: '/api/board.png' },
   { name: 'write-pixel', method: 'POST', path: '/api/pixels' },
   { name: 'get-updates', method: 'GET', path: '/api/pixels' },
-  { name: 'get-pixel', method: 'GET', path: '/api/pixels/*' },
+  { name: 'get-pixel', method: 'GET', path: '/api/pixels/*', openapiPath: '/api/pixels/{x}/{y}' },
   { name: 'get-me', method: 'GET', path: '/api/me' },
   { name: 'health', method: 'GET', path: '/healthz' },
 ];

@@ -1,4 +1,7 @@
-// A small typed client for the HTTP API, used by tests and benchmarks.
+// A small typed client for the HTTP API, used by tests and benchmarks. Given an OpenApiCheck,
+// it checks every response against the OpenAPI document and throws on a mismatch.
+import type { OpenApiCheck } from './openapi-check.ts';
+
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
   headers: Headers;
@@ -9,7 +12,12 @@ export class ApiClient {
   token: string | null = null;
   userId: string | null = null;
 
-  constructor(readonly baseUrl: string) {}
+  constructor(readonly baseUrl: string, private readonly check?: OpenApiCheck) {}
+
+  private checked(method: string, path: string, status: number, contentType: string | null, body: unknown): void {
+    const problems = this.check?.problems(method, path.split('?')[0]!, status, contentType, body) ?? [];
+    if (problems.length) throw new Error(`response does not match the OpenAPI document:\n${problems.join('\n')}`);
+  }
 
   async request<T = Record<string, unknown>>(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...init.headers };
@@ -17,6 +25,7 @@ export class ApiClient {
     const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: init.body });
     const type = res.headers.get('content-type') ?? '';
     const body = type.includes('json') ? await res.json() : new Uint8Array(await res.arrayBuffer());
+    this.checked(method, path, res.status, res.headers.get('content-type'), body);
     return { status: res.status, headers: res.headers, body: body as T };
   }
 
@@ -36,6 +45,7 @@ export class ApiClient {
 
   async board(): Promise<{ bytes: Uint8Array; seq: number }> {
     const res = await fetch(`${this.baseUrl}/api/board`);
+    this.checked('GET', '/api/board', res.status, res.headers.get('content-type'), null);
     if (res.status !== 200) throw new Error(`board: ${res.status}`);
     return { bytes: new Uint8Array(await res.arrayBuffer()), seq: Number(res.headers.get('x-board-seq')) };
   }

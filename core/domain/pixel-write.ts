@@ -1,4 +1,6 @@
-// Validation of a pixel write request body. Plain data in, a PixelWrite or a field error out.
+// The pixel write request body: a zod schema for a board of a given size (also what the
+// OpenAPI document describes), and a check that names the first bad field with a sentence.
+import { z } from 'zod';
 import type { BoardSize } from './board-codec.ts';
 import { COLOR_COUNT } from './palette.ts';
 
@@ -12,25 +14,33 @@ export type PixelWriteCheck =
   | { ok: true; write: PixelWrite }
   | { ok: false; field: 'x' | 'y' | 'color' | 'body'; message: string };
 
-function isIntegerIn(value: unknown, min: number, maxExclusive: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value < maxExclusive;
+const coordinate = (limit: number, name: string) => z.number({ error: `${name} must be an integer from 0 to ${limit - 1}.` })
+  .int({ error: `${name} must be an integer from 0 to ${limit - 1}.` })
+  .min(0, { error: `${name} must be an integer from 0 to ${limit - 1}.` })
+  .max(limit - 1, { error: `${name} must be an integer from 0 to ${limit - 1}.` });
+
+/** `{"x", "y", "color"}` on a board of `size` (other properties are ignored). */
+export function pixelWriteSchema(size: BoardSize) {
+  return z.object({
+    x: coordinate(size.width, 'x'),
+    y: coordinate(size.height, 'y'),
+    color: coordinate(COLOR_COUNT, 'color'),
+  }, { error: 'The body must be a JSON object {"x", "y", "color"}.' });
 }
 
+const schemas = new Map<string, ReturnType<typeof pixelWriteSchema>>();
+
 export function checkPixelWrite(body: unknown, size: BoardSize): PixelWriteCheck {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, field: 'body', message: 'The body must be a JSON object {"x", "y", "color"}.' };
-  }
-  const { x, y, color } = body as Record<string, unknown>;
-  if (!isIntegerIn(x, 0, size.width)) {
-    return { ok: false, field: 'x', message: `x must be an integer from 0 to ${size.width - 1}.` };
-  }
-  if (!isIntegerIn(y, 0, size.height)) {
-    return { ok: false, field: 'y', message: `y must be an integer from 0 to ${size.height - 1}.` };
-  }
-  if (!isIntegerIn(color, 0, COLOR_COUNT)) {
-    return { ok: false, field: 'color', message: `color must be an integer from 0 to ${COLOR_COUNT - 1}.` };
-  }
-  return { ok: true, write: { x, y, color } };
+  const key = `${size.width}x${size.height}`;
+  let schema = schemas.get(key);
+  if (!schema) schemas.set(key, (schema = pixelWriteSchema(size)));
+  const result = schema.safeParse(body);
+  if (result.success) return { ok: true, write: result.data };
+  const issue = result.error.issues[0]!;
+  const field = issue.path[0];
+  return field === 'x' || field === 'y' || field === 'color'
+    ? { ok: false, field, message: issue.message }
+    : { ok: false, field: 'body', message: issue.message };
 }
 
 /** Parses "x" and "y" path segments as board coordinates, or null when they are not. */
