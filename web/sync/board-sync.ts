@@ -1,26 +1,15 @@
-// Keeps a copy of the board in step with the server: connect the socket, buffer frames, fetch
-// the board (maybe a CDN-stale copy), apply buffered and live frames in seq order, repair gaps
-// with `?since=` (a full refetch only on 410), reconnect with backoff and jitter, and check the
-// whole board now and then as the last safety net. No DOM: runs in browsers and in Node.
-import { createBoard, pixelIndex, setColorAt } from '../../core/domain/board-codec.ts';
-import { decodePixelBatch, forEachPixel, type PixelBatch } from '../../core/protocol/pixel-batch.ts';
-import { CLOSE, encodeClientMessage, parseServerMessage, PROTOCOL_VERSION, type ServerMessage } from '../../core/protocol/messages.ts';
-import { RecentUpdates } from './recent-updates.ts';
+// Keeps a copy of the board in step with the server (docs/PROTOCOL.md, "Client algorithm"):
+// a reconnecting socket brings frames and control messages, a board replica applies them in
+// seq order, and this orchestrator fetches what the socket cannot give (the board, `since`
+// repairs, the periodic safety check), one fetch at a time. No DOM: runs in browsers and Node.
+import { decodePixelBatch, type PixelBatch } from '../../core/protocol/pixel-batch.ts';
+import { encodeClientMessage, parseServerMessage, PROTOCOL_VERSION, type HelloMessage, type ServerMessage } from '../../core/protocol/messages.ts';
+import { BoardReplica } from './board-replica.ts';
+import { ReconnectingSocket, type SocketFactory } from './reconnecting-socket.ts';
+
+export type { SocketLike, SocketFactory } from './reconnecting-socket.ts';
 
 export type SyncStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
-
-export interface SocketLike {
-  binaryType: string;
-  readyState: number;
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number; reason?: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
-
-export type SocketFactory = (url: string) => SocketLike;
 
 export interface BoardSyncOptions {
   /** Base URL of the HTTP API, e.g. "http://127.0.0.1:8080" or "" in a page. */
@@ -59,46 +48,45 @@ interface Events {
   applied: [seq: number];
   status: [status: SyncStatus];
   online: [count: number];
-  hello: [message: ServerMessage & { type: 'hello' }];
+  hello: [message: HelloMessage];
   /** The server speaks a newer protocol than this code: reload it. */
   outdated: [protocol: number];
 }
 
-const OPEN = 1;
-
 export class BoardSync {
-  board: Uint8Array | null = null;
-  seq = 0;
-  /** Which restore of the board `board` belongs to (X-Board-Epoch); a new epoch means load it again. */
-  epoch = 0;
-  width = 0;
-  height = 0;
   cooldownMs = 0;
   online = 0;
   status: SyncStatus = 'connecting';
   readonly stats: SyncStats = { resets: 0, framesApplied: 0, repairs: 0, boardLoads: 0, checks: 0, mismatchedPixels: 0, reconnects: 0 };
 
-  private socket: SocketLike | null = null;
-  private socketIndex = 0;
-  private attempt = 0;
+  private readonly replica: BoardReplica;
+  private readonly socket: ReconnectingSocket;
   private stopped = false;
   private helloed = false;
-  private buffered: PixelBatch[] = [];
   private busy: Promise<void> | null = null;
   private lastEtag: string | null = null;
   private nextPlaceId = 1;
   private readonly pending = new Map<number, (r: PlaceResult) => void>();
-  private readonly recent: RecentUpdates;
   private readonly listeners = new Map<keyof Events, Set<(...args: never[]) => void>>();
-  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private checkTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly fetchFn: typeof fetch;
+  private readonly emitPixel = (seq: number, x: number, y: number, color: number) => this.emit('pixel', seq, x, y, color);
 
   constructor(private readonly options: BoardSyncOptions) {
     this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
-    this.recent = new RecentUpdates(options.recentKept ?? 50_000);
+    this.replica = new BoardReplica(options.recentKept ?? 50_000);
+    this.socket = new ReconnectingSocket(
+      { urls: options.socketUrls, open: options.openSocket, token: options.token, baseMs: options.reconnectBaseMs, maxMs: options.reconnectMaxMs },
+      { message: (data) => this.received(data), close: () => this.disconnected() },
+    );
   }
+
+  get board(): Uint8Array | null { return this.replica.board; }
+  get seq(): number { return this.replica.seq; }
+  get epoch(): number { return this.replica.epoch; }
+  get width(): number { return this.replica.width; }
+  get height(): number { return this.replica.height; }
 
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
     let set = this.listeners.get(event);
@@ -114,20 +102,18 @@ export class BoardSync {
 
   start(): void {
     this.stopped = false;
-    this.connect();
+    this.helloed = false;
+    this.socket.start();
     this.scheduleCheck();
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.checkTimer) clearTimeout(this.checkTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.socket?.close(1000, 'bye');
-    this.socket = null;
+    this.socket.stop();
     this.setStatus('offline');
-    for (const resolve of this.pending.values()) resolve({ ok: false, error: 'offline', message: 'Disconnected.' });
-    this.pending.clear();
+    this.failPending('Disconnected.');
   }
 
   /**
@@ -135,7 +121,7 @@ export class BoardSync {
    * the same `key` when retrying one placement (say, after a timeout): it is never placed twice.
    */
   place(x: number, y: number, color: number, timeoutMs = 10_000, key?: string): Promise<PlaceResult> {
-    if (this.status !== 'live' || !this.socket || this.socket.readyState !== OPEN) {
+    if (this.status !== 'live' || !this.socket.open) {
       return Promise.resolve({ ok: false, error: 'offline', message: 'Not connected: the pixel was not placed.' });
     }
     const id = this.nextPlaceId++;
@@ -145,7 +131,7 @@ export class BoardSync {
         resolve({ ok: false, error: 'timeout', message: 'No answer from the server.' });
       }, timeoutMs);
       this.pending.set(id, (r) => { clearTimeout(timer); this.pending.delete(id); resolve(r); });
-      this.socket!.send(encodeClientMessage(key ? { type: 'place', id, x, y, color, key } : { type: 'place', id, x, y, color }));
+      this.socket.send(encodeClientMessage(key ? { type: 'place', id, x, y, color, key } : { type: 'place', id, x, y, color }));
     });
   }
 
@@ -154,47 +140,19 @@ export class BoardSync {
     return this.exclusive(() => this.compareWithServer(), 0);
   }
 
-  private retrySoon(): void {
-    if (this.stopped || this.retryTimer) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.exclusive(async () => {
-        if (!this.board) await this.loadBoard();
-        else await this.repairFrom(this.seq);
-      });
-    }, 500 + Math.random() * 1000);
-  }
+  // --- socket -------------------------------------------------------------------------------
 
-  // --- connection -------------------------------------------------------------------------
-
-  private connect(): void {
-    if (this.stopped) return;
-    const urls = this.options.socketUrls;
-    const base = urls[this.socketIndex % urls.length]!;
-    const url = this.options.token ? `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(this.options.token)}` : base;
+  private disconnected(): void {
     this.helloed = false;
-    const socket = this.options.openSocket(url);
-    this.socket = socket;
-    socket.binaryType = 'arraybuffer';
-    socket.onmessage = (ev) => { if (this.socket === socket) this.received(ev.data); };
-    socket.onclose = (ev) => { if (this.socket === socket) this.disconnected(ev.code); };
-    socket.onerror = () => {};
+    this.failPending('Connection lost: the pixel may not have been placed.');
+    if (this.stopped) return;
+    this.stats.reconnects = this.socket.reconnects;
+    this.setStatus('reconnecting');
   }
 
-  private disconnected(code: number): void {
-    this.socket = null;
-    for (const resolve of this.pending.values()) resolve({ ok: false, error: 'offline', message: 'Connection lost: the pixel may not have been placed.' });
+  private failPending(message: string): void {
+    for (const resolve of this.pending.values()) resolve({ ok: false, error: 'offline', message });
     this.pending.clear();
-    if (this.stopped) return;
-    this.setStatus('reconnecting');
-    this.stats.reconnects++;
-    this.socketIndex++;
-    const { reconnectBaseMs = 250, reconnectMaxMs = 10_000 } = this.options;
-    // A restarting server (1012) asks everyone to come back: spread them out, but not long.
-    const ceiling = code === CLOSE.SERVICE_RESTART ? reconnectBaseMs * 4 : Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** this.attempt);
-    this.attempt++;
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
   private received(data: unknown): void {
@@ -210,8 +168,8 @@ export class BoardSync {
     } catch {
       return;
     }
-    this.buffered.push(batch);
-    if (!this.busy && this.board) this.drainBuffered();
+    this.replica.enqueue(batch);
+    if (!this.busy) this.applyBuffered();
   }
 
   private control(m: ServerMessage): void {
@@ -219,17 +177,15 @@ export class BoardSync {
       case 'hello':
         if (m.protocol > PROTOCOL_VERSION) this.emit('outdated', m.protocol);
         this.helloed = true;
-        this.attempt = 0;
-        this.width = m.width;
-        this.height = m.height;
+        this.socket.healthy();
         this.cooldownMs = m.cooldownMs;
         this.setOnline(m.online);
         this.emit('hello', m);
         // First connect: load the board. Reconnect: fetch what was missed while away, unless the
         // board was restored meanwhile (a new epoch): then start over.
         void this.exclusive(async () => {
-          if (!this.board) await this.loadBoard(m.epoch);
-          else if (m.epoch !== this.epoch) await this.reload(m.epoch);
+          if (!this.replica.board) await this.loadBoard(m.epoch, m);
+          else if (m.epoch !== this.replica.epoch) await this.reload(m.epoch);
           else await this.repairFrom(m.seq);
         });
         break;
@@ -251,13 +207,15 @@ export class BoardSync {
         this.stats.resets++;
         void this.exclusive(() => this.reload(m.epoch));
         break;
+      case 'pong':
+        break;
     }
   }
 
-  // --- applying ----------------------------------------------------------------------------
+  // --- fetching -----------------------------------------------------------------------------
 
   /**
-   * Runs one repair/load at a time; frames arriving meanwhile wait in the buffer. A failure
+   * Runs one repair/load at a time; frames arriving meanwhile wait in the replica. A failure
    * (server briefly unavailable) is retried a moment later rather than surfacing.
    */
   private async exclusive<T>(work: () => Promise<T>, fallback?: T): Promise<T> {
@@ -272,51 +230,38 @@ export class BoardSync {
     } finally {
       this.busy = null;
       done();
-      if (this.board) this.drainBuffered();
-      if (this.board && this.helloed && this.socket) this.setStatus('live');
+      this.applyBuffered();
+      if (this.replica.board && this.helloed && this.socket.open) this.setStatus('live');
     }
   }
 
-  /** Applies buffered frames in seq order; on a gap, repairs it from the server. */
-  private drainBuffered(): void {
-    if (!this.board || this.busy) return;
-    this.buffered.sort((a, b) => a.firstSeq - b.firstSeq);
-    while (this.buffered.length) {
-      const batch = this.buffered[0]!;
-      if (batch.firstSeq > this.seq + 1) {
-        const target = batch.firstSeq - 1;
-        void this.exclusive(() => this.repairFrom(target));
-        return;
-      }
-      this.buffered.shift();
-      this.applyBatch(batch);
-    }
+  private retrySoon(): void {
+    if (this.stopped || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.exclusive(async () => {
+        if (!this.replica.board) await this.loadBoard();
+        else await this.repairFrom(this.replica.seq);
+      });
+    }, 500 + Math.random() * 1000);
   }
 
-  /** Applies the pixels of a batch that are newer than our seq. The batch must not start past seq + 1. */
-  private applyBatch(batch: PixelBatch): void {
-    const board = this.board!;
-    const size = { width: this.width, height: this.height };
-    let applied = false;
-    forEachPixel(batch, (seq, x, y, color) => {
-      if (seq <= this.seq) return;
-      if (x < this.width && y < this.height) setColorAt(board, pixelIndex(size, x, y), color);
-      this.seq = seq;
-      this.recent.push(seq, x, y, color);
-      this.emit('pixel', seq, x, y, color);
-      applied = true;
-    });
-    if (applied) {
-      this.stats.framesApplied++;
-      this.emit('applied', this.seq);
+  /** Applies held frames in seq order; on a gap, repairs it from the server. */
+  private applyBuffered(): void {
+    if (!this.replica.board || this.busy) return;
+    const { applied, gapTo } = this.replica.applyReady(this.emitPixel);
+    if (applied > 0) {
+      this.stats.framesApplied += applied;
+      this.emit('applied', this.replica.seq);
     }
+    if (gapTo !== null) void this.exclusive(() => this.repairFrom(gapTo));
   }
 
   /**
    * Loads the board. A copy of an epoch older than `minEpoch` (a CDN still holding the board
    * from before a restore) is not taken: it is fetched again shortly.
    */
-  private async loadBoard(minEpoch = 0): Promise<void> {
+  private async loadBoard(minEpoch = 0, hello?: HelloMessage): Promise<void> {
     let res = await this.fetchFn(`${this.options.apiUrl}/api/board`);
     for (let tries = 1; res.status === 200 && Number(res.headers.get('x-board-epoch')) < minEpoch && tries < 10; tries++) {
       await new Promise((r) => setTimeout(r, 500 * tries));
@@ -324,42 +269,46 @@ export class BoardSync {
     }
     if (res.status !== 200) throw new Error(`board fetch: ${res.status}`);
     const bytes = new Uint8Array(await res.arrayBuffer());
-    this.width = Number(res.headers.get('x-board-width')) || this.width;
-    this.height = Number(res.headers.get('x-board-height')) || this.height;
-    this.board = bytes.length ? bytes : createBoard({ width: this.width, height: this.height });
-    this.seq = Number(res.headers.get('x-board-seq'));
-    this.epoch = Number(res.headers.get('x-board-epoch')) || 0;
+    this.replica.load({
+      bytes,
+      seq: Number(res.headers.get('x-board-seq')),
+      epoch: Number(res.headers.get('x-board-epoch')) || 0,
+      width: Number(res.headers.get('x-board-width')) || hello?.width || this.replica.width,
+      height: Number(res.headers.get('x-board-height')) || hello?.height || this.replica.height,
+    });
     this.lastEtag = res.headers.get('etag');
-    this.recent.clear();
     this.stats.boardLoads++;
     this.emit('board');
   }
 
   /** Starts over from the server's board; frames held until now belong to the old one. */
-  private async reload(minEpoch = this.epoch): Promise<void> {
-    this.buffered = [];
+  private async reload(minEpoch = this.replica.epoch): Promise<void> {
+    this.replica.clearBuffered();
     await this.loadBoard(minEpoch);
   }
 
   /**
    * Fetches updates after our seq until it reaches `target`. On 410 (our seq is older than the
-   * kept window, or newer than the server's: the board was reset) it starts over from the board.
+   * kept window, newer than the server's, or of an earlier epoch) it starts over from the board.
    */
   private async repairFrom(target: number): Promise<void> {
     this.stats.repairs++;
     for (;;) {
-      const res = await this.fetchFn(`${this.options.apiUrl}/api/pixels?since=${this.seq}&epoch=${this.epoch}`);
+      const res = await this.fetchFn(`${this.options.apiUrl}/api/pixels?since=${this.replica.seq}&epoch=${this.replica.epoch}`);
       if (res.status === 410) return this.reload();
       if (res.status !== 200) throw new Error(`repair: ${res.status}`);
       const batch = decodePixelBatch(new Uint8Array(await res.arrayBuffer()));
-      const before = this.seq;
-      if (batch.count > 0) this.applyBatch(batch);
-      if (this.seq === before || this.seq >= target) return;
+      const before = this.replica.seq;
+      if (batch.count > 0 && this.replica.applyBatch(batch, this.emitPixel) > 0) {
+        this.stats.framesApplied++;
+        this.emit('applied', this.replica.seq);
+      }
+      if (this.replica.seq === before || this.replica.seq >= target) return;
     }
   }
 
   private async compareWithServer(): Promise<number> {
-    if (!this.board) return 0;
+    if (!this.replica.board) return 0;
     this.stats.checks++;
     const headers: Record<string, string> = this.lastEtag ? { 'if-none-match': this.lastEtag } : {};
     const res = await this.fetchFn(`${this.options.apiUrl}/api/board`, { headers });
@@ -367,22 +316,15 @@ export class BoardSync {
     const fetched = new Uint8Array(await res.arrayBuffer());
     const fetchedSeq = Number(res.headers.get('x-board-seq'));
     const fetchedEpoch = Number(res.headers.get('x-board-epoch')) || 0;
-    if (fetchedEpoch !== this.epoch) {
+    if (fetchedEpoch !== this.replica.epoch) {
       // A newer epoch: the board was restored and we missed it. An older one: a stale copy.
-      if (fetchedEpoch > this.epoch) await this.reload(fetchedEpoch);
+      if (fetchedEpoch > this.replica.epoch) await this.reload(fetchedEpoch);
       return 0;
     }
     this.lastEtag = res.headers.get('etag');
-    if (fetchedSeq > this.seq) await this.repairFrom(fetchedSeq);
-    if (fetchedSeq > this.seq) return 0;
-    const size = { width: this.width, height: this.height };
-    // Bring the fetched board up to our seq with the updates we applied after it.
-    const complete = this.recent.replay(fetchedSeq, this.seq, (x, y, color) => setColorAt(fetched, pixelIndex(size, x, y), color));
-    if (!complete || fetched.length !== this.board.length) return 0;
-    let differing = 0;
-    for (let i = 0; i < fetched.length; i++) if (fetched[i] !== this.board[i]) differing++;
+    if (fetchedSeq > this.replica.seq) await this.repairFrom(fetchedSeq);
+    const differing = this.replica.reconcile(fetched, fetchedSeq) ?? 0;
     if (differing > 0) {
-      this.board.set(fetched);
       this.stats.mismatchedPixels += differing;
       this.emit('board');
     }
@@ -395,7 +337,7 @@ export class BoardSync {
     const delay = every * (0.8 + Math.random() * 0.4);
     this.checkTimer = setTimeout(() => {
       if (this.stopped) return;
-      void this.check().catch(() => {}).finally(() => this.scheduleCheck());
+      void this.check().finally(() => this.scheduleCheck());
     }, delay);
   }
 

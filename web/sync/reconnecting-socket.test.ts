@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ReconnectingSocket } from './reconnecting-socket.ts';
+import { fakeSockets } from '../../test-support/fake-socket.ts';
+import { CLOSE } from '../../core/protocol/messages.ts';
+
+describe('reconnecting socket', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  const setup = (random = () => 1) => {
+    const sockets = fakeSockets();
+    const closes: number[] = [];
+    const messages: unknown[] = [];
+    const socket = new ReconnectingSocket(
+      { urls: ['ws://a/ws', 'ws://b/ws?x=1'], open: sockets.open, token: 't k', baseMs: 100, maxMs: 1000, random },
+      { message: (d) => messages.push(d), close: (c) => closes.push(c) },
+    );
+    return { sockets, closes, messages, socket };
+  };
+
+  it('connects to the URLs in turn, with the token as a query parameter', () => {
+    const { sockets, socket } = setup();
+    socket.start();
+    expect(sockets.last().url).toBe('ws://a/ws?token=t%20k');
+    sockets.last().drop(1006);
+    vi.advanceTimersByTime(100);
+    expect(sockets.last().url).toBe('ws://b/ws?x=1&token=t%20k');
+  });
+
+  it('backs off exponentially up to the cap, and starts over once the server greets it', () => {
+    const { sockets, socket, closes } = setup();
+    socket.start();
+    const waits: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const before = sockets.opened.length;
+      sockets.last().drop(1006);
+      let waited = 0;
+      while (sockets.opened.length === before) { vi.advanceTimersByTime(10); waited += 10; }
+      waits.push(waited);
+    }
+    expect(waits).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect(closes).toHaveLength(6);
+    socket.healthy();
+    sockets.last().drop(1006);
+    vi.advanceTimersByTime(100);
+    expect(sockets.opened).toHaveLength(8);
+  });
+
+  it('comes back soon after a draining server\'s 1012, spread by jitter', () => {
+    const early = setup(() => 0);
+    early.socket.start();
+    early.sockets.last().drop(CLOSE.SERVICE_RESTART);
+    vi.advanceTimersByTime(200);
+    expect(early.sockets.opened).toHaveLength(2);
+    const late = setup(() => 0.5);
+    late.socket.start();
+    late.sockets.last().drop(CLOSE.SERVICE_RESTART);
+    vi.advanceTimersByTime(299);
+    expect(late.sockets.opened).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(late.sockets.opened).toHaveLength(2);
+  });
+
+  it('passes messages on, sends only while open, and stays down once stopped', () => {
+    const { sockets, socket, messages } = setup();
+    socket.start();
+    expect(socket.send('x')).toBe(false);
+    sockets.last().accept();
+    expect(socket.send('{"type":"ping"}')).toBe(true);
+    sockets.last().receive('hello');
+    expect(messages).toEqual(['hello']);
+    socket.stop();
+    vi.advanceTimersByTime(60_000);
+    expect(sockets.opened).toHaveLength(1);
+  });
+});
