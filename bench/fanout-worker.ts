@@ -6,7 +6,14 @@ interface Start { port: number; count: number; sampleEvery: number; firstAddress
 
 const clients: RawWsClient[] = [];
 
-process.on('message', async (msg: { type: string } & Partial<Start>) => {
+process.on('message', (msg: { type: string } & Partial<Start>) => {
+  handle(msg).catch((err: unknown) => {
+    console.error('fan-out worker failed', err);
+    process.exit(1);
+  });
+});
+
+async function handle(msg: { type: string } & Partial<Start>): Promise<void> {
   if (msg.type === 'start') {
     const { port, count, sampleEvery, firstAddress } = msg as Start;
     let failed = 0;
@@ -28,4 +35,4 @@ process.on('message', async (msg: { type: string } & Partial<Start>) => {
     for (const c of clients) c.close();
     process.exit(0);
   }
-});
+}

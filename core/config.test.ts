@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, ENV_SCHEMA, FOREIGN_VARIABLES, loadConfig } from './config.ts';
 
 describe('config', () => {
   it('defaults to a 1000×1000 board on embedded stores at 127.0.0.1:8080', () => {
@@ -17,5 +19,13 @@ describe('config', () => {
   it('selects Keyspaces connection settings: TLS port 9142 and the region as data centre', () => {
     const c = loadConfig({ CASSANDRA_CONTACT_POINTS: 'cassandra.eu-west-1.amazonaws.com', CASSANDRA_FLAVOUR: 'keyspaces', AWS_REGION: 'eu-west-1' });
     expect(c.cassandra).toMatchObject({ port: 9142, localDataCenter: 'eu-west-1', flavour: 'keyspaces' });
+  });
+
+  it('every setting it reads is in the README\'s settings table', () => {
+    const readme = readFileSync(path.resolve(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Settings'), readme.indexOf('\n## ', readme.indexOf('## Settings') + 5));
+    const documented = new Set([...table.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]));
+    const missing = Object.keys(ENV_SCHEMA.shape).filter((name) => !FOREIGN_VARIABLES.has(name) && !documented.has(name));
+    expect(missing).toEqual([]);
   });
 });

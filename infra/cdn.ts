@@ -10,7 +10,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Settings } from './settings.ts';
 import { logBucket } from './log-bucket.ts';
-import { PAGE_SECURITY_HEADERS } from '../web/build.ts';
+import { PAGE_SECURITY_HEADERS } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
 
 /** A response headers policy with the security headers the local runner sends, from the same objects. */

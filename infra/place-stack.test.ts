@@ -10,7 +10,7 @@ import { buildApp } from './build-app.ts';
 import { DEFAULTS, readSettings } from './settings.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
-import { PAGE_SECURITY_HEADERS, writeWeb } from '../web/build.ts';
+import { PAGE_SECURITY_HEADERS, writeWeb } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
 import { tempDir } from '../test-support/test-services.ts';
 import { KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServiceFixture, type ServiceFixture } from '../test-support/service-fixture.ts';
 import { staticWeb } from './static-web.ts';
-import { PAGE_SECURITY_HEADERS } from '../web/build.ts';
+import { PAGE_SECURITY_HEADERS } from './web-build.ts';
 
 describe('the page as the local runner serves it', () => {
   let f: ServiceFixture;

@@ -1,7 +1,7 @@
 // Serves the web page from memory in the local runner (bundled once at start), with the same
 // security headers CloudFront's response headers policy adds in AWS.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { buildWeb, PAGE_SECURITY_HEADERS } from '../web/build.ts';
+import { buildWeb, PAGE_SECURITY_HEADERS } from './web-build.ts';
 import type { RequestHook } from './local-server.ts';
 
 export async function staticWeb(): Promise<RequestHook> {

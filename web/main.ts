@@ -108,12 +108,13 @@ async function main(): Promise<void> {
   // --- cooldown and notifications ---
   const notify = $<HTMLInputElement>('notify');
   notify.checked = localStorage.getItem('place:notify') === '1' && 'Notification' in window && Notification.permission === 'granted';
-  notify.addEventListener('change', async () => {
+  const onNotifyChange = async () => {
     if (notify.checked && 'Notification' in window && Notification.permission !== 'granted') {
       notify.checked = (await Notification.requestPermission()) === 'granted';
     }
     localStorage.setItem('place:notify', notify.checked ? '1' : '0');
-  });
+  };
+  notify.addEventListener('change', () => { void onNotifyChange(); });
   const timer = new CooldownTimer((left) => {
     cooldownEl.textContent = left > 0 ? formatRemaining(left) : 'Ready';
     cooldownEl.classList.toggle('waiting', left > 0);

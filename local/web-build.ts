@@ -1,11 +1,12 @@
-// Bundles the page with esbuild: web/index.html, app.js and app.css. In memory for the local
+// Bundles the page (web/) with esbuild: index.html, app.js and app.css. In memory for the local
 // runner (`buildWeb()`), or to dist/web for S3 (`npm run build`).
 import { build } from 'esbuild';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+/** The page's sources (browser code only). */
+const WEB_SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web');
 
 /**
  * The page's security headers (set by the local runner, and by CloudFront's response headers
@@ -29,7 +30,7 @@ export interface WebAsset {
 
 export async function buildWeb(): Promise<Map<string, WebAsset>> {
   const result = await build({
-    entryPoints: [path.join(here, 'main.ts')],
+    entryPoints: [path.join(WEB_SRC, 'main.ts')],
     bundle: true,
     format: 'esm',
     target: ['es2022'],
@@ -41,8 +42,8 @@ export async function buildWeb(): Promise<Map<string, WebAsset>> {
   });
   const assets = new Map<string, WebAsset>();
   assets.set('/app.js', { contentType: 'text/javascript; charset=utf-8', body: Buffer.from(result.outputFiles[0]!.contents) });
-  assets.set('/app.css', { contentType: 'text/css; charset=utf-8', body: readFileSync(path.join(here, 'app.css')) });
-  assets.set('/index.html', { contentType: 'text/html; charset=utf-8', body: readFileSync(path.join(here, 'index.html')) });
+  assets.set('/app.css', { contentType: 'text/css; charset=utf-8', body: readFileSync(path.join(WEB_SRC, 'app.css')) });
+  assets.set('/index.html', { contentType: 'text/html; charset=utf-8', body: readFileSync(path.join(WEB_SRC, 'index.html')) });
   return assets;
 }
 
@@ -52,4 +53,4 @@ export async function writeWeb(outDir: string): Promise<void> {
 }
 
 /** Where `npm run build` writes the page (what the CDK app deploys to S3). */
-export const WEB_DIST = path.resolve(here, '..', 'dist', 'web');
+export const WEB_DIST = path.resolve(WEB_SRC, '..', 'dist', 'web');
