@@ -22,7 +22,7 @@ export function registerSocketMetrics(registry: Registry, server: SocketServer):
   new Gauge({ name: 'pixel_socket_connections', help: 'Open WebSocket connections', registers: [registry], collect() { this.set(server.connections); } });
   new Gauge({ name: 'pixel_socket_last_seq', help: 'The last seq this server has sent', registers: [registry], collect() { this.set(server.lastSeq); } });
   const s = server.stats;
-  counterOf(registry, 'pixel_socket_frames_sent_total', 'Broadcast frames (one per tick with updates), each written to every client', () => s.framesSent);
+  counterOf(registry, 'pixel_socket_frames_sent_total', 'Broadcast messages (pixel frames, online counts, resyncs, resets), each written to every client', () => s.framesSent);
   counterOf(registry, 'pixel_socket_bytes_sent_total', 'Bytes of broadcast frames written to sockets (frame size × clients)', () => s.bytesSent);
   counterOf(registry, 'pixel_socket_gap_repairs_total', 'Gaps in the feed repaired from the store', () => server.gapRepairs);
   counterOf(registry, 'pixel_socket_resyncs_total', 'resync messages sent (updates lost for good)', () => s.resyncs);
