@@ -184,8 +184,12 @@ async function main(): Promise<void> {
       timer.startUntil(Date.now() + (body.retryAfterMs ?? config.cooldownMs));
       toast(`Not yet: you can place again in ${formatRemaining(timer.remaining())}.`);
     } else if (res.status === 401) {
-      await renewSession().catch(() => {});
-      toast('Your session had expired; it was renewed. Place the pixel again.');
+      try {
+        await renewSession();
+        toast('Your session had expired; it was renewed. Place the pixel again.');
+      } catch (err) {
+        toast(err instanceof SessionError ? err.message : 'Your session had expired and could not be renewed. Reload the page.');
+      }
     } else if (res.status === 503) toast(body.message ?? 'The board is busy right now. Try again in a moment.');
     else toast(body.message ?? `The pixel was not placed (${res.status}).`);
   }

@@ -4,6 +4,7 @@
 import type cassandra from 'cassandra-driver';
 import type { Cooldown, Placement } from '../domain/placement.ts';
 import { StoreUnavailableError } from '../errors.ts';
+import { reportFailure } from '../observability/telemetry.ts';
 import type { CassandraConfig } from '../config.ts';
 import { createCassandraClient } from './cassandra-client.ts';
 import type { PixelLog } from './pixel-log.ts';
@@ -42,7 +43,8 @@ export class CassandraPixelLog implements PixelLog {
     try {
       await client.connect();
     } catch (err) {
-      await client.shutdown().catch(() => {});
+      // The connect failure is what the caller needs; a failing shutdown of a client that never connected is only logged.
+      await client.shutdown().catch((shutdownErr: unknown) => reportFailure('cassandra-shutdown', shutdownErr));
       throw new StoreUnavailableError(`cannot reach Cassandra at ${config.contactPoints.join(',')}: ${(err as Error).message}`, { cause: err, store: 'cassandra' });
     }
     return new CassandraPixelLog(client);
