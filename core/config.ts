@@ -76,7 +76,28 @@ export interface Config {
   rebuildLockMs: number;
   /** A drain of orphaned placements reads this many at a time and has this many in flight. */
   drain: { batchSize: number; concurrency: number };
+  snapshots: SnapshotConfig;
+  rebuildJob: RebuildJobConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export interface SnapshotConfig {
+  /** A board snapshot every this often (0: never); restores start from one. */
+  intervalMs: number;
+  /** S3 bucket for snapshots; null keeps them in DATA_DIR/snapshots. */
+  bucket: string | null;
+  prefix: string;
+  /** An S3-compatible endpoint instead of AWS's. */
+  endpoint: string | null;
+}
+
+export interface RebuildJobConfig {
+  /** Where a restore runs when a request finds no board: in this process, a child process, or an ECS task. */
+  mode: 'inline' | 'process' | 'ecs';
+  cluster: string | null;
+  taskDefinition: string | null;
+  subnets: string[];
+  securityGroups: string[];
 }
 
 export class ConfigError extends Error {
@@ -164,6 +185,15 @@ export const ENV_SCHEMA = z.object({
   DRAIN_BATCH: int(200, 1, 10_000),
   DRAIN_CONCURRENCY: int(16, 1, 1024),
   LOG_LEVEL: oneOf(['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+  SNAPSHOT_INTERVAL_MS: int(300_000, 0, 86_400_000),
+  REBUILD_JOB: oneOf(['inline', 'process', 'ecs'], 'inline'),
+  REBUILD_TASK_CLUSTER: optionalText,
+  REBUILD_TASK_DEFINITION: optionalText,
+  REBUILD_TASK_SUBNETS: optionalText,
+  REBUILD_TASK_SECURITY_GROUPS: optionalText,
+  SNAPSHOT_BUCKET: optionalText,
+  SNAPSHOT_PREFIX: text('snapshots/', /^[A-Za-z0-9._/-]{0,200}$/),
+  S3_ENDPOINT: z.preprocess(blankIsUnset, z.string().regex(/^https?:\/\//, { error: 'must be an http(s) URL' }).optional()).transform((v) => v ?? null),
 });
 
 /** The variables a deployment sets that are not ours to document (read as fallbacks). */
@@ -219,8 +249,24 @@ export function loadConfig(env: Env = process.env): Config {
     persistenceProbeMs: e.PERSISTENCE_PROBE_MS,
     rebuildLockMs: e.REBUILD_LOCK_MS,
     drain: { batchSize: e.DRAIN_BATCH, concurrency: e.DRAIN_CONCURRENCY },
+    rebuildJob: rebuildJobConfig(e),
+    snapshots: { intervalMs: e.SNAPSHOT_INTERVAL_MS, bucket: e.SNAPSHOT_BUCKET, prefix: e.SNAPSHOT_PREFIX, endpoint: e.S3_ENDPOINT },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function rebuildJobConfig(e: z.infer<typeof ENV_SCHEMA>): RebuildJobConfig {
+  const list = (v: string | null) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const job: RebuildJobConfig = {
+    mode: e.REBUILD_JOB, cluster: e.REBUILD_TASK_CLUSTER, taskDefinition: e.REBUILD_TASK_DEFINITION,
+    subnets: list(e.REBUILD_TASK_SUBNETS), securityGroups: list(e.REBUILD_TASK_SECURITY_GROUPS),
+  };
+  if (job.mode === 'ecs') {
+    if (!job.cluster) throw new ConfigError('REBUILD_TASK_CLUSTER', 'is required when REBUILD_JOB=ecs');
+    if (!job.taskDefinition) throw new ConfigError('REBUILD_TASK_DEFINITION', 'is required when REBUILD_JOB=ecs');
+    if (job.subnets.length === 0) throw new ConfigError('REBUILD_TASK_SUBNETS', 'is required when REBUILD_JOB=ecs');
+  }
+  return job;
 }
 
 function cassandraConfig(e: z.infer<typeof ENV_SCHEMA>): CassandraConfig | null {
