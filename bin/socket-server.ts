@@ -21,11 +21,11 @@ useTelemetry(telemetry);
 const redisConfig = config.redis!;
 const store = await RedisBoardStore.connect({
   redis: redisConfig, size: config.board, rules: config.cooldown, sessionsPerIpPerHour: config.sessionsPerIpPerHour,
-  updatesKept: config.updatesKept,
+  updatesKept: config.updatesKept, feedMode: config.socket.feedMode,
 });
 const presence = await RedisPresence.connect(redisConfig, 3 * config.socket.onlineIntervalMs);
 const placer = LambdaPixelPlacer.create(config.writePixelFunction, config.lambdaEndpoint);
-const sockets = new SocketServer({ config, store, presence, placer });
+const sockets = new SocketServer({ config, store, presence, placer, relay: config.socket.feedMode === 'relay' ? store : undefined });
 await sockets.start();
 registerSocketMetrics(telemetry.registry, sockets);
 const stopConnections = config.socket.metricsNamespace

@@ -38,6 +38,13 @@ export interface SocketConfig {
   drainMs: number;
   /** Updates fetched per call when a socket server repairs a gap in its feed. */
   repairPageSize: number;
+  /** How long (and how many bytes of) recent frames a socket server keeps to replay to reconnecting clients. */
+  replayMs: number;
+  replayMaxBytes: number;
+  /** 'relay': one elected socket server publishes a batch per tick; 'publish': every write publishes itself. */
+  feedMode: 'relay' | 'publish';
+  /** How long the relay's lease lives unless renewed: the longest the feed stalls if the relaying server dies. */
+  relayLeaseMs: number;
   /** CloudWatch namespace for the connections metric (EMF log lines); null locally. */
   metricsNamespace: string | null;
   /** The ServiceName dimension of that metric (the ECS service). */
@@ -173,6 +180,10 @@ export const ENV_SCHEMA = z.object({
   SOCKET_ONLINE_MS: int(5000, 100, 600_000),
   SOCKET_DRAIN_MS: int(5000, 0, 120_000),
   SOCKET_REPAIR_PAGE: int(10_000, 100, 65_535),
+  SOCKET_REPLAY_MS: int(300_000, 0, 3_600_000),
+  SOCKET_REPLAY_MAX_BYTES: int(64 * 1024 * 1024, 0, 1 << 30),
+  FEED_MODE: oneOf(['relay', 'publish'], 'relay'),
+  RELAY_LEASE_MS: int(3000, 500, 60_000),
   SOCKET_METRICS_NAMESPACE: optionalText,
   SOCKET_SERVICE_NAME: text('socket-server'),
   WRITE_PIXEL_FUNCTION: text('write-pixel'),
@@ -238,6 +249,10 @@ export function loadConfig(env: Env = process.env): Config {
       onlineIntervalMs: e.SOCKET_ONLINE_MS,
       drainMs: e.SOCKET_DRAIN_MS,
       repairPageSize: e.SOCKET_REPAIR_PAGE,
+      replayMs: e.SOCKET_REPLAY_MS,
+      replayMaxBytes: e.SOCKET_REPLAY_MAX_BYTES,
+      feedMode: e.FEED_MODE,
+      relayLeaseMs: e.RELAY_LEASE_MS,
       metricsNamespace: e.SOCKET_METRICS_NAMESPACE,
       serviceName: e.SOCKET_SERVICE_NAME,
     },

@@ -110,7 +110,7 @@ export interface SessionGate {
   sessionsRevokedAt(userId: string): Promise<number | null>;
 }
 
-export type LockName = 'rebuild' | 'drain' | 'snapshot' | 'restore-job';
+export type LockName = 'rebuild' | 'drain' | 'snapshot' | 'restore-job' | 'relay';
 
 /** A lock held by this process until released or until its time runs out. */
 export interface StoreLock {

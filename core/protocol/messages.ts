@@ -36,6 +36,11 @@ export interface HelloMessage {
   height: number;
   cooldownMs: number;
   online: number;
+  /**
+   * The client reconnected naming its seq and epoch (?seq=&epoch=), and the frames it missed
+   * follow this message, from the server's memory: it needs no HTTP catch-up.
+   */
+  resumed?: boolean;
 }
 
 export type ServerMessage =

@@ -52,7 +52,7 @@ describe('board sync', () => {
 
   async function live(api = new FakeApi()) {
     const sockets = fakeSockets();
-    const sync = new BoardSync({ apiUrl: '', socketUrls: ['ws://s/ws'], openSocket: sockets.open, fetch: api.fetch as typeof fetch, checkIntervalMs: 0, reconnectBaseMs: 100 });
+    const sync = new BoardSync({ apiUrl: '', socketUrls: ['ws://s/ws'], openSocket: sockets.open, fetch: api.fetch as typeof fetch, checkIntervalMs: 0, reconnectBaseMs: 100, reconnectSpreadMs: 0 });
     const pixels: number[] = [];
     sync.on('pixel', (seq) => pixels.push(seq));
     sync.start();

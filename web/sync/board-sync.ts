@@ -23,6 +23,8 @@ export interface BoardSyncOptions {
   checkIntervalMs?: number;
   reconnectBaseMs?: number;
   reconnectMaxMs?: number;
+  /** After a server is lost, the first reconnect waits a random time up to this (default 1.5 s). */
+  reconnectSpreadMs?: number;
   recentKept?: number;
 }
 
@@ -31,6 +33,8 @@ export type PlaceResult =
   | { ok: false; error: string; message: string; retryAfterMs?: number };
 
 export interface SyncStats {
+  /** Reconnects where the server sent what was missed from memory (no HTTP catch-up). */
+  resumedFromMemory: number;
   /** Board resets announced by the server (a restore): each one reloads the board. */
   resets: number;
   framesApplied: number;
@@ -57,7 +61,7 @@ export class BoardSync {
   cooldownMs = 0;
   online = 0;
   status: SyncStatus = 'connecting';
-  readonly stats: SyncStats = { resets: 0, framesApplied: 0, repairs: 0, boardLoads: 0, checks: 0, mismatchedPixels: 0, reconnects: 0 };
+  readonly stats: SyncStats = { resumedFromMemory: 0, resets: 0, framesApplied: 0, repairs: 0, boardLoads: 0, checks: 0, mismatchedPixels: 0, reconnects: 0 };
 
   private readonly replica: BoardReplica;
   private readonly socket: ReconnectingSocket;
@@ -77,7 +81,12 @@ export class BoardSync {
     this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
     this.replica = new BoardReplica(options.recentKept ?? 50_000);
     this.socket = new ReconnectingSocket(
-      { urls: options.socketUrls, open: options.openSocket, token: options.token, baseMs: options.reconnectBaseMs, maxMs: options.reconnectMaxMs },
+      {
+        urls: options.socketUrls, open: options.openSocket, token: options.token, baseMs: options.reconnectBaseMs, maxMs: options.reconnectMaxMs,
+        lossSpreadMs: options.reconnectSpreadMs,
+        // Where this client is, so the server can send what it missed from memory.
+        query: () => (this.replica.board ? { seq: String(this.replica.seq), epoch: String(this.replica.epoch) } : null),
+      },
       { message: (data) => this.received(data), close: () => this.disconnected() },
     );
   }
@@ -186,6 +195,7 @@ export class BoardSync {
         void this.exclusive(async () => {
           if (!this.replica.board) await this.loadBoard(m.epoch, m);
           else if (m.epoch !== this.replica.epoch) await this.reload(m.epoch);
+          else if (m.resumed) this.stats.resumedFromMemory++; // the frames it missed follow
           else await this.repairFrom(m.seq);
         });
         break;
