@@ -51,6 +51,7 @@ export class SocketServer {
   private tickTimer: NodeJS.Timeout | null = null;
   private online = 0;
   private draining = false;
+  private drained: Promise<void> | null = null;
   /** Counters for benchmarks, tests and /metrics. */
   readonly stats = { framesSent: 0, bytesSent: 0, slowConsumersClosed: 0, upgradesRefused: 0, socketErrors: 0, resyncs: 0, resets: 0 };
   /** Called with each broadcast tick's duration (seconds), for the tick histogram. */
@@ -248,8 +249,18 @@ export class SocketServer {
     this.broadcast(textFrame(encodeServerMessage({ type: 'online', count: this.online })));
   }
 
-  /** SIGTERM: refuse new clients, tell the connected ones to reconnect elsewhere, spread over drainMs. */
-  async drain(): Promise<void> {
+  /**
+   * Refuse new clients and tell the connected ones to reconnect elsewhere (1012), spread evenly
+   * over drainMs so they do not all arrive at the other servers at once. Started when the task is
+   * being stopped (task-stop-watch.ts) or on SIGTERM, whichever comes first; calling it again
+   * returns the drain under way.
+   */
+  drain(): Promise<void> {
+    this.drained ??= this.spreadReconnects();
+    return this.drained;
+  }
+
+  private async spreadReconnects(): Promise<void> {
     this.draining = true;
     const clients = [...this.clients];
     const { drainMs } = this.deps.config.socket;
