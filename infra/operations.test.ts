@@ -9,6 +9,7 @@ import { CANARY_SCRIPT } from './canary.ts';
 import { FUNCTIONS_SERVICE, KEYSPACES_THROTTLES, UNAVAILABLE_CAUSES } from './operations.ts';
 import { METRICS } from '../core/observability/telemetry.ts';
 import { cloudWatchName } from '../lambdas/http/lambda-telemetry.ts';
+import { ALARMS_BEYOND_FUNCTIONS } from './cost-model.ts';
 
 type MetricQuery = {
   Id: string; Expression?: string; Period?: number; ReturnData?: boolean;
@@ -41,6 +42,7 @@ describe('alarms', () => {
     alarm('alb-5xx');
     alarm('target-5xx');
     expect(app.ofType('AWS::CloudWatch::Dashboard')).toHaveLength(1);
+    expect(alarms.size).toBe(ROUTES.length * 2 + ALARMS_BEYOND_FUNCTIONS); // what the cost model counts
   });
 
   it('503s by cause, on the functions\' own metric (PixelBoard Unavailable, service + store), and in total whatever the store', () => {
