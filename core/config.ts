@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { BoardSize } from './domain/board-codec.ts';
 import type { CooldownRules } from './domain/cooldown.ts';
+import { CLIENT_ADDRESS_SOURCES, type ClientAddressRule } from './domain/client-ip.ts';
 
 export interface RedisConfig {
   url: string;
@@ -35,7 +36,12 @@ export interface SocketConfig {
   messagesPerSecond: number;
   connectionsPerIp: number;
   onlineIntervalMs: number;
+  /** Reconnect requests (close 1012) are spread over this long when the server drains. */
   drainMs: number;
+  /** The ECS task metadata endpoint (v4); when set, the server drains once its task's desired status is STOPPED. */
+  taskMetadataUrl: string | null;
+  /** How often that endpoint is polled (0 = never). */
+  stopPollMs: number;
   /** Updates fetched per call when a socket server repairs a gap in its feed. */
   repairPageSize: number;
   /** How long (and how many bytes of) recent frames a socket server keeps to replay to reconnecting clients. */
@@ -58,7 +64,8 @@ export interface Config {
   sessionSecret: string | null;
   sessionSecretArn: string | null;
   sessionMaxAgeMs: number;
-  trustedProxyHops: number;
+  /** Where the client's address (the key of per-address caps) comes from. */
+  clientAddress: ClientAddressRule;
   boardMaxAgeSeconds: number;
   updatesKept: number;
   /** At most this many updates in one `GET /api/pixels?since=` answer. */
@@ -152,6 +159,7 @@ export const ENV_SCHEMA = z.object({
   SESSION_SECRET: optionalText,
   SESSION_SECRET_ARN: optionalText,
   SESSION_MAX_AGE_DAYS: int(30, 1, 3650),
+  CLIENT_ADDRESS_SOURCE: oneOf(CLIENT_ADDRESS_SOURCES, 'x-forwarded-for'),
   TRUSTED_PROXY_HOPS: int(0, 0, 5),
   BOARD_MAX_AGE_SECONDS: int(1, 0, 3600),
   UPDATES_KEPT: int(100_000, 100, 10_000_000),
@@ -179,6 +187,8 @@ export const ENV_SCHEMA = z.object({
   SOCKET_CONNECTIONS_PER_IP: int(50, 1, 1_000_000),
   SOCKET_ONLINE_MS: int(5000, 100, 600_000),
   SOCKET_DRAIN_MS: int(5000, 0, 120_000),
+  SOCKET_STOP_POLL_MS: int(1000, 0, 60_000),
+  ECS_CONTAINER_METADATA_URI_V4: z.preprocess(blankIsUnset, z.url({ error: 'must be a URL' }).optional()).transform((v) => v ?? null),
   SOCKET_REPAIR_PAGE: int(10_000, 100, 65_535),
   SOCKET_REPLAY_MS: int(300_000, 0, 3_600_000),
   SOCKET_REPLAY_MAX_BYTES: int(64 * 1024 * 1024, 0, 1 << 30),
@@ -208,7 +218,7 @@ export const ENV_SCHEMA = z.object({
 });
 
 /** The variables a deployment sets that are not ours to document (read as fallbacks). */
-export const FOREIGN_VARIABLES = new Set(['AWS_REGION']);
+export const FOREIGN_VARIABLES = new Set(['AWS_REGION', 'ECS_CONTAINER_METADATA_URI_V4']);
 
 function parse<T>(schema: z.ZodType<T>, name: string, value: string | undefined): T {
   const result = schema.safeParse(value);
@@ -230,7 +240,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecret: e.SESSION_SECRET,
     sessionSecretArn: e.SESSION_SECRET_ARN,
     sessionMaxAgeMs: e.SESSION_MAX_AGE_DAYS * 86_400_000,
-    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+    clientAddress: { source: e.CLIENT_ADDRESS_SOURCE, trustedProxyHops: e.TRUSTED_PROXY_HOPS },
     boardMaxAgeSeconds: e.BOARD_MAX_AGE_SECONDS,
     updatesKept: e.UPDATES_KEPT,
     updatesPerResponse: e.UPDATES_PER_RESPONSE,
@@ -248,6 +258,8 @@ export function loadConfig(env: Env = process.env): Config {
       connectionsPerIp: e.SOCKET_CONNECTIONS_PER_IP,
       onlineIntervalMs: e.SOCKET_ONLINE_MS,
       drainMs: e.SOCKET_DRAIN_MS,
+      taskMetadataUrl: e.ECS_CONTAINER_METADATA_URI_V4,
+      stopPollMs: e.SOCKET_STOP_POLL_MS,
       repairPageSize: e.SOCKET_REPAIR_PAGE,
       replayMs: e.SOCKET_REPLAY_MS,
       replayMaxBytes: e.SOCKET_REPLAY_MAX_BYTES,

@@ -8,7 +8,7 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Config } from '../core/config.ts';
 import type { BoardReader, FeedSubscription, UpdateFeed } from '../core/board-store/board-store.ts';
 import type { Presence } from '../core/presence/presence.ts';
-import { clientIp } from '../core/domain/client-ip.ts';
+import { clientAddress, type AddressEvidence } from '../core/domain/client-ip.ts';
 import { parseRequestTarget } from '../core/http/request-target.ts';
 import { reportFailure } from '../core/observability/telemetry.ts';
 import { Broadcaster } from './broadcaster.ts';
@@ -26,7 +26,8 @@ import { CLOSE, encodeServerMessage, PROTOCOL_VERSION, SESSION_COOKIE, type Serv
 interface Client {
   ws: WebSocket;
   ip: string;
-  forwardedFor: string;
+  /** The address headers, passed on to write-pixel, which derives the same `ip` from them. */
+  evidence: AddressEvidence;
   token: string | null;
   alive: boolean;
   placing: boolean;
@@ -57,6 +58,7 @@ export class SocketServer {
   private tickTimer: NodeJS.Timeout | null = null;
   private online = 0;
   private draining = false;
+  private drained: Promise<void> | null = null;
   /** Counters for benchmarks, tests and /metrics. */
   readonly stats = {
     framesSent: 0, bytesSent: 0, slowConsumersClosed: 0, upgradesRefused: 0, socketErrors: 0, resyncs: 0, resets: 0,
@@ -161,15 +163,13 @@ export class SocketServer {
       if (!target) return this.refuse(socket, 400, 'Bad Request');
       if (target.path !== '/ws') return this.refuse(socket, 404, 'Not Found');
       if (this.draining) return this.refuse(socket, 503, 'Service Unavailable');
-      const remote = req.socket.remoteAddress ?? 'unknown';
-      const xff = req.headers['x-forwarded-for'];
-      const forwardedFor = xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${remote}` : remote;
-      const ip = clientIp(forwardedFor, this.deps.config.trustedProxyHops);
+      const evidence = upgradeEvidence(req);
+      const ip = clientAddress(evidence, this.deps.config.clientAddress);
       const open = this.perIp.get(ip) ?? 0;
       if (open >= this.deps.config.socket.connectionsPerIp) return this.refuse(socket, 429, 'Too Many Requests');
       const token = target.query.get('token') ?? cookieValue(req.headers.cookie, SESSION_COOKIE) ?? null;
       const resume = resumeFrom(target.query);
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, { ip, forwardedFor, token }, resume));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, { ip, evidence, token }, resume));
     } catch (err) {
       reportFailure('socket-upgrade', err);
       this.refuse(socket, 400, 'Bad Request');
@@ -181,7 +181,7 @@ export class SocketServer {
     reject(socket, status, text);
   }
 
-  private connected(ws: WebSocket, who: { ip: string; forwardedFor: string; token: string | null }, resume: { seq: number; epoch: number } | null): void {
+  private connected(ws: WebSocket, who: { ip: string; evidence: AddressEvidence; token: string | null }, resume: { seq: number; epoch: number } | null): void {
     const client: Client = { ws, ...who, alive: true, placing: false, messages: 0, windowStart: Date.now() };
     this.clients.add(client);
     this.perIp.set(who.ip, (this.perIp.get(who.ip) ?? 0) + 1);
@@ -224,7 +224,7 @@ export class SocketServer {
       return reply(client.ws, { type: 'error', id: m.id, error: 'rate_limited', message: 'One placement at a time.', retryAfterMs: 100 });
     }
     client.placing = true;
-    this.deps.placer.place({ x: m.x, y: m.y, color: m.color, token: client.token, forwardedFor: client.forwardedFor, idempotencyKey: m.key })
+    this.deps.placer.place({ x: m.x, y: m.y, color: m.color, token: client.token, ...client.evidence, idempotencyKey: m.key })
       .then((result) => {
         if (result.ok) reply(client.ws, { type: 'placed', id: m.id, seq: result.seq, nextAllowedAt: result.nextAllowedAt });
         else reply(client.ws, { type: 'error', id: m.id, error: result.error, message: result.message, retryAfterMs: result.retryAfterMs });
@@ -282,8 +282,18 @@ export class SocketServer {
     this.broadcast(textFrame(encodeServerMessage({ type: 'online', count: this.online })));
   }
 
-  /** SIGTERM: refuse new clients, tell the connected ones to reconnect elsewhere, spread over drainMs. */
-  async drain(): Promise<void> {
+  /**
+   * Refuse new clients and tell the connected ones to reconnect elsewhere (1012), spread evenly
+   * over drainMs so they do not all arrive at the other servers at once. Started when the task is
+   * being stopped (task-stop-watch.ts) or on SIGTERM, whichever comes first; calling it again
+   * returns the drain under way.
+   */
+  drain(): Promise<void> {
+    this.drained ??= this.spreadReconnects();
+    return this.drained;
+  }
+
+  private async spreadReconnects(): Promise<void> {
     this.draining = true;
     // Hand the relay over at once: the other servers' clients must not wait for this one to go.
     await this.relay?.stop();
@@ -309,6 +319,17 @@ export class SocketServer {
     this.wss.close();
     await this.deps.presence.report(this.serverId, 0, 0).catch((err: unknown) => reportFailure('presence', err));
   }
+}
+
+/** The upgrade's address headers as the ALB would pass them to a Lambda: X-Forwarded-For with the peer appended. */
+function upgradeEvidence(req: IncomingMessage): AddressEvidence {
+  const remote = req.socket.remoteAddress ?? 'unknown';
+  const xff = req.headers['x-forwarded-for'];
+  const viewer = req.headers['cloudfront-viewer-address'];
+  return {
+    forwardedFor: xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${remote}` : remote,
+    viewerAddress: Array.isArray(viewer) ? viewer.join(', ') : viewer,
+  };
 }
 
 function reply(ws: WebSocket, message: ServerMessage): void {
