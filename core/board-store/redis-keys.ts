@@ -16,6 +16,14 @@ export interface RedisKeys {
   ipSessions(ip: string, hour: number): string;
   idempotency(userId: string, key: string): string;
   revoked(userId: string): string;
+  /** Moderation's live copies (core/board-store/redis-moderation.ts). */
+  boardState: string;
+  bans: string;
+  ipBans: string;
+  ipBanLengths: string;
+  protectedMap: string;
+  roles: string;
+  reports(userId: string, hour: number): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -36,5 +44,12 @@ export function redisKeys(prefix: string): RedisKeys {
     ipSessions: (ip, hour) => `${p}:sessions:${ip}:${hour}`,
     idempotency: (userId, key) => `${p}:idem:${userId}:${key}`,
     revoked: (userId) => `${p}:revoked:${userId}`,
+    boardState: `${p}:board-state`,
+    bans: `${p}:bans`,
+    ipBans: `${p}:ip-bans`,
+    ipBanLengths: `${p}:ip-ban-lengths`,
+    protectedMap: `${p}:protected`,
+    roles: `${p}:roles`,
+    reports: (userId, hour) => `${p}:reports:${userId}:${hour}`,
   };
 }

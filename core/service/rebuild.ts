@@ -6,14 +6,14 @@
 import { createBoard, pixelIndex, resizeBoard, setColorAt, type BoardSize } from '../domain/board-codec.ts';
 import { snapshotAtOrBefore, type SnapshotStore } from '../snapshots/snapshot-store.ts';
 import type { CooldownRules } from '../domain/cooldown.ts';
-import type { BoardHead, BoardReader, BoardWriter, Locks, PersistenceOutbox, StoreLock } from '../board-store/board-store.ts';
+import type { BoardHead, BoardReader, BoardWriter, LiveModeration, Locks, PersistenceOutbox, StoreLock } from '../board-store/board-store.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
 import { describeError, log, metrics, reportFailure } from '../observability/telemetry.ts';
 import { DEFAULT_DRAIN, persistPending } from './persist-pending.ts';
 
 export interface RebuildContext {
-  store: BoardReader & BoardWriter & PersistenceOutbox & Locks;
+  store: BoardReader & BoardWriter & PersistenceOutbox & Locks & LiveModeration;
   log: PixelLog;
   size: BoardSize;
   rules: CooldownRules;
