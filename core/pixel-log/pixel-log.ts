@@ -3,6 +3,22 @@
 // Amazon Keyspaces in production, an append-only file for the one-command local run; both pass
 // pixel-log.contract.ts.
 import type { Placement } from '../domain/placement.ts';
+import type { Rect } from '../domain/moderation.ts';
+
+/** Placements inside a rectangle (corners included) placed within [from, to] (ms), by one user or all. */
+export interface AreaQuery extends Rect {
+  from: number;
+  to: number;
+  userId?: string | null;
+  limit: number;
+}
+
+export interface AreaPlacements {
+  /** Newest (highest seq) first, at most `limit`. */
+  placements: Placement[];
+  /** More placements matched than `limit`. */
+  truncated: boolean;
+}
 
 export interface PixelLog {
   /** Durable when the promise resolves. Idempotent: recording the same placement twice is harmless. */
@@ -22,6 +38,8 @@ export interface PixelLog {
    * that lost records to damage, a bound on the seqs they could have held.
    */
   seqFloor(): Promise<number>;
+  /** The moderators' query, reading only the parts of the log the area and window touch. */
+  placementsInArea(query: AreaQuery): Promise<AreaPlacements>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
