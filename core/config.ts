@@ -92,7 +92,17 @@ export interface Config {
   drain: { batchSize: number; concurrency: number };
   snapshots: SnapshotConfig;
   rebuildJob: RebuildJobConfig;
+  /** Moderators' batches (rollbacks, fills) and users' reports. */
+  moderation: ModerationConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export interface ModerationConfig {
+  /** Pixels per moderator batch (one atomic script), and the pause between batches, in which ordinary writes run. */
+  batch: number;
+  pauseMs: number;
+  /** Reports one user may send an hour. */
+  reportsPerHour: number;
 }
 
 export interface SnapshotConfig {
@@ -214,6 +224,9 @@ export const ENV_SCHEMA = z.object({
   REBUILD_TASK_SECURITY_GROUPS: optionalText,
   SNAPSHOT_BUCKET: optionalText,
   SNAPSHOT_PREFIX: text('snapshots/', /^[A-Za-z0-9._/-]{0,200}$/),
+  MODERATION_BATCH: int(200, 1, 5000),
+  MODERATION_PAUSE_MS: int(5, 0, 10_000),
+  REPORTS_PER_USER_PER_HOUR: int(10, 1, 10_000),
   S3_ENDPOINT: z.preprocess(blankIsUnset, z.string().regex(/^https?:\/\//, { error: 'must be an http(s) URL' }).optional()).transform((v) => v ?? null),
 });
 
@@ -278,6 +291,7 @@ export function loadConfig(env: Env = process.env): Config {
     drain: { batchSize: e.DRAIN_BATCH, concurrency: e.DRAIN_CONCURRENCY },
     rebuildJob: rebuildJobConfig(e),
     snapshots: { intervalMs: e.SNAPSHOT_INTERVAL_MS, bucket: e.SNAPSHOT_BUCKET, prefix: e.SNAPSHOT_PREFIX, endpoint: e.S3_ENDPOINT },
+    moderation: { batch: e.MODERATION_BATCH, pauseMs: e.MODERATION_PAUSE_MS, reportsPerHour: e.REPORTS_PER_USER_PER_HOUR },
     logLevel: e.LOG_LEVEL,
   };
 }

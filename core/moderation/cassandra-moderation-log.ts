@@ -26,7 +26,7 @@ export class CassandraModerationLog implements ModerationLog {
     return new CassandraModerationLog(client);
   }
 
-  private async run<T>(what: string, query: string, params: unknown[]): Promise<cassandra.types.ResultSet> {
+  private async run(what: string, query: string, params: unknown[]): Promise<cassandra.types.ResultSet> {
     try {
       return await this.client.execute(query, params, { prepare: true });
     } catch (err) {

@@ -53,7 +53,7 @@ export interface RollbackChange {
 
 export interface RollbackRecord {
   id: string;
-  kind: 'rollback' | 'undo';
+  kind: 'rollback' | 'fill' | 'undo';
   at: number;
   actor: string;
   reason: string;

@@ -20,11 +20,17 @@ import { restoreJobs } from './restore-jobs.ts';
 import { FileSnapshotStore } from '../snapshots/file-snapshot-store.ts';
 import { S3SnapshotStore } from '../snapshots/s3-snapshot-store.ts';
 import { log as telemetryLog, reportFailure } from '../observability/telemetry.ts';
+import type { ModerationLog } from '../moderation/moderation-log.ts';
+import { liveModerationState } from '../moderation/moderation-log.ts';
+import { FileModerationLog } from '../moderation/file-moderation-log.ts';
+import { CassandraModerationLog } from '../moderation/cassandra-moderation-log.ts';
+import type { ModerationContext } from '../moderation/moderation-service.ts';
 
-export interface Services extends PlaceContext {
+export interface Services extends PlaceContext, ModerationContext {
   /** The whole store: each part of the service takes the interfaces it needs from it. */
   store: BoardStore;
   config: Config;
+  moderation: ModerationLog;
   sessionSecret: string;
   close(): Promise<void>;
 }
@@ -50,6 +56,10 @@ export async function createPixelLog(config: Config): Promise<PixelLog> {
   return config.cassandra ? CassandraPixelLog.connect(config.cassandra) : FilePixelLog.open(config.dataDir);
 }
 
+export async function createModerationLog(config: Config): Promise<ModerationLog> {
+  return config.cassandra ? CassandraModerationLog.connect(config.cassandra) : FileModerationLog.open(config.dataDir);
+}
+
 /** The secret from config, or, for a local run, one kept in DATA_DIR so sessions survive restarts. */
 export function localSessionSecret(config: Config): string {
   if (config.sessionSecret) return config.sessionSecret;
@@ -72,12 +82,22 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const sessionSecret = await secret(config);
   const store = await createBoardStore(config);
   let log: PixelLog;
+  let moderation: ModerationLog;
   try {
     log = await createPixelLog(config);
+    moderation = await createModerationLog(config).catch(async (err: unknown) => { await log.close(); throw err; });
   } catch (err) {
     await store.close();
     throw err;
   }
+  // Locally the admin command appends to the same file from another process: the in-process
+  // store takes in what it changed (roles) within a moment.
+  const unwatch = moderation instanceof FileModerationLog
+    ? moderation.watch(() => {
+      liveModerationState(moderation, config.cooldown.cooldownMs).then((state) => store.restoreModeration(state))
+        .catch((err: unknown) => reportFailure('moderation-sync', err));
+    })
+    : () => {};
   const services: Services = {
     config, store, log, sessionSecret, size: config.board, rules: config.cooldown,
     gate: new PersistenceGate(log, { probeIntervalMs: config.persistenceProbeMs, probeTimeoutMs: 2000 }),
@@ -86,7 +106,10 @@ export async function createServices(config: Config, options: ServiceOptions = {
     rebuildLockMs: config.rebuildLockMs,
     snapshots: createSnapshotStore(config),
     jobs: restoreJobs(config.rebuildJob),
-    close: async () => { await Promise.allSettled([store.close(), log.close()]); },
+    moderation,
+    moderationBatch: { size: config.moderation.batch, pauseMs: config.moderation.pauseMs },
+    reportsPerHour: config.moderation.reportsPerHour,
+    close: async () => { unwatch(); await Promise.allSettled([store.close(), log.close(), moderation.close()]); },
   };
   if (ensureBoardAtStart) await ensureBoard({ ...services, progress: (line) => telemetryLog.info(line, { rebuild: true }) }, 'start', 60_000);
   return services;
