@@ -28,8 +28,29 @@ export const LAMBDA_BUNDLE = {
   keepNames: true,
 };
 
-/** Functions that may rebuild the board (and so persist pending placements): they write to Keyspaces. */
-export const KEYSPACES_WRITERS = new Set(['write-pixel', 'get-board', 'get-board-png']);
+const PLACEMENT_TABLES = ['pixel_history', 'placements_by_seq', 'placements_by_area', 'user_placements'];
+const MODERATION_RECORD = ['moderation_state', 'audit_log'];
+/**
+ * The tables each writing function may modify (least privilege): functions that may rebuild the
+ * board persist pending placements; moderators' board changes write placements, their record and
+ * the audit log; other moderation changes only the moderation record and the audit log.
+ */
+export const KEYSPACES_WRITE_TABLES: Readonly<Record<string, readonly string[]>> = {
+  'write-pixel': PLACEMENT_TABLES,
+  'get-board': PLACEMENT_TABLES,
+  'get-board-png': PLACEMENT_TABLES,
+  'admin-rollback': [...PLACEMENT_TABLES, 'rollbacks', ...MODERATION_RECORD],
+  'admin-rollback-undo': [...PLACEMENT_TABLES, 'rollbacks', ...MODERATION_RECORD],
+  'admin-fill': [...PLACEMENT_TABLES, 'rollbacks', ...MODERATION_RECORD],
+  ...Object.fromEntries(['admin-protected-put', 'admin-protected-delete', 'admin-ban-put', 'admin-ban-delete', 'admin-ip-ban-put', 'admin-ip-ban-delete',
+    'admin-board', 'admin-role-put', 'admin-role-delete'].map((name) => [name, MODERATION_RECORD])),
+  'admin-report-resolve': ['reports', ...MODERATION_RECORD],
+  'create-report': ['reports'],
+};
+/** Functions that write to Keyspaces at all. */
+export const KEYSPACES_WRITERS = new Set(Object.keys(KEYSPACES_WRITE_TABLES));
+/** Functions that draw PNGs (sharp's native binary ships only with them). */
+const PNG_FUNCTIONS = new Set(['get-board-png', 'admin-rollback']);
 /** Functions whose latency users feel on every action: provisioned concurrency applies to them. */
 const HOT = new Set(['write-pixel', 'get-board']);
 
@@ -57,7 +78,8 @@ export class HttpFunctions extends Construct {
     super(scope, id);
     const { settings } = props;
     const stack = Stack.of(this);
-    const tableArns = TABLES.map((t) => `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace/${props.keyspace}/table/${t.name}`);
+    const tableArn = (name: string) => `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace/${props.keyspace}/table/${name}`;
+    const tableArns = TABLES.map((t) => tableArn(t.name));
     const systemArn = `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace/system*`;
 
     const environment = {
@@ -78,7 +100,7 @@ export class HttpFunctions extends Construct {
     };
 
     for (const route of ROUTES) {
-      const png = route.name === 'get-board-png';
+      const png = PNG_FUNCTIONS.has(route.name);
       const fn = new NodejsFunction(this, route.name, {
         functionName: `place-${settings.envName}-${route.name}`,
         description: `lambdas/${route.name}.ts: ${route.method} ${route.path}`,
@@ -118,8 +140,9 @@ export class HttpFunctions extends Construct {
         actions: ['cassandra:Select'],
         resources: [...tableArns, systemArn],
       }));
-      if (KEYSPACES_WRITERS.has(route.name)) {
-        fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'KeyspacesWrite', actions: ['cassandra:Modify'], resources: tableArns }));
+      const writes = KEYSPACES_WRITE_TABLES[route.name];
+      if (writes) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'KeyspacesWrite', actions: ['cassandra:Modify'], resources: writes.map(tableArn) }));
       }
       const provisioned = HOT.has(route.name) && settings.provisionedConcurrency > 0;
       const target = provisioned

@@ -11,7 +11,7 @@ import { ROUTES } from '../lambdas/routes.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
 import { PAGE_SECURITY_HEADERS } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
-import { KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';
+import { KEYSPACES_WRITE_TABLES, KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';
 import { DEREGISTRATION_DELAY_S, DRAIN_MS, STOP_POLL_MS, STOP_TIMEOUT_S } from './socket-service.ts';
 import { synthApp, WITH_DOMAIN, type Resources, type SynthesisedApp } from '../test-support/cdk-app.ts';
 
@@ -113,6 +113,16 @@ describe('CDK app', () => {
       expect(doc.includes('cassandra:Modify'), route.name).toBe(KEYSPACES_WRITERS.has(route.name));
       expect(doc).not.toContain('lambda:InvokeFunction');
     }
+    // Each writer may modify only its tables: the board-state function not the placements, the write path not the audit log.
+    const modified = (name: string) => {
+      const statements = (policyOf(name).PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement;
+      return JSON.stringify(statements.filter((st) => JSON.stringify(st.Action).includes('cassandra:Modify')).map((st) => st.Resource));
+    };
+    for (const [name, tables] of Object.entries(KEYSPACES_WRITE_TABLES)) {
+      for (const table of TABLES.map((t) => t.name)) expect(modified(name).includes(`/table/${table}"`), `${name} modifies ${table}`).toBe(tables.includes(table));
+    }
+    expect(KEYSPACES_WRITE_TABLES['admin-board']).not.toContain('pixel_history');
+    expect(KEYSPACES_WRITE_TABLES['write-pixel']).not.toContain('audit_log');
     const invokers = policies.filter((p) => JSON.stringify(p.PolicyDocument).includes('lambda:InvokeFunction'));
     expect(invokers).toHaveLength(1);
     expect(JSON.stringify(invokers[0]!.Roles)).toContain('SocketsTaskTaskRole');

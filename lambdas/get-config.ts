@@ -1,11 +1,15 @@
-// GET /api/config → board size, palette and cooldown. Needs no store.
+// GET /api/config → board size, palette, and the board's state and cooldown in force (an admin changes them live).
 import { PALETTE } from '../core/domain/palette.ts';
 import { albHandler } from './http/handler.ts';
 import { json } from './http/responses.ts';
-import { runtimeConfig } from './runtime.ts';
+import { services } from './runtime.ts';
 
 export const handler = albHandler('get-config', async () => {
-  const c = runtimeConfig();
-  return json(200, { width: c.board.width, height: c.board.height, palette: PALETTE, cooldownMs: c.cooldown.cooldownMs },
-    { 'cache-control': 'public, max-age=60' });
+  const s = await services();
+  const c = s.config;
+  const status = await s.store.boardStatus();
+  return json(200, {
+    width: c.board.width, height: c.board.height, palette: PALETTE, cooldownMs: status.cooldownMs,
+    state: status.state, message: status.message, opensAt: status.opensAt,
+  }, { 'cache-control': 'no-cache' });
 });

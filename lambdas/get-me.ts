@@ -10,10 +10,12 @@ export const handler = albHandler('get-me', async (event) => {
   const session = await liveSession(event, s);
   if (!session) return errorResponse(401, 'unauthorized', 'No valid session. Start one with POST /api/session.');
   const lastPlacedAt = (await s.store.cooldownStart(session.userId)) ?? (await s.log.lastPlacement(session.userId));
+  // The cooldown in force now (an admin may have changed it), as the write script measures it.
+  const { cooldownMs } = await s.store.boardStatus();
   return json(200, {
     userId: session.userId,
     lastPlacedAt,
-    nextAllowedAt: nextAllowedAt(lastPlacedAt, s.config.cooldown),
-    cooldownMs: s.config.cooldown.cooldownMs,
+    nextAllowedAt: nextAllowedAt(lastPlacedAt, { ...s.config.cooldown, cooldownMs }),
+    cooldownMs,
   });
 });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Config } from '../core/config.ts';
 import { pixelWriteSchema } from '../core/domain/pixel-write.ts';
 import { COLOR_COUNT } from '../core/domain/palette.ts';
+import { ADMIN_SCHEMAS, adminPaths } from './admin/openapi-admin.ts';
 
 type Schema = Record<string, unknown>;
 type Responses = Record<string, Schema>;
@@ -57,8 +58,14 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
             field: { enum: ['x', 'y', 'color', 'body'] },
             retryAfterMs: int(),
             reason: { enum: ['cooldown', 'ip'] },
+            until: { type: ['integer', 'null'], description: 'banned: when the ban ends (null: until lifted)' },
+            state: { enum: ['live', 'paused', 'ended'], description: 'board_closed: the board\'s state' },
+            opensAt: { type: ['integer', 'null'], description: 'board_closed: when writes open (a countdown)' },
+            boardMessage: { type: ['string', 'null'], description: 'board_closed: the admins\' message' },
+            undoneBy: { type: 'string' },
           },
         },
+        ...ADMIN_SCHEMAS,
         PixelWrite: body,
         Placed: {
           type: 'object', required: ['x', 'y', 'color', 'seq', 'placedAt', 'nextAllowedAt'], additionalProperties: false,
@@ -69,9 +76,10 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
           properties: { userId: { type: 'string', pattern: '^[A-Za-z0-9_-]{16}$' }, token: { type: 'string' } },
         },
         Config: {
-          type: 'object', required: ['width', 'height', 'palette', 'cooldownMs'],
+          type: 'object', required: ['width', 'height', 'palette', 'cooldownMs', 'state', 'message', 'opensAt'],
           properties: {
             width: int(1), height: int(1), cooldownMs: int(),
+            state: { enum: ['live', 'paused', 'ended'] }, message: { type: ['string', 'null'] }, opensAt: { type: ['integer', 'null'] },
             palette: { type: 'array', minItems: COLOR_COUNT, maxItems: COLOR_COUNT, items: { type: 'string', pattern: '^#[0-9A-F]{6}$' } },
           },
         },
@@ -95,7 +103,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
         }),
       },
       '/api/config': {
-        get: op('get-config', 'Board size, palette and cooldown', { 200: jsonResponse('The config', ref('Config')) }),
+        get: op('get-config', 'Board size, palette, and the board\'s state and cooldown in force', { 200: jsonResponse('The config', ref('Config')), ...unavailable }),
       },
       '/api/board': {
         get: op('get-board', 'The packed board: 4 bits a pixel, pixel y·W+x in byte i>>1, high nibble for even i', {
@@ -133,7 +141,9 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
         post: op('write-pixel', 'Place a pixel', {
           201: jsonResponse('Placed, live and durable', ref('Placed'), { 'Idempotent-Replayed': header('"true" when this answers a repeated Idempotency-Key') }),
           401: error('No, forged, expired or revoked session'),
+          403: error('banned (the user or the address; until) or protected (the pixel is in a protected area)'),
           413: error('Body over 1 KiB'),
+          423: error('board_closed: the board is paused, ended, or not open yet (state, boardMessage, opensAt)'),
           415: error('Not application/json'),
           422: error('The Idempotency-Key was used for a different pixel'),
           429: error('Within the cooldown (reason "cooldown") or over the address cap (reason "ip"); Retry-After'),
@@ -166,6 +176,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
       '/healthz': {
         get: op('health', 'Whether both stores answer', { 200: jsonResponse('Healthy', ref('Health')), ...unavailable }),
       },
+      ...adminPaths(),
     },
   };
 }

@@ -6,7 +6,8 @@ import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Config } from '../core/config.ts';
-import type { BoardReader, FeedSubscription, UpdateFeed } from '../core/board-store/board-store.ts';
+import type { BoardReader, FeedSubscription, LiveModeration, UpdateFeed } from '../core/board-store/board-store.ts';
+import type { BoardStatus } from '../core/domain/moderation.ts';
 import type { Presence } from '../core/presence/presence.ts';
 import { clientAddress, type AddressEvidence } from '../core/domain/client-ip.ts';
 import { parseRequestTarget } from '../core/http/request-target.ts';
@@ -37,7 +38,7 @@ interface Client {
 
 export interface SocketServerDeps {
   config: Config;
-  store: BoardReader & UpdateFeed;
+  store: BoardReader & UpdateFeed & Pick<LiveModeration, 'boardStatus'>;
   presence: Presence;
   placer: PixelPlacer;
   /** With a relay source, this server relays the feed whenever it holds the relay lease. */
@@ -57,6 +58,8 @@ export class SocketServer {
   readonly relay: FeedRelay | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private online = 0;
+  /** The board's state and cooldown, as the feed last told (sent after every hello). */
+  private status: BoardStatus | null = null;
   private draining = false;
   private drained: Promise<void> | null = null;
   /** Counters for benchmarks, tests and /metrics. */
@@ -121,13 +124,31 @@ export class SocketServer {
     this.feed = await this.deps.store.subscribe({
       onBatch: (batch) => this.broadcaster.ingest(batch),
       onReset: (epoch, seq) => this.broadcaster.reset(epoch, seq),
-      onResync: () => void this.broadcaster.resync(),
+      onResync: () => { void this.broadcaster.resync(); void this.refreshStatus(); },
+      onBoardStatus: (status) => this.statusChanged(status),
     });
+    this.status = await this.deps.store.boardStatus();
     this.scheduleTick(socket.tickMs);
     this.relay?.start();
     this.timers.push(setInterval(() => this.heartbeat(), socket.pingIntervalMs));
     this.timers.push(setInterval(() => void this.reportOnline(), socket.onlineIntervalMs));
     await this.reportOnline();
+  }
+
+  /** Every client hears a state change at once (one message built for all). */
+  private statusChanged(status: BoardStatus): void {
+    this.status = status;
+    this.broadcast(textFrame(encodeServerMessage({ type: 'board', ...status })));
+  }
+
+  /** After a feed interruption a change may have been missed: read it again. */
+  private async refreshStatus(): Promise<void> {
+    try {
+      const status = await this.deps.store.boardStatus();
+      if (JSON.stringify(status) !== JSON.stringify(this.status)) this.statusChanged(status);
+    } catch (err) {
+      reportFailure('board-status', err);
+    }
   }
 
   /**
@@ -191,8 +212,9 @@ export class SocketServer {
     if (resume) this.stats[missed ? 'resumedFromMemory' : 'resumesMissed']++;
     ws.send(encodeServerMessage({
       type: 'hello', protocol: PROTOCOL_VERSION, seq: this.broadcaster.lastSeq, epoch: this.broadcaster.epoch, width: config.board.width, height: config.board.height,
-      cooldownMs: config.cooldown.cooldownMs, online: Math.max(this.online, this.clients.size), resumed: missed !== null,
+      cooldownMs: this.status?.cooldownMs ?? config.cooldown.cooldownMs, online: Math.max(this.online, this.clients.size), resumed: missed !== null,
     }));
+    if (this.status) ws.send(encodeServerMessage({ type: 'board', ...this.status }));
     for (const frame of missed ?? []) sendFramed(ws, frame);
     ws.on('pong', () => { client.alive = true; });
     ws.on('message', (data, isBinary) => this.message(client, data, isBinary));

@@ -52,13 +52,26 @@ export type ServerMessage =
   | { type: 'online'; count: number }
   | { type: 'placed'; id: string | number; seq: number; nextAllowedAt: number }
   | { type: 'error'; id?: string | number; error: string; message: string; retryAfterMs?: number }
-  | { type: 'pong' };
+  | { type: 'pong' }
+  /**
+   * The board's state and cooldown (an admin changed them): sent right after hello and to every
+   * client the moment it changes. Writes are refused unless `state` is live and `opensAt` has passed.
+   */
+  | BoardStatusMessage;
+
+export interface BoardStatusMessage {
+  type: 'board';
+  state: 'live' | 'paused' | 'ended';
+  message: string | null;
+  opensAt: number | null;
+  cooldownMs: number;
+}
 
 export function encodeServerMessage(message: ServerMessage): string {
   return JSON.stringify(message);
 }
 
-const SERVER_TYPES = new Set<ServerMessage['type']>(['hello', 'reset', 'resync', 'online', 'placed', 'error', 'pong']);
+const SERVER_TYPES = new Set<ServerMessage['type']>(['hello', 'reset', 'resync', 'online', 'placed', 'error', 'pong', 'board']);
 
 /** A server message, or null for text that is not one (ignored by clients). */
 export function parseServerMessage(text: string): ServerMessage | null {

@@ -3,7 +3,7 @@
 // seq order, and this orchestrator fetches what the socket cannot give (the board, `since`
 // repairs, the periodic safety check), one fetch at a time. No DOM: runs in browsers and Node.
 import { decodePixelBatch, type PixelBatch } from '../../core/protocol/pixel-batch.ts';
-import { encodeClientMessage, parseServerMessage, PROTOCOL_VERSION, type HelloMessage, type ServerMessage } from '../../core/protocol/messages.ts';
+import { encodeClientMessage, parseServerMessage, PROTOCOL_VERSION, type BoardStatusMessage, type HelloMessage, type ServerMessage } from '../../core/protocol/messages.ts';
 import { BoardReplica } from './board-replica.ts';
 import { ReconnectingSocket, type SocketFactory } from './reconnecting-socket.ts';
 
@@ -55,6 +55,8 @@ interface Events {
   hello: [message: HelloMessage];
   /** The server speaks a newer protocol than this code: reload it. */
   outdated: [protocol: number];
+  /** The board's state and cooldown (after hello, and whenever an admin changes them). */
+  boardStatus: [message: BoardStatusMessage];
 }
 
 export class BoardSync {
@@ -216,6 +218,10 @@ export class BoardSync {
       case 'reset':
         this.stats.resets++;
         void this.exclusive(() => this.reload(m.epoch));
+        break;
+      case 'board':
+        this.cooldownMs = m.cooldownMs;
+        this.emit('boardStatus', m);
         break;
       case 'pong':
         break;
