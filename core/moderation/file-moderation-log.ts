@@ -36,8 +36,16 @@ export class FileModerationLog implements ModerationLog {
     return log;
   }
 
-  /** Takes in lines appended since the last read (by this process or another). */
-  private async refresh(): Promise<void> {
+  private reading: Promise<void> = Promise.resolve();
+
+  /** Takes in lines appended since the last read (by this process or another); reads run one after another. */
+  private refresh(): Promise<void> {
+    const next = this.reading.then(() => this.readNew());
+    this.reading = next.catch(() => {});
+    return next;
+  }
+
+  private async readNew(): Promise<void> {
     const { size } = await stat(this.filePath);
     if (size <= this.readUpTo) return;
     const buffer = Buffer.alloc(size - this.readUpTo);

@@ -83,10 +83,11 @@ async function planRollback(ctx: BoardChangeContext, req: RollbackRequest, board
   const matches = (p: Placement) => p.placedAt >= req.from && p.placedAt <= req.to && (req.userId === null || p.userId === req.userId);
   const changes: RollbackChange[] = [];
   await eachLimit([...first.values()], 32, async (f) => {
-    let history: Placement[] = [];
-    for (let limit = 16; ; limit *= 4) {
+    let limit = 16;
+    let history = await ctx.log.history(f.x, f.y, limit);
+    while (history.length === limit && !history.some((h) => h.seq < f.seq)) {
+      limit *= 4;
       history = await ctx.log.history(f.x, f.y, limit);
-      if (history.length < limit || history.some((h) => h.seq < f.seq)) break;
     }
     if (history.some((h) => h.seq > f.seq && !matches(h))) return;
     const before = history.find((h) => h.seq < f.seq)?.color ?? 0;
