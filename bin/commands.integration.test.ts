@@ -58,6 +58,24 @@ describe('the documented commands on real Redis and Cassandra', () => {
     raw.disconnect();
   });
 
+  it('`npm run admin -- grant/revoke/list` gives a session\'s user a role at once (checked on every call), and takes it away', async () => {
+    const alice = await new ApiClient(f.url).startSession();
+    expect((await alice.request('GET', '/api/admin/me')).status).toBe(403);
+    const granted = await npmRun('admin', ['grant', alice.userId!, 'admin', 'runs', 'the', 'event']);
+    expect(granted.stdout).toContain(`${alice.userId} is now an admin`);
+    expect((await alice.request('GET', '/api/admin/me')).body).toEqual({ userId: alice.userId, role: 'admin' });
+    expect((await npmRun('admin', ['list'])).stdout).toContain(`${alice.userId}\tadmin\tgranted by cli:`);
+    const audit = (await alice.request('GET', '/api/admin/audit')).body as { entries: { action: string; reason: string; actor: string }[] };
+    expect(audit.entries[0]).toMatchObject({ action: 'role.grant', reason: 'runs the event', actor: expect.stringMatching(/^cli:/) });
+    // The live copy the write script reads: a protected pixel is open to her.
+    await f.services.store.setProtectedAreas([{ name: 't', x0: 49, y0: 39, x1: 49, y1: 39 }]);
+    expect((await alice.place(49, 39, 3)).status).toBe(201);
+    await f.services.store.setProtectedAreas([]);
+    await npmRun('admin', ['revoke', alice.userId!]);
+    expect((await alice.request('GET', '/api/admin/me')).status).toBe(403);
+    await expect(npmRun('admin', ['grant', alice.userId!, 'owner'])).rejects.toThrow(/usage/);
+  });
+
   it('`npm run sessions -- revoke <userId>` signs that user out at once, and no one else', async () => {
     const [mallory, other] = await Promise.all([new ApiClient(f.url).startSession(), new ApiClient(f.url).startSession()]);
     expect((await mallory.request('GET', '/api/me')).status).toBe(200);

@@ -275,6 +275,27 @@ export function describeAdminApiContract(backend: Backend): void {
       await setBoard({ state: 'live', cooldownMs: 60_000 });
     });
 
+    it('after the live store loses everything, the board state, cooldown, protected areas, bans and roles come back', async () => {
+      const mod = await withRole('moderator');
+      const banned = await user();
+      await setBoard({ state: 'paused', message: 'maintenance', cooldownMs: 5000 });
+      await send(admin, 'PUT', '/api/admin/protected/keep', { x0: 60, y0: 44, x1: 63, y1: 47, reason: 'kept' });
+      await send(admin, 'PUT', `/api/admin/bans/${banned.userId}`, { reason: 'kept' });
+      await sockets.close();
+      await f.loseLiveState();
+      sockets = await attachSocketServer(f.services, f.server);
+      expect((await client().request('GET', '/api/config')).body).toMatchObject({ state: 'paused', message: 'maintenance', cooldownMs: 5000 });
+      expect((await (await user()).place(0, 47, 1)).status).toBe(423);
+      await setBoard({ state: 'live', cooldownMs: 5000 });
+      expect((await (await user()).place(61, 45, 1)).body.error).toBe('protected');
+      expect((await banned.place(0, 47, 1)).body.error).toBe('banned');
+      expect((await mod.place(61, 45, 2)).status).toBe(201);
+      const next = await (await user()).place(0, 46, 2);
+      expect(next.body.nextAllowedAt).toBe((next.body.placedAt as number) + 5000);
+      await send(admin, 'DELETE', '/api/admin/protected/keep', { reason: 'done' });
+      await setBoard({ state: 'live', cooldownMs: 60_000 });
+    });
+
     it('fills a rectangle as the moderator\'s placements, and the fill can be undone', async () => {
       const mod = await withRole('moderator');
       const before = await boardNow();

@@ -5,9 +5,9 @@
 import type { BoardStatus, IpBan, Role } from '../domain/moderation.ts';
 import { banActive } from '../domain/moderation.ts';
 import { RefusedError } from '../errors.ts';
-import type { Locks } from '../board-store/board-store.ts';
+import type { LiveModeration, Locks } from '../board-store/board-store.ts';
 import { audit, type BoardChangeContext } from './rollback.ts';
-import { timeId, type AreaRecord, type BanRecord, type IpBanRecord, type Report } from './moderation-log.ts';
+import { timeId, type AreaRecord, type BanRecord, type IpBanRecord, type ModerationLog, type Report } from './moderation-log.ts';
 import { randomBytes } from 'node:crypto';
 
 export interface ModerationContext extends BoardChangeContext {
@@ -104,7 +104,7 @@ export async function unbanRange(ctx: ModerationContext, actor: string, cidr: st
 }
 
 /** Grants (a role) or revokes (null). */
-export async function setRole(ctx: Pick<ModerationContext, 'moderation' | 'store'>, actor: string, userId: string, role: Role | null, reason: string): Promise<void> {
+export async function setRole(ctx: { moderation: ModerationLog; store: Pick<LiveModeration, 'setRole'> }, actor: string, userId: string, role: Role | null, reason: string): Promise<void> {
   await ctx.moderation.setRole(userId, role ? { userId, role, by: actor, at: Date.now(), reason } : null);
   await ctx.store.setRole(userId, role);
   await audit(ctx.moderation, actor, role ? 'role.grant' : 'role.revoke', reason, { userId, role });
