@@ -20,7 +20,7 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Settings } from './settings.ts';
 import { customDomain } from './load-balancer.ts';
 import { logBucket } from './log-bucket.ts';
-import { PAGE_SECURITY_HEADERS } from '../local/web-build.ts';
+import { ADMIN_PATH, PAGE_SECURITY_HEADERS } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
 
 /** Headers CloudFront adds that the origin reads (core/domain/client-ip.ts, lambdas/http/request.ts). */
@@ -126,6 +126,15 @@ export class Cdn extends Construct {
       responseHeadersPolicy: apiHeaders,
     };
 
+    // The moderation page is admin.html in the bucket; viewers ask for /admin (as locally).
+    const adminPage = new cloudfront.Function(this, 'AdminPage', {
+      comment: `${ADMIN_PATH} is admin.html`,
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(
+        `function handler(event) { var r = event.request; if (r.uri === '${ADMIN_PATH}' || r.uri === '${ADMIN_PATH}/') r.uri = '/admin.html'; return r; }`,
+      ),
+    });
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `pixel board (${settings.envName})`,
       // A custom domain's certificate, at TLSv1.2_2021 or better (the default *.cloudfront.net one is fixed at TLSv1).
@@ -146,6 +155,7 @@ export class Cdn extends Construct {
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: pageHeaders,
         compress: true,
+        functionAssociations: [{ function: adminPage, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
         // Order matters: CloudFront takes the first pattern that matches.
@@ -176,7 +186,7 @@ export class Cdn extends Construct {
       sources: [s3deploy.Source.asset(props.webDir)],
       destinationBucket: this.site,
       distribution: this.distribution,
-      distributionPaths: ['/index.html', '/app.js', '/app.css'],
+      distributionPaths: ['/index.html', '/app.js', '/app.css', '/admin.html', '/admin.js', '/admin.css'],
     });
   }
 

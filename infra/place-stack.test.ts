@@ -167,6 +167,16 @@ describe('CDK app', () => {
     expect(policies.some((p) => p.includes('"MetricName":"Connections"') && p.includes('PixelBoard'))).toBe(true);
   });
 
+  it('serves the moderation page at /admin (admin.html in S3, mapped by a viewer-request function) and deploys its files', () => {
+    const [fnId, fn] = ofType('AWS::CloudFront::Function')[0]!;
+    expect(String(fn.Properties.FunctionCode)).toContain("r.uri = '/admin.html'");
+    const dist = ofType('AWS::CloudFront::Distribution')[0]![1].Properties.DistributionConfig as { DefaultCacheBehavior: { FunctionAssociations: { FunctionARN: unknown; EventType: string }[] } };
+    expect(dist.DefaultCacheBehavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fnId, 'FunctionARN'] } }]);
+    const deploy = ofType('Custom::CDKBucketDeployment')[0]![1].Properties;
+    expect(deploy.DistributionPaths).toEqual(expect.arrayContaining(['/admin.html', '/admin.js', '/admin.css']));
+    for (const name of ['admin-rollback', 'admin-board', 'admin-audit', 'create-report']) expect(ROUTES.some((r) => r.name === name)).toBe(true);
+  });
+
   it('keeps every log group for the configured retention', () => {
     expect(ofType('AWS::Logs::LogGroup').every(([, r]) => r.Properties.RetentionInDays === 30)).toBe(true);
   });

@@ -1,5 +1,6 @@
-// Bundles the page (web/) with esbuild: index.html, app.js and app.css. In memory for the local
-// runner (`buildWeb()`), or to dist/web for S3 (`npm run build`).
+// Bundles the pages (web/) with esbuild: the board (index.html, app.js, app.css) and the moderation
+// page (admin.html, admin.js, admin.css; served at /admin). In memory for the local runner
+// (`buildWeb()`), or to dist/web for S3 (`npm run build`).
 import { build } from 'esbuild';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,20 +29,31 @@ export interface WebAsset {
   body: Buffer;
 }
 
-export async function buildWeb(): Promise<Map<string, WebAsset>> {
+async function bundle(entry: string): Promise<Buffer> {
   const result = await build({
-    entryPoints: [path.join(WEB_SRC, 'main.ts')],
+    entryPoints: [path.join(WEB_SRC, entry)],
     bundle: true,
     format: 'esm',
     target: ['es2022'],
     minify: true,
     sourcemap: false,
     write: false,
-    outfile: 'app.js',
+    outfile: 'bundle.js',
     logLevel: 'silent',
   });
+  return Buffer.from(result.outputFiles[0]!.contents);
+}
+
+/** Where the moderation page is served (CloudFront maps it to admin.html in S3). */
+export const ADMIN_PATH = '/admin';
+
+export async function buildWeb(): Promise<Map<string, WebAsset>> {
+  const [app, admin] = await Promise.all([bundle('main.ts'), bundle('admin/admin.ts')]);
   const assets = new Map<string, WebAsset>();
-  assets.set('/app.js', { contentType: 'text/javascript; charset=utf-8', body: Buffer.from(result.outputFiles[0]!.contents) });
+  assets.set('/app.js', { contentType: 'text/javascript; charset=utf-8', body: app });
+  assets.set('/admin.js', { contentType: 'text/javascript; charset=utf-8', body: admin });
+  assets.set('/admin.css', { contentType: 'text/css; charset=utf-8', body: readFileSync(path.join(WEB_SRC, 'admin', 'admin.css')) });
+  assets.set('/admin.html', { contentType: 'text/html; charset=utf-8', body: readFileSync(path.join(WEB_SRC, 'admin', 'admin.html')) });
   assets.set('/app.css', { contentType: 'text/css; charset=utf-8', body: readFileSync(path.join(WEB_SRC, 'app.css')) });
   assets.set('/index.html', { contentType: 'text/html; charset=utf-8', body: readFileSync(path.join(WEB_SRC, 'index.html')) });
   return assets;

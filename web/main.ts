@@ -7,8 +7,10 @@ import { CooldownTimer, formatRemaining } from './cooldown-timer.ts';
 import { attachPointerControls } from './pointer-controls.ts';
 import { ensureSession, renewSession, SessionError, type Me } from './session.ts';
 import { clampView, fitView, formatHash, parseHash, screenToBoard, zoomAt, type View } from './view-state.ts';
+import { showBoardStatus, type BoardStatusView } from './board-status.ts';
+import { reportAction } from './report.ts';
 
-interface Config { width: number; height: number; palette: string[]; cooldownMs: number }
+interface Config extends BoardStatusView { width: number; height: number; palette: string[] }
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const viewport = $('viewport');
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
     socketUrls: [`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`],
     openSocket: (url) => new WebSocket(url) as unknown as SocketLike,
   });
+  showBoardStatus(config, sync);
   sync.on('board', () => {
     canvas.drawBoard(sync.board!);
     for (const [i, c] of previews) canvas.setPixel(i % width, Math.floor(i / width), c);
@@ -209,7 +212,7 @@ async function main(): Promise<void> {
     const dot = document.createElement('span');
     dot.className = 'swatch-dot';
     dot.style.background = palette[p.color] ?? '#000';
-    text.append(`(${x}, ${y}) `, dot, ` placed by ${p.userId} ${p.userId === me.userId ? '(you) ' : ''}at ${new Date(p.placedAt).toLocaleString()}`);
+    text.append(`(${x}, ${y}) `, dot, ` placed by ${p.userId} ${p.userId === me.userId ? '(you) ' : ''}at ${new Date(p.placedAt).toLocaleString()}`, reportAction(x, y, toast));
   }
   $('info-close').addEventListener('click', () => { $('info').hidden = true; });
 
