@@ -4,6 +4,7 @@ import { albHandler } from './http/handler.ts';
 import { errorResponse, json } from './http/responses.ts';
 import { liveSession } from './http/session.ts';
 import { services } from './runtime.ts';
+import { currentBoardStatus } from '../core/moderation/moderation-service.ts';
 
 export const handler = albHandler('get-me', async (event) => {
   const s = await services();
@@ -11,7 +12,7 @@ export const handler = albHandler('get-me', async (event) => {
   if (!session) return errorResponse(401, 'unauthorized', 'No valid session. Start one with POST /api/session.');
   const lastPlacedAt = (await s.store.cooldownStart(session.userId)) ?? (await s.log.lastPlacement(session.userId));
   // The cooldown in force now (an admin may have changed it), as the write script measures it.
-  const { cooldownMs } = await s.store.boardStatus();
+  const { cooldownMs } = await currentBoardStatus(s);
   return json(200, {
     userId: session.userId,
     lastPlacedAt,

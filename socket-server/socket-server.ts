@@ -123,7 +123,7 @@ export class SocketServer {
     await this.broadcaster.start();
     this.feed = await this.deps.store.subscribe({
       onBatch: (batch) => this.broadcaster.ingest(batch),
-      onReset: (epoch, seq) => this.broadcaster.reset(epoch, seq),
+      onReset: (epoch, seq) => { this.broadcaster.reset(epoch, seq); void this.refreshStatus(); },
       onResync: () => { void this.broadcaster.resync(); void this.refreshStatus(); },
       onBoardStatus: (status) => this.statusChanged(status),
     });

@@ -145,7 +145,10 @@ export class EmbeddedBoardStore implements BoardStore {
   async setUserBan(userId: string, ban: UserBan | null): Promise<void> { this.moderation.setUserBan(userId, ban); }
   async setIpBans(bans: readonly IpBan[]): Promise<void> { this.moderation.setIpBans(bans); }
   async setRole(userId: string, role: Role | null): Promise<void> { this.moderation.setRole(userId, role); }
-  async restoreModeration(state: LiveModerationState): Promise<void> { this.moderation.restore(state); }
+  async restoreModeration(state: LiveModerationState): Promise<void> {
+    this.moderation.restore(state);
+    this.emit((l) => l.onBoardStatus?.({ ...state.status }));
+  }
 
   async takeReportSlot(userId: string, perHour: number, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
     const window = liveWindow(this.reports, userId, now);

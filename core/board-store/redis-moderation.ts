@@ -150,6 +150,8 @@ export class RedisModeration {
     if (lengths.length) tx.hset(k.ipBans, entries).sadd(k.ipBanLengths, ...lengths);
     if (state.areas.length) tx.set(k.protectedMap, Buffer.from(bits.buffer, bits.byteOffset, bits.byteLength));
     if (state.roles.length) tx.hset(k.roles, Object.fromEntries(state.roles.map((r) => [r.userId, r.role])));
+    // Socket servers that started while the store was empty hear the restored state at once.
+    tx.publish(k.channel, encodeFeedStatus(state.status));
     await this.deps.run('restore moderation', () => tx.exec());
   }
 

@@ -3,9 +3,9 @@
 // persistence first (the record a rebuild restores from), then to the live copy the write script
 // reads, then into the audit log.
 import type { BoardStatus, IpBan, Role } from '../domain/moderation.ts';
-import { banActive } from '../domain/moderation.ts';
+import { banActive, defaultBoardStatus } from '../domain/moderation.ts';
 import { RefusedError } from '../errors.ts';
-import type { LiveModeration, Locks } from '../board-store/board-store.ts';
+import type { BoardReader, LiveModeration, Locks } from '../board-store/board-store.ts';
 import { audit, type BoardChangeContext } from './rollback.ts';
 import { timeId, type AreaRecord, type BanRecord, type IpBanRecord, type ModerationLog, type Report } from './moderation-log.ts';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +28,18 @@ async function serialised<T>(store: Locks, work: () => Promise<T>): Promise<T> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new RefusedError(409, 'busy', 'Another moderation change is being saved. Try again in a moment.');
+}
+
+/**
+ * The board's state and cooldown in force, for readers (config, /api/me): the live copy, or,
+ * while the live store has lost everything and no write has rebuilt it yet, the durable record
+ * (a paused board must not look open because Redis was emptied).
+ */
+export async function currentBoardStatus(ctx: { store: BoardReader & Pick<LiveModeration, 'boardStatus'>; moderation: ModerationLog; rules: { cooldownMs: number } }): Promise<BoardStatus> {
+  const [head, live] = await Promise.all([ctx.store.head(), ctx.store.boardStatus()]);
+  if (head) return live;
+  const kept = await ctx.moderation.boardStatus();
+  return kept ? { state: kept.state, message: kept.message, opensAt: kept.opensAt, cooldownMs: kept.cooldownMs } : defaultBoardStatus(ctx.rules.cooldownMs);
 }
 
 export interface BoardStatusChange {
