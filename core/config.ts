@@ -70,6 +70,10 @@ export interface Config {
   updatesKept: number;
   /** At most this many updates in one `GET /api/pixels?since=` answer. */
   updatesPerResponse: number;
+  /** Updates in one segment of `GET /api/updates/{epoch}/{segment}` (a full one is cached for good). */
+  updatesSegment: number;
+  /** Uncached reads of updates one address may make a minute. */
+  readsPerIpPerMinute: number;
   redis: RedisConfig | null;
   cassandra: CassandraConfig | null;
   dataDir: string;
@@ -164,6 +168,8 @@ export const ENV_SCHEMA = z.object({
   BOARD_MAX_AGE_SECONDS: int(1, 0, 3600),
   UPDATES_KEPT: int(100_000, 100, 10_000_000),
   UPDATES_PER_RESPONSE: int(20_000, 100, 65_535),
+  UPDATES_SEGMENT: int(8192, 64, 65_535),
+  READS_PER_IP_PER_MINUTE: int(120, 1, 1_000_000),
   DATA_DIR: text('./data'),
   REDIS_URL: z.preprocess(blankIsUnset, z.string().regex(/^rediss?:\/\//, { error: 'must start with redis:// or rediss://' }).optional())
     .transform((v) => v ?? null),
@@ -244,6 +250,8 @@ export function loadConfig(env: Env = process.env): Config {
     boardMaxAgeSeconds: e.BOARD_MAX_AGE_SECONDS,
     updatesKept: e.UPDATES_KEPT,
     updatesPerResponse: e.UPDATES_PER_RESPONSE,
+    updatesSegment: e.UPDATES_SEGMENT,
+    readsPerIpPerMinute: e.READS_PER_IP_PER_MINUTE,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, authSecretArn: e.REDIS_AUTH_SECRET_ARN } : null,
     cassandra: cassandraConfig(e),
     dataDir: e.DATA_DIR,

@@ -192,6 +192,7 @@ export class SocketServer {
     ws.send(encodeServerMessage({
       type: 'hello', protocol: PROTOCOL_VERSION, seq: this.broadcaster.lastSeq, epoch: this.broadcaster.epoch, width: config.board.width, height: config.board.height,
       cooldownMs: config.cooldown.cooldownMs, online: Math.max(this.online, this.clients.size), resumed: missed !== null,
+      segment: config.updatesSegment,
     }));
     for (const frame of missed ?? []) sendFramed(ws, frame);
     ws.on('pong', () => { client.alive = true; });

@@ -32,6 +32,8 @@ export interface RedisBoardStoreOptions {
    * 'publish': every write publishes itself (the earlier design; kept for comparison).
    */
   feedMode?: 'relay' | 'publish';
+  /** Uncached reads (segments, since) one address may make a minute. */
+  readsPerIpPerMinute?: number;
 }
 
 interface ScriptedRedis extends Redis {
@@ -195,6 +197,13 @@ export class RedisBoardStore implements BoardStore {
     const hour = Math.floor(now / 3_600_000);
     const [allowed, retryAfterMs] = await this.run('session', () => this.client.takeSessionSlot(
       this.keys.ipSessions(ip, hour), this.options.sessionsPerIpPerHour, 3_600_000));
+    return { allowed: allowed === 1, retryAfterMs };
+  }
+
+  async takeReadSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    const minute = Math.floor(now / 60_000);
+    const [allowed, retryAfterMs] = await this.run('reads', () => this.client.takeSessionSlot(
+      this.keys.ipReads(ip, minute), this.options.readsPerIpPerMinute ?? 120, 60_000));
     return { allowed: allowed === 1, retryAfterMs };
   }
 

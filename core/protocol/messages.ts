@@ -41,6 +41,8 @@ export interface HelloMessage {
    * follow this message, from the server's memory: it needs no HTTP catch-up.
    */
   resumed?: boolean;
+  /** Seqs per segment of `GET /api/updates/{epoch}/{segment}`; absent: catch up with `?since=`. */
+  segment?: number;
 }
 
 export type ServerMessage =

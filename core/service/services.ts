@@ -33,7 +33,7 @@ export async function createBoardStore(config: Config): Promise<BoardStore> {
   const common = {
     size: config.board, rules: config.cooldown, sessionsPerIpPerHour: config.sessionsPerIpPerHour,
     updatesKept: config.updatesKept, idempotencyTtlMs: config.idempotencyTtlMs, sessionMaxAgeMs: config.sessionMaxAgeMs,
-    feedMode: config.socket.feedMode,
+    feedMode: config.socket.feedMode, readsPerIpPerMinute: config.readsPerIpPerMinute,
   };
   return config.redis
     ? RedisBoardStore.connect({ ...common, redis: config.redis })
