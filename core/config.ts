@@ -46,6 +46,8 @@ export interface SocketConfig {
   repairPageSize: number;
   /** How long (and how many bytes of) recent frames a socket server keeps to replay to reconnecting clients. */
   replayMs: number;
+  /** How often the board's digest (tile hashes) goes to every client; 0: never. */
+  digestMs: number;
   replayMaxBytes: number;
   /** 'relay': one elected socket server publishes a batch per tick; 'publish': every write publishes itself. */
   feedMode: 'relay' | 'publish';
@@ -197,6 +199,7 @@ export const ENV_SCHEMA = z.object({
   ECS_CONTAINER_METADATA_URI_V4: z.preprocess(blankIsUnset, z.url({ error: 'must be a URL' }).optional()).transform((v) => v ?? null),
   SOCKET_REPAIR_PAGE: int(10_000, 100, 65_535),
   SOCKET_REPLAY_MS: int(300_000, 0, 3_600_000),
+  SOCKET_DIGEST_MS: int(60_000, 0, 3_600_000),
   SOCKET_REPLAY_MAX_BYTES: int(64 * 1024 * 1024, 0, 1 << 30),
   FEED_MODE: oneOf(['relay', 'publish'], 'relay'),
   RELAY_LEASE_MS: int(3000, 500, 60_000),
@@ -270,6 +273,7 @@ export function loadConfig(env: Env = process.env): Config {
       stopPollMs: e.SOCKET_STOP_POLL_MS,
       repairPageSize: e.SOCKET_REPAIR_PAGE,
       replayMs: e.SOCKET_REPLAY_MS,
+      digestMs: e.SOCKET_DIGEST_MS,
       replayMaxBytes: e.SOCKET_REPLAY_MAX_BYTES,
       feedMode: e.FEED_MODE,
       relayLeaseMs: e.RELAY_LEASE_MS,

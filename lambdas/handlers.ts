@@ -8,6 +8,7 @@ import { handler as writePixel } from './write-pixel.ts';
 import { handler as getUpdates } from './get-updates.ts';
 import { handler as getPixel } from './get-pixel.ts';
 import { handler as getSegment } from './get-segment.ts';
+import { handler as getTile } from './get-tile.ts';
 import { handler as getMe } from './get-me.ts';
 import { handler as health } from './health.ts';
 
@@ -20,6 +21,7 @@ export const HANDLERS: Readonly<Record<string, AlbHandler>> = {
   'get-updates': getUpdates,
   'get-pixel': getPixel,
   'get-segment': getSegment,
+  'get-tile': getTile,
   'get-me': getMe,
   health,
 };

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Config } from '../core/config.ts';
 import { pixelWriteSchema } from '../core/domain/pixel-write.ts';
+import { MAX_BOARD_SIDE } from '../core/domain/board-codec.ts';
 import { COLOR_COUNT } from '../core/domain/palette.ts';
 
 type Schema = Record<string, unknown>;
@@ -28,8 +29,11 @@ const boardHeaders = {
 
 export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'sessionMaxAgeMs'>): Schema {
   const { width, height } = config.board;
-  const body = z.toJSONSchema(pixelWriteSchema(config.board), { io: 'input', target: 'draft-2020-12' }) as Schema;
+  // The board may grow during an event, so the document bounds coordinates by the largest board;
+  // a write off the board as it is now is refused with 400 invalid_pixel.
+  const body = z.toJSONSchema(pixelWriteSchema({ width: MAX_BOARD_SIDE, height: MAX_BOARD_SIDE }), { io: 'input', target: 'draft-2020-12' }) as Schema;
   delete body.$schema;
+  body.description = 'x < the board\'s width and y < its height (X-Board-Width, X-Board-Height: it may grow during an event)';
   const op = (operationId: string, summary: string, responses: Responses, extra: Schema = {}) =>
     ({ operationId, summary, responses: { ...badRequest, ...responses }, ...extra });
   const session = [{ bearer: [] }, { cookie: [] }];
@@ -39,7 +43,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
     info: {
       title: 'Pixel board HTTP API',
       version: '1',
-      description: `A ${width}×${height} board of ${COLOR_COUNT} colours; one pixel per user every ${config.cooldown.cooldownMs} ms. `
+      description: `A board of ${COLOR_COUNT} colours, ${width}×${height} at first (it may grow during an event); one pixel per user every ${config.cooldown.cooldownMs} ms. `
         + 'Every error is {"error", "message"} and changes nothing. See docs/API.md.',
     },
     servers: [{ url: '/' }],
@@ -108,6 +112,24 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
           ...unavailable,
         }),
       },
+      '/api/board/tiles/{tx}/{ty}': {
+        get: op('get-tile', 'One 256×256 tile of the board (smaller at the right and bottom edges), packed like the board; for repairing a tile the digest says differs', {
+          200: {
+            description: 'width·height/2 bytes of the tile, row by row',
+            headers: {
+              ...boardHeaders, 'X-Tile-X': header('Left column of the tile', int()), 'X-Tile-Y': header('Top row of the tile', int()),
+              'X-Tile-Width': header('Tile width', int(1)), 'X-Tile-Height': header('Tile height', int(1)),
+            },
+            content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+          },
+          ...unavailable,
+        }, {
+          parameters: [
+            { name: 'tx', in: 'path', required: true, schema: int() },
+            { name: 'ty', in: 'path', required: true, schema: int() },
+          ],
+        }),
+      },
       '/api/board.png': {
         get: op('get-board-png', 'The board as a PNG in the exact palette colours', {
           200: { description: 'The image', headers: boardHeaders, content: { 'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } } } },
@@ -123,6 +145,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
             content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
           },
           410: error('Those updates are no longer kept, or belong to an earlier epoch: fetch the board'),
+          429: error('Too many uncached update requests from this address (Retry-After)'),
           ...unavailable,
         }, {
           parameters: [

@@ -1,5 +1,6 @@
 // The live board held in this process, for `npm start` and fast tests. Same contract as Redis.
-import { pixelIndex, setColorAt, type BoardSize } from '../domain/board-codec.ts';
+import { growthProblem, pixelIndex, resizeBoard, setColorAt, type BoardSize } from '../domain/board-codec.ts';
+import { BadRequestError, RebuildInProgressError } from '../errors.ts';
 import { nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
 import { encodePixelBatch, type PixelUpdate } from '../protocol/pixel-batch.ts';
 import type {
@@ -30,6 +31,8 @@ export class EmbeddedBoardStore implements BoardStore {
   private seq = 0;
   private version = 0;
   private epoch = 0;
+  /** The board's size now: the configured one until it grows. */
+  private size: BoardSize;
   private readonly recent: PixelUpdate[] = [];
   private readonly cooldowns = new Map<string, number>();
   private readonly ipPlacements = new Map<string, Window>();
@@ -41,7 +44,9 @@ export class EmbeddedBoardStore implements BoardStore {
   private readonly locks = new Map<LockName, { token: object; until: number }>();
   private readonly listeners = new Set<FeedHandlers>();
 
-  constructor(private readonly options: EmbeddedBoardStoreOptions) {}
+  constructor(private readonly options: EmbeddedBoardStoreOptions) {
+    this.size = options.size;
+  }
 
   async place(request: PlaceRequest): Promise<PlaceOutcome> {
     const { now } = request;
@@ -55,7 +60,9 @@ export class EmbeddedBoardStore implements BoardStore {
       const prior = this.idempotent.get(idemKey);
       if (prior && prior.until > now) return { status: 'duplicate', placement: prior.placement };
     }
-    const { rules, size } = this.options;
+    const { size } = this;
+    if (request.x >= size.width || request.y >= size.height) return { status: 'out_of_bounds', ...size };
+    const { rules } = this.options;
     const allowedAt = nextAllowedAt(this.cooldowns.get(request.userId) ?? null, rules);
     if (allowedAt > now) return { status: 'cooldown', retryAfterMs: allowedAt - now };
     const ipWindow = liveWindow(this.ipPlacements, request.ip, now);
@@ -110,11 +117,11 @@ export class EmbeddedBoardStore implements BoardStore {
   }
 
   async snapshot(): Promise<BoardSnapshot | null> {
-    return this.board ? { bytes: this.board.slice(), seq: this.seq, epoch: this.epoch } : null;
+    return this.board ? { bytes: this.board.slice(), seq: this.seq, epoch: this.epoch, ...this.size } : null;
   }
 
   async head(): Promise<BoardHead | null> {
-    return this.board ? { seq: this.seq, epoch: this.epoch } : null;
+    return this.board ? { seq: this.seq, epoch: this.epoch, ...this.size } : null;
   }
 
   async updatesSince(seq: number, limit: number): Promise<UpdatesSince> {
@@ -154,6 +161,7 @@ export class EmbeddedBoardStore implements BoardStore {
 
   async restore(state: BoardState, cooldowns: readonly Cooldown[], now: number): Promise<BoardHead> {
     this.board = Uint8Array.from(state.board);
+    this.size = state.size ?? this.options.size;
     this.seq = state.seq;
     this.version = state.version;
     this.epoch = Math.max(this.epoch + 1, now);
@@ -163,7 +171,18 @@ export class EmbeddedBoardStore implements BoardStore {
     }
     const { epoch, seq } = this;
     this.emit((l) => l.onReset(epoch, seq));
-    return { seq, epoch };
+    return { seq, epoch, ...this.size };
+  }
+
+  async resize(to: BoardSize): Promise<BoardHead> {
+    if (!this.board) throw new RebuildInProgressError('there is no board to resize: it is being rebuilt', 2000, { store: 'embedded' });
+    const problem = growthProblem(this.size, to);
+    if (problem) throw new BadRequestError('invalid_size', problem);
+    this.board = resizeBoard(this.board, this.size, to);
+    this.size = { width: to.width, height: to.height };
+    const { seq, epoch } = this;
+    this.emit((l) => l.onResize(to.width, to.height, seq));
+    return { seq, epoch, ...this.size };
   }
 
   private lockHeld(name: LockName, now: number): { token: object; until: number } | null {

@@ -5,6 +5,8 @@ export interface RedisKeys {
   seq: string;
   version: string;
   epoch: string;
+  /** "WxH" once the board has grown past its configured size. */
+  size: string;
   updates: string;
   pending: string;
   channel: string;
@@ -26,6 +28,7 @@ export function redisKeys(prefix: string): RedisKeys {
     seq: `${p}:seq`,
     version: `${p}:version`,
     epoch: `${p}:epoch`,
+    size: `${p}:size`,
     updates: `${p}:updates`,
     pending: `${p}:pending`,
     channel: `${p}:feed`,

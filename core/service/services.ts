@@ -14,6 +14,7 @@ import { CassandraPixelLog } from '../pixel-log/cassandra-pixel-log.ts';
 import { ensureBoard } from './self-heal.ts';
 import type { PlaceContext } from './place-pixel.ts';
 import { PersistenceGate } from './persistence-gate.ts';
+import { KnownSize } from './known-size.ts';
 import { PendingDrainer } from './persist-pending.ts';
 import type { SnapshotStore } from '../snapshots/snapshot-store.ts';
 import { restoreJobs } from './restore-jobs.ts';
@@ -26,6 +27,8 @@ export interface Services extends PlaceContext {
   store: BoardStore;
   config: Config;
   sessionSecret: string;
+  /** The board's size as last seen here (it may grow during an event). */
+  boardSize: KnownSize;
   close(): Promise<void>;
 }
 
@@ -79,7 +82,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     throw err;
   }
   const services: Services = {
-    config, store, log, sessionSecret, size: config.board, rules: config.cooldown,
+    config, store, log, sessionSecret, size: config.board, rules: config.cooldown, boardSize: new KnownSize(config.board, store),
     gate: new PersistenceGate(log, { probeIntervalMs: config.persistenceProbeMs, probeTimeoutMs: 2000 }),
     drainer: new PendingDrainer(store, log, { ...config.drain, pauseMs: 5 }, (err) => reportFailure('pending-drain', err)),
     orphanAfterMs: config.orphanAfterMs,

@@ -12,6 +12,17 @@ export interface FetchedBoard {
   etag: string | null;
 }
 
+export interface FetchedTile {
+  /** The tile's pixels, packed 4 bits a pixel row by row (as the board). */
+  bytes: Uint8Array;
+  seq: number;
+  epoch: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /** A pixel batch, or 'gone' (410: another epoch, or older than kept): load the board again. */
 export type FetchedUpdates = { status: 'ok'; batch: PixelBatch; lastSeq: number } | { status: 'gone' };
 
@@ -61,6 +72,17 @@ export class BoardHttp {
   /** The updates after `seq` (uncached: only for what the segments do not have yet). */
   since(seq: number, epoch: number): Promise<FetchedUpdates> {
     return this.updates('since', `/api/pixels?since=${seq}&epoch=${epoch}`);
+  }
+
+  /** One tile of the board (`GET /api/board/tiles/{tx}/{ty}`). */
+  async tile(tx: number, ty: number): Promise<FetchedTile> {
+    const res = await this.get(`/api/board/tiles/${tx}/${ty}`);
+    if (res.status !== 200) throw new HttpStatusError('tile', res.status);
+    const h = (name: string) => Number(res.headers.get(name));
+    return {
+      bytes: await this.body(res), seq: h('x-board-seq'), epoch: h('x-board-epoch'),
+      x: h('x-tile-x'), y: h('x-tile-y'), width: h('x-tile-width'), height: h('x-tile-height'),
+    };
   }
 
   private async updates(what: string, path: string): Promise<FetchedUpdates> {
