@@ -1,4 +1,5 @@
-// CloudFront in front of everything: the web page from S3 (origin access control only),
+// CloudFront in front of everything: the web page from S3 (origin access control only; CloudFront
+// compresses it and keeps the content-hashed files for as long as their Cache-Control says),
 // /api/board* cached for about a second (one origin fetch per edge per second, however many
 // viewers), the rest of /api/* and /ws passed through uncached with what they need forwarded.
 import { Construct } from 'constructs';
@@ -10,7 +11,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Settings } from './settings.ts';
 import { logBucket } from './log-bucket.ts';
-import { PAGE_SECURITY_HEADERS } from '../local/web-build.ts';
+import { IMMUTABLE, PAGE_SECURITY_HEADERS, REVALIDATE } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
 
 /** A response headers policy with the security headers the local runner sends, from the same objects. */
@@ -117,11 +118,25 @@ export class Cdn extends Construct {
       },
     });
 
+    // Two copies of the built page: the content-hashed script and stylesheet, cached for good
+    // (a new build has new names; old ones stay for tabs still holding an old index.html), and
+    // index.html, revalidated on every visit and invalidated at the edge on every deploy.
+    new s3deploy.BucketDeployment(this, 'DeployAssets', {
+      sources: [s3deploy.Source.asset(props.webDir)],
+      destinationBucket: this.site,
+      exclude: ['index.html'],
+      prune: false,
+      cacheControl: [s3deploy.CacheControl.fromString(IMMUTABLE)],
+    });
     new s3deploy.BucketDeployment(this, 'Deploy', {
       sources: [s3deploy.Source.asset(props.webDir)],
       destinationBucket: this.site,
+      exclude: ['*'],
+      include: ['index.html'],
+      prune: false,
+      cacheControl: [s3deploy.CacheControl.fromString(REVALIDATE)],
       distribution: this.distribution,
-      distributionPaths: ['/index.html', '/app.js', '/app.css'],
+      distributionPaths: ['/', '/index.html'],
     });
   }
 }

@@ -10,7 +10,7 @@ import { buildApp } from './build-app.ts';
 import { DEFAULTS, readSettings } from './settings.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
-import { PAGE_SECURITY_HEADERS, writeWeb } from '../local/web-build.ts';
+import { IMMUTABLE, PAGE_SECURITY_HEADERS, REVALIDATE, writeWeb } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
 import { tempDir } from '../test-support/test-services.ts';
 import { KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';
@@ -95,6 +95,19 @@ describe('CDK app', () => {
     }
     expect(api.AllowedMethods).toContain('POST');
     expect(JSON.stringify(dist.WebACLId)).toContain('WebAcl');
+  });
+
+  it('deploys the hashed script and stylesheet cached for good, and index.html revalidated and invalidated on each deploy', () => {
+    const deployments = ofType('Custom::CDKBucketDeployment').map(([, r]) => r.Properties as {
+      Exclude?: string[]; Include?: string[]; Prune: boolean; SystemMetadata?: Record<string, string>; DistributionPaths?: string[];
+    });
+    expect(deployments).toHaveLength(2);
+    const assets = deployments.find((d) => !d.Include)!;
+    const page = deployments.find((d) => d.Include)!;
+    expect(assets).toMatchObject({ Exclude: ['index.html'], Prune: false, SystemMetadata: { 'cache-control': IMMUTABLE } });
+    expect(assets.DistributionPaths).toBeUndefined();
+    expect(page).toMatchObject({ Exclude: ['*'], Include: ['index.html'], Prune: false, SystemMetadata: { 'cache-control': REVALIDATE } });
+    expect(page.DistributionPaths).toEqual(['/', '/index.html']);
   });
 
   it('lets only the Lambdas and socket servers reach Redis, which has TLS and an auth token', () => {

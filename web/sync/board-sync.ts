@@ -24,6 +24,12 @@ export interface BoardSyncOptions {
   reconnectBaseMs?: number;
   reconnectMaxMs?: number;
   recentKept?: number;
+  /**
+   * Fetch the board as soon as start() is called, alongside the socket's handshake, rather than
+   * after its hello: a page shows the board one round trip sooner. The hello then only repairs
+   * what was placed in between.
+   */
+  loadBoardAtStart?: boolean;
 }
 
 export type PlaceResult =
@@ -104,6 +110,7 @@ export class BoardSync {
     this.stopped = false;
     this.helloed = false;
     this.socket.start();
+    if (this.options.loadBoardAtStart && !this.replica.board) void this.exclusive(() => this.loadBoard());
     this.scheduleCheck();
   }
 
@@ -181,12 +188,13 @@ export class BoardSync {
         this.cooldownMs = m.cooldownMs;
         this.setOnline(m.online);
         this.emit('hello', m);
-        // First connect: load the board. Reconnect: fetch what was missed while away, unless the
-        // board was restored meanwhile (a new epoch): then start over.
+        // First connect: load the board (unless already loaded at start). Reconnect: fetch what
+        // was missed while away, unless the board was restored meanwhile (a new epoch): then
+        // start over. Nothing to fetch when our board is as new as the server's.
         void this.exclusive(async () => {
           if (!this.replica.board) await this.loadBoard(m.epoch, m);
           else if (m.epoch !== this.replica.epoch) await this.reload(m.epoch);
-          else await this.repairFrom(m.seq);
+          else if (m.seq > this.replica.seq) await this.repairFrom(m.seq);
         });
         break;
       case 'online':
