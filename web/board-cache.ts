@@ -38,7 +38,7 @@ function run<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRe
 export async function readCachedBoard(timeoutMs = 400): Promise<CachedBoard | null> {
   if (typeof indexedDB === 'undefined') return null;
   const read = run<CachedBoard | undefined>('readonly', (s) => s.get(KEY) as IDBRequest<CachedBoard | undefined>)
-    .then((b) => (b && b.bytes instanceof Uint8Array && b.bytes.length === Math.ceil((b.width * b.height) / 2) ? b : null))
+    .then((b) => (b && b.width > 0 && b.height > 0 && b.bytes instanceof Uint8Array && b.bytes.length === Math.ceil((b.width * b.height) / 2) ? b : null))
     // No cache (private browsing, storage full or blocked): the page waits for the network, as on a first visit.
     .catch(() => null);
   const late = new Promise<null>((resolve) => setTimeout(() => resolve(null), timeoutMs));

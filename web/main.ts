@@ -35,7 +35,8 @@ sync.on('outdated', () => status.toast('A newer version of this page is out: rel
 let cacheDirty = false;
 sync.on('board', () => {
   if (page && (page.width !== sync.width || page.height !== sync.height)) {
-    // The board was resized since the cached copy: start over with the new size.
+    // The board was resized since the cached copy: keep the new one, and start over with its size.
+    cacheDirty = true;
     void saveBoard().finally(() => location.reload());
     return;
   }

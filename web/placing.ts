@@ -69,7 +69,8 @@ export class Placer {
 
   async place(x: number, y: number, color: number): Promise<void> {
     const { sync, canvas, session, timer, status } = this.d;
-    if (sync.status !== 'live' || !navigator.onLine) return status.toast('You are offline: the pixel was not placed. Reconnecting…');
+    if (!navigator.onLine || sync.status === 'offline' || sync.status === 'reconnecting') return status.toast('You are offline: the pixel was not placed. Reconnecting…');
+    if (sync.status !== 'live') return status.toast('Still connecting: the pixel was not placed. Try again in a moment.');
     if (timer.running) {
       this.d.flashCooldown();
       return status.toast(`Not yet: you can place again in ${formatRemaining(timer.remaining())}.`);

@@ -78,7 +78,7 @@ export class ViewportController {
 
   /** Pans (only if needed) so that the pixel is well inside the viewport. */
   keepInView(x: number, y: number): void {
-    const next = keepInView(this.view, this.size(), x, y, 48);
+    const next = keepInView(this.view, this.size(), x, y, 72); // clear of the pixel card at the top
     if (next !== this.view) this.set(next);
   }
 
