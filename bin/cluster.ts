@@ -29,7 +29,8 @@ const env = {
 };
 const processes: ServiceProcess[] = [];
 const invokePort = config.lambdaInvokePort ?? config.port + 1000;
-processes.push(await startServiceProcess({ ...env, PORT: String(config.port), LAMBDA_INVOKE_PORT: String(invokePort) }, ENTRY.runner));
+// A request that finds the board missing starts `npm run rebuild` as a job, as the ECS task does in AWS.
+processes.push(await startServiceProcess({ ...env, PORT: String(config.port), LAMBDA_INVOKE_PORT: String(invokePort), REBUILD_JOB: 'process' }, ENTRY.runner));
 const http = `http://${config.host}:${config.port}`;
 for (let i = 1; i <= count; i++) {
   processes.push(await startServiceProcess({ ...env, PORT: String(config.port + i), LAMBDA_ENDPOINT: `http://127.0.0.1:${invokePort}` }, ENTRY.socketServer));

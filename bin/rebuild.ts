@@ -1,6 +1,6 @@
 // `npm run rebuild`: restore the live board from persistence, with progress output.
 import { processConfig } from '../core/process-config.ts';
-import { createBoardStore, createPixelLog } from '../core/service/services.ts';
+import { createBoardStore, createPixelLog, createSnapshotStore } from '../core/service/services.ts';
 import { rebuildBoard } from '../core/service/rebuild.ts';
 
 const config = await processConfig();
@@ -8,7 +8,7 @@ const store = await createBoardStore(config);
 const log = await createPixelLog(config);
 try {
   const result = await rebuildBoard({
-    store, log, size: config.board, rules: config.cooldown, rebuildLockMs: config.rebuildLockMs, progress: (line) => console.log(line),
+    store, log, size: config.board, rules: config.cooldown, rebuildLockMs: config.rebuildLockMs, snapshots: createSnapshotStore(config), progress: (line) => console.log(line),
   });
   if (!result) {
     console.error('another process holds the rebuild lock; try again when it is done');

@@ -12,6 +12,7 @@ import { LambdaPixelPlacer } from '../socket-server/pixel-placer.ts';
 import { SocketServer } from '../socket-server/socket-server.ts';
 import { publishConnections, registerSocketMetrics } from '../socket-server/socket-metrics.ts';
 import { socketHttpEndpoints } from '../socket-server/http-endpoints.ts';
+import { watchTaskStop } from '../socket-server/task-stop-watch.ts';
 
 const config = await processConfig((c) => {
   if (!c.redis) throw new ConfigError('REDIS_URL', 'is required for a standalone socket server');
@@ -21,11 +22,11 @@ useTelemetry(telemetry);
 const redisConfig = config.redis!;
 const store = await RedisBoardStore.connect({
   redis: redisConfig, size: config.board, rules: config.cooldown, sessionsPerIpPerHour: config.sessionsPerIpPerHour,
-  updatesKept: config.updatesKept,
+  updatesKept: config.updatesKept, feedMode: config.socket.feedMode,
 });
 const presence = await RedisPresence.connect(redisConfig, 3 * config.socket.onlineIntervalMs);
 const placer = LambdaPixelPlacer.create(config.writePixelFunction, config.lambdaEndpoint);
-const sockets = new SocketServer({ config, store, presence, placer });
+const sockets = new SocketServer({ config, store, presence, placer, relay: config.socket.feedMode === 'relay' ? store : undefined });
 await sockets.start();
 registerSocketMetrics(telemetry.registry, sockets);
 const stopConnections = config.socket.metricsNamespace
@@ -37,6 +38,12 @@ hardenHttpServer(server);
 sockets.attach(server);
 server.listen(config.port, config.host, () => log.info('socket server listening', { serverId: sockets.serverId, url: `ws://${config.host}:${config.port}/ws` }));
 
+// On ECS: drain as soon as the task is being stopped, while the load balancer still carries the
+// sockets (it cuts them when its deregistration delay ends; SIGTERM only comes after that).
+const taskStop = config.socket.taskMetadataUrl && config.socket.stopPollMs > 0
+  ? watchTaskStop({ metadataUrl: config.socket.taskMetadataUrl, everyMs: config.socket.stopPollMs, onStopping: () => void sockets.drain() })
+  : null;
+
 let stopping = false;
 process.on('SIGTERM', () => void shutdown('SIGTERM', true));
 process.on('SIGINT', () => void shutdown('SIGINT', false));
@@ -46,6 +53,8 @@ async function shutdown(signal: string, drain: boolean): Promise<void> {
   stopping = true;
   log.info(drain ? 'draining' : 'stopping', { signal, drainMs: config.socket.drainMs });
   stopConnections();
+  taskStop?.stop();
+  // A drain the task's stop already started is awaited, not restarted.
   if (drain) await sockets.drain();
   server.close();
   await sockets.close();

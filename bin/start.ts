@@ -10,6 +10,7 @@ import { staticWeb } from '../local/static-web.ts';
 import { startInvokeServer } from '../local/lambda-invoke-api.ts';
 import { HANDLERS } from '../lambdas/handlers.ts';
 import { registerSocketMetrics } from '../socket-server/socket-metrics.ts';
+import { scheduleSnapshots } from '../core/service/snapshots.ts';
 
 const config = await processConfig();
 const telemetry = nodeTelemetry({ level: config.logLevel, name: 'runner' });
@@ -24,6 +25,8 @@ const fallback: RequestHook = async (req, res, target) => {
 };
 const server = await startLocalServer(services, { host: config.host, port: config.port, fallback });
 const sockets = await attachSocketServer(services, server);
+// With several runners on one Redis, whichever takes the snapshot lock takes each snapshot.
+const stopSnapshots = scheduleSnapshots(services, config.snapshots.intervalMs);
 registerSocketMetrics(telemetry.registry, sockets.server);
 // Only for separate socket-server processes (start:cluster): loopback, never the page's port.
 const invoke = config.lambdaInvokePort === null ? null : await startInvokeServer(config.lambdaInvokePort, HANDLERS);
@@ -36,6 +39,7 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info('stopping', { signal });
+  stopSnapshots();
   if (signal === 'SIGTERM') await sockets.drain();
   await sockets.close();
   await invoke?.close();

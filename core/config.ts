@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { BoardSize } from './domain/board-codec.ts';
 import type { CooldownRules } from './domain/cooldown.ts';
+import { CLIENT_ADDRESS_SOURCES, type ClientAddressRule } from './domain/client-ip.ts';
 
 export interface RedisConfig {
   url: string;
@@ -35,9 +36,21 @@ export interface SocketConfig {
   messagesPerSecond: number;
   connectionsPerIp: number;
   onlineIntervalMs: number;
+  /** Reconnect requests (close 1012) are spread over this long when the server drains. */
   drainMs: number;
+  /** The ECS task metadata endpoint (v4); when set, the server drains once its task's desired status is STOPPED. */
+  taskMetadataUrl: string | null;
+  /** How often that endpoint is polled (0 = never). */
+  stopPollMs: number;
   /** Updates fetched per call when a socket server repairs a gap in its feed. */
   repairPageSize: number;
+  /** How long (and how many bytes of) recent frames a socket server keeps to replay to reconnecting clients. */
+  replayMs: number;
+  replayMaxBytes: number;
+  /** 'relay': one elected socket server publishes a batch per tick; 'publish': every write publishes itself. */
+  feedMode: 'relay' | 'publish';
+  /** How long the relay's lease lives unless renewed: the longest the feed stalls if the relaying server dies. */
+  relayLeaseMs: number;
   /** CloudWatch namespace for the connections metric (EMF log lines); null locally. */
   metricsNamespace: string | null;
   /** The ServiceName dimension of that metric (the ECS service). */
@@ -51,11 +64,16 @@ export interface Config {
   sessionSecret: string | null;
   sessionSecretArn: string | null;
   sessionMaxAgeMs: number;
-  trustedProxyHops: number;
+  /** Where the client's address (the key of per-address caps) comes from. */
+  clientAddress: ClientAddressRule;
   boardMaxAgeSeconds: number;
   updatesKept: number;
   /** At most this many updates in one `GET /api/pixels?since=` answer. */
   updatesPerResponse: number;
+  /** Updates in one segment of `GET /api/updates/{epoch}/{segment}` (a full one is cached for good). */
+  updatesSegment: number;
+  /** Uncached reads of updates one address may make a minute. */
+  readsPerIpPerMinute: number;
   redis: RedisConfig | null;
   cassandra: CassandraConfig | null;
   dataDir: string;
@@ -76,7 +94,28 @@ export interface Config {
   rebuildLockMs: number;
   /** A drain of orphaned placements reads this many at a time and has this many in flight. */
   drain: { batchSize: number; concurrency: number };
+  snapshots: SnapshotConfig;
+  rebuildJob: RebuildJobConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export interface SnapshotConfig {
+  /** A board snapshot every this often (0: never); restores start from one. */
+  intervalMs: number;
+  /** S3 bucket for snapshots; null keeps them in DATA_DIR/snapshots. */
+  bucket: string | null;
+  prefix: string;
+  /** An S3-compatible endpoint instead of AWS's. */
+  endpoint: string | null;
+}
+
+export interface RebuildJobConfig {
+  /** Where a restore runs when a request finds no board: in this process, a child process, or an ECS task. */
+  mode: 'inline' | 'process' | 'ecs';
+  cluster: string | null;
+  taskDefinition: string | null;
+  subnets: string[];
+  securityGroups: string[];
 }
 
 export class ConfigError extends Error {
@@ -124,10 +163,13 @@ export const ENV_SCHEMA = z.object({
   SESSION_SECRET: optionalText,
   SESSION_SECRET_ARN: optionalText,
   SESSION_MAX_AGE_DAYS: int(30, 1, 3650),
+  CLIENT_ADDRESS_SOURCE: oneOf(CLIENT_ADDRESS_SOURCES, 'x-forwarded-for'),
   TRUSTED_PROXY_HOPS: int(0, 0, 5),
   BOARD_MAX_AGE_SECONDS: int(1, 0, 3600),
   UPDATES_KEPT: int(100_000, 100, 10_000_000),
   UPDATES_PER_RESPONSE: int(20_000, 100, 65_535),
+  UPDATES_SEGMENT: int(8192, 64, 65_535),
+  READS_PER_IP_PER_MINUTE: int(120, 1, 1_000_000),
   DATA_DIR: text('./data'),
   REDIS_URL: z.preprocess(blankIsUnset, z.string().regex(/^rediss?:\/\//, { error: 'must start with redis:// or rediss://' }).optional())
     .transform((v) => v ?? null),
@@ -151,7 +193,13 @@ export const ENV_SCHEMA = z.object({
   SOCKET_CONNECTIONS_PER_IP: int(50, 1, 1_000_000),
   SOCKET_ONLINE_MS: int(5000, 100, 600_000),
   SOCKET_DRAIN_MS: int(5000, 0, 120_000),
+  SOCKET_STOP_POLL_MS: int(1000, 0, 60_000),
+  ECS_CONTAINER_METADATA_URI_V4: z.preprocess(blankIsUnset, z.url({ error: 'must be a URL' }).optional()).transform((v) => v ?? null),
   SOCKET_REPAIR_PAGE: int(10_000, 100, 65_535),
+  SOCKET_REPLAY_MS: int(300_000, 0, 3_600_000),
+  SOCKET_REPLAY_MAX_BYTES: int(64 * 1024 * 1024, 0, 1 << 30),
+  FEED_MODE: oneOf(['relay', 'publish'], 'relay'),
+  RELAY_LEASE_MS: int(3000, 500, 60_000),
   SOCKET_METRICS_NAMESPACE: optionalText,
   SOCKET_SERVICE_NAME: text('socket-server'),
   WRITE_PIXEL_FUNCTION: text('write-pixel'),
@@ -164,10 +212,19 @@ export const ENV_SCHEMA = z.object({
   DRAIN_BATCH: int(200, 1, 10_000),
   DRAIN_CONCURRENCY: int(16, 1, 1024),
   LOG_LEVEL: oneOf(['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+  SNAPSHOT_INTERVAL_MS: int(300_000, 0, 86_400_000),
+  REBUILD_JOB: oneOf(['inline', 'process', 'ecs'], 'inline'),
+  REBUILD_TASK_CLUSTER: optionalText,
+  REBUILD_TASK_DEFINITION: optionalText,
+  REBUILD_TASK_SUBNETS: optionalText,
+  REBUILD_TASK_SECURITY_GROUPS: optionalText,
+  SNAPSHOT_BUCKET: optionalText,
+  SNAPSHOT_PREFIX: text('snapshots/', /^[A-Za-z0-9._/-]{0,200}$/),
+  S3_ENDPOINT: z.preprocess(blankIsUnset, z.string().regex(/^https?:\/\//, { error: 'must be an http(s) URL' }).optional()).transform((v) => v ?? null),
 });
 
 /** The variables a deployment sets that are not ours to document (read as fallbacks). */
-export const FOREIGN_VARIABLES = new Set(['AWS_REGION']);
+export const FOREIGN_VARIABLES = new Set(['AWS_REGION', 'ECS_CONTAINER_METADATA_URI_V4']);
 
 function parse<T>(schema: z.ZodType<T>, name: string, value: string | undefined): T {
   const result = schema.safeParse(value);
@@ -189,10 +246,12 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecret: e.SESSION_SECRET,
     sessionSecretArn: e.SESSION_SECRET_ARN,
     sessionMaxAgeMs: e.SESSION_MAX_AGE_DAYS * 86_400_000,
-    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+    clientAddress: { source: e.CLIENT_ADDRESS_SOURCE, trustedProxyHops: e.TRUSTED_PROXY_HOPS },
     boardMaxAgeSeconds: e.BOARD_MAX_AGE_SECONDS,
     updatesKept: e.UPDATES_KEPT,
     updatesPerResponse: e.UPDATES_PER_RESPONSE,
+    updatesSegment: e.UPDATES_SEGMENT,
+    readsPerIpPerMinute: e.READS_PER_IP_PER_MINUTE,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, authSecretArn: e.REDIS_AUTH_SECRET_ARN } : null,
     cassandra: cassandraConfig(e),
     dataDir: e.DATA_DIR,
@@ -207,7 +266,13 @@ export function loadConfig(env: Env = process.env): Config {
       connectionsPerIp: e.SOCKET_CONNECTIONS_PER_IP,
       onlineIntervalMs: e.SOCKET_ONLINE_MS,
       drainMs: e.SOCKET_DRAIN_MS,
+      taskMetadataUrl: e.ECS_CONTAINER_METADATA_URI_V4,
+      stopPollMs: e.SOCKET_STOP_POLL_MS,
       repairPageSize: e.SOCKET_REPAIR_PAGE,
+      replayMs: e.SOCKET_REPLAY_MS,
+      replayMaxBytes: e.SOCKET_REPLAY_MAX_BYTES,
+      feedMode: e.FEED_MODE,
+      relayLeaseMs: e.RELAY_LEASE_MS,
       metricsNamespace: e.SOCKET_METRICS_NAMESPACE,
       serviceName: e.SOCKET_SERVICE_NAME,
     },
@@ -219,8 +284,24 @@ export function loadConfig(env: Env = process.env): Config {
     persistenceProbeMs: e.PERSISTENCE_PROBE_MS,
     rebuildLockMs: e.REBUILD_LOCK_MS,
     drain: { batchSize: e.DRAIN_BATCH, concurrency: e.DRAIN_CONCURRENCY },
+    rebuildJob: rebuildJobConfig(e),
+    snapshots: { intervalMs: e.SNAPSHOT_INTERVAL_MS, bucket: e.SNAPSHOT_BUCKET, prefix: e.SNAPSHOT_PREFIX, endpoint: e.S3_ENDPOINT },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function rebuildJobConfig(e: z.infer<typeof ENV_SCHEMA>): RebuildJobConfig {
+  const list = (v: string | null) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const job: RebuildJobConfig = {
+    mode: e.REBUILD_JOB, cluster: e.REBUILD_TASK_CLUSTER, taskDefinition: e.REBUILD_TASK_DEFINITION,
+    subnets: list(e.REBUILD_TASK_SUBNETS), securityGroups: list(e.REBUILD_TASK_SECURITY_GROUPS),
+  };
+  if (job.mode === 'ecs') {
+    if (!job.cluster) throw new ConfigError('REBUILD_TASK_CLUSTER', 'is required when REBUILD_JOB=ecs');
+    if (!job.taskDefinition) throw new ConfigError('REBUILD_TASK_DEFINITION', 'is required when REBUILD_JOB=ecs');
+    if (job.subnets.length === 0) throw new ConfigError('REBUILD_TASK_SUBNETS', 'is required when REBUILD_JOB=ecs');
+  }
+  return job;
 }
 
 function cassandraConfig(e: z.infer<typeof ENV_SCHEMA>): CassandraConfig | null {

@@ -1,6 +1,9 @@
-// The two stacks: the WAF web ACL in us-east-1 (CloudFront requires it there) and the service
-// in the chosen region, linked by a cross-region reference.
-import type { App } from 'aws-cdk-lib';
+// The two stacks: the WAF web ACL and the viewer certificate in us-east-1 (CloudFront requires
+// them there) and the service in the chosen region, linked by cross-region references. Every
+// Lambda permission must name its caller (SourceArn): checked here, at synth.
+import { Annotations, Aspects, type App } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { IConstruct } from 'constructs';
 import { EdgeStack } from './edge-protection.ts';
 import { PlaceStack } from './place-stack.ts';
 import type { Settings } from './settings.ts';
@@ -16,7 +19,13 @@ export function buildApp(app: App, settings: Settings, webDir: string): { edge: 
     settings,
     webDir,
     webAclArn: edge.protection.webAcl.attrArn,
+    viewerCertificate: edge.viewerCertificate,
   });
   place.addStackDependency(edge, 'CloudFront needs the web ACL');
+  Aspects.of(app).add({
+    visit(node: IConstruct) {
+      if (node instanceof lambda.CfnPermission && !node.sourceArn) Annotations.of(node).addError('AWS::Lambda::Permission without a SourceArn: anyone with the principal could invoke the function');
+    },
+  });
   return { edge, place };
 }

@@ -71,8 +71,8 @@ export class HttpFunctions extends Construct {
       CASSANDRA_CONTACT_POINTS: `cassandra.${stack.region}.${stack.urlSuffix}`,
       CASSANDRA_FLAVOUR: 'keyspaces',
       CASSANDRA_KEYSPACE: props.keyspace,
-      // CloudFront appends the viewer's address, then the ALB appends CloudFront's.
-      TRUSTED_PROXY_HOPS: '1',
+      // Only CloudFront's VPC origin reaches the ALB: the viewer address (and protocol) it adds is the one to trust.
+      CLIENT_ADDRESS_SOURCE: 'cloudfront',
       // Logs and EMF metrics (lambdas/http/lambda-telemetry.ts): the `service` dimension of every metric.
       POWERTOOLS_SERVICE_NAME: 'pixel-board',
     };

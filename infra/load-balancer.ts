@@ -1,18 +1,60 @@
-// The ALB: /api/* and /healthz to one Lambda target group per function (by path and method),
-// /ws to the socket servers. HTTPS when a certificate is given; idle timeout and deregistration
-// delay sized for long-lived WebSockets.
+// The ALB, internal: reachable only through CloudFront's VPC origin (cdn.ts admits it). /api/*
+// and /healthz go to one Lambda target group per function (by path and method), /ws to the socket
+// servers. With a custom domain it speaks HTTPS with a certificate for origin.<domain>; without,
+// HTTP inside the VPC origin's private connection. Idle timeout and deregistration delay are
+// sized for long-lived WebSockets and their drain (see socket-service.ts).
+import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { HttpFunction } from './http-functions.ts';
-import { DRAIN_MS, SOCKET_PORT } from './socket-service.ts';
+import { DEREGISTRATION_DELAY_S, SOCKET_PORT } from './socket-service.ts';
 import type { Settings } from './settings.ts';
 import { logBucket } from './log-bucket.ts';
 
 export const WS_PATH = '/ws';
+
+/** The custom domain's parts, or null: the viewer name, its zone, and the ALB's name in it. */
+export function customDomain(settings: Settings): { domainName: string; originDomainName: string; zone: { hostedZoneId: string; zoneName: string } } | null {
+  const { domainName, hostedZoneId, zoneName } = settings;
+  if (!domainName || !hostedZoneId || !zoneName) return null;
+  return { domainName, originDomainName: `origin.${domainName}`, zone: { hostedZoneId, zoneName } };
+}
+
+/** A fixed target group name (≤ 32 characters, unique per region), so a Lambda permission can name it before it exists. */
+export function lambdaTargetGroupName(envName: string, routeName: string): string {
+  const name = `pb-${envName}-${routeName}`;
+  return name.length <= 32 ? name : `pb-${envName}-${createHash('sha256').update(routeName).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * A Lambda target whose invoke permission names the target group (SourceArn + SourceAccount), which
+ * CDK's LambdaTarget does not. The group's ARN ends in a suffix chosen at creation and the group
+ * needs the permission before it registers the function, so the permission names the group by its
+ * fixed name with a wildcard suffix (Lambda matches SourceArn with ArnLike).
+ */
+class ScopedLambdaTarget implements elbv2.IApplicationLoadBalancerTarget {
+  constructor(private readonly fn: lambda.IFunction, private readonly groupName: string) {}
+
+  attachToApplicationTargetGroup(group: elbv2.IApplicationTargetGroup): elbv2.LoadBalancerTargetProps {
+    const stack = Stack.of(group);
+    const permission = new lambda.CfnPermission(group, 'InvokePermission', {
+      action: 'lambda:InvokeFunction',
+      functionName: this.fn.functionArn,
+      principal: 'elasticloadbalancing.amazonaws.com',
+      sourceAccount: stack.account,
+      sourceArn: stack.formatArn({ service: 'elasticloadbalancing', resource: 'targetgroup', resourceName: `${this.groupName}/*` }),
+    });
+    group.node.addDependency(permission);
+    return { targetType: elbv2.TargetType.LAMBDA, targetJson: { id: this.fn.functionArn } };
+  }
+}
 
 export interface LoadBalancerProps {
   settings: Settings;
@@ -25,35 +67,49 @@ export interface LoadBalancerProps {
 export class LoadBalancer extends Construct {
   readonly alb: elbv2.ApplicationLoadBalancer;
   readonly listener: elbv2.ApplicationListener;
+  /** The port CloudFront's VPC origin connects to: 443 (HTTPS) with a custom domain, else 80. */
+  readonly port: number;
   readonly https: boolean;
   readonly socketTargetGroup: elbv2.ApplicationTargetGroup;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
-    const logs = logBucket(this, 'AccessLogs', props.settings.logRetentionDays);
+    const { settings } = props;
+    const logs = logBucket(this, 'AccessLogs', settings.logRetentionDays);
     this.alb = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
       vpc: props.vpc,
-      internetFacing: true,
+      internetFacing: false,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       // Sockets ping every 20 s; the idle timeout leaves room for a missed ping or two.
       idleTimeout: Duration.seconds(120),
       dropInvalidHeaderFields: true,
     });
     this.alb.logAccessLogs(logs, 'alb');
-    this.https = props.settings.certificateArn !== null;
     const notFound = elbv2.ListenerAction.fixedResponse(404, {
       contentType: 'application/json',
       messageBody: JSON.stringify({ error: 'not_found', message: 'Nothing is at this path.' }),
     });
-    if (this.https) {
-      this.listener = this.alb.addListener('Https', {
-        port: 443,
-        certificates: [elbv2.ListenerCertificate.fromArn(props.settings.certificateArn!)],
-        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-        defaultAction: notFound,
+    const domain = customDomain(settings);
+    this.https = domain !== null;
+    this.port = this.https ? 443 : 80;
+    if (domain) {
+      const zone = route53.PublicHostedZone.fromPublicHostedZoneAttributes(this, 'Zone', domain.zone);
+      // CloudFront checks the origin's certificate against the origin name, or against the viewer's
+      // Host where a behavior forwards it (the uncached /api/* and /ws do): it carries both.
+      const certificate = new acm.Certificate(this, 'OriginCertificate', {
+        domainName: domain.originDomainName,
+        subjectAlternativeNames: [domain.domainName],
+        validation: acm.CertificateValidation.fromDns(zone),
       });
-      this.alb.addRedirect({ sourcePort: 80, targetPort: 443 });
+      // The name resolves to the ALB's private addresses: useless from outside, but a real name.
+      new route53.ARecord(this, 'OriginName', {
+        zone, recordName: domain.originDomainName, target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.alb)),
+      });
+      this.listener = this.alb.addListener('Https', {
+        port: 443, open: false, certificates: [certificate], sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS, defaultAction: notFound,
+      });
     } else {
-      this.listener = this.alb.addListener('Http', { port: 80, defaultAction: notFound });
+      this.listener = this.alb.addListener('Http', { port: 80, open: false, defaultAction: notFound });
     }
 
     this.socketTargetGroup = new elbv2.ApplicationTargetGroup(this, 'SocketTargets', {
@@ -62,8 +118,9 @@ export class LoadBalancer extends Construct {
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
       targets: [props.sockets],
-      // Longer than the server's own drain, so clients are told to reconnect before the cut.
-      deregistrationDelay: Duration.seconds(DRAIN_MS / 1000 + 10),
+      // The drain's whole window plus a margin: the server starts it when the task is being
+      // stopped, and the ALB cuts whatever is left when this delay ends (docs/DEPLOY.md).
+      deregistrationDelay: Duration.seconds(DEREGISTRATION_DELAY_S),
       healthCheck: { path: '/healthz', interval: Duration.seconds(15), healthyThresholdCount: 2, unhealthyThresholdCount: 3 },
       loadBalancingAlgorithmType: elbv2.TargetGroupLoadBalancingAlgorithmType.LEAST_OUTSTANDING_REQUESTS,
     });
@@ -77,9 +134,11 @@ export class LoadBalancer extends Construct {
     // Exact paths first, prefixes (/api/pixels/*) after.
     const ordered = [...props.functions].sort((a, b) => Number(a.route.path.endsWith('/*')) - Number(b.route.path.endsWith('/*')));
     ordered.forEach(({ route, target }, i) => {
+      const targetGroupName = lambdaTargetGroupName(settings.envName, route.name);
       const group = new elbv2.ApplicationTargetGroup(this, `${route.name}-targets`, {
+        targetGroupName,
         targetType: elbv2.TargetType.LAMBDA,
-        targets: [new targets.LambdaTarget(target)],
+        targets: [new ScopedLambdaTarget(target, targetGroupName)],
       });
       this.listener.addAction(route.name, {
         priority: 10 + i,

@@ -1,4 +1,4 @@
-// The VPC: public subnets for the ALB and NAT, private subnets for Lambdas, ElastiCache and
+// The VPC: public subnets for the NAT, private subnets for the (internal) ALB, Lambdas, ElastiCache and
 // ECS. Interface endpoints reach Keyspaces, Secrets Manager and Lambda without the NAT.
 import { Construct } from 'constructs';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -41,7 +41,8 @@ export class Network extends Construct {
       ['Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
     ];
     for (const [name, service] of endpoints) {
-      this.vpc.addInterfaceEndpoint(name, { service, subnets, securityGroups: [this.endpointSg], privateDnsEnabled: true });
+      // open: false — only the app's groups (above), not the whole VPC CIDR, reach the endpoints.
+      this.vpc.addInterfaceEndpoint(name, { service, subnets, securityGroups: [this.endpointSg], privateDnsEnabled: true, open: false });
     }
   }
 }

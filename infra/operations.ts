@@ -1,5 +1,9 @@
-// Alarms (to an SNS topic) and one dashboard: Lambda errors and throttles, ALB 5xx, Redis CPU
-// and memory, socket-server task count and connections, Keyspaces throttling.
+// Alarms (to an SNS topic) and one dashboard. Handlers turn store outages into 503s, so Lambda
+// Errors never sees them: the alarms watch the service's own EMF metrics (namespace PixelBoard,
+// `service` dimension; lambdas/http/lambda-telemetry.ts) for 503s by cause, failed rebuilds and
+// placements stopping while people are connected, beside Lambda errors and throttles, ALB 5xx,
+// Redis on every node (a failover moves the primary), Keyspaces throttling with the dimensions it
+// publishes, and a canary that plays.
 import { Construct } from 'constructs';
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -12,7 +16,9 @@ import type * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import type { HttpFunction } from './http-functions.ts';
 import type { SocketService } from './socket-service.ts';
 import type { Settings } from './settings.ts';
-import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
+import { PlayerCanary } from './canary.ts';
+import { METRICS_NAMESPACE, cloudWatchName } from '../lambdas/http/lambda-telemetry.ts';
+import type { StoreName } from '../core/errors.ts';
 
 export interface OperationsProps {
   settings: Settings;
@@ -21,13 +27,29 @@ export interface OperationsProps {
   redis: elasticache.CfnReplicationGroup;
   sockets: SocketService;
   keyspace: string;
+  /** Where the canary plays. */
+  siteHost: string;
 }
 
+/** POWERTOOLS_SERVICE_NAME of the functions (infra/http-functions.ts): the `service` dimension of their metrics. */
+export const FUNCTIONS_SERVICE = 'pixel-board';
+/** The stores a 503 can name in AWS, each with its own alarm; any other cause is caught by the total. */
+export const UNAVAILABLE_CAUSES: readonly StoreName[] = ['redis', 'cassandra'];
+export const KEYSPACES_THROTTLES = ['WriteThrottleEvents', 'ReadThrottleEvents', 'StoragePartitionThroughputCapacityExceeded'];
 const FIVE_MIN = Duration.minutes(5);
+/** The placements-stopped alarm's window: long enough that a quiet moment of a small board is not an outage. */
+const QUIET_MINUTES = 15;
+
+interface AlarmOptions {
+  comparison?: cloudwatch.ComparisonOperator;
+  evaluationPeriods?: number;
+  missing?: cloudwatch.TreatMissingData;
+}
 
 export class Operations extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
+  readonly canary: PlayerCanary;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
@@ -38,21 +60,26 @@ export class Operations extends Construct {
       masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
     });
     if (settings.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(settings.alarmEmail));
-    const alarm = (name: string, metric: cloudwatch.IMetric, threshold: number, description: string,
-      comparison = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD) => {
+    const alarm = (name: string, metric: cloudwatch.IMetric, threshold: number, description: string, o: AlarmOptions = {}) => {
       const a = new cloudwatch.Alarm(this, name, {
         alarmName: `place-${settings.envName}-${name}`,
         alarmDescription: description,
         metric,
         threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: comparison,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        evaluationPeriods: o.evaluationPeriods ?? 1,
+        comparisonOperator: o.comparison ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // EMF metrics exist only when something was counted: no data means none happened.
+        treatMissingData: o.missing ?? cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       a.addAlarmAction(new actions.SnsAction(this.topic));
       this.alarms.push(a);
       return a;
     };
+    const own = (name: Parameters<typeof cloudWatchName>[0], dimensions: Record<string, string> = {}, period = FIVE_MIN) => new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE, metricName: cloudWatchName(name), dimensionsMap: { service: FUNCTIONS_SERVICE, ...dimensions }, statistic: 'Sum', period,
+    });
+    /** A Metrics Insights query over every dimension combination a metric has (one time series). */
+    const insights = (label: string, query: string) => new cloudwatch.MathExpression({ expression: query, usingMetrics: {}, period: FIVE_MIN, label });
 
     for (const { route, fn } of props.functions) {
       alarm(`${route.name}-errors`, fn.metricErrors({ period: FIVE_MIN }), 5, `${route.name} threw errors`);
@@ -61,46 +88,80 @@ export class Operations extends Construct {
     const alb5xx = props.alb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: FIVE_MIN, statistic: 'Sum' });
     const targets5xx = props.alb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: FIVE_MIN, statistic: 'Sum' });
     alarm('alb-5xx', alb5xx, 20, 'The load balancer answered 5xx');
-    alarm('target-5xx', targets5xx, 20, 'Functions or socket servers answered 5xx (503 = a store is down)');
+    alarm('target-5xx', targets5xx, 20, 'Functions or socket servers answered 5xx');
 
-    const node = `${props.redis.ref}-001`;
-    const redisMetric = (metricName: string) => new cloudwatch.Metric({
-      namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: node }, statistic: 'Average', period: FIVE_MIN,
+    // 503s by cause (Unavailable, dimension store), and all of them whatever the cause.
+    const unavailable = UNAVAILABLE_CAUSES.map((store) => own('unavailable', { store }).with({ label: `503: ${store}` }));
+    UNAVAILABLE_CAUSES.forEach((store, i) => alarm(`unavailable-${store}`, unavailable[i]!, 5, `Requests answered 503 because ${store} is unavailable`));
+    const allUnavailable = insights('503s (any cause)', `SELECT SUM(${cloudWatchName('unavailable')}) FROM SCHEMA("${METRICS_NAMESPACE}", service, store) WHERE service = '${FUNCTIONS_SERVICE}'`);
+    alarm('unavailable-any', allUnavailable, 20, 'Requests answered 503 (any store)');
+    alarm('rebuild-failed', own('rebuilds', { outcome: 'failed' }), 1, 'A board rebuild failed: writes stay refused until one succeeds');
+    const failures = insights('failures', `SELECT SUM(${cloudWatchName('failures')}) FROM SCHEMA("${METRICS_NAMESPACE}", service, what) WHERE service = '${FUNCTIONS_SERVICE}'`);
+    alarm('failures', failures, 10, 'Functions reported failures (logged with what failed)');
+
+    // Placements stop while people are connected: nobody but the canary placed a pixel in the
+    // window while the socket servers (Connections, one datapoint a task a minute) had sockets open.
+    const window = Duration.minutes(QUIET_MINUTES);
+    const canaryPlacements = Math.ceil(QUIET_MINUTES / settings.canaryEveryMinutes);
+    const stopped = new cloudwatch.MathExpression({
+      // Both conditions as a product of IFs (1 only when both hold); FILL: no Placements datapoint means none placed.
+      expression: `IF(connections / ${QUIET_MINUTES} >= ${settings.alarmMinConnections}, 1, 0) * IF(FILL(placements, 0) <= ${canaryPlacements}, 1, 0)`,
+      usingMetrics: { placements: own('placements', {}, window), connections: props.sockets.connectionsMetric.with({ statistic: 'Sum', period: window }) },
+      period: window,
+      label: 'placements stopped while sockets are open',
     });
-    alarm('redis-cpu', redisMetric('EngineCPUUtilization'), 70, 'Redis engine CPU high: every write runs a script there');
-    alarm('redis-memory', redisMetric('DatabaseMemoryUsagePercentage'), 80, 'Redis memory high');
+    alarm('placements-stopped', stopped, 1, `No pixel placed (but the canary's) in ${QUIET_MINUTES} minutes while at least ${settings.alarmMinConnections} sockets were open`);
+
+    // Every node: a failover makes a replica the primary, and host metrics are per node.
+    const members = Array.from({ length: 1 + settings.redisReplicas }, (_, i) => `${props.redis.ref}-${String(i + 1).padStart(3, '0')}`);
+    const redisMax = (metricName: string, id: string) => new cloudwatch.MathExpression({
+      expression: `MAX([${members.map((_, i) => `${id}${i}`).join(', ')}])`,
+      usingMetrics: Object.fromEntries(members.map((cacheClusterId, i) => [`${id}${i}`, new cloudwatch.Metric({
+        namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: cacheClusterId }, statistic: 'Maximum', period: FIVE_MIN,
+      })])),
+      period: FIVE_MIN,
+      label: `${metricName} (highest node)`,
+    });
+    const redisCpu = redisMax('EngineCPUUtilization', 'cpu');
+    const redisMemory = redisMax('DatabaseMemoryUsagePercentage', 'mem');
+    alarm('redis-cpu', redisCpu, 70, 'Redis engine CPU high on a node: every write runs a script there');
+    alarm('redis-memory', redisMemory, 80, 'Redis memory high on a node');
 
     const tasks = new cloudwatch.Metric({
       namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount',
       dimensionsMap: { ClusterName: props.sockets.cluster.clusterName, ServiceName: props.sockets.serviceName },
       statistic: 'Minimum', period: Duration.minutes(1),
     });
-    alarm('socket-tasks-low', tasks, settings.socketMinTasks, 'Fewer socket-server tasks than the minimum', cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD);
+    alarm('socket-tasks-low', tasks, settings.socketMinTasks, 'Fewer socket-server tasks than the minimum', { comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD });
 
-    const keyspacesMetrics = TABLES.flatMap((t) => ['WriteThrottleEvents', 'ReadThrottleEvents', 'StoragePartitionThroughputCapacityExceeded'].map((metricName) =>
-      new cloudwatch.Metric({ namespace: 'AWS/Cassandra', metricName, dimensionsMap: { Keyspace: props.keyspace, TableName: t.name }, statistic: 'Sum', period: FIVE_MIN })));
-    const throttling = new cloudwatch.MathExpression({
-      expression: keyspacesMetrics.map((_, i) => `m${i}`).join(' + '),
-      usingMetrics: Object.fromEntries(keyspacesMetrics.map((m, i) => [`m${i}`, m])),
-      period: FIVE_MIN,
-      label: 'Keyspaces throttle events',
-    });
-    alarm('keyspaces-throttling', throttling, 1, 'Keyspaces throttled reads or writes (a hot partition or capacity)');
+    // Keyspaces publishes these with Keyspace, Operation and TableName; a query spans every table and operation.
+    const throttles = KEYSPACES_THROTTLES.map((metricName) =>
+      insights(metricName, `SELECT SUM(${metricName}) FROM SCHEMA("AWS/Cassandra", Keyspace, Operation, TableName) WHERE Keyspace = '${props.keyspace}'`));
+    KEYSPACES_THROTTLES.forEach((metricName, i) => alarm(`keyspaces-${metricName}`, throttles[i]!, 1, `Keyspaces ${metricName} (a hot partition or capacity)`));
 
+    this.canary = new PlayerCanary(this, 'Player', { settings, siteHost: props.siteHost });
+    alarm('canary', this.canary.canary.metricSuccessPercent({ period: Duration.minutes(settings.canaryEveryMinutes) }), 100,
+      'The canary could not load the board, start a session or place a pixel, twice in a row (or did not run)',
+      { comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, evaluationPeriods: 2, missing: cloudwatch.TreatMissingData.BREACHING });
+
+    const minute = Duration.minutes(1);
     new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `place-${settings.envName}`,
       widgets: [
         [
-          new cloudwatch.GraphWidget({ title: 'Pixel writes (write-pixel invocations)', left: [props.functions.find((f) => f.route.name === 'write-pixel')!.fn.metricInvocations({ period: Duration.minutes(1) })] }),
-          new cloudwatch.GraphWidget({ title: 'Function errors', left: props.functions.map((f) => f.fn.metricErrors({ period: Duration.minutes(1), label: f.route.name })) }),
-          new cloudwatch.GraphWidget({ title: 'Function p99 duration', left: props.functions.map((f) => f.fn.metricDuration({ period: Duration.minutes(1), statistic: 'p99', label: f.route.name })) }),
+          new cloudwatch.GraphWidget({ title: 'Pixels placed', left: [own('placements', {}, minute)] }),
+          new cloudwatch.GraphWidget({ title: 'Function errors', left: props.functions.map((f) => f.fn.metricErrors({ period: minute, label: f.route.name })) }),
+          new cloudwatch.GraphWidget({ title: 'Function p99 duration', left: props.functions.map((f) => f.fn.metricDuration({ period: minute, statistic: 'p99', label: f.route.name })) }),
         ],
         [
-          new cloudwatch.GraphWidget({ title: 'ALB 5xx', left: [alb5xx, targets5xx] }),
-          new cloudwatch.GraphWidget({ title: 'Redis', left: [redisMetric('EngineCPUUtilization'), redisMetric('DatabaseMemoryUsagePercentage')] }),
+          new cloudwatch.GraphWidget({ title: '5xx', left: [alb5xx, targets5xx], right: unavailable }),
+          new cloudwatch.GraphWidget({ title: 'Redis (highest node)', left: [redisCpu, redisMemory] }),
           new cloudwatch.GraphWidget({ title: 'Socket servers', left: [tasks], right: [props.sockets.connectionsMetric.with({ statistic: 'Sum', label: 'connections' })] }),
         ],
-        [new cloudwatch.GraphWidget({ title: 'Keyspaces throttling', left: [throttling] })],
+        [
+          new cloudwatch.GraphWidget({ title: 'Keyspaces throttling', left: throttles }),
+          new cloudwatch.GraphWidget({ title: 'Canary', left: [this.canary.canary.metricSuccessPercent({ period: FIVE_MIN })] }),
+        ],
       ],
     });
   }

@@ -1,40 +1,30 @@
 // The synthesised templates, checked offline: routing, caching, reachability, IAM scope,
 // the WebSocket path, alarms, Keyspaces schema, and cdk-nag (AwsSolutions) with no open findings.
+// (The edge: infra/edge.test.ts; alarms and the canary: infra/operations.test.ts.)
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildApp } from './build-app.ts';
-import { DEFAULTS, readSettings } from './settings.ts';
+import { readSettings } from './settings.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
-import { IMMUTABLE, PAGE_SECURITY_HEADERS, REVALIDATE, writeWeb } from '../local/web-build.ts';
+import { IMMUTABLE, PAGE_SECURITY_HEADERS, REVALIDATE } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
-import { tempDir } from '../test-support/test-services.ts';
 import { KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';
-import type { PlaceStack } from './place-stack.ts';
-import type { EdgeStack } from './edge-protection.ts';
+import { DEREGISTRATION_DELAY_S, DRAIN_MS, STOP_POLL_MS, STOP_TIMEOUT_S } from './socket-service.ts';
+import { synthApp, WITH_DOMAIN, type Resources, type SynthesisedApp } from '../test-support/cdk-app.ts';
 
-type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;
-
-let place: PlaceStack;
-let edge: EdgeStack;
+let app: SynthesisedApp;
 let t: Template;
 let resources: Resources;
 
-const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const ofType = (type: string) => app.ofType(type);
 const logicalId = (name: string) => ofType('AWS::Lambda::Function').find(([, r]) => String(r.Properties.Description ?? '').startsWith(`lambdas/${name}.ts`))![0];
 
 beforeAll(async () => {
-  const webDir = tempDir('web');
-  await writeWeb(webDir);
-  // Bundling is skipped here (it is what `npm run synth` does); the templates are the same.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  ({ place, edge } = buildApp(app, DEFAULTS, webDir));
-  t = Template.fromStack(place);
-  resources = t.toJSON().Resources as Resources;
+  app = await synthApp();
+  ({ t, resources } = app);
 });
 
 describe('CDK app', () => {
@@ -69,7 +59,7 @@ describe('CDK app', () => {
     expect(ws.Priority).toBe(1);
     const wsGroup = groups[((ws.Actions as { TargetGroupArn: { Ref: string } }[])[0]!).TargetGroupArn.Ref]!;
     expect(wsGroup.Properties).toMatchObject({ TargetType: 'ip', Port: 8081, HealthCheckPath: '/healthz' });
-    expect(JSON.stringify(wsGroup.Properties.TargetGroupAttributes)).toContain('"deregistration_delay.timeout_seconds","Value":"30"');
+    expect(JSON.stringify(wsGroup.Properties.TargetGroupAttributes)).toContain(`"deregistration_delay.timeout_seconds","Value":"${DEREGISTRATION_DELAY_S}"`);
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '120' }]),
     });
@@ -88,10 +78,14 @@ describe('CDK app', () => {
       ParametersInCacheKeyAndForwardedToOrigin: { EnableAcceptEncodingGzip: true, EnableAcceptEncodingBrotli: true, CookiesConfig: { CookieBehavior: 'none' }, QueryStringsConfig: { QueryStringBehavior: 'none' } },
     });
     const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
-    const allViewerExceptHost = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
     for (const b of [api, ws]) {
       expect(b.CachePolicyId).toBe(cachingDisabled);
-      expect(b.OriginRequestPolicyId).toBe(allViewerExceptHost);
+      // Every viewer header (the WebSocket ones too), cookies, the query, and the viewer's address and protocol.
+      expect(resources[(b.OriginRequestPolicyId as { Ref: string }).Ref]!.Properties.OriginRequestPolicyConfig).toMatchObject({
+        HeadersConfig: { HeaderBehavior: 'allViewerAndWhitelistCloudFront', Headers: ['CloudFront-Viewer-Address', 'CloudFront-Forwarded-Proto'] },
+        CookiesConfig: { CookieBehavior: 'all' },
+        QueryStringsConfig: { QueryStringBehavior: 'all' },
+      });
     }
     expect(api.AllowedMethods).toContain('POST');
     expect(JSON.stringify(dist.WebACLId)).toContain('WebAcl');
@@ -153,27 +147,35 @@ describe('CDK app', () => {
     });
   });
 
-  it('runs the socket servers on Fargate with a health check, a drain-length stop timeout and two scaling policies', () => {
+  it('runs the socket servers on Fargate with a health check, a drain before the deregistration delay ends, and two scaling policies', () => {
     t.hasResourceProperties('AWS::ECS::TaskDefinition', {
       RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
-      ContainerDefinitions: [Match.objectLike({ StopTimeout: 30, HealthCheck: Match.objectLike({ Command: Match.arrayWith(['CMD']) }) })],
+      ContainerDefinitions: [Match.objectLike({
+        StopTimeout: STOP_TIMEOUT_S,
+        HealthCheck: Match.objectLike({ Command: Match.arrayWith(['CMD']) }),
+        Environment: Match.arrayWith([
+          { Name: 'CLIENT_ADDRESS_SOURCE', Value: 'cloudfront' },
+          { Name: 'SOCKET_DRAIN_MS', Value: String(DRAIN_MS) },
+          { Name: 'SOCKET_STOP_POLL_MS', Value: String(STOP_POLL_MS) },
+        ]),
+      })],
     });
+    // The whole spread (and the poll that starts it) ends before the ALB cuts what is left; SIGKILL
+    // waits long enough for a whole drain should SIGTERM come first; Fargate allows 120 s at most.
+    expect(DEREGISTRATION_DELAY_S * 1000).toBeGreaterThanOrEqual(DRAIN_MS + STOP_POLL_MS + 10_000);
+    expect(STOP_TIMEOUT_S * 1000).toBeGreaterThan(DRAIN_MS);
+    expect(STOP_TIMEOUT_S).toBeLessThanOrEqual(120);
     const policies = ofType('AWS::ApplicationAutoScaling::ScalingPolicy').map(([, r]) => JSON.stringify(r.Properties));
     expect(policies.some((p) => p.includes('ECSServiceAverageCPUUtilization'))).toBe(true);
     expect(policies.some((p) => p.includes('"MetricName":"Connections"') && p.includes('PixelBoard'))).toBe(true);
   });
 
-  it('has alarms for Lambda errors and throttles, 5xx, Redis CPU and memory, socket tasks and Keyspaces throttling, and a dashboard', () => {
-    const names = ofType('AWS::CloudWatch::Alarm').map(([, r]) => String(r.Properties.AlarmName));
-    for (const route of ROUTES) expect(names).toEqual(expect.arrayContaining([`place-dev-${route.name}-errors`, `place-dev-${route.name}-throttles`]));
-    expect(names).toEqual(expect.arrayContaining(['place-dev-alb-5xx', 'place-dev-target-5xx', 'place-dev-redis-cpu', 'place-dev-redis-memory', 'place-dev-socket-tasks-low', 'place-dev-keyspaces-throttling']));
-    expect(ofType('AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  it('keeps every log group for the configured retention', () => {
     expect(ofType('AWS::Logs::LogGroup').every(([, r]) => r.Properties.RetentionInDays === 30)).toBe(true);
   });
 
   it('rate-limits POST /api/pixels and POST /api/session at the edge, and keeps S3 private behind CloudFront', () => {
-    const acl = Template.fromStack(edge).toJSON().Resources as Resources;
-    const web = Object.values(acl).find((r) => r.Type === 'AWS::WAFv2::WebACL')!.Properties;
+    const web = app.ofType('AWS::WAFv2::WebACL', app.edgeResources)[0]![1].Properties;
     expect(web.Scope).toBe('CLOUDFRONT');
     const rules = JSON.stringify(web.Rules);
     expect(rules).toContain('"SearchString":"/api/pixels"');
@@ -203,12 +205,17 @@ describe('CDK app', () => {
   it('reads settings from context and refuses bad ones by name', () => {
     expect(readSettings((k) => ({ envName: 'prod', boardWidth: '2000' } as Record<string, string>)[k])).toMatchObject({ envName: 'prod', boardWidth: 2000 });
     expect(() => readSettings((k) => (k === 'cooldownMs' ? 'soon' : undefined))).toThrow(/cooldownMs/);
+    expect(readSettings((k) => WITH_DOMAIN[k])).toMatchObject(WITH_DOMAIN);
+    expect(() => readSettings((k) => ({ domainName: 'place.example.com' } as Record<string, string>)[k])).toThrow(/domainName, hostedZoneId, zoneName/);
+    expect(() => readSettings((k) => ({ ...WITH_DOMAIN, zoneName: 'example.org' } as Record<string, string>)[k])).toThrow(/not in the zone/);
+    expect(() => readSettings((k) => ({ canaryPixelX: '1000' } as Record<string, string>)[k])).toThrow(/canaryPixelX/);
   });
 
-  it('passes cdk-nag AwsSolutions with every remaining finding acknowledged with a reason', () => {
-    for (const stack of [place, edge]) {
+  it('passes cdk-nag AwsSolutions with every remaining finding acknowledged with a reason, with and without a custom domain', async () => {
+    const withDomain = await synthApp(WITH_DOMAIN);
+    for (const stack of [app.place, app.edge, withDomain.place, withDomain.edge]) {
       const report = new AwsSolutionsChecks().validateScope(stack);
-      expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+      expect(report.violations.map((v) => v.ruleName), stack.stackName).toEqual([]);
     }
   });
 });

@@ -2,6 +2,7 @@
 // the socket servers on Fargate, CloudFront + S3 for the page, secrets, alarms and a dashboard.
 import { Construct } from 'constructs';
 import { CfnOutput, Stack, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import type { Settings } from './settings.ts';
 import { Network } from './network.ts';
@@ -18,6 +19,7 @@ export interface PlaceStackProps extends StackProps {
   settings: Settings;
   webDir: string;
   webAclArn: string;
+  viewerCertificate: acm.ICertificate | null;
 }
 
 export class PlaceStack extends Stack {
@@ -60,20 +62,22 @@ export class PlaceStack extends Stack {
       settings, vpc: this.network.vpc, functions: this.functions.functions, sockets: this.sockets.service, socketSg: this.network.socketSg,
     });
     this.cdn = new Cdn(this, 'Cdn', {
-      settings, alb: this.loadBalancer.alb, albHttps: this.loadBalancer.https, webDir: props.webDir, webAclArn: props.webAclArn,
+      settings, vpc: this.network.vpc, alb: this.loadBalancer.alb, albPort: this.loadBalancer.port, webDir: props.webDir, webAclArn: props.webAclArn,
+      viewerCertificate: props.viewerCertificate,
     });
     this.operations = new Operations(this, 'Operations', {
       settings, functions: this.functions.functions, alb: this.loadBalancer.alb, redis: this.redis.group, sockets: this.sockets, keyspace,
+      siteHost: this.cdn.siteHost,
     });
 
-    new CfnOutput(this, 'Url', { value: `https://${this.cdn.distribution.distributionDomainName}` });
-    new CfnOutput(this, 'AlbDns', { value: this.loadBalancer.alb.loadBalancerDnsName });
+    new CfnOutput(this, 'Url', { value: `https://${this.cdn.siteHost}` });
     new CfnOutput(this, 'Keyspace', { value: keyspace });
     acknowledgeReviewedFindings(
       this,
       settings,
       this.getLogicalId(this.functions.byName('write-pixel').fn.node.defaultChild as CfnElement),
       this.getLogicalId(this.cdn.site.node.defaultChild as CfnElement),
+      this.getLogicalId(this.operations.canary.artifacts.node.defaultChild as CfnElement),
     );
   }
 }

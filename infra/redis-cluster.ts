@@ -1,6 +1,7 @@
 // ElastiCache (Valkey, node-based): TLS and an auth token on, private subnets only, reachable
-// from the Lambdas' and socket servers' security groups alone.
+// from the Lambdas' and socket servers' security groups alone; snapshotted on delete.
 import { Construct } from 'constructs';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -36,6 +37,9 @@ export class RedisCluster extends Construct {
       snapshotRetentionLimit: 3,
       port: 6379,
     });
+    // Deleting the stack (or replacing the group) leaves a final snapshot: the live cooldowns and
+    // any placement not yet persisted survive a mistake.
+    this.group.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
   }
 
   get url(): string {

@@ -21,10 +21,25 @@ export interface Settings {
   redisReplicas: number;
   natGateways: number;
   logRetentionDays: number;
-  certificateArn: string | null;
+  /**
+   * Optional custom domain (all three or none): the viewer certificate (us-east-1), an origin
+   * certificate for origin.<domainName> on the ALB (HTTPS from CloudFront to the ALB), and alias
+   * records, all in this Route 53 public hosted zone. Without it: the *.cloudfront.net name, and
+   * HTTP inside the VPC origin's private connection.
+   */
+  domainName: string | null;
+  hostedZoneId: string | null;
+  zoneName: string | null;
   alarmEmail: string | null;
   wafPixelLimit: number;
   wafSessionLimit: number;
+  /** The canary places its pixel here every canaryEveryMinutes (default: the bottom-right corner). */
+  canaryPixelX: number | null;
+  canaryPixelY: number | null;
+  canaryColor: number;
+  canaryEveryMinutes: number;
+  /** The placements-stopped alarm waits until at least this many sockets are open. */
+  alarmMinConnections: number;
 }
 
 export const DEFAULTS: Settings = {
@@ -46,18 +61,28 @@ export const DEFAULTS: Settings = {
   redisReplicas: 1,
   natGateways: 1,
   logRetentionDays: 30,
-  certificateArn: null,
+  domainName: null,
+  hostedZoneId: null,
+  zoneName: null,
   alarmEmail: null,
   wafPixelLimit: 300,
   wafSessionLimit: 100,
+  canaryPixelX: null,
+  canaryPixelY: null,
+  canaryColor: 0,
+  canaryEveryMinutes: 5,
+  alarmMinConnections: 50,
 };
+
+/** Settings that are numbers but may be left unset (null). */
+const OPTIONAL_NUMBERS = new Set(['canaryPixelX', 'canaryPixelY']);
 
 export function readSettings(context: (key: string) => unknown): Settings {
   const out = { ...DEFAULTS } as Record<string, unknown>;
   for (const [key, fallback] of Object.entries(DEFAULTS)) {
     const raw = context(key);
     if (raw === undefined || raw === null || raw === '') continue;
-    if (typeof fallback === 'number') {
+    if (typeof fallback === 'number' || OPTIONAL_NUMBERS.has(key)) {
       const n = Number(raw);
       if (!Number.isFinite(n) || n < 0) throw new Error(`context ${key}: expected a non-negative number, got "${raw}"`);
       out[key] = n;
@@ -68,5 +93,14 @@ export function readSettings(context: (key: string) => unknown): Settings {
   const s = out as unknown as Settings;
   if (!/^[a-z][a-z0-9-]{0,15}$/.test(s.envName)) throw new Error(`context envName: lower-case letters, digits and dashes, got "${s.envName}"`);
   if (s.socketMinTasks > s.socketMaxTasks) throw new Error('context socketMinTasks: must not exceed socketMaxTasks');
+  const domain = [s.domainName, s.hostedZoneId, s.zoneName];
+  if (domain.some((v) => v !== null) && domain.some((v) => v === null)) {
+    throw new Error('context domainName, hostedZoneId, zoneName: set all three for a custom domain, or none');
+  }
+  if (s.domainName && s.zoneName && !`.${s.domainName}`.endsWith(`.${s.zoneName.replace(/\.$/, '')}`)) {
+    throw new Error(`context domainName: "${s.domainName}" is not in the zone "${s.zoneName}"`);
+  }
+  if ((s.canaryPixelX ?? 0) >= s.boardWidth || (s.canaryPixelY ?? 0) >= s.boardHeight) throw new Error('context canaryPixelX/Y: must be on the board');
+  if (s.canaryEveryMinutes < 1 || s.canaryEveryMinutes > 60) throw new Error('context canaryEveryMinutes: from 1 to 60');
   return s;
 }

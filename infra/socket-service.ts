@@ -1,5 +1,6 @@
 // The socket servers on ECS Fargate, from the repository's Dockerfile: private subnets,
-// reachable from the ALB only, scaled on CPU and on connections per task, drained gently.
+// reachable from the ALB only, scaled on CPU and on connections per task, drained before the
+// load balancer cuts their sockets.
 import { Construct } from 'constructs';
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -14,8 +15,19 @@ import { REPO_ROOT } from './http-functions.ts';
 import type { Settings } from './settings.ts';
 
 export const SOCKET_PORT = 8081;
-/** SIGTERM drain of the socket server; ECS waits longer than this before SIGKILL. */
-export const DRAIN_MS = 20_000;
+/**
+ * The stop sequence (docs/DEPLOY.md, "How a socket server stops"): ECS marks the task to stop and
+ * deregisters it; the server sees that in its task metadata within STOP_POLL_MS and spreads its
+ * clients' reconnects over DRAIN_MS while the ALB still carries them; the ALB completes the
+ * deregistration as soon as no connection is left (at the latest after DEREGISTRATION_DELAY_S,
+ * when it cuts what remains); only then does ECS send SIGTERM, and SIGKILL STOP_TIMEOUT_S later.
+ */
+export const DRAIN_MS = 60_000;
+export const STOP_POLL_MS = 1000;
+/** The drain window, the poll and the last clients' close handshakes, with room to spare. */
+export const DEREGISTRATION_DELAY_S = DRAIN_MS / 1000 + 30;
+/** Covers a whole drain in case SIGTERM is the first signal (Fargate allows at most 120 s). */
+export const STOP_TIMEOUT_S = Math.min(120, DRAIN_MS / 1000 + 15);
 export const METRICS_NAMESPACE = 'PixelBoard';
 
 export interface SocketServiceProps {
@@ -55,8 +67,10 @@ export class SocketService extends Construct {
         REDIS_URL: props.redisUrl,
         REDIS_AUTH_SECRET_ARN: props.redisAuth.secretArn,
         WRITE_PIXEL_FUNCTION: props.writePixel.functionArn,
-        TRUSTED_PROXY_HOPS: '1',
+        // Only CloudFront's VPC origin reaches the ALB: the viewer address it adds is the one to trust.
+        CLIENT_ADDRESS_SOURCE: 'cloudfront',
         SOCKET_DRAIN_MS: String(DRAIN_MS),
+        SOCKET_STOP_POLL_MS: String(STOP_POLL_MS),
         SOCKET_CONNECTIONS_PER_IP: '50',
         SOCKET_METRICS_NAMESPACE: METRICS_NAMESPACE,
         SOCKET_SERVICE_NAME: this.serviceName,
@@ -72,7 +86,7 @@ export class SocketService extends Construct {
         retries: 3,
         startPeriod: Duration.seconds(10),
       },
-      stopTimeout: Duration.seconds(DRAIN_MS / 1000 + 10),
+      stopTimeout: Duration.seconds(STOP_TIMEOUT_S),
       readonlyRootFilesystem: true,
     });
     props.redisAuth.grantRead(task.taskRole);

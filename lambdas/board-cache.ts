@@ -6,8 +6,7 @@ import { promisify } from 'node:util';
 import type { BoardHead, BoardReader, BoardSnapshot } from '../core/board-store/board-store.ts';
 import { RebuildInProgressError } from '../core/errors.ts';
 import { boardToPixels, type BoardSize } from '../core/domain/board-codec.ts';
-import type { RebuildContext } from '../core/service/rebuild.ts';
-import { ensureBoard } from '../core/service/self-heal.ts';
+import { ensureBoard, type HealContext } from '../core/service/self-heal.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -38,7 +37,7 @@ function cached(snapshot: BoardSnapshot, size: BoardSize): CachedBoard {
 }
 
 /** The live head; if the live store lost its board, it is rebuilt first. */
-export async function currentHead(ctx: RebuildContext): Promise<BoardHead> {
+export async function currentHead(ctx: HealContext): Promise<BoardHead> {
   let head = await ctx.store.head();
   if (head === null) {
     await ensureBoard(ctx, 'board read');

@@ -145,6 +145,23 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
           requestBody: { required: true, content: { 'application/json': { schema: ref('PixelWrite') } } },
         }),
       },
+      '/api/updates/{epoch}/{segment}': {
+        get: op('get-segment', 'The updates of one seq segment (UPDATES_SEGMENT seqs), as one pixel batch: cached for good once full', {
+          200: {
+            description: 'A pixel batch of the seqs of the segment that exist so far',
+            headers: { 'X-Board-Seq': header('The last seq in the batch', { type: 'integer' }), 'X-Board-Epoch': header('The board\'s epoch', { type: 'integer' }) },
+            content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+          },
+          410: error('Another epoch: the board was restored; fetch the board'),
+          429: error('Too many uncached update requests from this address (Retry-After)'),
+          ...unavailable,
+        }, {
+          parameters: [
+            { name: 'epoch', in: 'path', required: true, schema: int() },
+            { name: 'segment', in: 'path', required: true, schema: int() },
+          ],
+        }),
+      },
       '/api/pixels/{x}/{y}': {
         get: op('get-pixel', 'Who placed a pixel, and when', {
           200: jsonResponse('The latest placement', ref('PixelInfo')),

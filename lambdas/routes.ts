@@ -17,6 +17,7 @@ export const ROUTES: readonly Route[] = [
   { name: 'write-pixel', method: 'POST', path: '/api/pixels' },
   { name: 'get-updates', method: 'GET', path: '/api/pixels' },
   { name: 'get-pixel', method: 'GET', path: '/api/pixels/*', openapiPath: '/api/pixels/{x}/{y}' },
+  { name: 'get-segment', method: 'GET', path: '/api/updates/*', openapiPath: '/api/updates/{epoch}/{segment}' },
   { name: 'get-me', method: 'GET', path: '/api/me' },
   { name: 'health', method: 'GET', path: '/healthz' },
 ];

@@ -54,7 +54,7 @@ async function write(event: ALBEvent): Promise<ALBResult> {
   const check = checkPixelWrite(parsed, s.config.board);
   if (!check.ok) return errorResponse(400, 'invalid_pixel', check.message, {}, { field: check.field });
 
-  const who = { userId: session.userId, ip: requestIp(event, s.config.trustedProxyHops), sessionIssuedAt: session.issuedAt };
+  const who = { userId: session.userId, ip: requestIp(event, s.config.clientAddress), sessionIssuedAt: session.issuedAt };
   const result = await placePixel(s, check.write, who, { idempotencyKey });
   switch (result.status) {
     case 'rate_limited': {

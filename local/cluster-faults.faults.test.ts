@@ -184,7 +184,7 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
 
       const persistedBoard = createBoard(SIZE);
       let maxSeq = 0;
-      await log.scanPixels((p) => {
+      await log.replay(0, Number.POSITIVE_INFINITY, (p) => {
         setColorAt(persistedBoard, pixelIndex(SIZE, p.x, p.y), p.color);
         maxSeq = Math.max(maxSeq, p.seq);
       });

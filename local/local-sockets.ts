@@ -3,6 +3,7 @@
 import type { Services } from '../core/service/services.ts';
 import { EmbeddedPresence, type Presence } from '../core/presence/presence.ts';
 import { RedisPresence } from '../core/presence/redis-presence.ts';
+import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
 import { InProcessPixelPlacer } from '../socket-server/pixel-placer.ts';
 import { HANDLERS } from '../lambdas/handlers.ts';
 import { SocketServer } from '../socket-server/socket-server.ts';
@@ -20,7 +21,9 @@ export async function attachSocketServer(services: Services, http: LocalServer):
   const { redis } = services.config;
   // With Redis, this runner's sockets count towards the same total as the standalone servers.
   const presence: Presence = redis ? await RedisPresence.connect(redis, staleMs) : new EmbeddedPresence(staleMs);
-  const server = new SocketServer({ config: services.config, store: services.store, presence, placer });
+  // With Redis, this runner relays the feed too when it holds the lease (it may be the only socket server).
+  const relay = services.store instanceof RedisBoardStore && services.config.socket.feedMode === 'relay' ? services.store : undefined;
+  const server = new SocketServer({ config: services.config, store: services.store, presence, placer, relay });
   await server.start();
   server.attach(http.server);
   return {

@@ -13,7 +13,9 @@ export interface PlaceInput {
   color: unknown;
   token: string | null;
   /** X-Forwarded-For as the ALB would pass it for this client. */
-  forwardedFor: string;
+  forwardedFor: string | undefined;
+  /** CloudFront-Viewer-Address as the client's upgrade request carried it. */
+  viewerAddress: string | undefined;
   idempotencyKey?: string;
 }
 
@@ -30,7 +32,10 @@ const UNAVAILABLE: PlaceReply = { ok: false, error: 'unavailable', message: 'The
 
 /** The ALB event write-pixel would get for this placement over HTTP. */
 export function placeEvent(input: PlaceInput): ALBEvent {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-forwarded-for': input.forwardedFor };
+  // The same address headers the upgrade had: write-pixel derives the same address from them.
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (input.forwardedFor) headers['x-forwarded-for'] = input.forwardedFor;
+  if (input.viewerAddress) headers['cloudfront-viewer-address'] = input.viewerAddress;
   if (input.token) headers.authorization = `Bearer ${input.token}`;
   if (input.idempotencyKey) headers['idempotency-key'] = input.idempotencyKey;
   return albEventOf({ method: 'POST', path: '/api/pixels', headers, body: JSON.stringify({ x: input.x, y: input.y, color: input.color }) });

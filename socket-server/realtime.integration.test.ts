@@ -7,7 +7,8 @@ import { ApiClient } from '../test-support/api-client.ts';
 import { nodeSync, sawEverySeqOnce, waitUntil, type RecordingSync } from '../test-support/sync-clients.ts';
 import { startTcpProxy } from '../test-support/tcp-proxy.ts';
 
-const ENV = { BOARD_WIDTH: '100', BOARD_HEIGHT: '100', COOLDOWN_MS: '0', UPDATES_KEPT: '100', SOCKET_TICK_MS: '20', SOCKET_ONLINE_MS: '500' };
+// A small replay ring (a few hundred pixels) so that falling far behind still sends a client to HTTP.
+const ENV = { BOARD_WIDTH: '100', BOARD_HEIGHT: '100', COOLDOWN_MS: '0', UPDATES_KEPT: '100', SOCKET_TICK_MS: '20', SOCKET_ONLINE_MS: '500', SOCKET_REPLAY_MAX_BYTES: '1500' };
 
 describe('realtime across two socket-server processes on real Redis', () => {
   let f: ServiceFixture;
@@ -96,7 +97,7 @@ describe('realtime across two socket-server processes on real Redis', () => {
     expect(sawEverySeqOnce(c.seen, c.startSeq(), c.sync.seq)).toBe(true);
   });
 
-  it('a client whose socket is cut mid-stream repairs the gap via ?since= and misses nothing', async () => {
+  it('a client whose socket is cut mid-stream catches up (from the server\'s memory, or ?since=) and misses nothing', async () => {
     const proxy = await startTcpProxy(servers[0]!.port);
     const c = client({ socketUrls: [`ws://127.0.0.1:${proxy.port}/ws`] });
     await live([c]);
@@ -114,7 +115,7 @@ describe('realtime across two socket-server processes on real Redis', () => {
     await proxy.close();
   });
 
-  it('a client that falls behind the kept window refetches the whole board and converges', async () => {
+  it('a client that falls behind the kept window and the server\'s memory refetches the whole board and converges', async () => {
     const proxy = await startTcpProxy(servers[1]!.port);
     const c = client({ socketUrls: [`ws://127.0.0.1:${proxy.port}/ws`], reconnectBaseMs: 2000 });
     await live([c]);

@@ -20,6 +20,8 @@ function counterOf(registry: Registry, name: string, help: string, read: () => n
 
 export function registerSocketMetrics(registry: Registry, server: SocketServer): void {
   new Gauge({ name: 'pixel_socket_connections', help: 'Open WebSocket connections', registers: [registry], collect() { this.set(server.connections); } });
+  new Gauge({ name: 'pixel_socket_relay_leader', help: '1 while this server relays the update feed', registers: [registry], collect() { this.set(server.relay?.leading ? 1 : 0); } });
+  counterOf(registry, 'pixel_socket_relay_batches_total', 'Batches this server published as the relay', () => server.relay?.stats.batches ?? 0);
   new Gauge({ name: 'pixel_socket_last_seq', help: 'The last seq this server has sent', registers: [registry], collect() { this.set(server.lastSeq); } });
   const s = server.stats;
   counterOf(registry, 'pixel_socket_frames_sent_total', 'Broadcast messages (pixel frames, online counts, resyncs, resets), each written to every client', () => s.framesSent);

@@ -141,6 +141,26 @@ describe('socket server protection and bad input', () => {
     client.sync.stop();
   });
 
+  it('a reconnecting client gets what it missed from the server\'s memory, with no HTTP catch-up', async () => {
+    const client = nodeSync({ apiUrl: f.url, socketUrls: [wsUrl], reconnectBaseMs: 50, reconnectSpreadMs: 0 });
+    await waitUntil('live', () => client.sync.status === 'live');
+    const place = async (n: number, y: number) => {
+      for (let i = 0; i < n; i++) await f.services.store.place({ x: i, y, color: 5, userId: `m${y}-${i}`, ip: 'i', now: Date.now() });
+    };
+    await place(3, 1);
+    await waitUntil('seq 3', () => client.sync.seq === 3);
+    const repairs = client.sync.stats.repairs;
+    // Cut the connection (as a network blip would), and place while the client is away.
+    for (const c of sockets.server.clientsForTest()) c.terminate();
+    await place(4, 2);
+    await waitUntil('caught up', () => client.sync.seq === 7 && client.sync.status === 'live');
+    expect(client.sync.stats.resumedFromMemory).toBe(1);
+    expect(client.sync.stats.repairs).toBe(repairs); // no ?since= request
+    expect(sockets.server.stats.resumedFromMemory).toBe(1);
+    expect(Buffer.from(client.sync.board!).equals(Buffer.from((await f.services.store.snapshot())!.bytes))).toBe(true);
+    client.sync.stop();
+  });
+
   it('caps connections per IP', async () => {
     const open = await Promise.all(Array.from({ length: 20 }, () => connect(wsUrl)));
     await expect(connect(wsUrl)).rejects.toThrow(/429/);

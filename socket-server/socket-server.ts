@@ -8,10 +8,13 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Config } from '../core/config.ts';
 import type { BoardReader, FeedSubscription, UpdateFeed } from '../core/board-store/board-store.ts';
 import type { Presence } from '../core/presence/presence.ts';
-import { clientIp } from '../core/domain/client-ip.ts';
+import { clientAddress, type AddressEvidence } from '../core/domain/client-ip.ts';
 import { parseRequestTarget } from '../core/http/request-target.ts';
 import { reportFailure } from '../core/observability/telemetry.ts';
 import { Broadcaster } from './broadcaster.ts';
+import { FeedRelay, type RelaySource } from '../core/board-store/feed-relay.ts';
+import { ReplayRing } from './replay-ring.ts';
+import { decodePixelBatch } from '../core/protocol/pixel-batch.ts';
 import { binaryFrame, sendFramed, textFrame } from './framed-send.ts';
 import { parseClientMessage } from '../core/protocol/messages.ts';
 import type { PixelPlacer } from './pixel-placer.ts';
@@ -23,7 +26,8 @@ import { CLOSE, encodeServerMessage, PROTOCOL_VERSION, SESSION_COOKIE, type Serv
 interface Client {
   ws: WebSocket;
   ip: string;
-  forwardedFor: string;
+  /** The address headers, passed on to write-pixel, which derives the same `ip` from them. */
+  evidence: AddressEvidence;
   token: string | null;
   alive: boolean;
   placing: boolean;
@@ -36,6 +40,8 @@ export interface SocketServerDeps {
   store: BoardReader & UpdateFeed;
   presence: Presence;
   placer: PixelPlacer;
+  /** With a relay source, this server relays the feed whenever it holds the relay lease. */
+  relay?: RelaySource;
   serverId?: string;
 }
 
@@ -47,11 +53,19 @@ export class SocketServer {
   private readonly broadcaster: Broadcaster;
   private readonly timers: NodeJS.Timeout[] = [];
   private feed: FeedSubscription | null = null;
+  /** Null when the store publishes each write itself (or for the in-process store). */
+  readonly relay: FeedRelay | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private online = 0;
   private draining = false;
+  private drained: Promise<void> | null = null;
   /** Counters for benchmarks, tests and /metrics. */
-  readonly stats = { framesSent: 0, bytesSent: 0, slowConsumersClosed: 0, upgradesRefused: 0, socketErrors: 0, resyncs: 0, resets: 0 };
+  readonly stats = {
+    framesSent: 0, bytesSent: 0, slowConsumersClosed: 0, upgradesRefused: 0, socketErrors: 0, resyncs: 0, resets: 0,
+    /** Reconnecting clients caught up from memory, and those who had to go to HTTP (too far behind, or another epoch). */
+    resumedFromMemory: 0, resumesMissed: 0,
+  };
+  private readonly ring: ReplayRing;
   /** Called with each broadcast tick's duration (seconds), for the tick histogram. */
   onTick: ((seconds: number) => void) | null = null;
 
@@ -60,17 +74,27 @@ export class SocketServer {
     this.wss = new WebSocketServer({
       noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: deps.config.socket.maxMessageBytes,
     });
+    this.ring = new ReplayRing(deps.config.socket.replayMs, deps.config.socket.replayMaxBytes);
     this.broadcaster = new Broadcaster(deps.store, {
-      frame: (batch) => this.broadcast(binaryFrame(batch)),
+      frame: (batch, lastSeq) => {
+        const framed = binaryFrame(batch);
+        this.ring.push(lastSeq - decodePixelBatch(batch).count + 1, lastSeq, framed);
+        this.broadcast(framed);
+      },
       resync: (seq) => {
         this.stats.resyncs++;
         this.broadcast(textFrame(encodeServerMessage({ type: 'resync', seq })));
       },
       reset: (epoch, seq) => {
         this.stats.resets++;
+        this.ring.clear();
         this.broadcast(textFrame(encodeServerMessage({ type: 'reset', epoch, seq })));
       },
     }, { gapWaitMs: Math.max(2 * deps.config.socket.tickMs, 100), repairPageSize: deps.config.socket.repairPageSize });
+    if (deps.relay) {
+      const { tickMs, relayLeaseMs, repairPageSize } = deps.config.socket;
+      this.relay = new FeedRelay(deps.relay, { tickMs, leaseMs: relayLeaseMs, pageSize: repairPageSize }, () => this.broadcaster.lastSeq);
+    }
   }
 
   get connections(): number {
@@ -79,6 +103,11 @@ export class SocketServer {
 
   get lastSeq(): number {
     return this.broadcaster.lastSeq;
+  }
+
+  /** The open sockets (tests cut them to act out a network blip). */
+  clientsForTest(): WebSocket[] {
+    return [...this.clients].map((c) => c.ws);
   }
 
   /** Gaps in the feed repaired from the store so far. */
@@ -95,6 +124,7 @@ export class SocketServer {
       onResync: () => void this.broadcaster.resync(),
     });
     this.scheduleTick(socket.tickMs);
+    this.relay?.start();
     this.timers.push(setInterval(() => this.heartbeat(), socket.pingIntervalMs));
     this.timers.push(setInterval(() => void this.reportOnline(), socket.onlineIntervalMs));
     await this.reportOnline();
@@ -133,14 +163,13 @@ export class SocketServer {
       if (!target) return this.refuse(socket, 400, 'Bad Request');
       if (target.path !== '/ws') return this.refuse(socket, 404, 'Not Found');
       if (this.draining) return this.refuse(socket, 503, 'Service Unavailable');
-      const remote = req.socket.remoteAddress ?? 'unknown';
-      const xff = req.headers['x-forwarded-for'];
-      const forwardedFor = xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${remote}` : remote;
-      const ip = clientIp(forwardedFor, this.deps.config.trustedProxyHops);
+      const evidence = upgradeEvidence(req);
+      const ip = clientAddress(evidence, this.deps.config.clientAddress);
       const open = this.perIp.get(ip) ?? 0;
       if (open >= this.deps.config.socket.connectionsPerIp) return this.refuse(socket, 429, 'Too Many Requests');
       const token = target.query.get('token') ?? cookieValue(req.headers.cookie, SESSION_COOKIE) ?? null;
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, { ip, forwardedFor, token }));
+      const resume = resumeFrom(target.query);
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, { ip, evidence, token }, resume));
     } catch (err) {
       reportFailure('socket-upgrade', err);
       this.refuse(socket, 400, 'Bad Request');
@@ -152,15 +181,20 @@ export class SocketServer {
     reject(socket, status, text);
   }
 
-  private connected(ws: WebSocket, who: { ip: string; forwardedFor: string; token: string | null }): void {
+  private connected(ws: WebSocket, who: { ip: string; evidence: AddressEvidence; token: string | null }, resume: { seq: number; epoch: number } | null): void {
     const client: Client = { ws, ...who, alive: true, placing: false, messages: 0, windowStart: Date.now() };
     this.clients.add(client);
     this.perIp.set(who.ip, (this.perIp.get(who.ip) ?? 0) + 1);
     const { config } = this.deps;
+    // A client that names where it is gets what it missed from memory, right after hello.
+    const missed = resume && resume.epoch === this.broadcaster.epoch ? this.ring.framesAfter(resume.seq) : null;
+    if (resume) this.stats[missed ? 'resumedFromMemory' : 'resumesMissed']++;
     ws.send(encodeServerMessage({
       type: 'hello', protocol: PROTOCOL_VERSION, seq: this.broadcaster.lastSeq, epoch: this.broadcaster.epoch, width: config.board.width, height: config.board.height,
-      cooldownMs: config.cooldown.cooldownMs, online: Math.max(this.online, this.clients.size),
+      cooldownMs: config.cooldown.cooldownMs, online: Math.max(this.online, this.clients.size), resumed: missed !== null,
+      segment: config.updatesSegment,
     }));
+    for (const frame of missed ?? []) sendFramed(ws, frame);
     ws.on('pong', () => { client.alive = true; });
     ws.on('message', (data, isBinary) => this.message(client, data, isBinary));
     ws.on('error', () => {
@@ -191,7 +225,7 @@ export class SocketServer {
       return reply(client.ws, { type: 'error', id: m.id, error: 'rate_limited', message: 'One placement at a time.', retryAfterMs: 100 });
     }
     client.placing = true;
-    this.deps.placer.place({ x: m.x, y: m.y, color: m.color, token: client.token, forwardedFor: client.forwardedFor, idempotencyKey: m.key })
+    this.deps.placer.place({ x: m.x, y: m.y, color: m.color, token: client.token, ...client.evidence, idempotencyKey: m.key })
       .then((result) => {
         if (result.ok) reply(client.ws, { type: 'placed', id: m.id, seq: result.seq, nextAllowedAt: result.nextAllowedAt });
         else reply(client.ws, { type: 'error', id: m.id, error: result.error, message: result.message, retryAfterMs: result.retryAfterMs });
@@ -249,9 +283,21 @@ export class SocketServer {
     this.broadcast(textFrame(encodeServerMessage({ type: 'online', count: this.online })));
   }
 
-  /** SIGTERM: refuse new clients, tell the connected ones to reconnect elsewhere, spread over drainMs. */
-  async drain(): Promise<void> {
+  /**
+   * Refuse new clients and tell the connected ones to reconnect elsewhere (1012), spread evenly
+   * over drainMs so they do not all arrive at the other servers at once. Started when the task is
+   * being stopped (task-stop-watch.ts) or on SIGTERM, whichever comes first; calling it again
+   * returns the drain under way.
+   */
+  drain(): Promise<void> {
+    this.drained ??= this.spreadReconnects();
+    return this.drained;
+  }
+
+  private async spreadReconnects(): Promise<void> {
     this.draining = true;
+    // Hand the relay over at once: the other servers' clients must not wait for this one to go.
+    await this.relay?.stop();
     const clients = [...this.clients];
     const { drainMs } = this.deps.config.socket;
     await Promise.all(clients.map((client, i) => new Promise<void>((resolve) => {
@@ -265,6 +311,7 @@ export class SocketServer {
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     if (this.tickTimer) clearTimeout(this.tickTimer);
+    await this.relay?.stop();
     await this.feed?.close();
     for (const client of this.clients) client.ws.close(CLOSE.GOING_AWAY, 'server stopping');
     const deadline = Date.now() + 2000;
@@ -275,8 +322,27 @@ export class SocketServer {
   }
 }
 
+/** The upgrade's address headers as the ALB would pass them to a Lambda: X-Forwarded-For with the peer appended. */
+function upgradeEvidence(req: IncomingMessage): AddressEvidence {
+  const remote = req.socket.remoteAddress ?? 'unknown';
+  const xff = req.headers['x-forwarded-for'];
+  const viewer = req.headers['cloudfront-viewer-address'];
+  return {
+    forwardedFor: xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${remote}` : remote,
+    viewerAddress: Array.isArray(viewer) ? viewer.join(', ') : viewer,
+  };
+}
+
 function reply(ws: WebSocket, message: ServerMessage): void {
   if (ws.readyState === WebSocket.OPEN) ws.send(encodeServerMessage(message));
+}
+
+/** `?seq=&epoch=` of a reconnecting client, or null. */
+function resumeFrom(query: URLSearchParams): { seq: number; epoch: number } | null {
+  const seq = query.get('seq');
+  const epoch = query.get('epoch');
+  if (!seq || !epoch || !/^\d{1,10}$/.test(seq) || !/^\d{1,16}$/.test(epoch)) return null;
+  return { seq: Number(seq), epoch: Number(epoch) };
 }
 
 function reject(socket: Duplex, status: number, text: string): void {

@@ -110,7 +110,13 @@ export interface SessionGate {
   sessionsRevokedAt(userId: string): Promise<number | null>;
 }
 
-export type LockName = 'rebuild' | 'drain';
+/** Requests that reach the origin uncached (a CDN answers the rest), counted per address. */
+export interface ReadLimits {
+  /** Counts one uncached read against the address's cap for this minute; false (and nothing counted) when over it. */
+  takeReadSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
+}
+
+export type LockName = 'rebuild' | 'drain' | 'snapshot' | 'restore-job' | 'relay';
 
 /** A lock held by this process until released or until its time runs out. */
 export interface StoreLock {
@@ -130,4 +136,4 @@ export interface Lifecycle {
 }
 
 /** Everything a live-board adapter provides. */
-export interface BoardStore extends BoardReader, BoardWriter, PersistenceOutbox, UpdateFeed, SessionGate, Locks, Lifecycle {}
+export interface BoardStore extends BoardReader, BoardWriter, PersistenceOutbox, UpdateFeed, SessionGate, ReadLimits, Locks, Lifecycle {}

@@ -15,6 +15,7 @@ export interface EmbeddedBoardStoreOptions {
   sessionsPerIpPerHour: number;
   updatesKept: number;
   idempotencyTtlMs?: number;
+  readsPerIpPerMinute?: number;
 }
 
 interface Window {
@@ -33,6 +34,7 @@ export class EmbeddedBoardStore implements BoardStore {
   private readonly cooldowns = new Map<string, number>();
   private readonly ipPlacements = new Map<string, Window>();
   private readonly ipSessions = new Map<string, Window>();
+  private readonly ipReads = new Map<string, Window>();
   private readonly pending = new Map<number, Placement>();
   private readonly idempotent = new Map<string, { placement: Placement; until: number }>();
   private readonly revoked = new Map<string | null, number>();
@@ -131,6 +133,13 @@ export class EmbeddedBoardStore implements BoardStore {
       return { allowed: false, retryAfterMs: window.resetAt - now };
     }
     countIn(this.ipSessions, ip, now, HOUR);
+    return { allowed: true, retryAfterMs: 0 };
+  }
+
+  async takeReadSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    const window = liveWindow(this.ipReads, ip, now);
+    if (window && window.count >= (this.options.readsPerIpPerMinute ?? 120)) return { allowed: false, retryAfterMs: window.resetAt - now };
+    countIn(this.ipReads, ip, now, 60_000);
     return { allowed: true, retryAfterMs: 0 };
   }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { RedisBoardStore } from './redis-board-store.ts';
+import { FeedRelay } from './feed-relay.ts';
 import { CONTRACT_KEPT, CONTRACT_RULES, CONTRACT_SIZE, describeBoardStoreContract } from './board-store.contract.ts';
 import { startTestRedis } from '../../test-support/test-services.ts';
 import type { RedisProcess } from '../../local/processes/redis-process.ts';
@@ -14,15 +15,24 @@ let redis: RedisProcess;
 beforeAll(async () => { redis = await startTestRedis(); });
 afterAll(async () => redis.stop());
 
-function open(keyPrefix = `t${randomBytes(4).toString('hex')}`) {
+function open(keyPrefix = `t${randomBytes(4).toString('hex')}`, feedMode: 'relay' | 'publish' = 'relay') {
   return RedisBoardStore.connect({
     redis: { url: redis.url, keyPrefix, authSecretArn: null }, size: CONTRACT_SIZE, rules: CONTRACT_RULES, sessionsPerIpPerHour: 2,
-    updatesKept: CONTRACT_KEPT,
+    updatesKept: CONTRACT_KEPT, feedMode,
   });
 }
 
-describeBoardStoreContract('redis', async () => {
+// The default: writes only append to the stream, and a relay (here one, as a socket server runs it) publishes.
+describeBoardStoreContract('redis (feed relay)', async () => {
   const store = await open();
+  const relay = new FeedRelay(store, { tickMs: 5, leaseMs: 1000, pageSize: 1000 }, () => 0);
+  relay.start();
+  return { store, close: async () => { await relay.stop(); await store.close(); } };
+});
+
+// The earlier design, kept for comparison: every write publishes itself.
+describeBoardStoreContract('redis (publish each write)', async () => {
+  const store = await open(undefined, 'publish');
   return { store, close: () => store.close() };
 });
 
@@ -39,7 +49,7 @@ describe('redis board store layout', () => {
   });
 
   it('stores and publishes exactly the bytes of the protocol codec (the Lua script cannot import it)', async () => {
-    const store = await open('wire');
+    const store = await open('wire', 'publish');
     await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], Date.now());
     const sub = new Redis(redis.url);
     const published: Buffer[] = [];

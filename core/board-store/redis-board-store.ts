@@ -26,6 +26,14 @@ export interface RedisBoardStoreOptions {
   idempotencyTtlMs?: number;
   /** How long a session token lives: a revocation is kept that long. */
   sessionMaxAgeMs?: number;
+  /**
+   * 'relay' (default): writes only append to the update stream, and one elected relay publishes a
+   * batch per tick (Redis work per write does not grow with the number of socket servers).
+   * 'publish': every write publishes itself (the earlier design; kept for comparison).
+   */
+  feedMode?: 'relay' | 'publish';
+  /** Uncached reads (segments, since) one address may make a minute. */
+  readsPerIpPerMinute?: number;
 }
 
 interface ScriptedRedis extends Redis {
@@ -55,10 +63,17 @@ export function redisClientOptions(): RedisOptions {
 
 export class RedisBoardStore implements BoardStore {
   readonly keys: RedisKeys;
+  readonly publishesEachWrite: boolean;
   private persistedBatch: { members: string[]; done: Promise<void> } | null = null;
 
   private constructor(private readonly client: ScriptedRedis, private readonly options: RedisBoardStoreOptions) {
     this.keys = redisKeys(options.redis.keyPrefix);
+    this.publishesEachWrite = options.feedMode === 'publish';
+  }
+
+  /** The relay's half of the feed: one batch of consecutive updates onto the channel. */
+  async publishBatch(batch: Uint8Array): Promise<void> {
+    await this.run('publish', () => this.client.publish(this.keys.channel, Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength)));
   }
 
   static async connect(options: RedisBoardStoreOptions): Promise<RedisBoardStore> {
@@ -96,7 +111,7 @@ export class RedisBoardStore implements BoardStore {
       k.lock('rebuild'), key ? k.idempotency(request.userId, key) : k.board, k.revoked(request.userId), k.revokedAll,
       pixelIndex(size, request.x, request.y), request.x, request.y, request.color, request.now,
       rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, request.userId, k.channel,
-      request.sessionIssuedAt ?? NO_SESSION, this.options.idempotencyTtlMs ?? 600_000, key ? 1 : 0,
+      request.sessionIssuedAt ?? NO_SESSION, this.options.idempotencyTtlMs ?? 600_000, key ? 1 : 0, this.publishesEachWrite ? 1 : 0,
     ));
     switch (reply[0]) {
       case 'placed': {
@@ -182,6 +197,13 @@ export class RedisBoardStore implements BoardStore {
     const hour = Math.floor(now / 3_600_000);
     const [allowed, retryAfterMs] = await this.run('session', () => this.client.takeSessionSlot(
       this.keys.ipSessions(ip, hour), this.options.sessionsPerIpPerHour, 3_600_000));
+    return { allowed: allowed === 1, retryAfterMs };
+  }
+
+  async takeReadSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    const minute = Math.floor(now / 60_000);
+    const [allowed, retryAfterMs] = await this.run('reads', () => this.client.takeSessionSlot(
+      this.keys.ipReads(ip, minute), this.options.readsPerIpPerMinute ?? 120, 60_000));
     return { allowed: allowed === 1, retryAfterMs };
   }
 

@@ -14,6 +14,7 @@ export interface RedisKeys {
   cooldown(userId: string): string;
   ipPlacements(ip: string): string;
   ipSessions(ip: string, hour: number): string;
+  ipReads(ip: string, minute: number): string;
   idempotency(userId: string, key: string): string;
   revoked(userId: string): string;
 }
@@ -34,6 +35,7 @@ export function redisKeys(prefix: string): RedisKeys {
     cooldown: (userId) => `${p}:cooldown:${userId}`,
     ipPlacements: (ip) => `${p}:ip:${ip}`,
     ipSessions: (ip, hour) => `${p}:sessions:${ip}:${hour}`,
+    ipReads: (ip, minute) => `${p}:reads:${ip}:${minute}`,
     idempotency: (userId, key) => `${p}:idem:${userId}:${key}`,
     revoked: (userId) => `${p}:revoked:${userId}`,
   };

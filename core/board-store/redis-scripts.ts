@@ -7,7 +7,7 @@
  * KEYS: board, seq, version, updates stream, pending set, user cooldown, ip counter,
  *       rebuild lock, idempotency key (or the board key when there is none), user revocation, global revocation
  * ARGV: pixel index, x, y, color, now, cooldownMs, placementsPerIp, updatesKept, userId, channel,
- *       sessionIssuedAt, idempotencyTtlMs, hasIdempotencyKey (0|1)
+ *       sessionIssuedAt, idempotencyTtlMs, hasIdempotencyKey (0|1), publishEachWrite (0|1)
  * Returns {'placed', seq, version, oldestPendingAt|-1} | {'duplicate', "seq:x:y:color:placedAt:version"}
  *       | {'cooldown', ms} | {'ip_limited', ms} | {'fenced', ms} | {'revoked'} | {'no_board'}
  */
@@ -17,6 +17,7 @@ local lock, idemKey, revokedUser, revokedAll = KEYS[8], KEYS[9], KEYS[10], KEYS[
 local index, x, y, color = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local now, cooldownMs, ipLimit, kept = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local userId, channel, issuedAt, idemTtl, hasIdem = ARGV[9], ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12]), ARGV[13] == '1'
+local publishEach = ARGV[14] == '1'
 
 local fence = redis.call('PTTL', lock)
 if fence > 0 then return {'fenced', fence} end
@@ -42,7 +43,8 @@ redis.call('XADD', stream, 'MAXLEN', '~', kept, seq .. '-0', 'p', struct.pack('<
 local oldest = redis.call('ZRANGE', pending, 0, 0, 'WITHSCORES')
 redis.call('ZADD', pending, ARGV[5], seq .. ':' .. x .. ':' .. y .. ':' .. color .. ':' .. ARGV[5] .. ':' .. version .. ':' .. userId)
 if hasIdem then redis.call('SET', idemKey, seq .. ':' .. x .. ':' .. y .. ':' .. color .. ':' .. ARGV[5] .. ':' .. version, 'PX', idemTtl) end
-redis.call('PUBLISH', channel, struct.pack('<BI4HHHB', 1, seq, 1, x, y, color))
+-- With a feed relay (the default), the relay publishes a batch per tick; this is the per-write way.
+if publishEach then redis.call('PUBLISH', channel, struct.pack('<BI4HHHB', 1, seq, 1, x, y, color)) end
 return {'placed', seq, version, tonumber(oldest[2] or '-1')}
 `;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boardByteLength, boardToPixels, colorAt, createBoard, pixelIndex, setColorAt } from './board-codec.ts';
+import { boardByteLength, boardToPixels, colorAt, createBoard, pixelIndex, resizeBoard, setColorAt } from './board-codec.ts';
 import { PALETTE, PALETTE_RGB } from './palette.ts';
 
 const size = { width: 1000, height: 1000 };
@@ -41,5 +41,18 @@ describe('board codec', () => {
     expect(Array.from(rgba)).toEqual([255, 255, 255, 255, 0xe5, 0, 0, 255]);
     expect(PALETTE).toHaveLength(16);
     expect(Array.from(PALETTE_RGB.slice(45, 48))).toEqual([0x82, 0x00, 0x80]);
+  });
+
+  it('keeps every pixel at its coordinates when the board grows', () => {
+    const from = { width: 3, height: 2 };
+    const board = createBoard(from);
+    setColorAt(board, pixelIndex(from, 2, 1), 9);
+    setColorAt(board, pixelIndex(from, 0, 1), 4);
+    const to = { width: 5, height: 4 };
+    const grown = resizeBoard(board, from, to);
+    expect(colorAt(grown, pixelIndex(to, 2, 1))).toBe(9);
+    expect(colorAt(grown, pixelIndex(to, 0, 1))).toBe(4);
+    expect(colorAt(grown, pixelIndex(to, 4, 3))).toBe(0);
+    expect(resizeBoard(board, from, from)).toBe(board);
   });
 });

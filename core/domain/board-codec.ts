@@ -44,3 +44,15 @@ export function boardToPixels(board: Uint8Array, size: BoardSize, channels: 3 | 
   }
   return target;
 }
+
+/** The same pixels on a board of another size (a board that grew, or a snapshot from before it did). */
+export function resizeBoard(board: Uint8Array, from: BoardSize, to: BoardSize): Uint8Array {
+  if (from.width === to.width && from.height === to.height) return board;
+  const out = createBoard(to);
+  const width = Math.min(from.width, to.width);
+  const height = Math.min(from.height, to.height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) setColorAt(out, pixelIndex(to, x, y), colorAt(board, pixelIndex(from, x, y)));
+  }
+  return out;
+}

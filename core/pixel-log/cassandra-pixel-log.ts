@@ -1,22 +1,23 @@
 // Persistence in Cassandra / Amazon Keyspaces. Every statement is prepared, and every write
-// carries USING TIMESTAMP <version>, so a pixel's row ends at its highest seq whatever order
-// concurrent writes arrive in, and re-recording a placement is harmless.
+// carries USING TIMESTAMP <version>, so rows end at their highest seq whatever order concurrent
+// writes arrive in, and re-recording a placement is harmless.
 import type cassandra from 'cassandra-driver';
-import type { Cooldown, Placement } from '../domain/placement.ts';
+import type { Placement } from '../domain/placement.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import { reportFailure } from '../observability/telemetry.ts';
 import type { CassandraConfig } from '../config.ts';
 import { createCassandraClient } from './cassandra-client.ts';
+import { JOURNAL_BUCKET_SEQS, JOURNAL_SHARDS } from './cassandra-schema.ts';
 import type { PixelLog } from './pixel-log.ts';
 
-const INSERT_PIXEL = 'INSERT INTO pixels (px, py, color, seq, version, user_id, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?';
+const COLUMNS = 'seq, px, py, color, version, user_id, placed_at';
 const INSERT_HISTORY = 'INSERT INTO pixel_history (px, py, seq, color, version, user_id, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?';
+const INSERT_JOURNAL = 'INSERT INTO placements_by_seq (bucket, shard, seq, px, py, color, version, user_id, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?';
 const INSERT_USER = 'INSERT INTO user_placements (user_id, last_placed_at, last_seq) VALUES (?, ?, ?) USING TIMESTAMP ?';
-const SELECT_PIXEL = 'SELECT px, py, color, seq, version, user_id, placed_at FROM pixels WHERE px = ? AND py = ?';
-const SELECT_HISTORY = 'SELECT px, py, color, seq, version, user_id, placed_at FROM pixel_history WHERE px = ? AND py = ? LIMIT ?';
+const SELECT_HISTORY = `SELECT ${COLUMNS} FROM pixel_history WHERE px = ? AND py = ? LIMIT ?`;
 const SELECT_USER = 'SELECT last_placed_at FROM user_placements WHERE user_id = ?';
-const SCAN_PIXELS = 'SELECT px, py, color, seq, version, user_id, placed_at FROM pixels';
-const SCAN_USERS = 'SELECT user_id, last_placed_at FROM user_placements';
+const SELECT_RANGE = `SELECT ${COLUMNS} FROM placements_by_seq WHERE bucket = ? AND shard = ? AND seq > ? AND seq <= ?`;
+const SELECT_LAST = 'SELECT seq FROM placements_by_seq WHERE bucket = ? AND shard = ? ORDER BY seq DESC LIMIT 1';
 
 function toPlacement(row: cassandra.types.Row): Placement {
   return {
@@ -34,6 +35,9 @@ function toPlacement(row: cassandra.types.Row): Placement {
 function rowsOf(stream: unknown): AsyncIterable<cassandra.types.Row> {
   return stream as AsyncIterable<cassandra.types.Row>;
 }
+
+const bucketOf = (seq: number) => Math.floor(seq / JOURNAL_BUCKET_SEQS);
+const SHARDS = Array.from({ length: JOURNAL_SHARDS }, (_, i) => i);
 
 export class CassandraPixelLog implements PixelLog {
   private constructor(private readonly client: cassandra.Client) {}
@@ -63,16 +67,14 @@ export class CassandraPixelLog implements PixelLog {
     // One unlogged batch: one round trip for the three rows (each row is its own idempotent
     // insert, so a partly applied batch is completed by the retry or the pending drain).
     await this.run('record', () => this.client.batch([
-      { query: INSERT_PIXEL, params: [p.x, p.y, p.color, p.seq, p.version, p.userId, placedAt, p.version] },
       { query: INSERT_HISTORY, params: [p.x, p.y, p.seq, p.color, p.version, p.userId, placedAt, p.version] },
+      { query: INSERT_JOURNAL, params: [bucketOf(p.seq), p.seq % JOURNAL_SHARDS, p.seq, p.x, p.y, p.color, p.version, p.userId, placedAt, p.version] },
       { query: INSERT_USER, params: [p.userId, placedAt, p.seq, p.version] },
     ], { prepare: true, logged: false, isIdempotent: true }));
   }
 
   async pixel(x: number, y: number): Promise<Placement | null> {
-    const result = await this.run('pixel', () => this.client.execute(SELECT_PIXEL, [x, y], { prepare: true }));
-    const row = result.first();
-    return row ? toPlacement(row) : null;
+    return (await this.history(x, y, 1))[0] ?? null;
   }
 
   async history(x: number, y: number, limit: number): Promise<Placement[]> {
@@ -86,30 +88,43 @@ export class CassandraPixelLog implements PixelLog {
     return at ? at.getTime() : null;
   }
 
-  async scanPixels(visit: (p: Placement) => void, onProgress?: (visited: number) => void): Promise<void> {
-    let n = 0;
-    await this.run('scan', async () => {
-      for await (const row of rowsOf(this.client.stream(SCAN_PIXELS, [], { prepare: true, fetchSize: 5000, autoPage: true }))) {
-        visit(toPlacement(row));
-        if (++n % 100_000 === 0) onProgress?.(n);
-      }
-    });
-    onProgress?.(n);
+  async replay(afterSeq: number, upToSeq: number, visit: (p: Placement) => void): Promise<void> {
+    const last = Number.isFinite(upToSeq) ? upToSeq : await this.seqFloor();
+    for (let bucket = bucketOf(afterSeq + 1); bucket <= bucketOf(last); bucket++) {
+      // The shards of one bucket are read side by side, then merged into seq order.
+      const rows = await this.run('replay', async () => {
+        const parts = await Promise.all(SHARDS.map(async (shard) => {
+          const out: Placement[] = [];
+          const stream = this.client.stream(SELECT_RANGE, [bucket, shard, afterSeq, last], { prepare: true, fetchSize: 5000, autoPage: true });
+          for await (const row of rowsOf(stream)) out.push(toPlacement(row));
+          return out;
+        }));
+        return parts.flat().sort((a, b) => a.seq - b.seq);
+      });
+      for (const p of rows) visit(p);
+    }
   }
 
-  async placementsSince(since: number): Promise<Cooldown[]> {
-    const out: Cooldown[] = [];
-    await this.run('scan users', async () => {
-      for await (const row of rowsOf(this.client.stream(SCAN_USERS, [], { prepare: true, fetchSize: 5000, autoPage: true }))) {
-                const at = (row.get('last_placed_at') as Date).getTime();
-        if (at >= since) out.push({ userId: row.get('user_id') as string, placedAt: at });
-      }
-    });
-    return out;
-  }
-
+  /**
+   * The highest seq in the journal. Seqs are dense (every one is persisted, by its writer or a
+   * drain), so buckets fill in order and a doubling then a halving search finds the last one.
+   */
   async seqFloor(): Promise<number> {
-    return 0; // Cassandra loses nothing it acknowledged: the scan's highest seq is the floor.
+    const lastIn = async (bucket: number) => Math.max(0, ...(await this.run('journal end', () => Promise.all(SHARDS.map(async (shard) =>
+      Number((await this.client.execute(SELECT_LAST, [bucket, shard], { prepare: true })).first()?.get('seq') ?? 0))))));
+    if ((await lastIn(0)) === 0) return 0;
+    let known = 0;
+    let empty = 1;
+    while ((await lastIn(empty)) > 0) {
+      known = empty;
+      empty *= 2;
+    }
+    while (empty - known > 1) {
+      const mid = Math.floor((known + empty) / 2);
+      if ((await lastIn(mid)) > 0) known = mid;
+      else empty = mid;
+    }
+    return lastIn(known);
   }
 
   async ping(): Promise<void> {

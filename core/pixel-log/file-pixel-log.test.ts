@@ -54,7 +54,7 @@ describe('file pixel log', () => {
       useTelemetry(before);
     }
     const seqs: number[] = [];
-    await reopened.scanPixels((p) => seqs.push(p.seq));
+    await reopened.replay(0, Number.POSITIVE_INFINITY, (p) => seqs.push(p.seq));
     // Each of the 1000 placements is a different pixel: exactly the one damaged record is missing.
     expect(seqs.length).toBe(999);
     expect(Math.max(...seqs)).toBe(1000);

@@ -4,7 +4,7 @@ import { open, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import path from 'node:path';
-import type { Cooldown, Placement } from '../domain/placement.ts';
+import type { Placement } from '../domain/placement.ts';
 import type { PixelLog } from './pixel-log.ts';
 import { countEvent, log } from '../observability/telemetry.ts';
 
@@ -32,6 +32,36 @@ export function encodeRecord(p: Placement): Buffer {
 const MAX_BODY = FIXED_BODY + 512;
 /** The shortest record on disk: length, fixed fields, a one-byte user id, checksum. */
 export const MIN_RECORD_BYTES = 2 + FIXED_BODY + 1 + 4;
+const MAX_RECORD_BYTES = 2 + MAX_BODY + 4;
+/** Seqs replayed per window, and the most bytes read at once. */
+const REPLAY_WINDOW = 65_536;
+const READ_SPAN = 1 << 20;
+
+function decodeBody(body: Buffer): Placement {
+  return {
+    seq: body.readUInt32LE(0), x: body.readUInt16LE(4), y: body.readUInt16LE(6), color: body.readUInt8(8),
+    placedAt: body.readDoubleLE(9), version: body.readDoubleLE(17), userId: body.toString('utf8', FIXED_BODY),
+  };
+}
+
+/** Where each seq's record starts in the file (seqs are dense from 1, so an array indexed by seq). */
+class SeqOffsets {
+  private offsets = new Float64Array(1024);
+
+  set(seq: number, offset: number): void {
+    if (seq >= this.offsets.length) {
+      const grown = new Float64Array(Math.max(seq + 1, this.offsets.length * 2));
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    if (this.offsets[seq] === 0) this.offsets[seq] = offset + 1; // 0 means none; a re-recorded seq keeps its first record
+  }
+
+  get(seq: number): number | null {
+    const v = seq < this.offsets.length ? this.offsets[seq]! : 0;
+    return v === 0 ? null : v - 1;
+  }
+}
 
 /** The length of a valid record starting at `at`, or 0 when the bytes there are not one. */
 function recordAt(data: Buffer, at: number): number {
@@ -55,7 +85,7 @@ export interface DecodeReport {
  * decoding resumes at the next offset where a whole record checks out, so one damaged record
  * never hides the ones after it.
  */
-export function decodeRecords(data: Buffer, visit: (p: Placement) => void): DecodeReport {
+export function decodeRecords(data: Buffer, visit: (p: Placement, offset: number) => void): DecodeReport {
   const report: DecodeReport = { damaged: [], validEnd: data.length, records: 0 };
   let at = 0;
   while (at < data.length) {
@@ -72,10 +102,7 @@ export function decodeRecords(data: Buffer, visit: (p: Placement) => void): Deco
       length = recordAt(data, at);
     }
     const body = data.subarray(at + 2, at + length - 4);
-    visit({
-      seq: body.readUInt32LE(0), x: body.readUInt16LE(4), y: body.readUInt16LE(6), color: body.readUInt8(8),
-      placedAt: body.readDoubleLE(9), version: body.readDoubleLE(17), userId: body.toString('utf8', FIXED_BODY),
-    });
+    visit(decodeBody(body), at);
     report.records++;
     at += length;
   }
@@ -83,13 +110,17 @@ export function decodeRecords(data: Buffer, visit: (p: Placement) => void): Deco
 }
 
 interface Waiter {
-  resolve(): void;
+  /** Called with where the record landed in the file. */
+  resolve(offset: number): void;
   reject(err: unknown): void;
 }
 
 export class FilePixelLog implements PixelLog {
   private readonly latest = new Map<number, Placement>();
   private readonly users = new Map<string, number>();
+  private readonly offsets = new SeqOffsets();
+  /** The file's length: where the next flush writes. */
+  private size = 0;
   private queue: Buffer[] = [];
   private waiters: Waiter[] = [];
   private flushing = false;
@@ -105,7 +136,8 @@ export class FilePixelLog implements PixelLog {
     const file = await open(filePath, 'a+');
     const log = new FilePixelLog(file, filePath);
     const data = await readFile(filePath);
-    const report = decodeRecords(data, (p) => log.index(p));
+    const report = decodeRecords(data, (p, offset) => log.index(p, offset));
+    log.size = report.validEnd;
     const lost = [...report.damaged];
     if (report.validEnd < data.length) lost.push({ start: report.validEnd, end: data.length });
     if (lost.length > 0) await log.quarantine(data, lost, report.damaged.length > 0);
@@ -130,8 +162,9 @@ export class FilePixelLog implements PixelLog {
     else log.warn(`pixels.log ended in ${bytes} bytes that hold no whole record (a write cut short); they were cut off`, fields);
   }
 
-  private index(p: Placement): void {
+  private index(p: Placement, offset: number): void {
     if (p.seq > this.maxSeq) this.maxSeq = p.seq;
+    this.offsets.set(p.seq, offset);
     const key = p.y * 65536 + p.x;
     const current = this.latest.get(key);
     if (!current || current.version < p.version) this.latest.set(key, p);
@@ -140,9 +173,10 @@ export class FilePixelLog implements PixelLog {
 
   record(placement: Placement): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push(encodeRecord(placement));
+      const bytes = encodeRecord(placement);
+      this.queue.push(bytes);
       this.waiters.push({
-        resolve: () => { this.index(placement); resolve(); },
+        resolve: (offset) => { this.index(placement, offset); resolve(); },
         reject,
       });
       if (!this.flushing) void this.flush();
@@ -158,9 +192,15 @@ export class FilePixelLog implements PixelLog {
       this.queue = [];
       this.waiters = [];
       try {
+        const start = this.size;
         await this.file.write(Buffer.concat(buffers));
         await this.file.datasync();
-        for (const w of waiters) w.resolve();
+        this.size += buffers.reduce((n, b) => n + b.length, 0);
+        let offset = start;
+        waiters.forEach((w, i) => {
+          w.resolve(offset);
+          offset += buffers[i]!.length;
+        });
       } catch (err) {
         for (const w of waiters) w.reject(err);
       }
@@ -182,19 +222,35 @@ export class FilePixelLog implements PixelLog {
     return this.users.get(userId) ?? null;
   }
 
-  async scanPixels(visit: (p: Placement) => void, onProgress?: (visited: number) => void): Promise<void> {
-    let n = 0;
-    for (const p of this.latest.values()) {
-      visit(p);
-      if (++n % 100_000 === 0) onProgress?.(n);
+  /** Reads the records of the range window by window: their offsets, sorted, read in spans, then visited in seq order. */
+  async replay(afterSeq: number, upToSeq: number, visit: (p: Placement) => void): Promise<void> {
+    const last = Math.min(upToSeq, this.maxSeq);
+    for (let from = afterSeq + 1; from <= last; from += REPLAY_WINDOW) {
+      const to = Math.min(last, from + REPLAY_WINDOW - 1);
+      const wanted: number[] = [];
+      for (let seq = from; seq <= to; seq++) {
+        const offset = this.offsets.get(seq);
+        if (offset !== null) wanted.push(offset);
+      }
+      wanted.sort((a, b) => a - b);
+      const found: Placement[] = [];
+      for (let i = 0; i < wanted.length;) {
+        // One read for records that lie close together (the usual case: appended in seq order).
+        let j = i;
+        while (j + 1 < wanted.length && wanted[j + 1]! - wanted[i]! < READ_SPAN) j++;
+        const start = wanted[i]!;
+        const span = Buffer.alloc(Math.min(READ_SPAN + MAX_RECORD_BYTES, this.size - start));
+        await this.file.read(span, 0, span.length, start);
+        for (let k = i; k <= j; k++) {
+          const at = wanted[k]! - start;
+          const length = recordAt(span, at);
+          if (length > 0) found.push(decodeBody(span.subarray(at + 2, at + length - 4)));
+        }
+        i = j + 1;
+      }
+      found.sort((a, b) => a.seq - b.seq);
+      for (const p of found) visit(p);
     }
-    onProgress?.(n);
-  }
-
-  async placementsSince(since: number): Promise<Cooldown[]> {
-    const out: Cooldown[] = [];
-    for (const [userId, placedAt] of this.users) if (placedAt >= since) out.push({ userId, placedAt });
-    return out;
   }
 
   async seqFloor(): Promise<number> {

@@ -50,24 +50,43 @@ export function describePixelLogContract(name: string, open: () => Promise<LogFi
       await log.record(placement(2, { userId: 'bob', placedAt: T + 500, x: 2 }));
       expect(await log.lastPlacement('bob')).toBe(T + 500);
       expect(await log.lastPlacement('nobody')).toBeNull();
-      expect((await log.placementsSince(T + 100)).filter((c) => c.userId === 'bob')).toEqual([{ userId: 'bob', placedAt: T + 500 }]);
     });
 
-    it('scans the current state of every placed pixel', async () => {
+    it('replays every placement in seq order, so the last one of each pixel is its current state', async () => {
       for (let i = 1; i <= 30; i++) await log.record(placement(i, { x: i % 10, y: 0 }));
       const seen = new Map<number, number>();
-      await log.scanPixels((p) => seen.set(p.x, p.seq));
+      await log.replay(0, Number.POSITIVE_INFINITY, (p) => seen.set(p.x, p.seq));
       expect(seen.size).toBe(10);
       expect(seen.get(0)).toBe(30);
       expect(seen.get(1)).toBe(21);
+      expect((await log.pixel(1, 0))?.seq).toBe(21);
+    });
+
+    it('replays exactly the placements after one seq up to another, each once, across journal buckets', async () => {
+      const seqs = [...Array.from({ length: 12 }, (_, i) => 65_530 + i), 3, 131_080]; // seqs are dense: every bucket up to the last holds some
+      // Out of order and one recorded twice, as concurrent writers and a drain would.
+      for (const seq of [...seqs].reverse()) await log.record(placement(seq, { x: seq % 7, y: 2 }));
+      await log.record(placement(65_535, { x: 65_535 % 7, y: 2 }));
+      const replayed: number[] = [];
+      await log.replay(65_532, 65_538, (p) => replayed.push(p.seq));
+      expect(replayed).toEqual([65_533, 65_534, 65_535, 65_536, 65_537, 65_538]);
+      const all: number[] = [];
+      await log.replay(0, Number.POSITIVE_INFINITY, (p) => all.push(p.seq));
+      expect(all).toEqual([...seqs].sort((a, b) => a - b));
+    });
+
+    it('knows the highest seq it holds (0 when empty)', async () => {
+      expect(await log.seqFloor()).toBe(0);
+      for (const seq of [5, 70_000, 12]) await log.record(placement(seq));
+      expect(await log.seqFloor()).toBe(70_000);
     });
 
     it('still has every acknowledged placement after a restart', async () => {
       await Promise.all(Array.from({ length: 50 }, (_, i) => log.record(placement(i + 1, { x: i, y: 3 }))));
       log = await fixture.reopen();
       const seqs: number[] = [];
-      await log.scanPixels((p) => seqs.push(p.seq));
-      expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      await log.replay(0, Number.POSITIVE_INFINITY, (p) => seqs.push(p.seq));
+      expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     });
   });
 }

@@ -36,6 +36,13 @@ export interface HelloMessage {
   height: number;
   cooldownMs: number;
   online: number;
+  /**
+   * The client reconnected naming its seq and epoch (?seq=&epoch=), and the frames it missed
+   * follow this message, from the server's memory: it needs no HTTP catch-up.
+   */
+  resumed?: boolean;
+  /** Seqs per segment of `GET /api/updates/{epoch}/{segment}`; absent: catch up with `?since=`. */
+  segment?: number;
 }
 
 export type ServerMessage =

@@ -7,10 +7,9 @@ import { RebuildInProgressError, StoreUnavailableError } from '../errors.ts';
 import { metrics, reportFailure } from '../observability/telemetry.ts';
 import type { PersistenceGate } from './persistence-gate.ts';
 import type { PendingDrainer } from './persist-pending.ts';
-import type { RebuildContext } from './rebuild.ts';
-import { drainOrphans, ensureBoard } from './self-heal.ts';
+import { drainOrphans, ensureBoard, type HealContext } from './self-heal.ts';
 
-export interface PlaceContext extends RebuildContext {
+export interface PlaceContext extends HealContext {
   gate: PersistenceGate;
   drainer: PendingDrainer;
   /** A placement still pending after this long was orphaned by a failed writer: drain it. */

@@ -1,9 +1,10 @@
-// Restores the live board (pixels, seq, write version and running cooldowns) from persistence.
-// Run by `npm run rebuild`, and automatically whenever the live store has no board (a fresh
-// Redis, or one that lost its data). While it runs it holds the rebuild lock, which fences
+// Restores the live board (pixels, seq, write version and running cooldowns) from persistence:
+// a board snapshot and the journal of placements after it. Run by `npm run rebuild` (in AWS, as a
+// job), and whenever the live store has no board (a fresh Redis, or one that lost its data). While it runs it holds the rebuild lock, which fences
 // writes (they get fast 503s); the lock is renewed while the work goes on and runs out soon
 // after a crashed rebuild. The seq never goes back: the restored seq is at least the live one.
-import { createBoard, pixelIndex, setColorAt, type BoardSize } from '../domain/board-codec.ts';
+import { createBoard, pixelIndex, resizeBoard, setColorAt, type BoardSize } from '../domain/board-codec.ts';
+import { snapshotAtOrBefore, type SnapshotStore } from '../snapshots/snapshot-store.ts';
 import type { CooldownRules } from '../domain/cooldown.ts';
 import type { BoardHead, BoardReader, BoardWriter, Locks, PersistenceOutbox, StoreLock } from '../board-store/board-store.ts';
 import { StoreUnavailableError } from '../errors.ts';
@@ -18,11 +19,16 @@ export interface RebuildContext {
   rules: CooldownRules;
   /** The rebuild lock lives this long unless renewed (every third of it) while the rebuild runs. */
   rebuildLockMs: number;
+  snapshots: SnapshotStore;
   progress?: (line: string) => void;
 }
 
 export interface RebuildResult extends BoardHead {
+  /** Pixels the replayed placements set. */
   pixels: number;
+  /** Placements replayed from the journal, and the snapshot they were replayed onto (null: none). */
+  replayed: number;
+  fromSnapshotSeq: number | null;
   cooldowns: number;
   ms: number;
 }
@@ -71,26 +77,42 @@ async function restoreFromPersistence(ctx: RebuildContext, started: number, lost
   // rebuilt board equals the live one. Writes are fenced, so this set no longer grows.
   const drained = await persistPending(ctx.store, ctx.log, Number.POSITIVE_INFINITY, { ...DEFAULT_DRAIN, pauseMs: 0, concurrency: 32 });
   if (drained > 0) say(`persisted ${drained} pending placements`);
-  const board = createBoard(ctx.size);
+  const now = Date.now();
+  const cooldownFrom = now - ctx.rules.cooldownMs;
+  // Start from the newest snapshot old enough that the placements after it include every
+  // cooldown still running: the work is bounded by the write rate, not by the number of users.
+  const base = snapshotAtOrBefore(await ctx.snapshots.list(), cooldownFrom);
+  let board = createBoard(ctx.size);
   let seq = 0;
+  if (base) {
+    board = resizeBoard(await ctx.snapshots.read(base), base, ctx.size);
+    seq = base.seq;
+    say(`starting from the snapshot at seq ${base.seq}, taken ${new Date(base.at).toISOString()}`);
+  }
   let version = 0;
-  let pixels = 0;
-  await ctx.log.scanPixels((p) => {
-    if (p.x < ctx.size.width && p.y < ctx.size.height) setColorAt(board, pixelIndex(ctx.size, p.x, p.y), p.color);
+  let replayed = 0;
+  const touched = new Set<number>();
+  const lastPlaced = new Map<string, number>();
+  await ctx.log.replay(seq, Number.POSITIVE_INFINITY, (p) => {
+    if (p.x < ctx.size.width && p.y < ctx.size.height) {
+      const i = pixelIndex(ctx.size, p.x, p.y);
+      setColorAt(board, i, p.color);
+      touched.add(i);
+    }
     if (p.seq > seq) seq = p.seq;
     if (p.version > version) version = p.version;
-    pixels += 1;
-  }, (n) => say(`scanned ${n} pixels`));
+    if (p.placedAt >= cooldownFrom && (lastPlaced.get(p.userId) ?? -1) < p.placedAt) lastPlaced.set(p.userId, p.placedAt);
+    if (++replayed % 100_000 === 0) say(`replayed ${replayed} placements`);
+  });
   const floor = Math.max(live?.seq ?? 0, await ctx.log.seqFloor());
   if (floor > seq) {
     say(`seq continues from ${floor}, past the last persisted seq ${seq}, so no seq is used twice`);
     seq = floor;
   }
   if (lost()) throw new StoreUnavailableError('the rebuild lock was lost; another rebuild may be running');
-  const now = Date.now();
-  const cooldowns = ctx.rules.cooldownMs > 0 ? await ctx.log.placementsSince(now - ctx.rules.cooldownMs) : [];
-  const head = await ctx.store.restore({ board, seq, version }, cooldowns, now);
-  const result = { ...head, pixels, cooldowns: cooldowns.length, ms: Date.now() - started };
-  say(`board restored: ${pixels} pixels, seq ${seq}, epoch ${head.epoch}, ${cooldowns.length} cooldowns, ${result.ms} ms`);
+  const cooldowns = ctx.rules.cooldownMs > 0 ? [...lastPlaced].map(([userId, placedAt]) => ({ userId, placedAt })) : [];
+  const head = await ctx.store.restore({ board, seq, version }, cooldowns, Date.now());
+  const result = { ...head, pixels: touched.size, replayed, fromSnapshotSeq: base?.seq ?? null, cooldowns: cooldowns.length, ms: Date.now() - started };
+  say(`board restored: ${touched.size} pixels, seq ${seq}, epoch ${head.epoch}, from ${base ? `the snapshot at seq ${base.seq} and ` : ''}${replayed} placements after it, ${cooldowns.length} cooldowns, ${result.ms} ms`);
   return result;
-    }
+}

@@ -15,6 +15,10 @@ import { ensureBoard } from './self-heal.ts';
 import type { PlaceContext } from './place-pixel.ts';
 import { PersistenceGate } from './persistence-gate.ts';
 import { PendingDrainer } from './persist-pending.ts';
+import type { SnapshotStore } from '../snapshots/snapshot-store.ts';
+import { restoreJobs } from './restore-jobs.ts';
+import { FileSnapshotStore } from '../snapshots/file-snapshot-store.ts';
+import { S3SnapshotStore } from '../snapshots/s3-snapshot-store.ts';
 import { log as telemetryLog, reportFailure } from '../observability/telemetry.ts';
 
 export interface Services extends PlaceContext {
@@ -29,10 +33,17 @@ export async function createBoardStore(config: Config): Promise<BoardStore> {
   const common = {
     size: config.board, rules: config.cooldown, sessionsPerIpPerHour: config.sessionsPerIpPerHour,
     updatesKept: config.updatesKept, idempotencyTtlMs: config.idempotencyTtlMs, sessionMaxAgeMs: config.sessionMaxAgeMs,
+    feedMode: config.socket.feedMode, readsPerIpPerMinute: config.readsPerIpPerMinute,
   };
   return config.redis
     ? RedisBoardStore.connect({ ...common, redis: config.redis })
     : new EmbeddedBoardStore(common);
+}
+
+/** Snapshots in S3 when SNAPSHOT_BUCKET is set, otherwise in DATA_DIR/snapshots. */
+export function createSnapshotStore(config: Config): SnapshotStore {
+  const { bucket, prefix, endpoint } = config.snapshots;
+  return bucket ? new S3SnapshotStore({ bucket, prefix, endpoint }) : new FileSnapshotStore(path.join(config.dataDir, 'snapshots'));
 }
 
 export async function createPixelLog(config: Config): Promise<PixelLog> {
@@ -73,6 +84,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
     drainer: new PendingDrainer(store, log, { ...config.drain, pauseMs: 5 }, (err) => reportFailure('pending-drain', err)),
     orphanAfterMs: config.orphanAfterMs,
     rebuildLockMs: config.rebuildLockMs,
+    snapshots: createSnapshotStore(config),
+    jobs: restoreJobs(config.rebuildJob),
     close: async () => { await Promise.allSettled([store.close(), log.close()]); },
   };
   if (ensureBoardAtStart) await ensureBoard({ ...services, progress: (line) => telemetryLog.info(line, { rebuild: true }) }, 'start', 60_000);

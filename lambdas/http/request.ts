@@ -2,7 +2,7 @@
 // Anything a client controls is read defensively: a value that cannot be decoded is a
 // BadRequestError (400), never an exception that becomes a 500.
 import type { ALBEvent } from 'aws-lambda';
-import { clientIp } from '../../core/domain/client-ip.ts';
+import { clientAddress, type ClientAddressRule } from '../../core/domain/client-ip.ts';
 import { BadRequestError } from '../../core/errors.ts';
 import { cookieValue } from './cookies.ts';
 
@@ -31,8 +31,19 @@ export function bodyBytes(event: ALBEvent): Buffer {
   return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
 }
 
-export function requestIp(event: ALBEvent, trustedProxyHops: number): string {
-  return clientIp(header(event, 'x-forwarded-for'), trustedProxyHops);
+/** The address per-address caps are keyed on (core/domain/client-ip.ts: the same rule as the socket servers). */
+export function requestIp(event: ALBEvent, rule: ClientAddressRule): string {
+  return clientAddress({ forwardedFor: header(event, 'x-forwarded-for'), viewerAddress: header(event, 'cloudfront-viewer-address') }, rule);
+}
+
+/**
+ * Whether the viewer used HTTPS. Behind CloudFront the ALB's X-Forwarded-Proto describes the
+ * CloudFront→ALB hop (CloudFront drops the viewer's), so there CloudFront-Forwarded-Proto says it;
+ * that header is believed only in 'cloudfront' mode, where nothing else can reach the origin.
+ */
+export function viewerUsedHttps(event: ALBEvent, rule: ClientAddressRule): boolean {
+  const proto = rule.source === 'cloudfront' ? header(event, 'cloudfront-forwarded-proto') : header(event, 'x-forwarded-proto');
+  return proto?.trim().toLowerCase() === 'https';
 }
 
 export function acceptsGzip(event: ALBEvent): boolean {

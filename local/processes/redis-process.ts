@@ -5,6 +5,8 @@ import { canConnect, killChild, killWithParent, stopChild, waitForPort } from '.
 
 export interface RedisProcess {
   readonly port: number;
+  /** The server's process id (benchmarks read its CPU time from /proc). */
+  readonly pid: number;
   readonly url: string;
   stop(): Promise<void>;
   /** SIGKILL: a crash. */
@@ -34,5 +36,5 @@ export async function startRedis(opts: RedisOptions): Promise<RedisProcess> {
   child.once('exit', (code) => { exitInfo = `redis-server exited early (code ${code})`; });
   child.once('error', (err) => { exitInfo = `could not start redis-server: ${err.message}`; });
   await waitForPort(opts.port, 10_000, () => exitInfo);
-  return { port: opts.port, url: `redis://127.0.0.1:${opts.port}`, stop: () => stopChild(child, 5000), kill: () => killChild(child) };
+  return { port: opts.port, pid: child.pid!, url: `redis://127.0.0.1:${opts.port}`, stop: () => stopChild(child, 5000), kill: () => killChild(child) };
 }

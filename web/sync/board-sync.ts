@@ -2,10 +2,11 @@
 // a reconnecting socket brings frames and control messages, a board replica applies them in
 // seq order, and this orchestrator fetches what the socket cannot give (the board, `since`
 // repairs, the periodic safety check), one fetch at a time. No DOM: runs in browsers and Node.
-import { decodePixelBatch, type PixelBatch } from '../../core/protocol/pixel-batch.ts';
+import { decodePixelBatch, PIXEL_RECORD_BYTES, type PixelBatch } from '../../core/protocol/pixel-batch.ts';
 import { encodeClientMessage, parseServerMessage, PROTOCOL_VERSION, type HelloMessage, type ServerMessage } from '../../core/protocol/messages.ts';
 import { BoardReplica } from './board-replica.ts';
 import { ReconnectingSocket, type SocketFactory } from './reconnecting-socket.ts';
+import { BoardHttp } from './board-http.ts';
 
 export type { SocketLike, SocketFactory } from './reconnecting-socket.ts';
 
@@ -23,6 +24,8 @@ export interface BoardSyncOptions {
   checkIntervalMs?: number;
   reconnectBaseMs?: number;
   reconnectMaxMs?: number;
+  /** After a server is lost, the first reconnect waits a random time up to this (default 1.5 s). */
+  reconnectSpreadMs?: number;
   recentKept?: number;
   /**
    * Fetch the board as soon as start() is called, alongside the socket's handshake, rather than
@@ -37,6 +40,8 @@ export type PlaceResult =
   | { ok: false; error: string; message: string; retryAfterMs?: number };
 
 export interface SyncStats {
+  /** Reconnects where the server sent what was missed from memory (no HTTP catch-up). */
+  resumedFromMemory: number;
   /** Board resets announced by the server (a restore): each one reloads the board. */
   resets: number;
   framesApplied: number;
@@ -63,7 +68,7 @@ export class BoardSync {
   cooldownMs = 0;
   online = 0;
   status: SyncStatus = 'connecting';
-  readonly stats: SyncStats = { resets: 0, framesApplied: 0, repairs: 0, boardLoads: 0, checks: 0, mismatchedPixels: 0, reconnects: 0 };
+  readonly stats: SyncStats = { resumedFromMemory: 0, resets: 0, framesApplied: 0, repairs: 0, boardLoads: 0, checks: 0, mismatchedPixels: 0, reconnects: 0 };
 
   private readonly replica: BoardReplica;
   private readonly socket: ReconnectingSocket;
@@ -76,14 +81,24 @@ export class BoardSync {
   private readonly listeners = new Map<keyof Events, Set<(...args: never[]) => void>>();
   private checkTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly fetchFn: typeof fetch;
+  /** The HTTP reads (board, segments, since), with the bytes they brought. */
+  readonly http: BoardHttp;
+  /** Seqs per update segment, from the hello (0: the server offers none; use ?since=). */
+  private segmentSize = 0;
+  /** The highest seq a repair was asked to reach (a failed one is retried up to it). */
+  private wantedSeq = 0;
   private readonly emitPixel = (seq: number, x: number, y: number, color: number) => this.emit('pixel', seq, x, y, color);
 
   constructor(private readonly options: BoardSyncOptions) {
-    this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
+    this.http = new BoardHttp(options.apiUrl, options.fetch ?? ((...args) => fetch(...args)));
     this.replica = new BoardReplica(options.recentKept ?? 50_000);
     this.socket = new ReconnectingSocket(
-      { urls: options.socketUrls, open: options.openSocket, token: options.token, baseMs: options.reconnectBaseMs, maxMs: options.reconnectMaxMs },
+      {
+        urls: options.socketUrls, open: options.openSocket, token: options.token, baseMs: options.reconnectBaseMs, maxMs: options.reconnectMaxMs,
+        lossSpreadMs: options.reconnectSpreadMs,
+        // Where this client is, so the server can send what it missed from memory.
+        query: () => (this.replica.board ? { seq: String(this.replica.seq), epoch: String(this.replica.epoch) } : null),
+      },
       { message: (data) => this.received(data), close: () => this.disconnected() },
     );
   }
@@ -186,6 +201,7 @@ export class BoardSync {
         this.helloed = true;
         this.socket.healthy();
         this.cooldownMs = m.cooldownMs;
+        this.segmentSize = m.segment ?? 0;
         this.setOnline(m.online);
         this.emit('hello', m);
         // First connect: load the board (unless already loaded at start). Reconnect: fetch what
@@ -194,7 +210,8 @@ export class BoardSync {
         void this.exclusive(async () => {
           if (!this.replica.board) await this.loadBoard(m.epoch, m);
           else if (m.epoch !== this.replica.epoch) await this.reload(m.epoch);
-          else if (m.seq > this.replica.seq) await this.repairFrom(m.seq);
+          else if (m.resumed) this.stats.resumedFromMemory++; // the frames it missed follow
+          else await this.repairFrom(m.seq);
         });
         break;
       case 'online':
@@ -249,7 +266,7 @@ export class BoardSync {
       this.retryTimer = null;
       void this.exclusive(async () => {
         if (!this.replica.board) await this.loadBoard();
-        else await this.repairFrom(this.replica.seq);
+        else await this.repairFrom(this.wantedSeq);
       });
     }, 500 + Math.random() * 1000);
   }
@@ -265,26 +282,15 @@ export class BoardSync {
     if (gapTo !== null) void this.exclusive(() => this.repairFrom(gapTo));
   }
 
-  /**
-   * Loads the board. A copy of an epoch older than `minEpoch` (a CDN still holding the board
-   * from before a restore) is not taken: it is fetched again shortly.
-   */
+  /** Loads the board (not a copy of an epoch older than `minEpoch`). */
   private async loadBoard(minEpoch = 0, hello?: HelloMessage): Promise<void> {
-    let res = await this.fetchFn(`${this.options.apiUrl}/api/board`);
-    for (let tries = 1; res.status === 200 && Number(res.headers.get('x-board-epoch')) < minEpoch && tries < 10; tries++) {
-      await new Promise((r) => setTimeout(r, 500 * tries));
-      res = await this.fetchFn(`${this.options.apiUrl}/api/board`);
-    }
-    if (res.status !== 200) throw new Error(`board fetch: ${res.status}`);
-    const bytes = new Uint8Array(await res.arrayBuffer());
+    const b = (await this.http.board(minEpoch))!;
     this.replica.load({
-      bytes,
-      seq: Number(res.headers.get('x-board-seq')),
-      epoch: Number(res.headers.get('x-board-epoch')) || 0,
-      width: Number(res.headers.get('x-board-width')) || hello?.width || this.replica.width,
-      height: Number(res.headers.get('x-board-height')) || hello?.height || this.replica.height,
+      bytes: b.bytes, seq: b.seq, epoch: b.epoch,
+      width: b.width || hello?.width || this.replica.width,
+      height: b.height || hello?.height || this.replica.height,
     });
-    this.lastEtag = res.headers.get('etag');
+    this.lastEtag = b.etag;
     this.stats.boardLoads++;
     this.emit('board');
   }
@@ -296,42 +302,49 @@ export class BoardSync {
   }
 
   /**
-   * Fetches updates after our seq until it reaches `target`. On 410 (our seq is older than the
-   * kept window, newer than the server's, or of an earlier epoch) it starts over from the board.
+   * Fetches the updates after our seq until it reaches `target`: full segments (which a CDN
+   * answers), then `?since=` for whatever the open segment's cached copy does not have yet. A
+   * client so far behind that the updates would outweigh the board loads the board instead, as
+   * it does on 410 (another epoch, or older than the server keeps).
    */
   private async repairFrom(target: number): Promise<void> {
+    this.wantedSeq = Math.max(this.wantedSeq, target);
+    if (target <= this.replica.seq) return;
     this.stats.repairs++;
+    const board = this.replica.board;
+    if (board && (target - this.replica.seq) * PIXEL_RECORD_BYTES > board.length) return this.reload();
+    const segment = this.segmentSize;
+    let useSince = segment === 0;
     for (;;) {
-      const res = await this.fetchFn(`${this.options.apiUrl}/api/pixels?since=${this.replica.seq}&epoch=${this.replica.epoch}`);
-      if (res.status === 410) return this.reload();
-      if (res.status !== 200) throw new Error(`repair: ${res.status}`);
-      const batch = decodePixelBatch(new Uint8Array(await res.arrayBuffer()));
       const before = this.replica.seq;
-      if (batch.count > 0 && this.replica.applyBatch(batch, this.emitPixel) > 0) {
+      const got = useSince ? await this.http.since(before, this.replica.epoch) : await this.http.segment(this.replica.epoch, Math.floor(before / segment));
+      if (got.status === 'gone') return this.reload();
+      if (got.batch.count > 0 && this.replica.applyBatch(got.batch, this.emitPixel) > 0) {
         this.stats.framesApplied++;
         this.emit('applied', this.replica.seq);
       }
-      if (this.replica.seq === before || this.replica.seq >= target) return;
+      if (this.replica.seq >= target) return;
+      if (this.replica.seq === before) {
+        // The open segment's cached copy ends before `target`: the rest is too new for a cache.
+        if (useSince) return;
+        useSince = true;
+      }
     }
   }
 
   private async compareWithServer(): Promise<number> {
     if (!this.replica.board) return 0;
     this.stats.checks++;
-    const headers: Record<string, string> = this.lastEtag ? { 'if-none-match': this.lastEtag } : {};
-    const res = await this.fetchFn(`${this.options.apiUrl}/api/board`, { headers });
-    if (res.status === 304 || res.status !== 200) return 0;
-    const fetched = new Uint8Array(await res.arrayBuffer());
-    const fetchedSeq = Number(res.headers.get('x-board-seq'));
-    const fetchedEpoch = Number(res.headers.get('x-board-epoch')) || 0;
-    if (fetchedEpoch !== this.replica.epoch) {
+    const fetched = await this.http.board(0, this.lastEtag);
+    if (!fetched) return 0;
+    if (fetched.epoch !== this.replica.epoch) {
       // A newer epoch: the board was restored and we missed it. An older one: a stale copy.
-      if (fetchedEpoch > this.replica.epoch) await this.reload(fetchedEpoch);
+      if (fetched.epoch > this.replica.epoch) await this.reload(fetched.epoch);
       return 0;
     }
-    this.lastEtag = res.headers.get('etag');
-    if (fetchedSeq > this.replica.seq) await this.repairFrom(fetchedSeq);
-    const differing = this.replica.reconcile(fetched, fetchedSeq) ?? 0;
+    this.lastEtag = fetched.etag;
+    if (fetched.seq > this.replica.seq) await this.repairFrom(fetched.seq);
+    const differing = this.replica.reconcile(fetched.bytes, fetched.seq) ?? 0;
     if (differing > 0) {
       this.stats.mismatchedPixels += differing;
       this.emit('board');

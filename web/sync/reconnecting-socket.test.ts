@@ -7,12 +7,12 @@ describe('reconnecting socket', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  const setup = (random = () => 1) => {
+  const setup = (random = () => 1, lossSpreadMs = 0) => {
     const sockets = fakeSockets();
     const closes: number[] = [];
     const messages: unknown[] = [];
     const socket = new ReconnectingSocket(
-      { urls: ['ws://a/ws', 'ws://b/ws?x=1'], open: sockets.open, token: 't k', baseMs: 100, maxMs: 1000, random },
+      { urls: ['ws://a/ws', 'ws://b/ws?x=1'], open: sockets.open, token: 't k', baseMs: 100, maxMs: 1000, random, lossSpreadMs, query: () => ({ seq: '7' }) },
       { message: (d) => messages.push(d), close: (c) => closes.push(c) },
     );
     return { sockets, closes, messages, socket };
@@ -21,10 +21,12 @@ describe('reconnecting socket', () => {
   it('connects to the URLs in turn, with the token as a query parameter', () => {
     const { sockets, socket } = setup();
     socket.start();
-    expect(sockets.last().url).toBe('ws://a/ws?token=t%20k');
+    const first = new URL(sockets.last().url);
+    expect([first.host, first.searchParams.get('token'), first.searchParams.get('seq')]).toEqual(['a', 't k', '7']);
     sockets.last().drop(1006);
     vi.advanceTimersByTime(100);
-    expect(sockets.last().url).toBe('ws://b/ws?x=1&token=t%20k');
+    const second = new URL(sockets.last().url);
+    expect([second.host, second.searchParams.get('x'), second.searchParams.get('token')]).toEqual(['b', '1', 't k']);
   });
 
   it('backs off exponentially up to the cap, and starts over once the server greets it', () => {
@@ -44,6 +46,18 @@ describe('reconnecting socket', () => {
     sockets.last().drop(1006);
     vi.advanceTimersByTime(100);
     expect(sockets.opened).toHaveLength(8);
+  });
+
+  it('after a server is lost, spreads the first attempt over the loss spread; later ones back off as usual', () => {
+    const times = [0, 0.5, 0.999].map((r) => {
+      const { sockets, socket } = setup(() => r, 2000);
+      socket.start();
+      sockets.last().drop(1006);
+      let waited = 0;
+      while (sockets.opened.length === 1) { vi.advanceTimersByTime(10); waited += 10; }
+      return waited;
+    });
+    expect(times).toEqual([10, 1000, 2000]);
   });
 
   it('comes back soon after a draining server\'s 1012, spread by jitter', () => {

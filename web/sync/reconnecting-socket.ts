@@ -24,6 +24,13 @@ export interface ReconnectingSocketOptions {
   token?: string;
   baseMs?: number;
   maxMs?: number;
+  /**
+   * After an unexpected close (a server lost), the first attempt waits a random time up to this:
+   * every client of a lost server reconnects to the others, spread out rather than all at once.
+   */
+  lossSpreadMs?: number;
+  /** Query parameters for each connection, asked at connect time (where the client is). */
+  query?: () => Record<string, string> | null;
   /** For tests: the jitter source. */
   random?: () => number;
 }
@@ -78,9 +85,10 @@ export class ReconnectingSocket {
 
   private connect(): void {
     if (this.stopped) return;
-    const { urls, token } = this.options;
+    const { urls, token, query } = this.options;
     const base = urls[this.urlIndex % urls.length]!;
-    const url = token ? `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : base;
+    const params = new URLSearchParams({ ...(token ? { token } : {}), ...(query?.() ?? {}) }).toString();
+    const url = params ? `${base}${base.includes('?') ? '&' : '?'}${params}` : base;
     const socket = this.options.open(url);
     this.socket = socket;
     socket.binaryType = 'arraybuffer';
@@ -100,10 +108,14 @@ export class ReconnectingSocket {
 
   /** How long to wait before the next attempt after a close with `code`. */
   private delayAfter(code: number): number {
-    const { baseMs = 250, maxMs = 10_000, random = Math.random } = this.options;
-    // A restarting server (1012) asks everyone to come back: spread them out, but not long.
-    const ceiling = code === CLOSE.SERVICE_RESTART ? baseMs * 4 : Math.min(maxMs, baseMs * 2 ** this.attempt);
+    const { baseMs = 250, maxMs = 10_000, lossSpreadMs = 1500, random = Math.random } = this.options;
+    const first = this.attempt === 0;
     this.attempt++;
+    // A restarting server (1012) asks everyone to come back: spread them out, but not long.
+    if (code === CLOSE.SERVICE_RESTART) return baseMs * 2 + random() * baseMs * 2;
+    // A server lost without a word: all its clients come at once unless spread.
+    if (first && code !== 1000 && lossSpreadMs > 0) return random() * lossSpreadMs;
+    const ceiling = Math.min(maxMs, baseMs * 2 ** (this.attempt - 1));
     return ceiling / 2 + random() * (ceiling / 2);
   }
 }

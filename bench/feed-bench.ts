@@ -1,0 +1,95 @@
+// `npm run bench:feed`: Redis CPU per accepted write as the number of subscribed socket servers
+// grows, for the earlier design (every write publishes itself) and the relay (one batch per
+// tick), in one run. The subscribers are bare sockets that SUBSCRIBE and discard what comes (a
+// socket server's Redis connection, without the socket server). Writes go through the store's
+// write script and its persistence confirmation, as the write path does, at FEED_RATE/s.
+//   FEED_SUBSCRIBERS (1,50,200), FEED_RATE (2000), FEED_SECONDS (10), FEED_RUNS (3)
+import './exit-on-signal.ts';
+import net from 'node:net';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createBoard } from '../core/domain/board-codec.ts';
+import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
+import { FeedRelay } from '../core/board-store/feed-relay.ts';
+import { redisKeys } from '../core/board-store/redis-keys.ts';
+import { startRedis } from '../local/processes/redis-process.ts';
+import { freePort, tempDir } from '../test-support/test-services.ts';
+import { round } from './bench-support.ts';
+
+const SUBSCRIBERS = (process.env.FEED_SUBSCRIBERS ?? '1,50,200').split(',').map(Number);
+const RATE = Number(process.env.FEED_RATE ?? 2000);
+const SECONDS = Number(process.env.FEED_SECONDS ?? 10);
+const RUNS = Number(process.env.FEED_RUNS ?? 3);
+const size = { width: 1000, height: 1000 };
+
+/** CPU seconds (user + system) the process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+}
+
+/** A subscriber that reads and throws away: `count` of them on one channel. */
+async function subscribers(port: number, channel: string, count: number): Promise<{ bytes(): number; close(): void }> {
+  let bytes = 0;
+  const sockets = await Promise.all(Array.from({ length: count }, () => new Promise<net.Socket>((resolve, reject) => {
+    const s = net.connect({ port, host: '127.0.0.1' }, () => {
+      s.write(`*2\r\n$9\r\nSUBSCRIBE\r\n$${Buffer.byteLength(channel)}\r\n${channel}\r\n`);
+      resolve(s);
+    });
+    s.on('data', (chunk) => { bytes += chunk.length; });
+    s.on('error', reject);
+  })));
+  await new Promise((r) => setTimeout(r, 200));
+  return { bytes: () => bytes, close: () => { for (const s of sockets) s.destroy(); } };
+}
+
+const redis = await startRedis({ port: await freePort(), dataDir: tempDir('feed-bench') });
+const rows: Record<string, string | number>[] = [];
+try {
+  for (const subs of SUBSCRIBERS) {
+    for (const mode of ['publish', 'relay'] as const) {
+      const perWrite: number[] = [];
+      let delivered = 0;
+      for (let run = 0; run < RUNS; run++) {
+        const prefix = `b${randomBytes(4).toString('hex')}`;
+        const store = await RedisBoardStore.connect({
+          redis: { url: redis.url, keyPrefix: prefix, authSecretArn: null }, size, rules: { cooldownMs: 300_000, placementsPerIp: 1e9 },
+          sessionsPerIpPerHour: 1, updatesKept: 100_000, feedMode: mode,
+        });
+        await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
+        const listeners = await subscribers(redis.port, redisKeys(prefix).channel, subs);
+        const relay = mode === 'relay' ? new FeedRelay(store, { tickMs: 50, leaseMs: 3000, pageSize: 10_000 }, () => 0) : null;
+        relay?.start();
+        const total = RATE * SECONDS;
+        const cpuBefore = cpuSeconds(redis.pid);
+        const started = performance.now();
+        const inflight: Promise<unknown>[] = [];
+        let accepted = 0;
+        for (let i = 0; i < total; i++) {
+          const wait = started + (i * 1000) / RATE - performance.now();
+          if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+          inflight.push(store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: `u${run}-${i}`, ip: 'bench', now: Date.now() })
+            .then((o) => { if (o.status === 'placed') { accepted++; return store.markPersisted(o.placement); } return undefined; }));
+        }
+        await Promise.all(inflight);
+        await new Promise((r) => setTimeout(r, 200)); // the relay's last tick
+        const cpu = cpuSeconds(redis.pid) - cpuBefore;
+        await relay?.stop();
+        perWrite.push((cpu * 1e6) / accepted);
+        delivered = listeners.bytes();
+        listeners.close();
+        await store.close();
+      }
+      rows.push({
+        'subscribers': subs, design: mode === 'publish' ? 'publish each write (before)' : 'relay, a batch per tick (now)',
+        'Redis CPU µs per write (min–max)': `${round(Math.min(...perWrite), 1)}–${round(Math.max(...perWrite), 1)}`,
+        'MB delivered to subscribers (last run)': round(delivered / 1e6, 1),
+      });
+      console.log(rows.at(-1));
+    }
+  }
+  console.log(`\n${RATE} writes/s for ${SECONDS} s, ${RUNS} runs each; Redis CPU from /proc (10 ms resolution)`);
+  console.table(rows);
+} finally {
+  await redis.stop();
+}

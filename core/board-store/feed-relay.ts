@@ -1,0 +1,92 @@
+// One relay for the whole socket tier: the server holding the relay lease reads the update
+// stream every tick and publishes what is new as one batch, so a write costs Redis the same
+// whether 1 or 200 socket servers subscribe (the write script no longer publishes). If the
+// leader dies its lease runs out (RELAY_LEASE_MS) and another server takes over from where its
+// own feed is: a few updates may be published twice, which subscribers ignore by seq.
+import type { BoardReader, Locks, StoreLock } from './board-store.ts';
+import { decodePixelBatch } from '../protocol/pixel-batch.ts';
+import { log, reportFailure } from '../observability/telemetry.ts';
+
+export interface RelaySource extends Pick<BoardReader, 'head' | 'updatesSince'>, Pick<Locks, 'tryLock'> {
+  publishBatch(batch: Uint8Array): Promise<void>;
+}
+
+export interface FeedRelayOptions {
+  tickMs: number;
+  leaseMs: number;
+  /** Updates read per stream call. */
+  pageSize: number;
+}
+
+export class FeedRelay {
+  readonly stats = { batches: 0, updates: 0, terms: 0 };
+  private lease: StoreLock | null = null;
+  private leaseRenewedAt = 0;
+  private last = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  /** `fromSeq`: where this server's own feed is (what it has already seen published). */
+  constructor(private readonly source: RelaySource, private readonly options: FeedRelayOptions, private readonly fromSeq: () => number) {}
+
+  get leading(): boolean {
+    return this.lease !== null;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    const lease = this.lease;
+    this.lease = null;
+    await lease?.release().catch((err: unknown) => reportFailure('relay-release', err));
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      const started = Date.now();
+      this.tick().catch((err: unknown) => reportFailure('relay', err))
+        .finally(() => this.schedule(Math.max(this.options.tickMs - (Date.now() - started), 1)));
+    }, delayMs);
+  }
+
+  /** One tick: take or keep the lease, then publish what the stream holds past the last seq published. */
+  async tick(now = Date.now()): Promise<void> {
+    if (!this.lease) {
+      this.lease = await this.source.tryLock('relay', this.options.leaseMs);
+      if (!this.lease) return;
+      this.leaseRenewedAt = now;
+      this.last = this.fromSeq();
+      this.stats.terms++;
+      log.info('this server now relays the update feed', { fromSeq: this.last });
+    } else if (now - this.leaseRenewedAt >= this.options.leaseMs / 3) {
+      if (!(await this.lease.renew(this.options.leaseMs))) {
+        this.lease = null;
+        log.warn('the relay lease was lost; another server relays now');
+        return;
+      }
+      this.leaseRenewedAt = now;
+    }
+    for (;;) {
+      const updates = await this.source.updatesSince(this.last, this.options.pageSize);
+      if (updates.status === 'gone') {
+        // The board was restored (seq moved back, or on) or the stream was trimmed past us:
+        // continue from now; subscribers repair or reload on their own.
+        this.last = (await this.source.head())?.seq ?? this.last;
+        return;
+      }
+      const count = decodePixelBatch(updates.batch).count;
+      if (count === 0) return;
+      await this.source.publishBatch(updates.batch);
+      this.last = updates.lastSeq;
+      this.stats.batches++;
+      this.stats.updates += count;
+      if (count < this.options.pageSize) return;
+    }
+  }
+}
