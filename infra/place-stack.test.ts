@@ -9,7 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { readSettings } from './settings.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
-import { PAGE_SECURITY_HEADERS } from '../local/web-build.ts';
+import { IMMUTABLE, PAGE_SECURITY_HEADERS, REVALIDATE } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
 import { KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';
 import { DEREGISTRATION_DELAY_S, DRAIN_MS, STOP_POLL_MS, STOP_TIMEOUT_S } from './socket-service.ts';
@@ -89,6 +89,19 @@ describe('CDK app', () => {
     }
     expect(api.AllowedMethods).toContain('POST');
     expect(JSON.stringify(dist.WebACLId)).toContain('WebAcl');
+  });
+
+  it('deploys the hashed script and stylesheet cached for good, and index.html revalidated and invalidated on each deploy', () => {
+    const deployments = ofType('Custom::CDKBucketDeployment').map(([, r]) => r.Properties as {
+      Exclude?: string[]; Include?: string[]; Prune: boolean; SystemMetadata?: Record<string, string>; DistributionPaths?: string[];
+    });
+    expect(deployments).toHaveLength(2);
+    const assets = deployments.find((d) => !d.Include)!;
+    const page = deployments.find((d) => d.Include)!;
+    expect(assets).toMatchObject({ Exclude: ['index.html'], Prune: false, SystemMetadata: { 'cache-control': IMMUTABLE } });
+    expect(assets.DistributionPaths).toBeUndefined();
+    expect(page).toMatchObject({ Exclude: ['*'], Include: ['index.html'], Prune: false, SystemMetadata: { 'cache-control': REVALIDATE } });
+    expect(page.DistributionPaths).toEqual(['/', '/index.html']);
   });
 
   it('lets only the Lambdas and socket servers reach Redis, which has TLS and an auth token', () => {

@@ -73,10 +73,11 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
           properties: { userId: { type: 'string', pattern: '^[A-Za-z0-9_-]{16}$' }, token: { type: 'string' } },
         },
         Config: {
-          type: 'object', required: ['width', 'height', 'palette', 'cooldownMs'],
+          type: 'object', required: ['width', 'height', 'palette', 'names', 'cooldownMs'],
           properties: {
             width: int(1), height: int(1), cooldownMs: int(),
             palette: { type: 'array', minItems: COLOR_COUNT, maxItems: COLOR_COUNT, items: { type: 'string', pattern: '^#[0-9A-F]{6}$' } },
+            names: { type: 'array', minItems: COLOR_COUNT, maxItems: COLOR_COUNT, items: { type: 'string', minLength: 1 }, description: 'What people call each colour, in palette order' },
           },
         },
         PixelInfo: {

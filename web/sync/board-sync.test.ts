@@ -87,6 +87,40 @@ describe('board sync', () => {
     expect(Buffer.from(sync.board!).equals(Buffer.from(api.board))).toBe(true);
   });
 
+  it('with loadBoardAtStart fetches the board before the hello, then repairs only what was placed in between', async () => {
+    const api = new FakeApi();
+    api.place(1, 1, 5);
+    const sockets = fakeSockets();
+    const sync = new BoardSync({ apiUrl: '', socketUrls: ['ws://s/ws'], openSocket: sockets.open, fetch: api.fetch as typeof fetch, checkIntervalMs: 0, loadBoardAtStart: true });
+    sync.start();
+    await settle();
+    expect(api.requests).toEqual(['/api/board']);
+    expect(sync.seq).toBe(1);
+    expect(sync.status).toBe('connecting'); // a board, but no socket yet: not live
+    api.place(2, 2, 6);
+    sockets.last().accept();
+    sockets.last().receive(hello(api));
+    await settle();
+    expect(api.requests).toEqual(['/api/board', '/api/pixels?since=1&epoch=1']);
+    expect(sync.status).toBe('live');
+    expect(Buffer.from(sync.board!).equals(Buffer.from(api.board))).toBe(true);
+    expect(sync.stats.boardLoads).toBe(1);
+  });
+
+  it('fetches nothing on hello when the board loaded at start is as new as the server\'s', async () => {
+    const api = new FakeApi();
+    api.place(1, 1, 5);
+    const sockets = fakeSockets();
+    const sync = new BoardSync({ apiUrl: '', socketUrls: ['ws://s/ws'], openSocket: sockets.open, fetch: api.fetch as typeof fetch, checkIntervalMs: 0, loadBoardAtStart: true });
+    sync.start();
+    await settle();
+    sockets.last().accept();
+    sockets.last().receive(hello(api));
+    await settle();
+    expect(sync.status).toBe('live');
+    expect(api.requests).toEqual(['/api/board']);
+  });
+
   it('repairs a gap in the frames with ?since= and the board\'s epoch', async () => {
     const { api, sync, sockets } = await live();
     api.place(0, 0, 1);
