@@ -7,7 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import { ROUTES, type Route } from '../lambdas/routes.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
@@ -27,6 +27,67 @@ export const LAMBDA_BUNDLE = {
   /** Minified, but class names kept: errors are logged by name (StoreUnavailableError, not "Zt"). */
   keepNames: true,
 };
+
+/** esbuild options of a function (NodejsFunction `bundling`); sharp only where it is used (the PNG function). */
+export function lambdaBundling(withSharp = false): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    target: LAMBDA_BUNDLE.target,
+    minify: true,
+    keepNames: LAMBDA_BUNDLE.keepNames,
+    sourceMap: true,
+    mainFields: ['module', 'main'],
+    banner: LAMBDA_BUNDLE.banner,
+    // sharp is a native module: only the PNG function installs it, as its linux-arm64 build.
+    externalModules: [...LAMBDA_BUNDLE.external, ...(withSharp ? [] : ['sharp'])],
+    nodeModules: withSharp ? ['sharp'] : [],
+    esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => [`--alias:${from}`, to])),
+    environment: withSharp ? { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' } : {},
+  };
+}
+
+/** The Keyspaces resources of the keyspace's tables, and of the system keyspaces every driver reads on connect. */
+export function keyspacesArns(scope: Construct, keyspace: string): { tables: string[]; system: string } {
+  const stack = Stack.of(scope);
+  const base = `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace`;
+  return { tables: TABLES.map((t) => keyspacesTableArn(scope, keyspace, t.name)), system: `${base}/system*` };
+}
+
+export function keyspacesTableArn(scope: Construct, keyspace: string, table: string): string {
+  const stack = Stack.of(scope);
+  return `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace/${keyspace}/table/${table}`;
+}
+
+/** Select on the tables and system keyspaces, Modify on the tables: what persisting and replaying placements needs. */
+export function keyspacesReadWrite(scope: Construct, keyspace: string): iam.PolicyStatement[] {
+  const arns = keyspacesArns(scope, keyspace);
+  return [
+    new iam.PolicyStatement({ sid: 'KeyspacesRead', actions: ['cassandra:Select'], resources: [...arns.tables, arns.system] }),
+    new iam.PolicyStatement({ sid: 'KeyspacesWrite', actions: ['cassandra:Modify'], resources: arns.tables }),
+  ];
+}
+
+export interface StoreSettings {
+  settings: Settings;
+  redisUrl: string;
+  redisAuth: secrets.ISecret;
+  keyspace: string;
+}
+
+/** The board and the stores, as every process that touches them reads them (core/config.ts). */
+export function storeEnvironment(scope: Construct, props: StoreSettings): Record<string, string> {
+  const stack = Stack.of(scope);
+  return {
+    BOARD_WIDTH: String(props.settings.boardWidth),
+    BOARD_HEIGHT: String(props.settings.boardHeight),
+    COOLDOWN_MS: String(props.settings.cooldownMs),
+    REDIS_URL: props.redisUrl,
+    REDIS_AUTH_SECRET_ARN: props.redisAuth.secretArn,
+    CASSANDRA_CONTACT_POINTS: `cassandra.${stack.region}.${stack.urlSuffix}`,
+    CASSANDRA_FLAVOUR: 'keyspaces',
+    CASSANDRA_KEYSPACE: props.keyspace,
+  };
+}
 
 const PLACEMENT_TABLES = ['pixel_history', 'placements_by_seq', 'placements_by_area', 'user_placements'];
 const MODERATION_RECORD = ['moderation_state', 'audit_log'];
@@ -51,17 +112,18 @@ export const KEYSPACES_WRITE_TABLES: Readonly<Record<string, readonly string[]>>
 export const KEYSPACES_WRITERS = new Set(Object.keys(KEYSPACES_WRITE_TABLES));
 /** Functions that draw PNGs (sharp's native binary ships only with them). */
 const PNG_FUNCTIONS = new Set(['get-board-png', 'admin-rollback']);
+/** Functions that find out when the live board is missing (they call ensureBoard) and then start the restore task. */
+export const RESTORE_TRIGGERS = new Set(['write-pixel', 'get-board', 'get-board-png']);
 /** Functions whose latency users feel on every action: provisioned concurrency applies to them. */
 const HOT = new Set(['write-pixel', 'get-board']);
 
-export interface HttpFunctionsProps {
-  settings: Settings;
+/** POWERTOOLS_SERVICE_NAME of every function: the `service` dimension of their metrics (infra/operations.ts alarms on it). */
+export const FUNCTIONS_SERVICE = 'pixel-board';
+
+export interface HttpFunctionsProps extends StoreSettings {
   vpc: ec2.IVpc;
   securityGroup: ec2.ISecurityGroup;
-  redisUrl: string;
-  redisAuth: secrets.ISecret;
   sessionSecret: secrets.ISecret;
-  keyspace: string;
 }
 
 export interface HttpFunction {
@@ -77,26 +139,14 @@ export class HttpFunctions extends Construct {
   constructor(scope: Construct, id: string, props: HttpFunctionsProps) {
     super(scope, id);
     const { settings } = props;
-    const stack = Stack.of(this);
-    const tableArn = (name: string) => `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace/${props.keyspace}/table/${name}`;
-    const tableArns = TABLES.map((t) => tableArn(t.name));
-    const systemArn = `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace/system*`;
-
     const environment = {
       NODE_OPTIONS: '--enable-source-maps',
-      BOARD_WIDTH: String(settings.boardWidth),
-      BOARD_HEIGHT: String(settings.boardHeight),
-      COOLDOWN_MS: String(settings.cooldownMs),
-      REDIS_URL: props.redisUrl,
-      REDIS_AUTH_SECRET_ARN: props.redisAuth.secretArn,
+      ...storeEnvironment(this, props),
       SESSION_SECRET_ARN: props.sessionSecret.secretArn,
-      CASSANDRA_CONTACT_POINTS: `cassandra.${stack.region}.${stack.urlSuffix}`,
-      CASSANDRA_FLAVOUR: 'keyspaces',
-      CASSANDRA_KEYSPACE: props.keyspace,
       // Only CloudFront's VPC origin reaches the ALB: the viewer address (and protocol) it adds is the one to trust.
       CLIENT_ADDRESS_SOURCE: 'cloudfront',
       // Logs and EMF metrics (lambdas/http/lambda-telemetry.ts): the `service` dimension of every metric.
-      POWERTOOLS_SERVICE_NAME: 'pixel-board',
+      POWERTOOLS_SERVICE_NAME: FUNCTIONS_SERVICE,
     };
 
     for (const route of ROUTES) {
@@ -118,31 +168,15 @@ export class HttpFunctions extends Construct {
         environment,
         reservedConcurrentExecutions: route.name === 'write-pixel' && settings.writeReservedConcurrency > 0 ? settings.writeReservedConcurrency : undefined,
         logGroup: new logs.LogGroup(this, `${route.name}-logs`, { retention: settings.logRetentionDays }),
-        bundling: {
-          format: OutputFormat.ESM,
-          target: LAMBDA_BUNDLE.target,
-          minify: true,
-          keepNames: LAMBDA_BUNDLE.keepNames,
-          sourceMap: true,
-          mainFields: ['module', 'main'],
-          banner: LAMBDA_BUNDLE.banner,
-          // sharp is a native module: only the PNG function installs it, as its linux-arm64 build.
-          externalModules: [...LAMBDA_BUNDLE.external, ...(png ? [] : ['sharp'])],
-          nodeModules: png ? ['sharp'] : [],
-          esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => [`--alias:${from}`, to])),
-          environment: png ? { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' } : {},
-        },
+        bundling: lambdaBundling(png),
       });
       props.redisAuth.grantRead(fn);
       props.sessionSecret.grantRead(fn);
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'KeyspacesRead',
-        actions: ['cassandra:Select'],
-        resources: [...tableArns, systemArn],
-      }));
+      const [keyspacesRead] = keyspacesReadWrite(this, props.keyspace);
+      fn.addToRolePolicy(keyspacesRead!);
       const writes = KEYSPACES_WRITE_TABLES[route.name];
       if (writes) {
-        fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'KeyspacesWrite', actions: ['cassandra:Modify'], resources: writes.map(tableArn) }));
+        fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'KeyspacesWrite', actions: ['cassandra:Modify'], resources: writes.map((t) => keyspacesTableArn(this, props.keyspace, t)) }));
       }
       const provisioned = HOT.has(route.name) && settings.provisionedConcurrency > 0;
       const target = provisioned

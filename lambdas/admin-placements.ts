@@ -9,7 +9,7 @@ import { BadRequestError } from '../core/errors.ts';
 export const MAX_QUERY_CELLS = 20_000;
 
 export const handler = adminHandler('admin-placements', 'moderator', async (event, { s }) => {
-  const schema = z.intersection(rectSchema(s.config.board), z.object({
+  const schema = z.intersection(rectSchema(await s.boardSize.refresh()), z.object({
     from: timeSchema('from'), to: timeSchema('to'), userId: userIdSchema.optional(), limit: limitSchema(10_000, 1000),
   }));
   const q = check(schema, queryOf(event, ['x0', 'y0', 'x1', 'y1', 'from', 'to', 'userId', 'limit']), 'invalid_query');

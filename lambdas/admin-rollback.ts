@@ -6,7 +6,7 @@ import { rollback } from '../core/moderation/rollback.ts';
 import { BadRequestError } from '../core/errors.ts';
 
 export const handler = adminHandler('admin-rollback', 'moderator', async (event, { s, actor }) => {
-  const body = readBody(event, z.intersection(rectSchema(s.config.board, 1024), z.object({
+  const body = readBody(event, z.intersection(rectSchema(await s.boardSize.refresh(), 1024), z.object({
     from: timeSchema('from'), to: timeSchema('to'), userId: userIdSchema.nullish(), dryRun: z.boolean({ error: 'dryRun must be true or false' }).optional(), reason: reasonSchema,
   })));
   if (body.from > body.to) throw new BadRequestError('invalid_body', 'from must not be after to.');

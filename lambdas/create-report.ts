@@ -17,8 +17,9 @@ export const handler = albHandler('create-report', async (event) => {
     x: z.number({ error: 'x must be an integer' }).int(), y: z.number({ error: 'y must be an integer' }).int(),
     reason: z.string({ error: 'a "reason" (1 to 500 characters) is required' }).trim().min(1, { error: 'a "reason" (1 to 500 characters) is required' }).max(500, { error: 'the "reason" must be at most 500 characters' }),
   }));
-  const at = parseCoordinates(String(body.x), String(body.y), s.config.board);
-  if (!at) throw new BadRequestError('invalid_pixel', `x and y must be on the board (0 ≤ x < ${s.config.board.width}, 0 ≤ y < ${s.config.board.height}).`);
+  const size = await s.boardSize.refresh();
+  const at = parseCoordinates(String(body.x), String(body.y), size);
+  if (!at) throw new BadRequestError('invalid_pixel', `x and y must be on the board (0 ≤ x < ${size.width}, 0 ≤ y < ${size.height}).`);
   const report = await createReport(s, session.userId, at.x, at.y, body.reason);
   return json(201, { id: report.id });
 });

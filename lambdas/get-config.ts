@@ -1,5 +1,6 @@
-// GET /api/config → board size, palette, and the board's state and cooldown in force (an admin changes them live).
-import { PALETTE } from '../core/domain/palette.ts';
+// GET /api/config → board size (now: it may grow during an event), palette (with colour names), and the
+// board's state and cooldown in force (an admin changes them live; socket clients hear it at once).
+import { PALETTE, PALETTE_NAMES } from '../core/domain/palette.ts';
 import { albHandler } from './http/handler.ts';
 import { json } from './http/responses.ts';
 import { services } from './runtime.ts';
@@ -7,10 +8,9 @@ import { currentBoardStatus } from '../core/moderation/moderation-service.ts';
 
 export const handler = albHandler('get-config', async () => {
   const s = await services();
-  const c = s.config;
-  const status = await currentBoardStatus(s);
+  const [size, status] = await Promise.all([s.boardSize.refresh(), currentBoardStatus(s)]);
   return json(200, {
-    width: c.board.width, height: c.board.height, palette: PALETTE, cooldownMs: status.cooldownMs,
+    width: size.width, height: size.height, palette: PALETTE, names: PALETTE_NAMES, cooldownMs: status.cooldownMs,
     state: status.state, message: status.message, opensAt: status.opensAt,
-  }, { 'cache-control': 'no-cache' });
+  }, { 'cache-control': 'public, max-age=5' }); // a state change reaches readers within seconds (sockets: at once)
 });

@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Config } from '../core/config.ts';
 import type { BoardReader, FeedSubscription, LiveModeration, UpdateFeed } from '../core/board-store/board-store.ts';
-import type { BoardStatus } from '../core/domain/moderation.ts';
 import type { Presence } from '../core/presence/presence.ts';
 import { clientAddress, type AddressEvidence } from '../core/domain/client-ip.ts';
 import { parseRequestTarget } from '../core/http/request-target.ts';
@@ -15,12 +14,14 @@ import { reportFailure } from '../core/observability/telemetry.ts';
 import { Broadcaster } from './broadcaster.ts';
 import { FeedRelay, type RelaySource } from '../core/board-store/feed-relay.ts';
 import { ReplayRing } from './replay-ring.ts';
+import { BoardMirror } from './board-mirror.ts';
+import { BoardStatusRelay } from './board-status-relay.ts';
 import { decodePixelBatch } from '../core/protocol/pixel-batch.ts';
 import { binaryFrame, sendFramed, textFrame } from './framed-send.ts';
 import { parseClientMessage } from '../core/protocol/messages.ts';
 import type { PixelPlacer } from './pixel-placer.ts';
 import { cookieValue } from '../lambdas/http/cookies.ts';
-import { CLOSE, encodeServerMessage, PROTOCOL_VERSION, SESSION_COOKIE, type ServerMessage } from '../core/protocol/messages.ts';
+import { CLOSE, encodeServerMessage, PROTOCOL_VERSION, SESSION_COOKIE, type DigestMessage, type ServerMessage } from '../core/protocol/messages.ts';
 
 /** Messages a client may send per second before it is cut off. */
 
@@ -59,15 +60,19 @@ export class SocketServer {
   private tickTimer: NodeJS.Timeout | null = null;
   private online = 0;
   /** The board's state and cooldown, as the feed last told (sent after every hello). */
-  private status: BoardStatus | null = null;
+  private readonly status: BoardStatusRelay;
   private draining = false;
   private drained: Promise<void> | null = null;
   /** Counters for benchmarks, tests and /metrics. */
   readonly stats = {
     framesSent: 0, bytesSent: 0, slowConsumersClosed: 0, upgradesRefused: 0, socketErrors: 0, resyncs: 0, resets: 0,
     /** Reconnecting clients caught up from memory, and those who had to go to HTTP (too far behind, or another epoch). */
-    resumedFromMemory: 0, resumesMissed: 0,
+    resumedFromMemory: 0, resumesMissed: 0, resizes: 0, digestsSent: 0,
+    /** Clients whose copy differed from a digest, and the tiles and pixels they repaired. */
+    clientMismatches: 0, mismatchedTiles: 0, mismatchedPixels: 0,
   };
+  private readonly mirror: BoardMirror;
+  private lastDigest: { message: DigestMessage; frame: Buffer } | null = null;
   private readonly ring: ReplayRing;
   /** Called with each broadcast tick's duration (seconds), for the tick histogram. */
   onTick: ((seconds: number) => void) | null = null;
@@ -78,20 +83,30 @@ export class SocketServer {
       noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: deps.config.socket.maxMessageBytes,
     });
     this.ring = new ReplayRing(deps.config.socket.replayMs, deps.config.socket.replayMaxBytes);
+    this.mirror = new BoardMirror(deps.store);
+    this.status = new BoardStatusRelay(() => deps.store.boardStatus(), (frame) => this.broadcast(frame));
     this.broadcaster = new Broadcaster(deps.store, {
       frame: (batch, lastSeq) => {
+        this.mirror.apply(batch);
         const framed = binaryFrame(batch);
         this.ring.push(lastSeq - decodePixelBatch(batch).count + 1, lastSeq, framed);
         this.broadcast(framed);
       },
       resync: (seq) => {
         this.stats.resyncs++;
+        this.reloadMirror();
         this.broadcast(textFrame(encodeServerMessage({ type: 'resync', seq })));
       },
       reset: (epoch, seq) => {
         this.stats.resets++;
         this.ring.clear();
+        this.reloadMirror();
         this.broadcast(textFrame(encodeServerMessage({ type: 'reset', epoch, seq })));
+      },
+      resize: (width, height, seq) => {
+        this.stats.resizes++;
+        this.mirror.resize(width, height);
+        this.broadcast(textFrame(encodeServerMessage({ type: 'resize', width, height, seq })));
       },
     }, { gapWaitMs: Math.max(2 * deps.config.socket.tickMs, 100), repairPageSize: deps.config.socket.repairPageSize });
     if (deps.relay) {
@@ -120,35 +135,22 @@ export class SocketServer {
 
   async start(): Promise<void> {
     const { socket } = this.deps.config;
-    await this.broadcaster.start();
+    await this.broadcaster.start(this.deps.config.board);
     this.feed = await this.deps.store.subscribe({
       onBatch: (batch) => this.broadcaster.ingest(batch),
-      onReset: (epoch, seq) => { this.broadcaster.reset(epoch, seq); void this.refreshStatus(); },
-      onResync: () => { void this.broadcaster.resync(); void this.refreshStatus(); },
-      onBoardStatus: (status) => this.statusChanged(status),
+      onReset: (epoch, seq) => { this.broadcaster.reset(epoch, seq); void this.status.refresh(); },
+      onResize: (width, height, seq) => this.broadcaster.resize(width, height, seq),
+      onResync: () => { void this.broadcaster.resync(); void this.status.refresh(); },
+      onBoardStatus: (status) => this.status.changed(status),
     });
-    this.status = await this.deps.store.boardStatus();
+    await this.status.load();
+    this.reloadMirror();
+    if (socket.digestMs > 0) this.timers.push(setInterval(() => this.sendDigest(), socket.digestMs));
     this.scheduleTick(socket.tickMs);
     this.relay?.start();
     this.timers.push(setInterval(() => this.heartbeat(), socket.pingIntervalMs));
     this.timers.push(setInterval(() => void this.reportOnline(), socket.onlineIntervalMs));
     await this.reportOnline();
-  }
-
-  /** Every client hears a state change at once (one message built for all). */
-  private statusChanged(status: BoardStatus): void {
-    this.status = status;
-    this.broadcast(textFrame(encodeServerMessage({ type: 'board', ...status })));
-  }
-
-  /** After a feed interruption a change may have been missed: read it again. */
-  private async refreshStatus(): Promise<void> {
-    try {
-      const status = await this.deps.store.boardStatus();
-      if (JSON.stringify(status) !== JSON.stringify(this.status)) this.statusChanged(status);
-    } catch (err) {
-      reportFailure('board-status', err);
-    }
   }
 
   /**
@@ -211,11 +213,16 @@ export class SocketServer {
     const missed = resume && resume.epoch === this.broadcaster.epoch ? this.ring.framesAfter(resume.seq) : null;
     if (resume) this.stats[missed ? 'resumedFromMemory' : 'resumesMissed']++;
     ws.send(encodeServerMessage({
-      type: 'hello', protocol: PROTOCOL_VERSION, seq: this.broadcaster.lastSeq, epoch: this.broadcaster.epoch, width: config.board.width, height: config.board.height,
-      cooldownMs: this.status?.cooldownMs ?? config.cooldown.cooldownMs, online: Math.max(this.online, this.clients.size), resumed: missed !== null,
+      type: 'hello', protocol: PROTOCOL_VERSION, seq: this.broadcaster.lastSeq, epoch: this.broadcaster.epoch, ...this.broadcaster.size,
+      cooldownMs: this.status.cooldownMs ?? config.cooldown.cooldownMs, online: Math.max(this.online, this.clients.size), resumed: missed !== null,
+      segment: config.updatesSegment,
     }));
-    if (this.status) ws.send(encodeServerMessage({ type: 'board', ...this.status }));
+    const board = this.status.helloMessage;
+    if (board) ws.send(board);
     for (const frame of missed ?? []) sendFramed(ws, frame);
+    // Where the client now is (hello's seq): the digest to check its copy against, made once per seq.
+    const digest = this.digestFrame();
+    if (digest) sendFramed(ws, digest);
     ws.on('pong', () => { client.alive = true; });
     ws.on('message', (data, isBinary) => this.message(client, data, isBinary));
     ws.on('error', () => {
@@ -230,6 +237,29 @@ export class SocketServer {
     });
   }
 
+  private reloadMirror(): void {
+    this.mirror.invalidate();
+    void this.mirror.load(() => ({ seq: this.broadcaster.lastSeq, epoch: this.broadcaster.epoch }));
+  }
+
+  /** The digest at the last seq sent, framed once for every client; null while the mirror is not there. */
+  private digestFrame(): Buffer | null {
+    const digest = this.mirror.digest(this.broadcaster.lastSeq);
+    if (!digest) return null;
+    if (this.lastDigest?.message !== digest) this.lastDigest = { message: digest, frame: textFrame(encodeServerMessage(digest)) };
+    return this.lastDigest.frame;
+  }
+
+  private sendDigest(): void {
+    const frame = this.digestFrame();
+    if (frame) {
+      this.stats.digestsSent++;
+      this.broadcast(frame);
+    } else if (!this.mirror.loaded) {
+      this.reloadMirror();
+    }
+  }
+
   private message(client: Client, data: RawData, isBinary: boolean): void {
     const now = Date.now();
     if (now - client.windowStart >= 1000) {
@@ -242,6 +272,12 @@ export class SocketServer {
     if (!parsed.ok) return reply(client.ws, { type: 'error', id: parsed.id, error: parsed.error, message: parsed.message });
     const m = parsed.message;
     if (m.type === 'ping') return reply(client.ws, { type: 'pong' });
+    if (m.type === 'mismatch') {
+      this.stats.clientMismatches++;
+      this.stats.mismatchedTiles += m.tiles;
+      this.stats.mismatchedPixels += m.pixels;
+      return;
+    }
     if (client.placing) {
       return reply(client.ws, { type: 'error', id: m.id, error: 'rate_limited', message: 'One placement at a time.', retryAfterMs: 100 });
     }

@@ -1,20 +1,22 @@
 // The board's state on the page: a banner while the board is paused or ended (with the admins'
-// message), or a countdown until it opens. From /api/config at load, then the socket's `board`
-// message, which arrives the moment an admin changes it.
+// message), or a countdown until it opens. From the socket's `board` message, sent right after
+// hello and the moment an admin changes it (no extra request at load).
 import type { BoardSync } from './sync/board-sync.ts';
 import type { BoardStatusMessage } from '../core/protocol/messages.ts';
 import { formatCountdown } from './countdown.ts';
 
 export type BoardStatusView = Omit<BoardStatusMessage, 'type'>;
 
-export function showBoardStatus(initial: BoardStatusView, sync: BoardSync): { current(): BoardStatusView } {
+const OPEN: BoardStatusView = { state: 'live', message: null, opensAt: null, cooldownMs: 0 };
+
+export function showBoardStatus(sync: BoardSync): { current(): BoardStatusView } {
   const banner = document.createElement('div');
   banner.id = 'board-status';
   banner.className = 'board-status';
   banner.setAttribute('role', 'status');
   banner.setAttribute('aria-live', 'polite');
   document.body.append(banner);
-  let status = initial;
+  let status = OPEN;
   let timer: ReturnType<typeof setInterval> | undefined;
   const render = () => {
     const waiting = status.state === 'live' && status.opensAt !== null && status.opensAt > Date.now();
@@ -35,6 +37,6 @@ export function showBoardStatus(initial: BoardStatusView, sync: BoardSync): { cu
     render();
   };
   sync.on('boardStatus', ({ state, message, opensAt, cooldownMs }) => update({ state, message, opensAt, cooldownMs }));
-  update(initial);
+  update(OPEN);
   return { current: () => status };
 }

@@ -1,5 +1,6 @@
-// "Report" in the pixel info box: a reason, sent to the moderators' queue (POST /api/reports).
-export function reportAction(x: number, y: number, say: (text: string) => void): HTMLElement {
+// "Report" in the pixel info box: a reason, sent to the moderators' queue (POST /api/reports;
+// a session is started first if the visitor has none yet).
+export function reportAction(x: number, y: number, say: (text: string) => void, ensureSession: () => Promise<unknown>): HTMLElement {
   const box = document.createElement('form');
   box.className = 'report';
   const open = document.createElement('button');
@@ -9,6 +10,7 @@ export function reportAction(x: number, y: number, say: (text: string) => void):
   const reason = document.createElement('input');
   reason.name = 'reason';
   reason.placeholder = 'What is wrong here?';
+  reason.setAttribute('aria-label', 'Why you report this pixel');
   reason.maxLength = 500;
   reason.required = true;
   reason.hidden = true;
@@ -25,6 +27,11 @@ export function reportAction(x: number, y: number, say: (text: string) => void):
   box.addEventListener('submit', (e) => {
     e.preventDefault();
     void (async () => {
+      try {
+        await ensureSession();
+      } catch {
+        return say('Could not start a session: the report was not sent.');
+      }
       const res = await fetch('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ x, y, reason: reason.value }) });
       const body = (await res.json().catch(() => ({}))) as { message?: string };
       if (res.status === 201) {

@@ -1,5 +1,6 @@
 // The live board held in this process, for `npm start` and fast tests. Same contract as Redis.
-import { colorAt, pixelIndex, setColorAt, type BoardSize } from '../domain/board-codec.ts';
+import { colorAt, growthProblem, pixelIndex, resizeBoard, setColorAt, type BoardSize } from '../domain/board-codec.ts';
+import { BadRequestError, RebuildInProgressError } from '../errors.ts';
 import { nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
 import { encodePixelBatch, type PixelUpdate } from '../protocol/pixel-batch.ts';
 import type {
@@ -18,6 +19,7 @@ export interface EmbeddedBoardStoreOptions {
   sessionsPerIpPerHour: number;
   updatesKept: number;
   idempotencyTtlMs?: number;
+  readsPerIpPerMinute?: number;
 }
 
 interface Window {
@@ -32,10 +34,13 @@ export class EmbeddedBoardStore implements BoardStore {
   private seq = 0;
   private version = 0;
   private epoch = 0;
+  /** The board's size now: the configured one until it grows. */
+  private size: BoardSize;
   private readonly recent: PixelUpdate[] = [];
   private readonly cooldowns = new Map<string, number>();
   private readonly ipPlacements = new Map<string, Window>();
   private readonly ipSessions = new Map<string, Window>();
+  private readonly ipReads = new Map<string, Window>();
   private readonly pending = new Map<number, Placement>();
   private readonly idempotent = new Map<string, { placement: Placement; until: number }>();
   private readonly revoked = new Map<string | null, number>();
@@ -45,7 +50,8 @@ export class EmbeddedBoardStore implements BoardStore {
   private readonly moderation: EmbeddedModeration;
 
   constructor(private readonly options: EmbeddedBoardStoreOptions) {
-    this.moderation = new EmbeddedModeration(options.size, options.rules.cooldownMs);
+    this.size = options.size;
+    this.moderation = new EmbeddedModeration(options.rules.cooldownMs);
   }
 
   /** The rules in force: the configured cap, and the cooldown an admin set (or the configured one). */
@@ -70,6 +76,8 @@ export class EmbeddedBoardStore implements BoardStore {
       const prior = this.idempotent.get(idemKey);
       if (prior && prior.until > now) return { status: 'duplicate', placement: prior.placement };
     }
+    const { size } = this;
+    if (request.x >= size.width || request.y >= size.height) return { status: 'out_of_bounds', ...size };
     const verdict = this.moderation.check(request);
     if (verdict.status !== 'ok' && verdict.status !== 'shadow') return verdict;
     const rules = this.rules;
@@ -104,7 +112,7 @@ export class EmbeddedBoardStore implements BoardStore {
   private apply(x: number, y: number, color: number, userId: string, now: number): Placement {
     this.seq += 1;
     this.version = Math.max(this.version + 1, now * 1000);
-    setColorAt(this.board!, pixelIndex(this.options.size, x, y), color);
+    setColorAt(this.board!, pixelIndex(this.size, x, y), color);
     const placement: Placement = { seq: this.seq, x, y, color, userId, placedAt: now, version: this.version };
     this.recent.push({ seq: placement.seq, x, y, color });
     if (this.recent.length > this.options.updatesKept * 1.1) {
@@ -119,7 +127,8 @@ export class EmbeddedBoardStore implements BoardStore {
     if (!this.board) return { status: 'no_board' };
     const board = this.board;
     const placements = pixels.map((p) => {
-      if (p.expect !== undefined && p.expect >= 0 && colorAt(board, pixelIndex(this.options.size, p.x, p.y)) !== p.expect) return null;
+      if (p.x >= this.size.width || p.y >= this.size.height) return null;
+      if (p.expect !== undefined && p.expect >= 0 && colorAt(board, pixelIndex(this.size, p.x, p.y)) !== p.expect) return null;
       const placement = this.apply(p.x, p.y, p.color, userId, now);
       this.pending.set(placement.seq, placement);
       return placement;
@@ -180,11 +189,11 @@ export class EmbeddedBoardStore implements BoardStore {
   }
 
   async snapshot(): Promise<BoardSnapshot | null> {
-    return this.board ? { bytes: this.board.slice(), seq: this.seq, epoch: this.epoch } : null;
+    return this.board ? { bytes: this.board.slice(), seq: this.seq, epoch: this.epoch, ...this.size } : null;
   }
 
   async head(): Promise<BoardHead | null> {
-    return this.board ? { seq: this.seq, epoch: this.epoch } : null;
+    return this.board ? { seq: this.seq, epoch: this.epoch, ...this.size } : null;
   }
 
   async updatesSince(seq: number, limit: number): Promise<UpdatesSince> {
@@ -206,6 +215,13 @@ export class EmbeddedBoardStore implements BoardStore {
     return { allowed: true, retryAfterMs: 0 };
   }
 
+  async takeReadSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    const window = liveWindow(this.ipReads, ip, now);
+    if (window && window.count >= (this.options.readsPerIpPerMinute ?? 120)) return { allowed: false, retryAfterMs: window.resetAt - now };
+    countIn(this.ipReads, ip, now, 60_000);
+    return { allowed: true, retryAfterMs: 0 };
+  }
+
   async revokeSessions(userId: string | null, at: number): Promise<void> {
     this.revoked.set(userId, Math.max(this.revoked.get(userId) ?? -1, at));
   }
@@ -217,6 +233,7 @@ export class EmbeddedBoardStore implements BoardStore {
 
   async restore(state: BoardState, cooldowns: readonly Cooldown[], now: number): Promise<BoardHead> {
     this.board = Uint8Array.from(state.board);
+    this.size = state.size ?? this.options.size;
     this.seq = state.seq;
     this.version = state.version;
     this.epoch = Math.max(this.epoch + 1, now);
@@ -226,7 +243,18 @@ export class EmbeddedBoardStore implements BoardStore {
     }
     const { epoch, seq } = this;
     this.emit((l) => l.onReset(epoch, seq));
-    return { seq, epoch };
+    return { seq, epoch, ...this.size };
+  }
+
+  async resize(to: BoardSize): Promise<BoardHead> {
+    if (!this.board) throw new RebuildInProgressError('there is no board to resize: it is being rebuilt', 2000, { store: 'embedded' });
+    const problem = growthProblem(this.size, to);
+    if (problem) throw new BadRequestError('invalid_size', problem);
+    this.board = resizeBoard(this.board, this.size, to);
+    this.size = { width: to.width, height: to.height };
+    const { seq, epoch } = this;
+    this.emit((l) => l.onResize(to.width, to.height, seq));
+    return { seq, epoch, ...this.size };
   }
 
   private lockHeld(name: LockName, now: number): { token: object; until: number } | null {

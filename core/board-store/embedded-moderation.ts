@@ -1,7 +1,6 @@
 // Moderation's live copies for the in-process store: the same checks, in the same order, as the
 // Redis write script (core/board-store/redis-scripts.ts).
-import { pixelIndex, type BoardSize } from '../domain/board-codec.ts';
-import { banActive, bitAt, defaultBoardStatus, protectedBitmap, type BoardStatus, type IpBan, type LiveModerationState, type ProtectedArea, type Role, type UserBan } from '../domain/moderation.ts';
+import { banActive, bitAt, defaultBoardStatus, protectedBit, protectedBitmap, type BoardStatus, type IpBan, type LiveModerationState, type ProtectedArea, type Role, type UserBan } from '../domain/moderation.ts';
 import { addressBits, parseCidr, rangeContains, type CidrRange } from '../domain/ip-range.ts';
 import type { PlaceRequest } from './board-store.ts';
 
@@ -19,7 +18,7 @@ export class EmbeddedModeration {
   private ipBans: { range: CidrRange; until: number | null }[] = [];
   private readonly roles = new Map<string, Role>();
 
-  constructor(private readonly size: BoardSize, defaultCooldownMs: number) {
+  constructor(defaultCooldownMs: number) {
     this.status = defaultBoardStatus(defaultCooldownMs);
   }
 
@@ -36,12 +35,12 @@ export class EmbeddedModeration {
       const hit = this.ipBans.find((b) => banActive(b, now) && rangeContains(b.range, bits));
       if (hit) return { status: 'banned', until: hit.until };
     }
-    if (this.protectedBits && bitAt(this.protectedBits, pixelIndex(this.size, request.x, request.y)) && !this.roles.has(request.userId)) return { status: 'protected' };
+    if (this.protectedBits && bitAt(this.protectedBits, protectedBit(request.x, request.y)) && !this.roles.has(request.userId)) return { status: 'protected' };
     return shadow ? { status: 'shadow' } : { status: 'ok' };
   }
 
   setProtectedAreas(areas: readonly ProtectedArea[]): void {
-    this.protectedBits = areas.length ? protectedBitmap(this.size, areas) : null;
+    this.protectedBits = areas.length ? protectedBitmap(areas) : null;
   }
 
   setUserBan(userId: string, ban: UserBan | null): void {

@@ -27,7 +27,7 @@ export function describeModerationContract(name: string, open: () => Promise<Sto
 
     it('refuses every write while paused or ended, and until opensAt, changing nothing; tells the feed at once', async () => {
       const heard: BoardStatus[] = [];
-      const sub = await store().subscribe({ onBatch: () => {}, onReset: () => {}, onResync: () => {}, onBoardStatus: (s) => heard.push(s) });
+      const sub = await store().subscribe({ onBatch: () => {}, onReset: () => {}, onResize: () => {}, onResync: () => {}, onBoardStatus: (s) => heard.push(s) });
       const paused: BoardStatus = { state: 'paused', message: 'Back at 5', opensAt: null, cooldownMs: 60_000 };
       await store().setBoardStatus(paused);
       expect(await store().place(req())).toEqual({ status: 'closed', state: 'paused', message: 'Back at 5', opensAt: null });
@@ -96,6 +96,18 @@ export function describeModerationContract(name: string, open: () => Promise<Sto
       expect((await store().place(req({ x: 3, y: 3 }))).status).toBe('placed');
     });
 
+    it('keeps protected areas where they were when the board grows, and moderators\' batches land in the grown board', async () => {
+      const { width, height } = CONTRACT_SIZE;
+      await store().setProtectedAreas([{ name: 'edge', x0: width - 2, y0: 1, x1: width - 1, y1: 1 }]);
+      await store().resize({ width: width + 8, height: height + 4 });
+      expect((await store().place(req({ x: width - 1, y: 1 }))).status).toBe('protected');
+      for (const [x, y] of [[width, 1], [width - 3, 1], [width - 1, 2]] as const) expect((await store().place(req({ x, y }))).status).toBe('placed');
+      const out = await store().placeAsModerator([{ x: width + 3, y: height + 1, color: 6 }, { x: width + 8, y: 0, color: 6 }], 'mod', now);
+      expect(out.status === 'placed' && out.placements.map((p) => p?.seq ?? null)).toEqual([4, null]);
+      const snap = (await store().snapshot())!;
+      expect(colorAt(snap.bytes, pixelIndex(snap, width + 3, height + 1))).toBe(6);
+    });
+
     it('accepts none of 200 concurrent writes into a protected area', async () => {
       await store().setProtectedAreas([{ name: 'all', x0: 0, y0: 0, x1: CONTRACT_SIZE.width - 1, y1: CONTRACT_SIZE.height - 1 }]);
       const out = await Promise.all(Array.from({ length: 200 }, (_, i) => store().place(req({ x: i % 20, y: i % 10, ip: `10.8.${i}.1` }))));
@@ -105,7 +117,7 @@ export function describeModerationContract(name: string, open: () => Promise<Sto
 
     it('places moderators\' batches as ordinary updates with their own seqs, skipping pixels whose colour changed', async () => {
       const seen: number[] = [];
-      const sub = await store().subscribe({ onBatch: (b) => seen.push(...batchToUpdates(decodePixelBatch(b)).map((u) => u.seq)), onReset: () => {}, onResync: () => {} });
+      const sub = await store().subscribe({ onBatch: (b) => seen.push(...batchToUpdates(decodePixelBatch(b)).map((u) => u.seq)), onReset: () => {}, onResize: () => {}, onResync: () => {} });
       await store().setUserBan('mod', { userId: 'mod', until: null, shadow: false }); // nothing an ordinary write checks applies
       await store().setBoardStatus({ ...defaultBoardStatus(60_000), state: 'paused' });
       await store().setProtectedAreas([{ name: 'p', x0: 0, y0: 0, x1: 5, y1: 5 }]);

@@ -5,6 +5,8 @@ export interface RedisKeys {
   seq: string;
   version: string;
   epoch: string;
+  /** "WxH" once the board has grown past its configured size. */
+  size: string;
   updates: string;
   pending: string;
   channel: string;
@@ -14,6 +16,7 @@ export interface RedisKeys {
   cooldown(userId: string): string;
   ipPlacements(ip: string): string;
   ipSessions(ip: string, hour: number): string;
+  ipReads(ip: string, minute: number): string;
   idempotency(userId: string, key: string): string;
   revoked(userId: string): string;
   /** Moderation's live copies (core/board-store/redis-moderation.ts). */
@@ -33,6 +36,7 @@ export function redisKeys(prefix: string): RedisKeys {
     seq: `${p}:seq`,
     version: `${p}:version`,
     epoch: `${p}:epoch`,
+    size: `${p}:size`,
     updates: `${p}:updates`,
     pending: `${p}:pending`,
     channel: `${p}:feed`,
@@ -42,6 +46,7 @@ export function redisKeys(prefix: string): RedisKeys {
     cooldown: (userId) => `${p}:cooldown:${userId}`,
     ipPlacements: (ip) => `${p}:ip:${ip}`,
     ipSessions: (ip, hour) => `${p}:sessions:${ip}:${hour}`,
+    ipReads: (ip, minute) => `${p}:reads:${ip}:${minute}`,
     idempotency: (userId, key) => `${p}:idem:${userId}:${key}`,
     revoked: (userId) => `${p}:revoked:${userId}`,
     boardState: `${p}:board-state`,

@@ -4,7 +4,7 @@
 // one prefix per length), protected pixels (a bitmap: one GETBIT per write), and roles (a hash,
 // read only for a protected pixel). Moderators' own changes go through one script per batch.
 import type { Redis } from 'ioredis';
-import { pixelIndex, type BoardSize } from '../domain/board-codec.ts';
+import type { BoardSize } from '../domain/board-codec.ts';
 import { defaultBoardStatus, protectedBitmap, type BoardState, type BoardStatus, type IpBan, type LiveModerationState, type ProtectedArea, type Role, type UserBan } from '../domain/moderation.ts';
 import { parseCidr } from '../domain/ip-range.ts';
 import { encodeFeedStatus } from '../protocol/feed.ts';
@@ -13,9 +13,11 @@ import type { ModeratorPixel, ModeratorPlaceOutcome } from './board-store.ts';
 import type { RedisKeys } from './redis-keys.ts';
 
 /**
- * KEYS: board, seq, version, updates stream, pending set, rebuild lock
- * ARGV: now, updatesKept, userId, channel, publish (0|1: as the write script's publishEachWrite), then per pixel: index, x, y, color, expected colour (-1: any)
- * Returns {'placed', seq1, version1, seq2, version2, …} (seq 0: skipped, the colour had changed) | {'fenced', ms} | {'no_board'}
+ * KEYS: board, seq, version, updates stream, pending set, rebuild lock, board size
+ * ARGV: now, updatesKept, userId, channel, publish (0|1: as the write script's publishEachWrite), configured width,
+ *       configured height, then per pixel: x, y, color, expected colour (-1: any)
+ * Returns {'placed', seq1, version1, seq2, version2, …} (seq 0: skipped, the colour had changed or the
+ * pixel is off the board) | {'fenced', ms} | {'no_board'}
  */
 export const PLACE_AS_MODERATOR_LUA = `
 local board, seqKey, versionKey, stream, pending, lock = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
@@ -23,12 +25,20 @@ local now, kept, userId, channel, publish = tonumber(ARGV[1]), tonumber(ARGV[2])
 local fence = redis.call('PTTL', lock)
 if fence > 0 then return {'fenced', fence} end
 if redis.call('EXISTS', board) == 0 or redis.call('EXISTS', seqKey) == 0 then return {'no_board'} end
+-- The size in force (the board may have grown), as the write script reads it.
+local width, height = tonumber(ARGV[6]), tonumber(ARGV[7])
+local size = redis.call('GET', KEYS[7])
+if size then
+  local w, h = string.match(size, '^(%d+)x(%d+)$')
+  width, height = tonumber(w), tonumber(h)
+end
 local version = tonumber(redis.call('GET', versionKey) or '0')
 local out = {'placed'}
 local records, first = {}, nil
-for i = 6, #ARGV, 5 do
-  local index, x, y, color, expect = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
-  if expect >= 0 and redis.call('BITFIELD', board, 'GET', 'u4', '#' .. index)[1] ~= expect then
+for i = 8, #ARGV, 4 do
+  local x, y, color, expect = tonumber(ARGV[i]), tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
+  local index = y * width + x
+  if x >= width or y >= height or (expect >= 0 and redis.call('BITFIELD', board, 'GET', 'u4', '#' .. index)[1] ~= expect) then
     out[#out + 1] = 0
     out[#out + 1] = '0'
   else
@@ -100,7 +110,7 @@ export class RedisModeration {
   }
 
   static define(client: Redis): void {
-    client.defineCommand('placeAsModerator', { numberOfKeys: 6, lua: PLACE_AS_MODERATOR_LUA });
+    client.defineCommand('placeAsModerator', { numberOfKeys: 7, lua: PLACE_AS_MODERATOR_LUA });
   }
 
   async boardStatus(): Promise<BoardStatus> {
@@ -116,7 +126,7 @@ export class RedisModeration {
 
   async setProtectedAreas(areas: readonly ProtectedArea[]): Promise<void> {
     const k = this.deps.keys;
-    const bits = protectedBitmap(this.deps.size, areas);
+    const bits = protectedBitmap(areas);
     await this.deps.run<unknown>('protected areas', () => (areas.length
       ? this.client.set(k.protectedMap, Buffer.from(bits.buffer, bits.byteOffset, bits.byteLength))
       : this.client.del(k.protectedMap)));
@@ -142,7 +152,7 @@ export class RedisModeration {
 
   async restoreModeration(state: LiveModerationState): Promise<void> {
     const k = this.deps.keys;
-    const bits = protectedBitmap(this.deps.size, state.areas);
+    const bits = protectedBitmap(state.areas);
     const { entries, lengths } = ipBanEntries(state.ipBans);
     const tx = this.client.multi().del(k.boardState, k.bans, k.ipBans, k.ipBanLengths, k.protectedMap, k.roles)
       .hset(k.boardState, statusToHash(state.status));
@@ -157,8 +167,9 @@ export class RedisModeration {
 
   async placeAsModerator(pixels: readonly ModeratorPixel[], userId: string, now: number): Promise<ModeratorPlaceOutcome> {
     const k = this.deps.keys;
-    const args: (string | number)[] = [k.board, k.seq, k.version, k.updates, k.pending, k.lock('rebuild'), now, this.deps.updatesKept, userId, k.channel, this.deps.publishesEachWrite ? 1 : 0];
-    for (const p of pixels) args.push(pixelIndex(this.deps.size, p.x, p.y), p.x, p.y, p.color, p.expect ?? -1);
+    const args: (string | number)[] = [k.board, k.seq, k.version, k.updates, k.pending, k.lock('rebuild'), k.size,
+      now, this.deps.updatesKept, userId, k.channel, this.deps.publishesEachWrite ? 1 : 0, this.deps.size.width, this.deps.size.height];
+    for (const p of pixels) args.push(p.x, p.y, p.color, p.expect ?? -1);
     const reply = await this.deps.run('moderator place', () => this.client.placeAsModerator(...args));
     if (reply[0] === 'fenced') return { status: 'fenced', retryAfterMs: Number(reply[1]) };
     if (reply[0] !== 'placed') return { status: 'no_board' };

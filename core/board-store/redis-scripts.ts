@@ -2,35 +2,48 @@
 // idempotency and cooldown checks, the board change, the seq, the kept update, the
 // pending-persistence record and the publish can never be seen half done, and seq order is
 // exactly the order pixels land on the board.
+import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
 
 /**
  * KEYS: board, seq, version, updates stream, pending set, user cooldown, ip counter,
  *       rebuild lock, idempotency key (or the board key when there is none), user revocation, global revocation,
+ *       board size ("WxH"; absent: the configured size),
  *       board state, user bans, address bans, address-ban prefix lengths, protected bitmap, roles
- * ARGV: pixel index, x, y, color, now, cooldownMs (the default), placementsPerIp, updatesKept, userId, channel,
- *       sessionIssuedAt, idempotencyTtlMs, hasIdempotencyKey (0|1), publishEachWrite (0|1),
+ * ARGV: configured width, x, y, color, now, cooldownMs (the default), placementsPerIp, updatesKept, userId, channel,
+ *       sessionIssuedAt, idempotencyTtlMs, hasIdempotencyKey (0|1), publishEachWrite (0|1), configured height,
  *       address bits ("4:0101…", "6:…" or "")
  * Returns {'placed', seq, version, oldestPendingAt|-1, cooldownMs} | {'duplicate', "seq:x:y:color:placedAt:version"}
- *       | {'cooldown', ms} | {'ip_limited', ms} | {'fenced', ms} | {'revoked'} | {'no_board'}
+ *       | {'cooldown', ms} | {'ip_limited', ms} | {'fenced', ms} | {'revoked'} | {'out_of_bounds', width, height} | {'no_board'}
  *       | {'closed', state, message, opensAt|''} | {'banned', until (0: until lifted)} | {'protected'}
  *       | {'shadow', seq, cooldownMs}
  * The cooldown key holds when the user last placed; the wait is measured with the cooldown in
  * force now, so an admin's change applies to every write from then on. The key lives at least as
  * long as the configured cooldown, so a raised cooldown reaches placements made just before.
+ * The protected bitmap has a bit per pixel at y·MAX_BOARD_SIDE + x (protectedBit), so it stays
+ * right when the board grows.
  */
 export const PLACE_PIXEL_LUA = `
 local board, seqKey, versionKey, stream, pending, userKey, ipKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local lock, idemKey, revokedUser, revokedAll = KEYS[8], KEYS[9], KEYS[10], KEYS[11]
-local stateKey, bans, ipBans, ipLens, protectedKey, roles = KEYS[12], KEYS[13], KEYS[14], KEYS[15], KEYS[16], KEYS[17]
-local index, x, y, color = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local stateKey, bans, ipBans, ipLens, protectedKey, roles = KEYS[13], KEYS[14], KEYS[15], KEYS[16], KEYS[17], KEYS[18]
+local x, y, color = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local now, cooldownMs, ipLimit, kept = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local userId, channel, issuedAt, idemTtl, hasIdem = ARGV[9], ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12]), ARGV[13] == '1'
-local publishEach, ipBits = ARGV[14] == '1', ARGV[15]
+local publishEach, ipBits = ARGV[14] == '1', ARGV[16]
 local defaultCooldown = cooldownMs
 
 local fence = redis.call('PTTL', lock)
 if fence > 0 then return {'fenced', fence} end
 if redis.call('EXISTS', board) == 0 or redis.call('EXISTS', seqKey) == 0 then return {'no_board'} end
+-- The size lives here, not in the caller's config: the board may have grown during the event.
+local width, height = tonumber(ARGV[1]), tonumber(ARGV[15])
+local size = redis.call('GET', KEYS[12])
+if size then
+  local w, h = string.match(size, '^(%d+)x(%d+)$')
+  width, height = tonumber(w), tonumber(h)
+end
+if x >= width or y >= height then return {'out_of_bounds', width, height} end
+local index = y * width + x
 local revoked = math.max(tonumber(redis.call('GET', revokedUser) or '-1'), tonumber(redis.call('GET', revokedAll) or '-1'))
 if issuedAt <= revoked then return {'revoked'} end
 if hasIdem then
@@ -59,7 +72,7 @@ if not shadow and ipBits ~= '' then
     end
   end
 end
-if redis.call('GETBIT', protectedKey, index) == 1 and not redis.call('HGET', roles, userId) then return {'protected'} end
+if redis.call('GETBIT', protectedKey, y * ${MAX_BOARD_SIDE} + x) == 1 and not redis.call('HGET', roles, userId) then return {'protected'} end
 local last = tonumber(redis.call('GET', userKey) or '-1')
 if last >= 0 and now - last < cooldownMs then return {'cooldown', last + cooldownMs - now} end
 if shadow then

@@ -1,6 +1,6 @@
 // Moderation's vocabulary: roles, rectangles, the board's state, protected areas and bans, and
 // the pure rules over them (shared by the live stores, persistence, the HTTP handlers and the page).
-import type { BoardSize } from './board-codec.ts';
+import { MAX_BOARD_SIDE } from './board-codec.ts';
 
 export const ROLES = ['admin', 'moderator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -74,15 +74,22 @@ export interface LiveModerationState {
   roles: { userId: string; role: Role }[];
 }
 
+/**
+ * A pixel's bit in the protected bitmap: a fixed stride (the largest side a board may have), so
+ * the bitmap stays right when the board grows during an event.
+ */
+export const protectedBit = (x: number, y: number): number => y * MAX_BOARD_SIDE + x;
+
 /** One bit a pixel (GETBIT order: bit i is the 0x80 >> (i % 8) bit of byte i / 8), set inside any area. */
-export function protectedBitmap(size: BoardSize, areas: readonly Rect[]): Uint8Array {
-  const bits = new Uint8Array(Math.ceil((size.width * size.height) / 8));
+export function protectedBitmap(areas: readonly Rect[]): Uint8Array {
+  const rows = areas.reduce((most, a) => Math.max(most, Math.min(a.y1, MAX_BOARD_SIDE - 1) + 1), 0);
+  const bits = new Uint8Array(Math.ceil((rows * MAX_BOARD_SIDE) / 8));
   for (const a of areas) {
-    const x1 = Math.min(a.x1, size.width - 1);
-    const y1 = Math.min(a.y1, size.height - 1);
+    const x1 = Math.min(a.x1, MAX_BOARD_SIDE - 1);
+    const y1 = Math.min(a.y1, MAX_BOARD_SIDE - 1);
     for (let y = a.y0; y <= y1; y++) {
       for (let x = a.x0; x <= x1; x++) {
-        const i = y * size.width + x;
+        const i = protectedBit(x, y);
         bits[i >> 3]! |= 0x80 >> (i & 7);
       }
     }

@@ -3,11 +3,11 @@
 // through the store's moderator batch, in paced batches so ordinary writes keep flowing.
 // Each is kept as a record of what it changed (so it can be undone) and audited.
 import { randomBytes } from 'node:crypto';
-import { colorAt, pixelIndex, type BoardSize } from '../domain/board-codec.ts';
+import { colorAt, pixelIndex } from '../domain/board-codec.ts';
 import { inRect, type Rect } from '../domain/moderation.ts';
 import type { Placement } from '../domain/placement.ts';
 import { RefusedError, StoreUnavailableError, RebuildInProgressError } from '../errors.ts';
-import type { BoardReader, LiveModeration, Locks, ModeratorPixel, PersistenceOutbox } from '../board-store/board-store.ts';
+import type { BoardReader, BoardSnapshot, LiveModeration, Locks, ModeratorPixel, PersistenceOutbox } from '../board-store/board-store.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
 import { persistPending } from '../service/persist-pending.ts';
 import { timeId, type AuditEntry, type ModerationLog, type RollbackChange, type RollbackRecord } from './moderation-log.ts';
@@ -17,7 +17,6 @@ export interface BoardChangeContext {
   store: BoardReader & PersistenceOutbox & Locks & LiveModeration;
   log: PixelLog;
   moderation: ModerationLog;
-  size: BoardSize;
   /** Pixels per moderator batch, and the pause between batches (ordinary writes go in between). */
   moderationBatch: { size: number; pauseMs: number };
 }
@@ -71,12 +70,12 @@ async function exclusive<T>(ctx: BoardChangeContext, work: () => Promise<T>): Pr
  * anyone's), the colour it had just before the first of them, unless a placement that does not
  * match has covered it since (then it stays).
  */
-async function planRollback(ctx: BoardChangeContext, req: RollbackRequest, board: Uint8Array): Promise<RollbackChange[]> {
+async function planRollback(ctx: BoardChangeContext, req: RollbackRequest, board: BoardSnapshot): Promise<RollbackChange[]> {
   const found = await ctx.log.placementsInArea({ ...req.area, from: req.from, to: req.to, userId: req.userId, limit: MAX_ROLLBACK_PLACEMENTS });
   if (found.truncated) throw new RefusedError(400, 'too_many_placements', `More than ${MAX_ROLLBACK_PLACEMENTS} placements match: narrow the area or the time window.`);
   const first = new Map<number, Placement>();
   for (const p of found.placements) {
-    const key = pixelIndex(ctx.size, p.x, p.y);
+    const key = pixelIndex(board, p.x, p.y);
     const known = first.get(key);
     if (!known || p.seq < known.seq) first.set(key, p);
   }
@@ -91,7 +90,7 @@ async function planRollback(ctx: BoardChangeContext, req: RollbackRequest, board
     }
     if (history.some((h) => h.seq > f.seq && !matches(h))) return;
     const before = history.find((h) => h.seq < f.seq)?.color ?? 0;
-    const current = colorAt(board, pixelIndex(ctx.size, f.x, f.y));
+    const current = colorAt(board.bytes, pixelIndex(board, f.x, f.y));
     if (current !== before) changes.push({ x: f.x, y: f.y, before: current, after: before, seq: 0 });
   });
   return changes.sort((a, b) => a.y - b.y || a.x - b.x);
@@ -124,12 +123,13 @@ export async function applyPixels(ctx: BoardChangeContext, actor: string, pixels
   return out;
 }
 
-async function liveBoard(ctx: BoardChangeContext): Promise<Uint8Array> {
+/** The board now (its size too: it may have grown since start). */
+async function liveBoard(ctx: BoardChangeContext): Promise<BoardSnapshot> {
   // Whatever is placed but not yet confirmed durable is recorded first, so history is complete.
   await persistPending(ctx.store, ctx.log, Date.now());
   const snap = await ctx.store.snapshot();
   if (!snap) throw new StoreUnavailableError('the board is being rebuilt', { store: 'redis' });
-  return snap.bytes;
+  return snap;
 }
 
 /** Applies planned changes (each only if the pixel still has the colour it was planned against), keeps the record and audits it. */
@@ -159,7 +159,7 @@ export async function rollback(ctx: BoardChangeContext, actor: string, req: Roll
   const run = async () => {
     const board = await liveBoard(ctx);
     const changes = await planRollback(ctx, req, board);
-    if (dryRun) return { pixels: changes.length, rollbackId: null, previewPng: await renderPreview(board, ctx.size, req.area, changes) };
+    if (dryRun) return { pixels: changes.length, rollbackId: null, previewPng: await renderPreview(board.bytes, board, req.area, changes) };
     const at = Date.now();
     return applyRecord(ctx, {
       id: newId(at), kind: 'rollback', at, actor, reason: req.reason, area: req.area, from: req.from, to: req.to, userId: req.userId,
@@ -200,7 +200,7 @@ export async function fill(ctx: BoardChangeContext, actor: string, area: Rect, c
     const changes: RollbackChange[] = [];
     for (let y = area.y0; y <= area.y1; y++) {
       for (let x = area.x0; x <= area.x1; x++) {
-        const current = colorAt(board, pixelIndex(ctx.size, x, y));
+        const current = colorAt(board.bytes, pixelIndex(board, x, y));
         if (current !== color && inRect(area, x, y)) changes.push({ x, y, before: current, after: color, seq: 0 });
       }
     }

@@ -3,6 +3,7 @@
 // writes arrive in, and re-recording a placement is harmless.
 import type cassandra from 'cassandra-driver';
 import type { Placement } from '../domain/placement.ts';
+import type { BoardSize } from '../domain/board-codec.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import { reportFailure } from '../observability/telemetry.ts';
 import type { CassandraConfig } from '../config.ts';
@@ -21,6 +22,8 @@ const INSERT_AREA = 'INSERT INTO placements_by_area (tx, ty, hour, shard, seq, p
 const SELECT_AREA = `SELECT ${COLUMNS} FROM placements_by_area WHERE tx = ? AND ty = ? AND hour = ? AND shard = ?`;
 /** Partitions of one hour read side by side. */
 const AREA_CONCURRENCY = 32;
+const UPSERT_SETTING = 'INSERT INTO board_settings (name, width, height) VALUES (?, ?, ?)';
+const SELECT_SETTING = 'SELECT width, height FROM board_settings WHERE name = ?';
 const SELECT_LAST = 'SELECT seq FROM placements_by_seq WHERE bucket = ? AND shard = ? ORDER BY seq DESC LIMIT 1';
 
 function toPlacement(row: cassandra.types.Row): Placement {
@@ -163,6 +166,15 @@ export class CassandraPixelLog implements PixelLog {
     }
     found.sort((a, b) => b.seq - a.seq);
     return { placements: found.slice(0, q.limit), truncated: found.length > q.limit };
+  }
+
+  async boardSize(): Promise<BoardSize | null> {
+    const row = (await this.run('board size', () => this.client.execute(SELECT_SETTING, ['size'], { prepare: true }))).first();
+    return row ? { width: row.get('width') as number, height: row.get('height') as number } : null;
+  }
+
+  async recordBoardSize(size: BoardSize): Promise<void> {
+    await this.run('record board size', () => this.client.execute(UPSERT_SETTING, ['size', size.width, size.height], { prepare: true }));
   }
 
   async ping(): Promise<void> {
