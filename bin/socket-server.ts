@@ -4,6 +4,7 @@ import http from 'node:http';
 import { ConfigError } from '../core/config.ts';
 import { processConfig } from '../core/process-config.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
+import { createBoardObjects } from '../core/service/services.ts';
 import { RedisPresence } from '../core/presence/redis-presence.ts';
 import { hardenHttpServer } from '../core/http/harden-server.ts';
 import { log, useTelemetry } from '../core/observability/telemetry.ts';
@@ -26,7 +27,10 @@ const store = await RedisBoardStore.connect({
 });
 const presence = await RedisPresence.connect(redisConfig, 3 * config.socket.onlineIntervalMs);
 const placer = LambdaPixelPlacer.create(config.writePixelFunction, config.lambdaEndpoint);
-const sockets = new SocketServer({ config, store, presence, placer, relay: config.socket.feedMode === 'relay' ? store : undefined });
+const sockets = new SocketServer({
+  config, store, presence, placer, relay: config.socket.feedMode === 'relay' ? store : undefined,
+  publish: { objects: createBoardObjects(config), store },
+});
 await sockets.start();
 registerSocketMetrics(telemetry.registry, sockets);
 const stopConnections = config.socket.metricsNamespace

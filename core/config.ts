@@ -97,6 +97,7 @@ export interface Config {
   /** A drain of orphaned placements reads this many at a time and has this many in flight. */
   drain: { batchSize: number; concurrency: number };
   snapshots: SnapshotConfig;
+  publish: PublishConfig;
   rebuildJob: RebuildJobConfig;
   /** Moderators' batches (rollbacks, fills) and users' reports. */
   moderation: ModerationConfig;
@@ -109,6 +110,15 @@ export interface ModerationConfig {
   pauseMs: number;
   /** Reports one user may send an hour. */
   reportsPerHour: number;
+}
+
+export interface PublishConfig {
+  /** The board goes to the CDN's object store this often (0: never; GET /api/board then answers itself). */
+  intervalMs: number;
+  /** Its PNG this often. */
+  pngIntervalMs: number;
+  /** The S3 bucket CloudFront serves /boards/* from; null writes to DATA_DIR/published (the runner serves /boards/). */
+  bucket: string | null;
 }
 
 export interface SnapshotConfig {
@@ -226,6 +236,9 @@ export const ENV_SCHEMA = z.object({
   DRAIN_CONCURRENCY: int(16, 1, 1024),
   LOG_LEVEL: oneOf(['debug', 'info', 'warn', 'error', 'silent'], 'info'),
   SNAPSHOT_INTERVAL_MS: int(300_000, 0, 86_400_000),
+  BOARD_PUBLISH_MS: int(1000, 0, 600_000),
+  BOARD_PNG_PUBLISH_MS: int(10_000, 1000, 3_600_000),
+  BOARD_PUBLISH_BUCKET: optionalText,
   REBUILD_JOB: oneOf(['inline', 'process', 'ecs'], 'inline'),
   REBUILD_TASK_CLUSTER: optionalText,
   REBUILD_TASK_DEFINITION: optionalText,
@@ -302,6 +315,7 @@ export function loadConfig(env: Env = process.env): Config {
     rebuildLockMs: e.REBUILD_LOCK_MS,
     drain: { batchSize: e.DRAIN_BATCH, concurrency: e.DRAIN_CONCURRENCY },
     rebuildJob: rebuildJobConfig(e),
+    publish: { intervalMs: e.BOARD_PUBLISH_MS, pngIntervalMs: e.BOARD_PNG_PUBLISH_MS, bucket: e.BOARD_PUBLISH_BUCKET },
     snapshots: { intervalMs: e.SNAPSHOT_INTERVAL_MS, bucket: e.SNAPSHOT_BUCKET, prefix: e.SNAPSHOT_PREFIX, endpoint: e.S3_ENDPOINT },
     moderation: { batch: e.MODERATION_BATCH, pauseMs: e.MODERATION_PAUSE_MS, reportsPerHour: e.REPORTS_PER_USER_PER_HOUR },
     logLevel: e.LOG_LEVEL,

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Config } from '../core/config.ts';
-import type { BoardReader, FeedSubscription, LiveModeration, UpdateFeed } from '../core/board-store/board-store.ts';
+import type { BoardReader, FeedSubscription, LiveModeration, Locks, PublishedBoards, UpdateFeed } from '../core/board-store/board-store.ts';
 import type { Presence } from '../core/presence/presence.ts';
 import { clientAddress, type AddressEvidence } from '../core/domain/client-ip.ts';
 import { parseRequestTarget } from '../core/http/request-target.ts';
@@ -16,6 +16,8 @@ import { FeedRelay, type RelaySource } from '../core/board-store/feed-relay.ts';
 import { ReplayRing } from './replay-ring.ts';
 import { BoardMirror } from './board-mirror.ts';
 import { BoardStatusRelay } from './board-status-relay.ts';
+import { BoardPublisher } from '../core/service/board-publisher.ts';
+import type { BoardObjects } from '../core/publish/published-board.ts';
 import { decodePixelBatch } from '../core/protocol/pixel-batch.ts';
 import { binaryFrame, sendFramed, textFrame } from './framed-send.ts';
 import { parseClientMessage } from '../core/protocol/messages.ts';
@@ -44,6 +46,8 @@ export interface SocketServerDeps {
   placer: PixelPlacer;
   /** With a relay source, this server relays the feed whenever it holds the relay lease. */
   relay?: RelaySource;
+  /** With these, this server publishes the board for the CDN whenever it holds the publish lock (BOARD_PUBLISH_MS). */
+  publish?: { objects: BoardObjects; store: Pick<BoardReader, 'snapshot'> & PublishedBoards & Locks };
   serverId?: string;
 }
 
@@ -72,6 +76,8 @@ export class SocketServer {
     clientMismatches: 0, mismatchedTiles: 0, mismatchedPixels: 0,
   };
   private readonly mirror: BoardMirror;
+  /** Null unless given somewhere to publish to. */
+  readonly publisher: BoardPublisher | null = null;
   private lastDigest: { message: DigestMessage; frame: Buffer } | null = null;
   private readonly ring: ReplayRing;
   /** Called with each broadcast tick's duration (seconds), for the tick histogram. */
@@ -109,6 +115,11 @@ export class SocketServer {
         this.broadcast(textFrame(encodeServerMessage({ type: 'resize', width, height, seq })));
       },
     }, { gapWaitMs: Math.max(2 * deps.config.socket.tickMs, 100), repairPageSize: deps.config.socket.repairPageSize });
+    if (deps.publish) {
+      this.publisher = new BoardPublisher(deps.publish, deps.config.publish,
+        // The board as clients were last sent it, from the mirror: no store read.
+        () => this.mirror.copyAt(this.broadcaster.lastSeq));
+    }
     if (deps.relay) {
       const { tickMs, relayLeaseMs, repairPageSize } = deps.config.socket;
       this.relay = new FeedRelay(deps.relay, { tickMs, leaseMs: relayLeaseMs, pageSize: repairPageSize }, () => this.broadcaster.lastSeq);
@@ -148,6 +159,7 @@ export class SocketServer {
     if (socket.digestMs > 0) this.timers.push(setInterval(() => this.sendDigest(), socket.digestMs));
     this.scheduleTick(socket.tickMs);
     this.relay?.start();
+    this.publisher?.start();
     this.timers.push(setInterval(() => this.heartbeat(), socket.pingIntervalMs));
     this.timers.push(setInterval(() => void this.reportOnline(), socket.onlineIntervalMs));
     await this.reportOnline();
@@ -369,6 +381,7 @@ export class SocketServer {
     for (const t of this.timers) clearInterval(t);
     if (this.tickTimer) clearTimeout(this.tickTimer);
     await this.relay?.stop();
+    await this.publisher?.stop();
     await this.feed?.close();
     for (const client of this.clients) client.ws.close(CLOSE.GOING_AWAY, 'server stopping');
     const deadline = Date.now() + 2000;

@@ -8,6 +8,7 @@ import type {
   Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
 import { collectUpdatesSince } from './updates-window.ts';
+import type { PublishedBoard } from '../publish/published-board.ts';
 import { reportFailure } from '../observability/telemetry.ts';
 import type { BoardStatus, IpBan, LiveModerationState, ProtectedArea, Role, UserBan } from '../domain/moderation.ts';
 import type { ModeratorPixel, ModeratorPlaceOutcome } from './board-store.ts';
@@ -48,6 +49,7 @@ export class EmbeddedBoardStore implements BoardStore {
   private readonly listeners = new Set<FeedHandlers>();
   private readonly reports = new Map<string, Window>();
   private readonly moderation: EmbeddedModeration;
+  private publishedBoard: PublishedBoard | null = null;
 
   constructor(private readonly options: EmbeddedBoardStoreOptions) {
     this.size = options.size;
@@ -276,6 +278,14 @@ export class EmbeddedBoardStore implements BoardStore {
       },
       release: async () => { if (mine()) this.locks.delete(name); },
     };
+  }
+
+  async published(): Promise<PublishedBoard | null> {
+    return this.publishedBoard;
+  }
+
+  async setPublished(board: PublishedBoard): Promise<void> {
+    this.publishedBoard = board;
   }
 
   async subscribe(handlers: FeedHandlers): Promise<FeedSubscription> {
