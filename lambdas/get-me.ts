@@ -4,6 +4,7 @@ import { albHandler } from './http/handler.ts';
 import { errorResponse, json } from './http/responses.ts';
 import { liveSession } from './http/session.ts';
 import { services } from './runtime.ts';
+import { exportId } from '../core/community/export-id.ts';
 
 export const handler = albHandler('get-me', async (event) => {
   const s = await services();
@@ -15,5 +16,7 @@ export const handler = albHandler('get-me', async (event) => {
     lastPlacedAt,
     nextAllowedAt: nextAllowedAt(lastPlacedAt, s.config.cooldown),
     cooldownMs: s.config.cooldown.cooldownMs,
+    // The user column of this user's rows in the event archive (npm run export).
+    exportId: exportId(s.community.exportKey, session.userId),
   });
 });

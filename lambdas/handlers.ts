@@ -9,6 +9,12 @@ import { handler as getUpdates } from './get-updates.ts';
 import { handler as getPixel } from './get-pixel.ts';
 import { handler as getMe } from './get-me.ts';
 import { handler as health } from './health.ts';
+import { handler as createTemplate } from './create-template.ts';
+import { handler as getTemplate } from './get-template.ts';
+import { handler as getTemplatePng } from './get-template-png.ts';
+import { handler as getHistory } from './get-history.ts';
+import { handler as getTimelapse } from './get-timelapse.ts';
+import { handler as getHeatmap } from './get-heatmap.ts';
 
 export const HANDLERS: Readonly<Record<string, AlbHandler>> = {
   'create-session': createSession,
@@ -20,4 +26,10 @@ export const HANDLERS: Readonly<Record<string, AlbHandler>> = {
   'get-pixel': getPixel,
   'get-me': getMe,
   health,
+  'create-template': createTemplate,
+  'get-template': getTemplate,
+  'get-template-png': getTemplatePng,
+  'get-history': getHistory,
+  'get-timelapse': getTimelapse,
+  'get-heatmap': getHeatmap,
 };

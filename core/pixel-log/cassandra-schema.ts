@@ -57,6 +57,18 @@ export const TABLES: readonly TableDef[] = [
       { name: 'user_id', type: 'text' }, { name: 'last_placed_at', type: 'timestamp' }, { name: 'last_seq', type: 'bigint' },
     ],
   },
+  {
+    // Templates (core/community/template-records.ts): one small row each; the image and the target
+    // colours are in the media store (S3 / DATA_DIR/media).
+    name: 'templates',
+    partitionKey: ['id'],
+    clustering: [],
+    columns: [
+      { name: 'id', type: 'text' }, { name: 'name', type: 'text' }, { name: 'px', type: 'int' }, { name: 'py', type: 'int' },
+      { name: 'width', type: 'int' }, { name: 'height', type: 'int' }, { name: 'pixels', type: 'int' },
+      { name: 'created_by', type: 'text' }, { name: 'created_at', type: 'timestamp' },
+    ],
+  },
 ];
 
 export function createKeyspaceCql(keyspace: string, replicationFactor: number): string {

@@ -20,12 +20,15 @@ import { restoreJobs } from './restore-jobs.ts';
 import { FileSnapshotStore } from '../snapshots/file-snapshot-store.ts';
 import { S3SnapshotStore } from '../snapshots/s3-snapshot-store.ts';
 import { log as telemetryLog, reportFailure } from '../observability/telemetry.ts';
+import { createCommunity, type Community } from '../community/community-services.ts';
 
 export interface Services extends PlaceContext {
   /** The whole store: each part of the service takes the interfaces it needs from it. */
   store: BoardStore;
   config: Config;
   sessionSecret: string;
+  /** Templates, history and the export (core/community). */
+  community: Community;
   close(): Promise<void>;
 }
 
@@ -78,15 +81,16 @@ export async function createServices(config: Config, options: ServiceOptions = {
     await store.close();
     throw err;
   }
+  const community = createCommunity(config, store, log, sessionSecret);
   const services: Services = {
-    config, store, log, sessionSecret, size: config.board, rules: config.cooldown,
+    config, store, log, sessionSecret, community, size: config.board, rules: config.cooldown,
     gate: new PersistenceGate(log, { probeIntervalMs: config.persistenceProbeMs, probeTimeoutMs: 2000 }),
     drainer: new PendingDrainer(store, log, { ...config.drain, pauseMs: 5 }, (err) => reportFailure('pending-drain', err)),
     orphanAfterMs: config.orphanAfterMs,
     rebuildLockMs: config.rebuildLockMs,
     snapshots: createSnapshotStore(config),
     jobs: restoreJobs(config.rebuildJob),
-    close: async () => { await Promise.allSettled([store.close(), log.close()]); },
+    close: async () => { await community.close(); await Promise.allSettled([store.close(), log.close()]); },
   };
   if (ensureBoardAtStart) await ensureBoard({ ...services, progress: (line) => telemetryLog.info(line, { rebuild: true }) }, 'start', 60_000);
   return services;

@@ -1,0 +1,33 @@
+// The board as it was at a moment or after a seq, exactly: the nearest snapshot at or before,
+// plus the journal's placements after it in seq order, up to the seq, or up to (not including)
+// the first placement made after the moment.
+import { pixelIndex, setColorAt } from '../domain/board-codec.ts';
+import { planReplay, replayPlan, SETTLED_MS, startBoard, type HistoryContext, type Moment } from './history-plan.ts';
+
+export interface PastBoard {
+  bytes: Uint8Array;
+  /** The last seq in these bytes. */
+  seq: number;
+  /** Whether the answer can never change (a settled moment, with every placement up to it in the journal). */
+  settled: boolean;
+}
+
+export async function boardAt(ctx: HistoryContext, moment: Moment, now = Date.now()): Promise<PastBoard> {
+  const plan = await planReplay(ctx, moment, moment, now);
+  const board = await startBoard(ctx, plan);
+  let seq = plan.startSeq;
+  let stopped = false;
+  const visited = await replayPlan(ctx, plan, (p) => {
+    if (stopped) return;
+    if ('at' in moment && p.placedAt > moment.at) {
+      stopped = true;
+      return;
+    }
+    setColorAt(board, pixelIndex(ctx.size, p.x, p.y), p.color);
+    seq = p.seq;
+  });
+  // Seqs are dense: a journal that holds all of (startSeq, endSeq] visited exactly that many.
+  const complete = visited === plan.endSeq - plan.startSeq;
+  const settled = complete && ('at' in moment ? moment.at <= now - SETTLED_MS : true);
+  return { bytes: board, seq, settled };
+}
