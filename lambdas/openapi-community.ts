@@ -50,6 +50,7 @@ export function communitySchemas(): Record<string, Schema> {
   };
 }
 
+/** Paths in match order: {id}.png before {id} (test-support/openapi-check.ts takes the first that matches). */
 export function communityPaths(config: Pick<Config, 'board'>): Record<string, Schema> {
   const { width, height } = config.board;
   const region = [
@@ -72,16 +73,16 @@ export function communityPaths(config: Pick<Config, 'board'>): Record<string, Sc
         },
       },
     },
-    '/api/templates/{id}': {
-      get: {
-        operationId: 'get-template', summary: 'A template and its progress', parameters: [templateId],
-        responses: { 200: jsonResponse('The template; counts are current to updatedAtSeq', ref('Template')), 404: error('No such template'), ...badRequest, ...unavailable },
-      },
-    },
     '/api/templates/{id}.png': {
       get: {
         operationId: 'get-template-png', summary: 'The quantised template image (transparent outside the template)', parameters: [templateId],
         responses: { 200: binary('The image (immutable)', 'image/png'), 404: error('No such template'), ...badRequest, ...unavailable },
+      },
+    },
+    '/api/templates/{id}': {
+      get: {
+        operationId: 'get-template', summary: 'A template and its progress', parameters: [templateId],
+        responses: { 200: jsonResponse('The template; counts are current to updatedAtSeq', ref('Template')), 404: error('No such template'), ...badRequest, ...unavailable },
       },
     },
     '/api/history': {

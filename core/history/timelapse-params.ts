@@ -27,12 +27,13 @@ type Query = (name: string) => string | undefined;
 
 function intParam(q: Query, name: string, fallback: number | null, min: number, max: number): number {
   const raw = q(name);
+  const code = /\d/.test(name) ? 'invalid_region' : `invalid_${name}`;
   if (raw === undefined || raw === '') {
-    if (fallback === null) throw new BadRequestError(`invalid_${name}`, `"${name}" is required.`);
+    if (fallback === null) throw new BadRequestError(code, `"${name}" is required.`);
     return fallback;
   }
   if (!/^\d{1,16}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new BadRequestError(`invalid_${name}`, `"${name}" must be an integer from ${min} to ${max}.`);
+    throw new BadRequestError(code, `"${name}" must be an integer from ${min} to ${max}.`);
   }
   return Number(raw);
 }

@@ -39,7 +39,7 @@ export async function renderTimelapse(ctx: HistoryContext, p: TimelapseParams, n
   const replayMs = performance.now() - started;
   const { default: sharp } = await import('sharp');
   const webp = await sharp(frames, { raw: { width: w, height: h * p.frames, channels: 3, pageHeight: h } })
-    .webp({ lossless: true, effort: 1, loop: 0, delay: Math.round(1000 / p.fps) })
+    .webp({ lossless: true, effort: 1, loop: 0, delay: new Array<number>(p.frames).fill(Math.round(1000 / p.fps)) })
     .toBuffer();
   return { webp, replayed, replayMs, encodeMs: performance.now() - started - replayMs };
 }
