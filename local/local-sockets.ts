@@ -23,7 +23,7 @@ export async function attachSocketServer(services: Services, http: LocalServer):
   const presence: Presence = redis ? await RedisPresence.connect(redis, staleMs) : new EmbeddedPresence(staleMs);
   // With Redis, this runner relays the feed too when it holds the lease (it may be the only socket server).
   const relay = services.store instanceof RedisBoardStore && services.config.socket.feedMode === 'relay' ? services.store : undefined;
-  const server = new SocketServer({ config: services.config, store: services.store, presence, placer, relay });
+  const server = new SocketServer({ config: services.config, store: services.store, presence, placer, relay, templateEvents: services.community.live });
   await server.start();
   server.attach(http.server);
   return {

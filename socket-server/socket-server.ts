@@ -20,6 +20,8 @@ import { parseClientMessage } from '../core/protocol/messages.ts';
 import type { PixelPlacer } from './pixel-placer.ts';
 import { cookieValue } from '../lambdas/http/cookies.ts';
 import { CLOSE, encodeServerMessage, PROTOCOL_VERSION, SESSION_COOKIE, type ServerMessage } from '../core/protocol/messages.ts';
+import type { TemplateEvents } from '../core/community/community-store.ts';
+import { TemplateWatchers } from './template-watch.ts';
 
 /** Messages a client may send per second before it is cut off. */
 
@@ -43,6 +45,8 @@ export interface SocketServerDeps {
   /** With a relay source, this server relays the feed whenever it holds the relay lease. */
   relay?: RelaySource;
   serverId?: string;
+  /** Grief alerts for the clients watching a template (issue 12). */
+  templateEvents?: Pick<TemplateEvents, 'subscribeGriefs'>;
 }
 
 export class SocketServer {
@@ -53,6 +57,9 @@ export class SocketServer {
   private readonly broadcaster: Broadcaster;
   private readonly timers: NodeJS.Timeout[] = [];
   private feed: FeedSubscription | null = null;
+  /** Who watches which template, and the grief alerts they get. */
+  readonly watchers = new TemplateWatchers();
+  private griefs: { close(): Promise<void> } | null = null;
   /** Null when the store publishes each write itself (or for the in-process store). */
   readonly relay: FeedRelay | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
@@ -125,6 +132,7 @@ export class SocketServer {
     });
     this.scheduleTick(socket.tickMs);
     this.relay?.start();
+    if (this.deps.templateEvents) this.griefs = await this.deps.templateEvents.subscribeGriefs((e) => this.watchers.notify(e));
     this.timers.push(setInterval(() => this.heartbeat(), socket.pingIntervalMs));
     this.timers.push(setInterval(() => void this.reportOnline(), socket.onlineIntervalMs));
     await this.reportOnline();
@@ -202,6 +210,7 @@ export class SocketServer {
     });
     ws.once('close', () => {
       this.clients.delete(client);
+      this.watchers.forget(ws);
       const left = (this.perIp.get(client.ip) ?? 1) - 1;
       if (left > 0) this.perIp.set(client.ip, left);
       else this.perIp.delete(client.ip);
@@ -220,6 +229,7 @@ export class SocketServer {
     if (!parsed.ok) return reply(client.ws, { type: 'error', id: parsed.id, error: parsed.error, message: parsed.message });
     const m = parsed.message;
     if (m.type === 'ping') return reply(client.ws, { type: 'pong' });
+    if (m.type === 'watch') return this.watchers.watch(client.ws, m.template);
     if (client.placing) {
       return reply(client.ws, { type: 'error', id: m.id, error: 'rate_limited', message: 'One placement at a time.', retryAfterMs: 100 });
     }
@@ -312,6 +322,7 @@ export class SocketServer {
     if (this.tickTimer) clearTimeout(this.tickTimer);
     await this.relay?.stop();
     await this.feed?.close();
+    await this.griefs?.close();
     for (const client of this.clients) client.ws.close(CLOSE.GOING_AWAY, 'server stopping');
     const deadline = Date.now() + 2000;
     while (this.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

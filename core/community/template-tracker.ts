@@ -9,6 +9,7 @@ import { colorAt, setColorAt, type BoardSize } from '../domain/board-codec.ts';
 import type { BoardReader } from '../board-store/board-store.ts';
 import { decodePixelBatch, forEachPixel, type PixelBatch } from '../protocol/pixel-batch.ts';
 import { log, reportFailure } from '../observability/telemetry.ts';
+import type { Config } from '../config.ts';
 import {
   GRIEF_PIXELS_REPORTED, NO_PIXEL, type GriefEvent, type TemplateEvents, type TemplateProgressStore, type TrackedTemplate, type TrackerLease,
 } from './community-store.ts';
@@ -234,4 +235,16 @@ export class TemplateTracker {
     this.stats.griefs += events.reduce((n, e) => n + e.count, 0);
     return { add, griefs, events };
   }
+}
+
+/** Starts a tracker with the settings (the socket servers and the local runner each run one). */
+export function startTemplateTracker(
+  config: Pick<Config, 'board' | 'community' | 'socket'>, board: Pick<BoardReader, 'snapshot' | 'head' | 'updatesSince'>,
+  progress: TemplateProgressStore & Pick<TemplateEvents, 'publishGriefs'>,
+): TemplateTracker {
+  const tracker = new TemplateTracker(board, progress, {
+    size: config.board, tickMs: config.community.templateTickMs, leaseMs: Math.max(config.socket.relayLeaseMs, 3 * config.community.templateTickMs), pageSize: config.socket.repairPageSize,
+  });
+  tracker.start();
+  return tracker;
 }

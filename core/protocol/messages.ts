@@ -52,13 +52,26 @@ export type ServerMessage =
   | { type: 'online'; count: number }
   | { type: 'placed'; id: string | number; seq: number; nextAllowedAt: number }
   | { type: 'error'; id?: string | number; error: string; message: string; retryAfterMs?: number }
-  | { type: 'pong' };
+  | { type: 'pong' }
+  | TemplateGriefedMessage;
+
+/**
+ * Pixels of the template this client watches (a `watch` message) were turned from right to
+ * wrong: `count` of them since the last such message, some of them in `pixels` ([x, y]).
+ */
+export interface TemplateGriefedMessage {
+  type: 'template-griefed';
+  template: string;
+  count: number;
+  pixels: readonly (readonly [number, number])[];
+  seq: number;
+}
 
 export function encodeServerMessage(message: ServerMessage): string {
   return JSON.stringify(message);
 }
 
-const SERVER_TYPES = new Set<ServerMessage['type']>(['hello', 'reset', 'resync', 'online', 'placed', 'error', 'pong']);
+const SERVER_TYPES = new Set<ServerMessage['type']>(['hello', 'reset', 'resync', 'online', 'placed', 'error', 'pong', 'template-griefed']);
 
 /** A server message, or null for text that is not one (ignored by clients). */
 export function parseServerMessage(text: string): ServerMessage | null {
@@ -82,7 +95,15 @@ export interface PlaceMessage {
   key?: string;
 }
 
-export type ClientMessage = PlaceMessage | { type: 'ping' };
+/** Which template this connection wants grief alerts for (null: none). One at a time. */
+export interface WatchMessage {
+  type: 'watch';
+  template: string | null;
+}
+
+export type ClientMessage = PlaceMessage | { type: 'ping' } | WatchMessage;
+
+const TEMPLATE_ID = /^[A-Za-z0-9_-]{11}$/;
 
 export function encodeClientMessage(message: ClientMessage): string {
   return JSON.stringify(message);
@@ -106,6 +127,12 @@ export function parseClientMessage(text: string): ParsedMessage {
   const m = value as Record<string, unknown>;
   const id = typeof m.id === 'string' || typeof m.id === 'number' ? m.id : undefined;
   if (m.type === 'ping') return { ok: true, message: { type: 'ping' } };
+  if (m.type === 'watch') {
+    if (m.template !== null && (typeof m.template !== 'string' || !TEMPLATE_ID.test(m.template))) {
+      return { ok: false, error: 'invalid_message', message: 'A watch "template" is a template id or null.' };
+    }
+    return { ok: true, message: { type: 'watch', template: m.template } };
+  }
   if (m.type === 'place') {
     if (id === undefined || (typeof id === 'string' && id.length > 64)) {
       return { ok: false, error: 'invalid_message', message: 'A place message needs an "id" (string or number).' };

@@ -3,7 +3,9 @@
 // seq order, and this orchestrator fetches what the socket cannot give (the board, `since`
 // repairs, the periodic safety check), one fetch at a time. No DOM: runs in browsers and Node.
 import { decodePixelBatch, type PixelBatch } from '../../core/protocol/pixel-batch.ts';
-import { encodeClientMessage, parseServerMessage, PROTOCOL_VERSION, type HelloMessage, type ServerMessage } from '../../core/protocol/messages.ts';
+import {
+  encodeClientMessage, parseServerMessage, PROTOCOL_VERSION, type HelloMessage, type ServerMessage, type TemplateGriefedMessage,
+} from '../../core/protocol/messages.ts';
 import { BoardReplica } from './board-replica.ts';
 import { ReconnectingSocket, type SocketFactory } from './reconnecting-socket.ts';
 
@@ -55,6 +57,8 @@ interface Events {
   hello: [message: HelloMessage];
   /** The server speaks a newer protocol than this code: reload it. */
   outdated: [protocol: number];
+  /** Pixels of the watched template (watchTemplate) were griefed. */
+  griefed: [message: TemplateGriefedMessage];
 }
 
 export class BoardSync {
@@ -70,6 +74,7 @@ export class BoardSync {
   private busy: Promise<void> | null = null;
   private lastEtag: string | null = null;
   private nextPlaceId = 1;
+  private watching: string | null = null;
   private readonly pending = new Map<number, (r: PlaceResult) => void>();
   private readonly listeners = new Map<keyof Events, Set<(...args: never[]) => void>>();
   private checkTimer: ReturnType<typeof setTimeout> | null = null;
@@ -144,6 +149,15 @@ export class BoardSync {
     });
   }
 
+  /**
+   * Asks for grief alerts of one template (null: none); said again after every reconnect, since
+   * a socket server only knows what its own connections asked.
+   */
+  watchTemplate(template: string | null): void {
+    this.watching = template;
+    if (this.socket.open && this.helloed) this.socket.send(encodeClientMessage({ type: 'watch', template }));
+  }
+
   /** Fetches the whole board and compares it with ours, repairing any difference. Returns pixels repaired. */
   check(): Promise<number> {
     return this.exclusive(() => this.compareWithServer(), 0);
@@ -189,6 +203,7 @@ export class BoardSync {
         this.socket.healthy();
         this.cooldownMs = m.cooldownMs;
         this.setOnline(m.online);
+        if (this.watching) this.socket.send(encodeClientMessage({ type: 'watch', template: this.watching }));
         this.emit('hello', m);
         // First connect: load the board. Reconnect: fetch what was missed while away, unless the
         // board was restored meanwhile (a new epoch): then start over.
@@ -216,6 +231,9 @@ export class BoardSync {
       case 'reset':
         this.stats.resets++;
         void this.exclusive(() => this.reload(m.epoch));
+        break;
+      case 'template-griefed':
+        this.emit('griefed', m);
         break;
       case 'pong':
         break;
