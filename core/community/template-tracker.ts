@@ -71,7 +71,8 @@ interface Leading {
 }
 
 export class TemplateTracker {
-  readonly stats = { recounts: 0, updates: 0, commits: 0, griefs: 0 };
+  /** `incremental`: updates applied since the last recount (what a test of the incremental path checks). */
+  readonly stats = { recounts: 0, updates: 0, incremental: 0, commits: 0, griefs: 0 };
   private state: Leading | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
@@ -169,6 +170,7 @@ export class TemplateTracker {
     }
     this.state = s;
     this.stats.recounts++;
+    this.stats.incremental = 0;
     log.info('template progress recounted', { templates: templates.length, seq: s.seq });
     return true;
   }
@@ -215,6 +217,7 @@ export class TemplateTracker {
       const old = colorAt(s.board, i);
       s.seq = seq;
       this.stats.updates++;
+      this.stats.incremental++;
       if (old === color) return;
       setColorAt(s.board, i, color);
       s.index.forEach(i, (slot, target) => {

@@ -116,7 +116,8 @@ export async function templateProgress(ctx: TemplateContext, id: string, now: nu
   if (!meta || correct === null) {
     const template = await tracked(ctx, id);
     if (!template) return null;
-    meta = template;
+    const { target: _target, ...known } = template;
+    meta = known;
     counts ??= await ctx.community.live.counts(id, now);
     const snap = await ctx.store.snapshot();
     correct = snap ? countCorrect(template, snap.bytes, ctx.size) : 0;
