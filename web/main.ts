@@ -7,6 +7,7 @@ import { CooldownTimer, formatRemaining } from './cooldown-timer.ts';
 import { attachPointerControls } from './pointer-controls.ts';
 import { ensureSession, renewSession, SessionError, type Me } from './session.ts';
 import { clampView, fitView, formatHash, parseHash, screenToBoard, zoomAt, type View } from './view-state.ts';
+import { attachCommunity } from './community/community.ts';
 
 interface Config { width: number; height: number; palette: string[]; cooldownMs: number }
 
@@ -152,6 +153,9 @@ async function main(): Promise<void> {
   sync.on('online', (n) => { $('online').textContent = `${n} online`; });
   sync.start();
 
+  // --- templates, history, heatmap, my pixels (issue 12: web/community/) ---
+  const community = attachCommunity({ width, height, palette, userId: me.userId, sync, board: canvas.canvas, toast });
+
   // --- placing and inspecting ---
   const revert = (x: number, y: number) => {
     const i = y * width + x;
@@ -175,7 +179,10 @@ async function main(): Promise<void> {
       return toast('The connection failed: the pixel was not placed.');
     }
     const body = (await res.json().catch(() => ({}))) as { nextAllowedAt?: number; retryAfterMs?: number; message?: string; reason?: string };
-    if (res.status === 201) return timer.startUntil(body.nextAllowedAt ?? Date.now());
+    if (res.status === 201) {
+      community.placed(x, y, color);
+      return timer.startUntil(body.nextAllowedAt ?? Date.now());
+    }
     revert(x, y);
     if (res.status === 429 && body.reason === 'ip') {
       // The address's cap, not this person's cooldown: nothing of theirs was spent.

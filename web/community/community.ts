@@ -1,0 +1,54 @@
+// The page's community features (issue 12), kept apart from the board page's own code: main.ts
+// calls attachCommunity() once the board is live, and tells it about each pixel placed.
+// Templates open by link (?template=<id> or #template=<id>); history, heatmap and "my pixels"
+// are in a panel that folds away.
+import type { BoardSync } from '../sync/board-sync.ts';
+import { BoardLayers } from './layers.ts';
+import { openTemplate } from './template-panel.ts';
+import { attachHistory } from './history-view.ts';
+
+export interface CommunityDeps {
+  width: number;
+  height: number;
+  palette: readonly string[];
+  userId: string;
+  sync: BoardSync;
+  board: HTMLCanvasElement;
+  toast(text: string, ms?: number): void;
+}
+
+export interface Community {
+  /** A pixel this user placed (for "my pixels"). */
+  placed(x: number, y: number, color: number): void;
+}
+
+/** The template id a link names, moved from #template= into ?template= so the hash stays the view's. */
+export function templateFromLink(): string | null {
+  const fromHash = /(?:^#|&)template=([A-Za-z0-9_-]{11})\b/.exec(location.hash)?.[1] ?? null;
+  const url = new URL(location.href);
+  if (fromHash) {
+    url.searchParams.set('template', fromHash);
+    url.hash = '';
+    history.replaceState(null, '', url);
+  }
+  const id = url.searchParams.get('template');
+  return id && /^[A-Za-z0-9_-]{11}$/.test(id) ? id : null;
+}
+
+export function attachCommunity(d: CommunityDeps): Community {
+  const layers = new BoardLayers(d.board, d.width, d.height);
+  const panel = Object.assign(document.createElement('aside'), { id: 'community', className: 'community' });
+  const fold = Object.assign(document.createElement('button'), { className: 'icon community-fold', textContent: '☰', ariaLabel: 'Templates and history' });
+  fold.addEventListener('click', () => panel.classList.toggle('folded'));
+  panel.append(fold);
+  document.body.append(panel);
+  // The view lives in the hash (#x,y,zoom): setting it is how anything moves the view.
+  const jumpTo = (x: number, y: number) => { location.hash = `#${x + 0.5},${y + 0.5},16`; };
+  const history = attachHistory({ layers, panel, width: d.width, height: d.height, userId: d.userId });
+  const id = templateFromLink();
+  if (id) {
+    openTemplate({ id, layers, sync: d.sync, panel, boardWidth: d.width, palette: d.palette, toast: d.toast, jumpTo })
+      .catch(() => d.toast('The template could not be loaded.', 6000));
+  }
+  return { placed: (x, y) => history.placed(x, y) };
+}
