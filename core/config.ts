@@ -240,7 +240,7 @@ export const ENV_SCHEMA = z.object({
   TEMPLATES_PER_IP_PER_HOUR: int(20, 1, 1_000_000),
   HEAVY_READS_PER_IP_PER_MINUTE: int(20, 1, 1_000_000),
   HEAVY_READS_PER_MINUTE: int(600, 1, 10_000_000),
-  HISTORY_MAX_REPLAY: int(2_000_000, 1000, 100_000_000),
+  HISTORY_MAX_REPLAY: int(500_000, 1000, 100_000_000),
   TEMPLATE_TICK_MS: int(250, 10, 60_000),
   EXPORT_SECRET: optionalText,
   S3_ENDPOINT: z.preprocess(blankIsUnset, z.string().regex(/^https?:\/\//, { error: 'must be an http(s) URL' }).optional()).transform((v) => v ?? null),

@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as secrets from 'aws-cdk-lib/aws-secretsmanager';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { ROUTES, type Route } from '../lambdas/routes.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
 import type { Settings } from './settings.ts';
@@ -28,8 +29,13 @@ export const LAMBDA_BUNDLE = {
   keepNames: true,
 };
 
-/** Functions that may rebuild the board (and so persist pending placements): they write to Keyspaces. */
-export const KEYSPACES_WRITERS = new Set(['write-pixel', 'get-board', 'get-board-png']);
+/** Functions that may rebuild the board (and so persist pending placements), or create templates: they write to Keyspaces. */
+export const KEYSPACES_WRITERS = new Set(['write-pixel', 'get-board', 'get-board-png', 'create-template']);
+/** Functions that draw with sharp (a native module, shipped only with them). */
+export const SHARP_FUNCTIONS = new Set(['get-board-png', 'create-template', 'get-timelapse', 'get-heatmap']);
+/** Functions that read or write stored media (MEDIA_BUCKET): template images, timelapses. */
+const MEDIA_WRITERS = new Set(['create-template', 'get-timelapse', 'get-template']);
+const MEDIA_READERS = new Set(['get-template-png']);
 /** Functions whose latency users feel on every action: provisioned concurrency applies to them. */
 const HOT = new Set(['write-pixel', 'get-board']);
 
@@ -41,6 +47,8 @@ export interface HttpFunctionsProps {
   redisAuth: secrets.ISecret;
   sessionSecret: secrets.ISecret;
   keyspace: string;
+  /** Template images and timelapses (issue 12). */
+  media?: s3.IBucket;
 }
 
 export interface HttpFunction {
@@ -75,10 +83,12 @@ export class HttpFunctions extends Construct {
       CLIENT_ADDRESS_SOURCE: 'cloudfront',
       // Logs and EMF metrics (lambdas/http/lambda-telemetry.ts): the `service` dimension of every metric.
       POWERTOOLS_SERVICE_NAME: 'pixel-board',
+      // Stored media under media/, which CloudFront serves at /media/* (infra/cdn.ts).
+      ...(props.media ? { MEDIA_BUCKET: props.media.bucketName, MEDIA_PREFIX: 'media/', MEDIA_URL: '/media/' } : {}),
     };
 
     for (const route of ROUTES) {
-      const png = route.name === 'get-board-png';
+      const png = SHARP_FUNCTIONS.has(route.name);
       const fn = new NodejsFunction(this, route.name, {
         functionName: `place-${settings.envName}-${route.name}`,
         description: `lambdas/${route.name}.ts: ${route.method} ${route.path}`,
@@ -112,6 +122,8 @@ export class HttpFunctions extends Construct {
         },
       });
       props.redisAuth.grantRead(fn);
+      if (props.media && MEDIA_WRITERS.has(route.name)) props.media.grantReadWrite(fn, 'media/*');
+      else if (props.media && MEDIA_READERS.has(route.name)) props.media.grantRead(fn, 'media/*');
       props.sessionSecret.grantRead(fn);
       fn.addToRolePolicy(new iam.PolicyStatement({
         sid: 'KeyspacesRead',

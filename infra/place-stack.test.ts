@@ -9,6 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { readSettings } from './settings.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
+import { HISTORY_PATHS } from './cdn.ts';
 import { PAGE_SECURITY_HEADERS } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
 import { KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';
@@ -70,13 +71,25 @@ describe('CDK app', () => {
       CacheBehaviors: { PathPattern: string; CachePolicyId: unknown; OriginRequestPolicyId?: unknown; AllowedMethods: string[] }[];
       WebACLId: unknown;
     };
-    expect(dist.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/api/board*', '/api/*', '/healthz', '/ws']);
-    const [board, api, , ws] = dist.CacheBehaviors as [typeof dist.CacheBehaviors[0], typeof dist.CacheBehaviors[0], unknown, typeof dist.CacheBehaviors[0]];
+    expect(dist.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/api/board*', ...HISTORY_PATHS, '/media/*', '/api/*', '/healthz', '/ws']);
+    const byPattern = (p: string) => dist.CacheBehaviors.find((b) => b.PathPattern === p)!;
+    const [board, api, ws] = [byPattern('/api/board*'), byPattern('/api/*'), byPattern('/ws')];
     const policyId = (board.CachePolicyId as { Ref: string }).Ref;
+    // board.png?at= / ?seq= are other images: those two are in the key, nothing else.
     expect(resources[policyId]!.Properties.CachePolicyConfig).toMatchObject({
       MinTTL: 0, DefaultTTL: 1,
-      ParametersInCacheKeyAndForwardedToOrigin: { EnableAcceptEncodingGzip: true, EnableAcceptEncodingBrotli: true, CookiesConfig: { CookieBehavior: 'none' }, QueryStringsConfig: { QueryStringBehavior: 'none' } },
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        EnableAcceptEncodingGzip: true, EnableAcceptEncodingBrotli: true, CookiesConfig: { CookieBehavior: 'none' },
+        QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['at', 'seq'] },
+      },
     });
+    for (const p of HISTORY_PATHS) {
+      const b = byPattern(p);
+      expect(b.AllowedMethods).toEqual(['GET', 'HEAD']);
+      expect(resources[(b.CachePolicyId as { Ref: string }).Ref]!.Properties.CachePolicyConfig).toMatchObject({
+        MinTTL: 0, DefaultTTL: 0, MaxTTL: 31_536_000, ParametersInCacheKeyAndForwardedToOrigin: { QueryStringsConfig: { QueryStringBehavior: 'all' } },
+      });
+    }
     const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
     for (const b of [api, ws]) {
       expect(b.CachePolicyId).toBe(cachingDisabled);

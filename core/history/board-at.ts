@@ -2,7 +2,7 @@
 // plus the journal's placements after it in seq order, up to the seq, or up to (not including)
 // the first placement made after the moment.
 import { pixelIndex, setColorAt } from '../domain/board-codec.ts';
-import { planReplay, replayPlan, SETTLED_MS, startBoard, type HistoryContext, type Moment } from './history-plan.ts';
+import { planReplay, replayFrom, SETTLED_MS, startBoard, type HistoryContext, type Moment } from './history-plan.ts';
 
 export interface PastBoard {
   bytes: Uint8Array;
@@ -16,18 +16,16 @@ export async function boardAt(ctx: HistoryContext, moment: Moment, now = Date.no
   const plan = await planReplay(ctx, moment, moment, now);
   const board = await startBoard(ctx, plan);
   let seq = plan.startSeq;
-  let stopped = false;
-  const visited = await replayPlan(ctx, plan, (p) => {
-    if (stopped) return;
-    if ('at' in moment && p.placedAt > moment.at) {
-      stopped = true;
-      return;
-    }
+  const limit = 'seq' in moment ? moment.seq : plan.headSeq;
+  const replayed = await replayFrom(ctx, plan, limit, (p) => {
+    if ('at' in moment && p.placedAt > moment.at) return false;
     setColorAt(board, pixelIndex(ctx.size, p.x, p.y), p.color);
     seq = p.seq;
+    return true;
   });
-  // Seqs are dense: a journal that holds all of (startSeq, endSeq] visited exactly that many.
-  const complete = visited === plan.endSeq - plan.startSeq;
+  // Seqs are dense: a journal that holds every placement up to the answer's seq visited them all
+  // without a gap (and, for a seq, reached it).
+  const complete = replayed.dense && ('seq' in moment ? seq === moment.seq : replayed.stopped || seq === plan.headSeq);
   const settled = complete && ('at' in moment ? moment.at <= now - SETTLED_MS : true);
   return { bytes: board, seq, settled };
 }

@@ -1,7 +1,7 @@
 // A heatmap: placements per pixel in a window, on a logarithmic scale through "inferno" (a
 // perceptually uniform colour map, from d3-scale-chromatic), transparent where nobody placed.
 import { interpolateInferno } from 'd3-scale-chromatic';
-import { planReplay, replayPlan, type HistoryContext } from './history-plan.ts';
+import { planReplay, replayFrom, type HistoryContext } from './history-plan.ts';
 
 /** 256 colours of the scale, computed once. */
 const SCALE: Uint8Array = (() => {
@@ -25,14 +25,16 @@ export async function countPlacements(ctx: HistoryContext, since: number, until:
   const plan = await planReplay(ctx, { at: since }, { at: until }, now);
   const counts = new Uint32Array(ctx.size.width * ctx.size.height);
   let max = 0;
-  const replayed = await replayPlan(ctx, plan, (p) => {
-    if (p.placedAt < since || p.placedAt > until) return;
+  const { visited } = await replayFrom(ctx, plan, plan.headSeq, (p) => {
+    if (p.placedAt > until) return false;
+    if (p.placedAt < since) return true;
     const i = p.y * ctx.size.width + p.x;
-    const n = ++counts[i]!;
+    const n = counts[i]! + 1;
     counts[i] = n;
     if (n > max) max = n;
+    return true;
   });
-  return { counts, max, replayed };
+  return { counts, max, replayed: visited };
 }
 
 export async function heatmapPng(ctx: HistoryContext, h: Heatmap): Promise<Buffer> {

@@ -1,7 +1,7 @@
 // What a history request replays: the newest snapshot at or before where it starts, and the
-// journal after it up to a seq that surely covers where it ends (the first snapshot taken well
-// after that moment, or the live head). The work is known before any of it is done, and a
-// request that would replay more than HISTORY_MAX_REPLAY placements is refused.
+// journal after it until the first placement made after where it ends. The work is bounded
+// before any of it is done: at most up to the first snapshot taken after the end (or the live
+// head), and a request whose bound is over HISTORY_MAX_REPLAY placements is refused.
 import { BadRequestError, PlaceError } from '../errors.ts';
 import type { BoardReader } from '../board-store/board-store.ts';
 import { createBoard, resizeBoard, type BoardSize } from '../domain/board-codec.ts';
@@ -17,16 +17,16 @@ export interface HistoryContext {
   maxReplay: number;
 }
 
-/** A placement's time may trail its seq by a write's duration: a snapshot this much after a moment surely holds it. */
-export const SNAPSHOT_SLACK_MS = 10_000;
 /** A moment this long ago is settled: every placement before it is in the journal, so answers about it never change. */
 export const SETTLED_MS = 60_000;
+/** The journal is read this many seqs at a time (one Cassandra journal bucket), so a replay can stop early. */
+const CHUNK = 65_536;
 const LIST_TTL_MS = 10_000;
 
 /** A request would replay more than HISTORY_MAX_REPLAY placements: 422 range_too_large. */
 export class RangeTooLargeError extends PlaceError {
   constructor(readonly placements: number, readonly limit: number) {
-    super(`answering would replay ${placements} placements; at most ${limit} are replayed per request`);
+    super(`answering would replay up to ${placements} placements; at most ${limit} are replayed per request`);
   }
 }
 
@@ -47,29 +47,42 @@ export type Moment = { at: number } | { seq: number };
 export interface Plan {
   start: SnapshotMeta | null;
   startSeq: number;
+  /** The most a replay may read: it stops earlier, at the first placement past the end. */
   endSeq: number;
+  /** The board's seq when planned. */
+  headSeq: number;
+}
+
+/** The newest snapshot at or before a moment. */
+function snapshotBefore(list: readonly SnapshotMeta[], m: Moment): SnapshotMeta | null {
+  let found: SnapshotMeta | null = null;
+  for (const s of list) if (('at' in m ? s.at <= m.at : s.seq <= m.seq) && (!found || s.seq > found.seq)) found = s;
+  return found;
+}
+
+/** Plans replays for moments in order (one per run of timelapse frames); refuses if their bounds add up to more than allowed. */
+export async function planReplays(ctx: HistoryContext, runs: readonly { from: Moment; until: Moment }[], now = Date.now()): Promise<Plan[]> {
+  const head = await ctx.store.head();
+  const headSeq = head?.seq ?? 0;
+  const list = await listSnapshots(ctx.snapshots, now);
+  const plans = runs.map(({ from, until }) => {
+    if ('seq' in until && until.seq > headSeq) throw new BadRequestError('invalid_seq', `seq ${until.seq} is after the board's last seq (${headSeq}).`);
+    if ('at' in until && until.at > now) throw new BadRequestError('invalid_at', 'That moment is in the future.');
+    const start = snapshotBefore(list, from);
+    const after = 'at' in until ? list.find((s) => s.at > until.at) : undefined;
+    const endSeq = 'seq' in until ? until.seq : Math.min(after?.seq ?? headSeq, headSeq);
+    const startSeq = Math.min(start?.seq ?? 0, endSeq);
+    return { start: start && start.seq <= endSeq ? start : null, startSeq: start && start.seq <= endSeq ? startSeq : 0, endSeq, headSeq };
+  });
+  // A snapshot taken just after a moment may hold placements made just before it (a write's time
+  // trails its seq by its duration): the replay reads past endSeq until it sees a later placement.
+  const work = plans.reduce((n, p) => n + p.endSeq - p.startSeq, 0);
+  if (work > ctx.maxReplay) throw new RangeTooLargeError(work, ctx.maxReplay);
+  return plans;
 }
 
 export async function planReplay(ctx: HistoryContext, from: Moment, until: Moment, now = Date.now()): Promise<Plan> {
-  const head = await ctx.store.head();
-  const headSeq = head?.seq ?? 0;
-  if ('seq' in until && until.seq > headSeq) throw new BadRequestError('invalid_seq', `seq ${until.seq} is after the board's last seq (${headSeq}).`);
-  if ('at' in until && until.at > now) throw new BadRequestError('invalid_at', 'That moment is in the future.');
-  const list = await listSnapshots(ctx.snapshots, now);
-  let start: SnapshotMeta | null = null;
-  for (const s of list) {
-    const before = 'at' in from ? s.at <= from.at : s.seq <= from.seq;
-    if (before && (!start || s.seq > start.seq)) start = s;
-  }
-  let endSeq = headSeq;
-  if ('seq' in until) endSeq = until.seq;
-  else {
-    const after = list.find((s) => s.at > until.at + SNAPSHOT_SLACK_MS);
-    if (after) endSeq = Math.min(after.seq, headSeq);
-  }
-  const startSeq = start?.seq ?? 0;
-  if (endSeq - startSeq > ctx.maxReplay) throw new RangeTooLargeError(endSeq - startSeq, ctx.maxReplay);
-  return { start, startSeq: Math.min(startSeq, endSeq), endSeq };
+  return (await planReplays(ctx, [{ from, until }], now))[0]!;
 }
 
 /** The board bytes a plan starts from (an empty board before the first snapshot). */
@@ -79,13 +92,33 @@ export async function startBoard(ctx: HistoryContext, plan: Plan): Promise<Uint8
   return resizeBoard(bytes, { width: plan.start.width, height: plan.start.height }, ctx.size);
 }
 
-/** Replays a plan's placements; returns how many were visited (fewer than endSeq − startSeq means the journal lacks some yet). */
-export async function replayPlan(ctx: HistoryContext, plan: Plan, visit: (p: Placement) => void): Promise<number> {
-  let visited = 0;
-  if (plan.endSeq <= plan.startSeq) return 0;
-  await ctx.log.replay(plan.startSeq, plan.endSeq, (p) => {
-    visited++;
-    visit(p);
-  });
-  return visited;
+export interface Replayed {
+  /** Placements visited, and whether their seqs ran without a gap (the journal held every one). */
+  visited: number;
+  dense: boolean;
+  /** The visitor asked to stop (it saw the first placement past the end). */
+  stopped: boolean;
+}
+
+/**
+ * Replays from a plan's start in seq order, a chunk at a time, until `visit` returns false or
+ * `limitSeq` (the head, for moments: past the plan's end, but only as far as the placements
+ * before the end reach) is passed.
+ */
+export async function replayFrom(ctx: HistoryContext, plan: Plan, limitSeq: number, visit: (p: Placement) => boolean): Promise<Replayed> {
+  const result: Replayed = { visited: 0, dense: true, stopped: false };
+  let expected = plan.startSeq + 1;
+  for (let after = plan.startSeq; after < limitSeq && !result.stopped; after += CHUNK) {
+    await ctx.log.replay(after, Math.min(after + CHUNK, limitSeq), (p) => {
+      if (result.stopped) return;
+      if (p.seq !== expected) result.dense = false;
+      expected = p.seq + 1;
+      if (!visit(p)) {
+        result.stopped = true;
+        return;
+      }
+      result.visited++;
+    });
+  }
+  return result;
 }

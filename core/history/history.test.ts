@@ -10,7 +10,7 @@ import { PALETTE_RGB } from '../domain/palette.ts';
 import { tempDir } from '../../test-support/test-services.ts';
 import { boardAt } from './board-at.ts';
 import { RangeTooLargeError, type HistoryContext } from './history-plan.ts';
-import { renderTimelapse } from './timelapse.ts';
+import { frameRuns, renderTimelapse } from './timelapse.ts';
 import { countPlacements } from './heatmap.ts';
 
 const SIZE = { width: 8, height: 4 };
@@ -81,6 +81,24 @@ describe('history from snapshots and the journal', () => {
         expect([i, px, data[o], data[o + 1], data[o + 2]]).toEqual([i, px, PALETTE_RGB[c], PALETTE_RGB[c + 1], PALETTE_RGB[c + 2]]);
       }
     }
+  });
+
+  it('skips the placements between frames sparser than snapshots: each run of frames starts from the snapshot before it', async () => {
+    const p = { from: T0 + 5_000, to: T0 + 35_000, frames: 3, fps: 5, x0: 0, y0: 0, x1: 8, y1: 4 };
+    const result = await renderTimelapse(ctx, p, NOW);
+    // Frames at 5 s, 20 s and 35 s; snapshots at 10.5 s (seq 10) and 25.5 s (seq 25) lie between them.
+    expect(result.replayed).toBe(5 + 10 + 10);
+    const { data, info } = await sharp(result.webp, { pages: -1 }).raw().toBuffer({ resolveWithObject: true });
+    for (const [i, n] of [5, 20, 35].entries()) {
+      const want = expected(n);
+      for (let px = 0; px < 32; px++) {
+        const c = colorAt(want, px) * 3;
+        const o = (i * 32 + px) * info.channels;
+        expect([i, px, data[o], data[o + 1], data[o + 2]]).toEqual([i, px, PALETTE_RGB[c], PALETTE_RGB[c + 1], PALETTE_RGB[c + 2]]);
+      }
+    }
+    expect(frameRuns([1, 2, 3, 4], [2.5])).toEqual([[0, 1], [2, 3]]);
+    expect(frameRuns([1, 2, 3], [])).toEqual([[0, 1, 2]]);
   });
 
   it('counts placements per pixel in a window', async () => {
