@@ -4,6 +4,7 @@ import { Validations, type Stack } from 'aws-cdk-lib';
 
 export function acknowledgeReviewedFindings(
   stack: Stack, where: { account: string; region: string }, writePixelLogicalId: string, siteBucketLogicalId: string, canaryArtifactsLogicalId: string,
+  mediaBucketLogicalId: string,
 ): void {
   const keyspaceSystemArn = `arn:<AWS::Partition>:cassandra:${where.region}:${where.account}:/keyspace/system*`;
   const managed = (name: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}]`;
@@ -19,6 +20,7 @@ export function acknowledgeReviewedFindings(
       id: wildcard(a), reason: 'CDK BucketDeployment copies the built page from the CDK asset bucket into the site bucket.',
     })),
     { id: wildcard(`Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${where.account}-${where.region}/*`), reason: 'CDK BucketDeployment reads the page from the CDK asset bucket.' },
+    { id: wildcard(`Resource::<${mediaBucketLogicalId}.Arn>/media/*`), reason: 'Template images and timelapses are new objects under media/ in the media bucket, named by id or by a hash of their parameters.' },
     { id: wildcard(`Resource::<${canaryArtifactsLogicalId}.Arn>/*`), reason: 'The canary writes each run\'s report and logs as new objects in its own artifacts bucket.' },
     { id: wildcard(`Resource::arn:<AWS::Partition>:logs:${where.region}:${where.account}:log-group:/aws/lambda/cwsyn-*`), reason: 'CloudWatch Synthetics names the canary\'s log group cwsyn-<name>-<generated id>; CDK scopes the canary role to that prefix.' },
   );

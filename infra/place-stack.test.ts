@@ -182,7 +182,8 @@ describe('CDK app', () => {
     expect(rules).toContain('"SearchString":"/api/session"');
     expect(rules).toContain('RateBasedStatement');
     t.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
-    expect(ofType('AWS::CloudFront::OriginAccessControl')).toHaveLength(1);
+    // One origin access control per private bucket CloudFront reads: the page and the media.
+    expect(ofType('AWS::CloudFront::OriginAccessControl')).toHaveLength(2);
   });
 
   it('sends the page and the API with the same security headers as the local runner', () => {

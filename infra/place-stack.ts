@@ -89,6 +89,7 @@ export class PlaceStack extends Stack {
       this.getLogicalId(this.functions.byName('write-pixel').fn.node.defaultChild as CfnElement),
       this.getLogicalId(this.cdn.site.node.defaultChild as CfnElement),
       this.getLogicalId(this.operations.canary.artifacts.node.defaultChild as CfnElement),
+      this.getLogicalId(media.node.defaultChild as CfnElement),
     );
   }
 }

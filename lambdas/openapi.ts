@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Config } from '../core/config.ts';
 import { pixelWriteSchema } from '../core/domain/pixel-write.ts';
 import { COLOR_COUNT } from '../core/domain/palette.ts';
-import { BOARD_PNG_HISTORY, communityPaths, communitySchemas } from './openapi-community.ts';
+import { BOARD_PNG_HISTORY, communityPaths, communitySchemas } from './openapi/community.ts';
 
 type Schema = Record<string, unknown>;
 type Responses = Record<string, Schema>;

@@ -1,8 +1,8 @@
 // The OpenAPI description of templates, history, timelapse and heatmap (issue
 // 12), merged into lambdas/openapi.ts's document.
-import type { Config } from '../core/config.ts';
-import { TEMPLATE_MAX_SIDE } from '../core/community/template-image.ts';
-import { TIMELAPSE_LIMITS } from '../core/history/timelapse-params.ts';
+import type { Config } from '../../core/config.ts';
+import { TEMPLATE_MAX_SIDE } from '../../core/community/template-image.ts';
+import { TIMELAPSE_LIMITS } from '../../core/history/timelapse-params.ts';
 
 type Schema = Record<string, unknown>;
 
