@@ -1,6 +1,6 @@
 // GET /api/heatmap.png?since=<ms>[&until=<ms>] → placements per pixel in the window. Without
-// `until` the window ends now, rounded down to the minute, and a CDN may share it for a minute;
-// with a settled `until` the answer never changes.
+// `until` the window ends now and a CDN may share it for 10 s (pages round `since` to the minute,
+// so viewers share the URL); with a settled `until` the answer never changes.
 import { BadRequestError } from '../core/errors.ts';
 import { countPlacements, heatmapPng } from '../core/history/heatmap.ts';
 import { SETTLED_MS } from '../core/history/history-plan.ts';
@@ -10,7 +10,6 @@ import { takeHeavyRead } from './http/limits.ts';
 import { historyContext, intQuery, orTooLarge, RecentAnswers } from './history/history-context.ts';
 import { services } from './runtime.ts';
 
-const MINUTE = 60_000;
 const recent = new RecentAnswers<Buffer>(4);
 
 export const handler = albHandler('get-heatmap', async (event) => {
@@ -19,12 +18,12 @@ export const handler = albHandler('get-heatmap', async (event) => {
   const since = intQuery(event, 'since');
   if (since === undefined) throw new BadRequestError('invalid_since', '"since" (ms epoch) is required.');
   const given = intQuery(event, 'until');
-  const until = given ?? Math.floor(now / MINUTE) * MINUTE;
+  const until = given ?? now;
   if (until > now) throw new BadRequestError('invalid_until', '"until" is in the future.');
   if (since >= until) throw new BadRequestError('invalid_since', '"since" must be before "until".');
   const settled = given !== undefined && until <= now - SETTLED_MS;
-  const headers = { 'content-type': 'image/png', 'cache-control': settled ? 'public, max-age=31536000, immutable' : 'public, max-age=60' };
-  const key = `${since}:${until}`;
+  const headers = { 'content-type': 'image/png', 'cache-control': settled ? 'public, max-age=31536000, immutable' : 'public, max-age=10' };
+  const key = `${since}:${given ?? Math.floor(now / 10_000)}`;
   const hit = recent.get(key);
   if (hit) return binary(200, hit, headers);
   const capped = await takeHeavyRead(s, event, now);

@@ -110,7 +110,7 @@ export function communityPaths(config: Pick<Config, 'board'>): Record<string, Sc
     '/api/heatmap.png': {
       get: {
         operationId: 'get-heatmap', summary: 'Placements per pixel in a window, on a perceptual colour scale (transparent where none)',
-        parameters: [query('since', int(), 'Window start (ms epoch)', true), query('until', int(), 'Window end (ms epoch; default now, rounded down to the minute)')],
+        parameters: [query('since', int(), 'Window start (ms epoch)', true), query('until', int(), 'Window end (ms epoch; default now)')],
         responses: { 200: binary('The heatmap', 'image/png'), ...badRequest, ...tooLarge, ...capped, ...unavailable },
       },
     },

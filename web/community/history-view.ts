@@ -52,11 +52,12 @@ export function attachHistory(d: HistoryDeps): { placed(x: number, y: number): v
   // --- history slider ---
   const slider = el('input', { type: 'range', id: 'history-slider', ariaLabel: 'Moment shown', step: '1000' });
   const when = el('span', { id: 'history-when', className: 'muted', textContent: 'Live' });
-  const live = el('button', { id: 'history-live', textContent: 'Live', disabled: true });
+  const live = el('button', { id: 'history-live', textContent: 'Back to live', disabled: true });
   let start = Date.now() - HOUR;
+  // Whole seconds (the step): a value is never moved off what was chosen by snapping.
   const setRange = () => {
-    slider.min = String(start);
-    slider.max = String(Date.now());
+    slider.min = String(Math.floor(start / 1000) * 1000);
+    slider.max = String(Math.floor(Date.now() / 1000) * 1000);
     if (past.hidden) slider.value = slider.max;
   };
   void fetch('/api/history?limit=1').then(async (r) => {

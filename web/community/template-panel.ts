@@ -72,7 +72,8 @@ export async function openTemplate(d: TemplateDeps): Promise<void> {
     bar.max = info.pixels;
     bar.value = info.correct;
     counts.textContent = `${info.correct} / ${info.pixels} (${Math.floor((100 * info.correct) / info.pixels)} %)`;
-    griefed.textContent = info.griefedLastHour > 0 ? `${info.griefedLastHour} pixels griefed in the last hour` : '';
+    const n = info.griefedLastHour;
+    griefed.textContent = n > 0 ? `${n} pixel${n === 1 ? '' : 's'} griefed in the last hour` : '';
   };
   showCounts();
   const poll = async () => {
