@@ -90,6 +90,7 @@ test('the history slider shows the board at a past moment; Live returns; heatmap
   await api.place(100, 100, 5); // after the moment
   await api.place(101, 100, 10);
   const errors = await openBoard(page, service.url, '100,100,4');
+  await page.locator('#community-fold').click(); // the panel starts folded
 
   // The slider moves in whole seconds.
   await page.locator('#history-slider').evaluate((el: HTMLInputElement, at) => {

@@ -98,6 +98,14 @@ export class Cdn extends Construct {
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
     });
+    // The viewer's address reaches the origin on cached paths too (not in the cache key): past
+    // boards are computed per request when not cached, and capped per address (issue 12).
+    const viewerAddress = new cloudfront.OriginRequestPolicy(this, 'ViewerAddress', {
+      comment: 'CloudFront-Viewer-Address only (the query in the cache key is forwarded anyway)',
+      headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList('CloudFront-Viewer-Address'),
+      cookieBehavior: cloudfront.OriginRequestCookieBehavior.none(),
+      queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.none(),
+    });
     this.historyCachePolicy = new cloudfront.CachePolicy(this, 'HistoryCache', {
       comment: 'Templates, history, timelapses, heatmaps: as long as the origin says (a year when immutable); the query is the key',
       minTtl: Duration.seconds(0),
@@ -174,17 +182,17 @@ export class Cdn extends Construct {
           allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
           cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
           cachePolicy: this.boardCachePolicy,
+          originRequestPolicy: viewerAddress,
           responseHeadersPolicy: apiHeaders,
           compress: true,
         },
-        // The viewer's address still reaches the origin (per-address caps on uncached heavy reads).
         ...Object.fromEntries(HISTORY_PATHS.map((pattern) => [pattern, {
           origin: api,
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
           cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
           cachePolicy: this.historyCachePolicy,
-          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_AND_CLOUDFRONT_2022,
+          originRequestPolicy: viewerAddress,
           responseHeadersPolicy: apiHeaders,
           compress: true,
         } satisfies cloudfront.BehaviorOptions])),

@@ -83,6 +83,11 @@ describe('CDK app', () => {
         QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['at', 'seq'] },
       },
     });
+    for (const p of ['/api/board*', ...HISTORY_PATHS]) {
+      // Uncached heavy reads are capped per address: the viewer's address must reach the origin.
+      expect(resources[(byPattern(p).OriginRequestPolicyId as { Ref: string }).Ref]!.Properties.OriginRequestPolicyConfig)
+        .toMatchObject({ HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['CloudFront-Viewer-Address'] } });
+    }
     for (const p of HISTORY_PATHS) {
       const b = byPattern(p);
       expect(b.AllowedMethods).toEqual(['GET', 'HEAD']);

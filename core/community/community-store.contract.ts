@@ -31,6 +31,7 @@ export function describeCommunityStoreContract(name: string, open: () => Promise
       expect(all.map((t) => t.id).sort()).toEqual(['aaaaaaaaaaa', 'bbbbbbbbbbb']);
       expect(Array.from(all.find((t) => t.id === 'aaaaaaaaaaa')!.target)).toEqual([1, 2, NO_PIXEL, 4]);
       expect((await store.tracked(['bbbbbbbbbbb', 'nonexistent']))).toHaveLength(1);
+      expect((await store.ids()).sort()).toEqual(['aaaaaaaaaaa', 'bbbbbbbbbbb']);
       expect(await store.meta('bbbbbbbbbbb')).toMatchObject({ x: 9, pixels: 3, name: 't bbbbbbbbbbb' });
       expect(await store.meta('nonexistent')).toBeNull();
     });

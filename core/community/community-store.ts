@@ -64,6 +64,8 @@ export interface TemplateProgressStore {
   register(template: TrackedTemplate): Promise<void>;
   /** Grows whenever a template is registered. */
   version(): Promise<number>;
+  /** The ids of every tracked template. */
+  ids(): Promise<string[]>;
   /** The tracked templates with these ids, or all of them. */
   tracked(ids?: readonly string[]): Promise<TrackedTemplate[]>;
   meta(id: string): Promise<TemplateMeta | null>;

@@ -25,6 +25,10 @@ export class EmbeddedCommunityStore implements CommunityStore {
     return this.versionNumber;
   }
 
+  async ids(): Promise<string[]> {
+    return [...this.templates.keys()];
+  }
+
   async tracked(ids?: readonly string[]): Promise<TrackedTemplate[]> {
     if (!ids) return [...this.templates.values()];
     return ids.map((id) => this.templates.get(id)).filter((t): t is TrackedTemplate => t !== undefined);

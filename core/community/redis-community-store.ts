@@ -81,6 +81,10 @@ export class RedisCommunityStore implements CommunityStore {
     return Number((await this.run('template version', () => this.client.get(this.keys.templateVersion))) ?? 0);
   }
 
+  async ids(): Promise<string[]> {
+    return this.run('templates', () => this.client.hkeys(this.keys.templateIndex));
+  }
+
   async tracked(ids?: readonly string[]): Promise<TrackedTemplate[]> {
     const metas: TemplateMeta[] = ids
       ? (await this.run('templates', () => (ids.length ? this.client.hmget(this.keys.templateIndex, ...ids) : Promise.resolve([]))))

@@ -180,7 +180,9 @@ export class TemplateTracker {
     const version = await this.progress.version();
     if (version === s.version) return added;
     s.version = version;
-    for (const t of await this.progress.tracked()) if (!s.known.has(t.id)) added.set(t.id, this.addTemplate(s, t));
+    // Only the new ones are fetched (targets are up to a few hundred KB each).
+    const unknown = (await this.progress.ids()).filter((id) => !s.known.has(id));
+    for (const t of await this.progress.tracked(unknown)) added.set(t.id, this.addTemplate(s, t));
     return added;
   }
 

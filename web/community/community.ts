@@ -37,8 +37,9 @@ export function templateFromLink(): string | null {
 
 export function attachCommunity(d: CommunityDeps): Community {
   const layers = new BoardLayers(d.board, d.width, d.height);
-  const panel = Object.assign(document.createElement('aside'), { id: 'community', className: 'community' });
-  const fold = Object.assign(document.createElement('button'), { className: 'icon community-fold', textContent: '☰', ariaLabel: 'Templates and history' });
+  // Folded (one button) until opened, or until a template link opens it: it never covers the board unasked.
+  const panel = Object.assign(document.createElement('aside'), { id: 'community', className: 'community folded' });
+  const fold = Object.assign(document.createElement('button'), { id: 'community-fold', className: 'icon community-fold', textContent: '☰', ariaLabel: 'Templates and history' });
   fold.addEventListener('click', () => panel.classList.toggle('folded'));
   panel.append(fold);
   document.body.append(panel);
@@ -47,6 +48,7 @@ export function attachCommunity(d: CommunityDeps): Community {
   const history = attachHistory({ layers, panel, width: d.width, height: d.height, userId: d.userId });
   const id = templateFromLink();
   if (id) {
+    panel.classList.remove('folded');
     openTemplate({ id, layers, sync: d.sync, panel, boardWidth: d.width, palette: d.palette, toast: d.toast, jumpTo })
       .catch(() => d.toast('The template could not be loaded.', 6000));
   }
