@@ -1,4 +1,6 @@
-# The socket server (ECS Fargate). Build from the repository root: docker build -t place-socket .
+# One image for the two ECS Fargate containers: the socket server (the default command) and the
+# restore job (`node rebuild.mjs`, the command of the restore task definition, infra/board-jobs.ts).
+# Build from the repository root: docker build -t place-socket .
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -8,15 +10,20 @@ COPY core ./core
 COPY lambdas ./lambdas
 COPY socket-server ./socket-server
 COPY bin ./bin
-RUN npx esbuild bin/socket-server.ts --bundle --platform=node --target=node24 --format=esm --keep-names \
-      --outfile=dist/socket-server.mjs \
-      --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
+# Each entry point bundled whole, with the Lambda bundles' esbuild settings (LAMBDA_BUNDLE in
+# infra/http-functions.ts): class names kept (errors are logged by name), and aws-sdk as
+# aws-sdk/global, all the Keyspaces SigV4 plugin needs of AWS SDK v2.
+RUN for entry in socket-server rebuild; do \
+      npx esbuild bin/$entry.ts --bundle --platform=node --target=node24 --format=esm --keep-names \
+        --alias:aws-sdk=aws-sdk/global --outfile=dist/$entry.mjs \
+        --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);" || exit 1; \
+    done
 
 # The same Node major as the Lambda functions (NODEJS_24_X).
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=8081 HOST=0.0.0.0
 WORKDIR /app
-COPY --from=build /app/dist/socket-server.mjs ./socket-server.mjs
+COPY --from=build /app/dist/socket-server.mjs /app/dist/rebuild.mjs ./
 USER node
 EXPOSE 8081
 # SIGTERM starts the drain (SOCKET_DRAIN_MS); ECS's stopTimeout must be longer.

@@ -52,7 +52,7 @@ async function snapshotsFor(dir: string): Promise<FileSnapshotStore> {
 type Row = Record<string, string | number>;
 
 async function measure(label: string, log: PixelLog, snapshots: FileSnapshotStore): Promise<Row[]> {
-  const ctx: HistoryContext = { snapshots, log, store: { head: async () => ({ seq: PLACEMENTS, epoch: 1 }) }, size, maxReplay: 2_000_000 };
+  const ctx: HistoryContext = { snapshots, log, store: { head: async () => ({ seq: PLACEMENTS, epoch: 1, ...size }) }, size, maxReplay: 2_000_000 };
   const rows: Row[] = [];
   const run = async (what: string, work: () => Promise<{ bytes: number; replayed?: number; detail?: string }>) => {
     const times: number[] = [];
@@ -92,7 +92,7 @@ async function measure(label: string, log: PixelLog, snapshots: FileSnapshotStor
   });
   await run('heatmap.png, last hour', async () => {
     const h = await countPlacements(ctx, END - 3_600_000, END, END + 120_000);
-    return { bytes: (await heatmapPng(ctx, h)).length, replayed: h.replayed };
+    return { bytes: (await heatmapPng(h)).length, replayed: h.replayed };
   });
   return rows;
 }

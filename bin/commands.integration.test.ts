@@ -58,6 +58,23 @@ describe('the documented commands on real Redis and Cassandra', () => {
     raw.disconnect();
   });
 
+  it('`npm run rebuild -- --if-missing` (what the restore job runs) leaves a live board alone and restores a missing one', async () => {
+    const user = await new ApiClient(f.url).startSession();
+    expect((await user.place(7, 7, 3)).status).toBe(201);
+    const live = (await f.services.store.head())!;
+    const kept = await npmRun('rebuild', ['--if-missing']);
+    expect(kept.stdout).toContain(`the live board is there (seq ${live.seq}): nothing to restore`);
+    // Not restored again: the same epoch (a restore starts a new one, and every client would reset).
+    expect(await f.services.store.head()).toMatchObject({ seq: live.seq, epoch: live.epoch });
+    const raw = new Redis(f.redisUrl!);
+    await raw.flushall();
+    raw.disconnect();
+    const restored = await npmRun('rebuild', ['--if-missing']);
+    expect(restored.stdout).toContain(`seq ${live.seq}`);
+    expect(restored.stdout).toContain('board restored');
+    expect((await f.services.store.head())?.seq).toBe(live.seq);
+  });
+
   it('`npm run sessions -- revoke <userId>` signs that user out at once, and no one else', async () => {
     const [mallory, other] = await Promise.all([new ApiClient(f.url).startSession(), new ApiClient(f.url).startSession()]);
     expect((await mallory.request('GET', '/api/me')).status).toBe(200);

@@ -21,8 +21,11 @@ const outDir = at >= 0 && args[at + 1] ? path.resolve(args[at + 1]!) : path.join
 const sessionSecret = config.sessionSecretArn ? await readSecretString(config.sessionSecretArn) : localSessionSecret(config);
 const log = await createPixelLog(config);
 try {
+  // The board's final size: it may have grown during the event (a live resize records it in the log).
+  const grown = await log.boardSize();
+  const size = { width: Math.max(config.board.width, grown?.width ?? 0), height: Math.max(config.board.height, grown?.height ?? 0) };
   const manifest = await exportEvent({
-    log, size: config.board, key: exportKey(config.community.exportSecret, sessionSecret), bans: NO_BANS, outDir,
+    log, size, key: exportKey(config.community.exportSecret, sessionSecret), bans: NO_BANS, outDir,
     progress: (line) => console.log(line),
   });
   console.log(`exported ${manifest.placements} placements by ${manifest.users} users (seq ${manifest.lastSeq}) to ${outDir}`);

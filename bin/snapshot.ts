@@ -7,7 +7,7 @@ const config = await processConfig();
 const store = await createBoardStore(config);
 const log = await createPixelLog(config);
 try {
-  const meta = await takeSnapshot({ store, log, snapshots: createSnapshotStore(config), size: config.board });
+  const meta = await takeSnapshot({ store, log, snapshots: createSnapshotStore(config) });
   if (meta) console.log(`snapshot taken: seq ${meta.seq} → ${meta.key}`);
   else {
     console.error('there is no board to snapshot (run npm run rebuild first)');

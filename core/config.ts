@@ -46,6 +46,8 @@ export interface SocketConfig {
   repairPageSize: number;
   /** How long (and how many bytes of) recent frames a socket server keeps to replay to reconnecting clients. */
   replayMs: number;
+  /** How often the board's digest (tile hashes) goes to every client; 0: never. */
+  digestMs: number;
   replayMaxBytes: number;
   /** 'relay': one elected socket server publishes a batch per tick; 'publish': every write publishes itself. */
   feedMode: 'relay' | 'publish';
@@ -70,6 +72,10 @@ export interface Config {
   updatesKept: number;
   /** At most this many updates in one `GET /api/pixels?since=` answer. */
   updatesPerResponse: number;
+  /** Updates in one segment of `GET /api/updates/{epoch}/{segment}` (a full one is cached for good). */
+  updatesSegment: number;
+  /** Uncached reads of updates one address may make a minute. */
+  readsPerIpPerMinute: number;
   redis: RedisConfig | null;
   cassandra: CassandraConfig | null;
   dataDir: string;
@@ -184,6 +190,8 @@ export const ENV_SCHEMA = z.object({
   BOARD_MAX_AGE_SECONDS: int(1, 0, 3600),
   UPDATES_KEPT: int(100_000, 100, 10_000_000),
   UPDATES_PER_RESPONSE: int(20_000, 100, 65_535),
+  UPDATES_SEGMENT: int(8192, 64, 65_535),
+  READS_PER_IP_PER_MINUTE: int(120, 1, 1_000_000),
   DATA_DIR: text('./data'),
   REDIS_URL: z.preprocess(blankIsUnset, z.string().regex(/^rediss?:\/\//, { error: 'must start with redis:// or rediss://' }).optional())
     .transform((v) => v ?? null),
@@ -211,6 +219,7 @@ export const ENV_SCHEMA = z.object({
   ECS_CONTAINER_METADATA_URI_V4: z.preprocess(blankIsUnset, z.url({ error: 'must be a URL' }).optional()).transform((v) => v ?? null),
   SOCKET_REPAIR_PAGE: int(10_000, 100, 65_535),
   SOCKET_REPLAY_MS: int(300_000, 0, 3_600_000),
+  SOCKET_DIGEST_MS: int(60_000, 0, 3_600_000),
   SOCKET_REPLAY_MAX_BYTES: int(64 * 1024 * 1024, 0, 1 << 30),
   FEED_MODE: oneOf(['relay', 'publish'], 'relay'),
   RELAY_LEASE_MS: int(3000, 500, 60_000),
@@ -273,6 +282,8 @@ export function loadConfig(env: Env = process.env): Config {
     boardMaxAgeSeconds: e.BOARD_MAX_AGE_SECONDS,
     updatesKept: e.UPDATES_KEPT,
     updatesPerResponse: e.UPDATES_PER_RESPONSE,
+    updatesSegment: e.UPDATES_SEGMENT,
+    readsPerIpPerMinute: e.READS_PER_IP_PER_MINUTE,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, authSecretArn: e.REDIS_AUTH_SECRET_ARN } : null,
     cassandra: cassandraConfig(e),
     dataDir: e.DATA_DIR,
@@ -291,6 +302,7 @@ export function loadConfig(env: Env = process.env): Config {
       stopPollMs: e.SOCKET_STOP_POLL_MS,
       repairPageSize: e.SOCKET_REPAIR_PAGE,
       replayMs: e.SOCKET_REPLAY_MS,
+      digestMs: e.SOCKET_DIGEST_MS,
       replayMaxBytes: e.SOCKET_REPLAY_MAX_BYTES,
       feedMode: e.FEED_MODE,
       relayLeaseMs: e.RELAY_LEASE_MS,

@@ -1,10 +1,10 @@
 // The board page in a real browser (Debian's Chromium), with many pages and headless clients.
+// Pages place as people do: select a pixel, then press Place.
 import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import sharp from 'sharp';
 import { ApiClient } from '../test-support/api-client.ts';
 import { nodeSync, waitUntil, type RecordingSync } from '../test-support/sync-clients.ts';
 import { startE2eService, type E2eService } from './service.ts';
-import { canvasRgb, clickPixel, openBoard, screenPoint, selectColour } from './page-helpers.ts';
+import { canvasMatchesServer, openBoard, placePixel, screenPoint, selectColour } from './page-helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -12,14 +12,7 @@ let service: E2eService;
 test.beforeAll(async () => { service = await startE2eService(); });
 test.afterAll(async () => service?.stop());
 
-async function boardPng(): Promise<Buffer> {
-  const res = await fetch(`${service.url}/api/board.png`);
-  return sharp(Buffer.from(await res.arrayBuffer())).removeAlpha().raw().toBuffer();
-}
-
-async function canvasMatchesPng(page: Page): Promise<void> {
-  await expect.poll(async () => (await canvasRgb(page)).equals(await boardPng()), { timeout: 20_000 }).toBe(true);
-}
+const canvasMatchesPng = (page: Page) => canvasMatchesServer(page, service.url);
 
 async function newPages(browser: Browser, n: number): Promise<{ contexts: BrowserContext[]; pages: Page[]; errors: string[][] }> {
   const contexts = await Promise.all(Array.from({ length: n }, () => browser.newContext({ viewport: { width: 1000, height: 760 } })));
@@ -33,12 +26,12 @@ test('8 pages and 200 headless clients end with the same board; canvases match b
   await waitUntil('headless clients live', () => headless.every((c) => c.sync.status === 'live'), 30_000);
   const { contexts, pages, errors } = await newPages(browser, 8);
 
-  // Every page clicks two pixels: one now, one once its cooldown has passed.
+  // Every page places two pixels: one now, one once its cooldown has passed.
   for (const round of [0, 1]) {
     await Promise.all(pages.map(async (page, i) => {
       if (round === 1) await expect(page.locator('#cooldown')).toHaveText('Ready', { timeout: 15_000 });
       await selectColour(page, (i * 2 + round + 2) % 16);
-      await clickPixel(page, 20 + i * 20, 30 + round * 40);
+      await placePixel(page, 20 + i * 20, 30 + round * 40);
       await expect(page.locator('#cooldown')).not.toHaveText('Ready');
     }));
   }
@@ -60,17 +53,19 @@ test('8 pages and 200 headless clients end with the same board; canvases match b
   await Promise.all(contexts.map((c) => c.close()));
 });
 
-test('cooldown: a second click shows the timer, places nothing, and the timer runs out', async ({ browser }, info) => {
+test('cooldown: a second placement shows the timer, places nothing, and the timer runs out', async ({ browser }, info) => {
   const { contexts, pages, errors } = await newPages(browser, 1);
   const page = pages[0]!;
   await selectColour(page, 5);
-  await clickPixel(page, 150, 120);
+  await placePixel(page, 150, 120);
   await expect(page.locator('#cooldown')).toHaveText(/^0:0[1-4]$/);
-  await clickPixel(page, 151, 120);
+  await expect(page).toHaveTitle(/^\(0:0[1-4]\) Pixel board$/); // the cooldown in the tab title too
+  await placePixel(page, 151, 120, true);
   await expect(page.locator('#toast')).toContainText('Not yet');
   await page.screenshot({ path: info.outputPath('cooldown.png') });
   expect((await new ApiClient(service.url).request('GET', '/api/pixels/151/120')).status).toBe(404);
   await expect(page.locator('#cooldown')).toHaveText('Ready', { timeout: 10_000 });
+  await expect(page).toHaveTitle('Pixel board');
   expect(errors.flat()).toEqual([]);
   await Promise.all(contexts.map((c) => c.close()));
 });
@@ -80,11 +75,12 @@ test('a pixel the server rejects is previewed, then reverted; the session surviv
   const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
   const [a, b] = [await context.newPage(), await context.newPage()];
   const errors = [...(await openBoard(a, service.url)), ...(await openBoard(b, service.url))];
-  const userId = async (p: Page) => p.evaluate(async () => ((await (await fetch('/api/me')).json()) as { userId: string }).userId);
-  expect(await userId(a)).toBe(await userId(b));
+  const userId = async (p: Page) => p.evaluate(async () => ((await (await fetch('/api/me')).json()) as { userId?: string }).userId);
   await selectColour(a, 6);
-  await clickPixel(a, 60, 60);
+  await placePixel(a, 60, 60); // starts the session both tabs share
   await expect(a.locator('#cooldown')).not.toHaveText('Ready');
+  expect(await userId(a)).toMatch(/.+/);
+  expect(await userId(a)).toBe(await userId(b));
   const pixelRgb = async (p: Page, x: number, y: number) => p.evaluate(([px, py]) => {
     const c = document.getElementById('board') as HTMLCanvasElement;
     return Array.from(c.getContext('2d')!.getImageData(px!, py!, 1, 1).data.slice(0, 3));
@@ -97,7 +93,7 @@ test('a pixel the server rejects is previewed, then reverted; the session surviv
     await route.continue();
   });
   await selectColour(b, 13);
-  await clickPixel(b, 61, 60); // b's timer said Ready: the server answers 429
+  await placePixel(b, 61, 60); // b's timer said Ready: the server answers 429
   await expect(b.locator('#toast')).toContainText('Not yet');
   await expect(b.locator('#cooldown')).not.toHaveText('Ready');
   await expect.poll(() => pixelRgb(b, 61, 60)).toEqual(before);
@@ -138,7 +134,7 @@ test('reconnect: the socket server restarts; pages show reconnecting, then conve
   await Promise.all(contexts.map((c) => c.close()));
 });
 
-test('mobile: pan and pinch-zoom by touch, then tap to place a pixel', async ({ browser }, info) => {
+test('mobile: pan and pinch-zoom by touch, then tap a pixel and Place', async ({ browser }, info) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   const page = await context.newPage();
   const errors = await openBoard(page, service.url, '100,75,2');
@@ -158,11 +154,14 @@ test('mobile: pan and pinch-zoom by touch, then tap to place a pixel', async ({ 
   await touch('touchEnd', []);
   await expect.poll(async () => (await hash())[2]).toBeGreaterThan(zoomBefore! * 1.5);
 
-  // Tap the pixel at the centre of the view, wherever panning and zooming left it.
+  // Tap the pixel at the centre of the view, wherever panning and zooming left it, then Place.
   const [cx, cy] = (await hash()).map(Math.floor) as [number, number];
   await selectColour(page, 13);
   const target = await screenPoint(page, cx, cy);
   await page.touchscreen.tap(target.x, target.y);
+  await expect(page.locator('#info-coords')).toHaveText(`${cx}, ${cy}`);
+  await expect(page.locator('#cooldown')).toHaveText('Ready'); // a tap only selects
+  await page.locator('#place').tap();
   await expect(page.locator('#cooldown')).not.toHaveText('Ready');
   const placed = await new ApiClient(service.url).request('GET', `/api/pixels/${cx}/${cy}`);
   expect(placed.body.color).toBe(13);

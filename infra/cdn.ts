@@ -1,10 +1,11 @@
-// CloudFront is the only way in: the web page from S3 (origin access control only), and the API and
-// WebSockets from the internal ALB through a VPC origin (a private connection into the VPC; the ALB
-// admits nothing else). /api/board* is cached for about a second (one origin fetch per edge per
-// second, however many viewers), the rest of /api/* and /ws pass through uncached with what they
-// need forwarded, including the viewer's address and protocol. HTTPS for viewers (HTTP redirected);
-// with a custom domain, its certificate at TLSv1.2_2021 or better, alias records, and HTTPS on to
-// the ALB.
+// CloudFront is the only way in: the web page from S3 (origin access control only; CloudFront
+// compresses it and keeps the content-hashed files for as long as their Cache-Control says), and
+// the API and WebSockets from the internal ALB through a VPC origin (a private connection into the
+// VPC; the ALB admits nothing else). /api/board* is cached for about a second (one origin fetch per
+// edge per second, however many viewers), the rest of /api/* and /ws pass through uncached with
+// what they need forwarded, including the viewer's address and protocol. HTTPS for viewers (HTTP
+// redirected); with a custom domain, its certificate at TLSv1.2_2021 or better, alias records, and
+// HTTPS on to the ALB.
 import { Construct } from 'constructs';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -20,7 +21,7 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Settings } from './settings.ts';
 import { customDomain } from './load-balancer.ts';
 import { logBucket } from './log-bucket.ts';
-import { PAGE_SECURITY_HEADERS } from '../local/web-build.ts';
+import { IMMUTABLE, PAGE_SECURITY_HEADERS, REVALIDATE } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
 
 /** Headers CloudFront adds that the origin reads (core/domain/client-ip.ts, lambdas/http/request.ts). */
@@ -218,11 +219,25 @@ export class Cdn extends Construct {
       new route53.AaaaRecord(this, 'AliasV6', { zone, recordName: domain.domainName, target });
     }
 
+    // Two copies of the built page: the content-hashed script and stylesheet, cached for good
+    // (a new build has new names; old ones stay for tabs still holding an old index.html), and
+    // index.html, revalidated on every visit and invalidated at the edge on every deploy.
+    new s3deploy.BucketDeployment(this, 'DeployAssets', {
+      sources: [s3deploy.Source.asset(props.webDir)],
+      destinationBucket: this.site,
+      exclude: ['index.html'],
+      prune: false,
+      cacheControl: [s3deploy.CacheControl.fromString(IMMUTABLE)],
+    });
     new s3deploy.BucketDeployment(this, 'Deploy', {
       sources: [s3deploy.Source.asset(props.webDir)],
       destinationBucket: this.site,
+      exclude: ['*'],
+      include: ['index.html'],
+      prune: false,
+      cacheControl: [s3deploy.CacheControl.fromString(REVALIDATE)],
       distribution: this.distribution,
-      distributionPaths: ['/index.html', '/app.js', '/app.css'],
+      distributionPaths: ['/', '/index.html'],
     });
   }
 

@@ -80,6 +80,16 @@ describe('cost model', () => {
     expect(estimate(monthScenario(10_000_000, DEFAULTS), APP).warnings.join()).toMatch(/socketMaxTasks/);
   });
 
+  it('prices the scheduled snapshots: a function run and an S3 PUT every snapshotEveryMinutes, each snapshot kept', () => {
+    const S3 = 'S3 (page, snapshots, access logs)';
+    const every5 = estimate(monthScenario(1000, DEFAULTS), APP);
+    const every1 = estimate(monthScenario(1000, { ...DEFAULTS, snapshotEveryMinutes: 1 }), APP);
+    const moreRuns = 730 * 60 - 730 * 12;
+    // A request and 500 ms at 1 GB; a PUT and a 150 KB object (the 500 KB board gzipped to 30 %) kept for the month.
+    expect(item(every1, 'Lambda') - item(every5, 'Lambda')).toBeCloseTo(moreRuns * (0.2e-6 + 0.5 * 0.0000133334), 6);
+    expect(item(every1, S3) - item(every5, S3)).toBeCloseTo(moreRuns * (0.005 / 1000 + (150_000 / GB) * 0.023), 6);
+  });
+
   it('prints one row an item and one column a scenario, with totals that add up', () => {
     const estimates = [1000, 100_000].map((u) => estimate(monthScenario(u, DEFAULTS), APP));
     for (const e of estimates) expect(e.total).toBeCloseTo(e.items.reduce((sum, i) => sum + i.usd, 0), 9);

@@ -28,6 +28,7 @@ export const PRICES = {
   natHour: { usd: 0.045, per: 'NAT gateway-hour', status: 'confirmed', source: 'AWS Price List, read 2026-09-06' },
   natGb: { usd: 0.045, per: 'GB through a NAT gateway', status: 'confirmed', source: 'AWS Price List, read 2026-09-06' },
   s3StorageGb: { usd: 0.023, per: 'GB-month (S3 Standard)', status: 'confirmed', source: 'AWS Price List, read 2026-09-06' },
+  s3Put: { usd: 0.005 / 1000, per: 'PUT request (S3 Standard)', status: 'confirmed', source: 'AWS Price List, read 2026-09-06' },
   albHour: { usd: 0.0225, per: 'ALB-hour', status: 'secondary', source: 'price-list strings quoted in public repositories' },
   albLcuHour: { usd: 0.008, per: 'LCU-hour', status: 'secondary', source: 'price-list strings quoted in public repositories' },
   fargateVcpuHour: { usd: 0.03238, per: 'vCPU-hour (arm64)', status: 'secondary', source: 'price-list fixtures in two public repositories' },
@@ -84,6 +85,8 @@ export const ASSUMED = {
   writeBilledMs: 20,
   boardBilledMs: 30,
   otherBilledMs: 10,
+  /** A scheduled snapshot: read the board from Redis, gzip it, one S3 PUT (not measured here). */
+  snapshotBilledMs: 500,
   /** CloudFront regional edge caches asking the origin for /api/board at most once a second each. */
   boardCachingEdges: 13,
   socketReconnectsPerHour: 1,
@@ -127,7 +130,7 @@ export interface Scenario {
 
 const MONTH_HOURS = 730;
 /** Alarms besides each function's errors and throttles (infra/operations.ts; a test keeps this true). */
-export const ALARMS_BEYOND_FUNCTIONS = 15;
+export const ALARMS_BEYOND_FUNCTIONS = 17;
 
 export function monthScenario(users: number, deploy: Settings, name = `${users.toLocaleString('en-US')} users`): Scenario {
   const pixels = users * ASSUMED.pixelsPerUser;
@@ -254,10 +257,13 @@ export function estimate(s: Scenario, app: AppBehaviour): Estimate {
   add('Keyspaces', wru * PRICES.keyspacesWriteUnit.usd + storedGb * (PRICES.keyspacesStorageGb.usd + PRICES.keyspacesPitrGb.usd) * share,
     `${fmtCount(wru)} WRU; +${storedGb.toFixed(1)} GB history`);
 
-  // Lambda: a write per pixel (HTTP or socket), a session per user, board fetches the CDN let through, repairs on reconnect.
+  // Lambda: a write per pixel (HTTP or socket), a session per user, board fetches the CDN let through, repairs on reconnect,
+  // and the scheduled snapshots. (A restore task runs only when Redis lost the board: minutes of Fargate, left out.)
   const gbs = (ms: number, n: number) => n * (ms / 1000) * (d.lambdaMemoryMb / 1024);
-  const invocations = s.pixels + s.users + originBoardFetches + connects;
-  const computeUsd = (gbs(ASSUMED.writeBilledMs, s.pixels) + gbs(ASSUMED.boardBilledMs, originBoardFetches) + gbs(ASSUMED.otherBilledMs, s.users + connects)) * PRICES.lambdaGbSecond.usd;
+  const snapshots = (hours * 60) / d.snapshotEveryMinutes;
+  const invocations = s.pixels + s.users + originBoardFetches + connects + snapshots;
+  const computeUsd = (gbs(ASSUMED.writeBilledMs, s.pixels) + gbs(ASSUMED.boardBilledMs, originBoardFetches) + gbs(ASSUMED.otherBilledMs, s.users + connects)
+    + gbs(ASSUMED.snapshotBilledMs, snapshots)) * PRICES.lambdaGbSecond.usd;
   add('Lambda', invocations * PRICES.lambdaRequest.usd + computeUsd, `${fmtCount(invocations)} invocations; ${ASSUMED.writeBilledMs} ms billed a write (assumed)`);
 
   add('CloudFront', cloudFrontTransferUsd(cloudFrontBytes) + requests * PRICES.cloudFrontRequest.usd,
@@ -269,7 +275,10 @@ export function estimate(s: Scenario, app: AppBehaviour): Estimate {
   const canaryRuns = (hours * 60) / d.canaryEveryMinutes;
   add('CloudWatch, canary, secrets', logsGb * PRICES.logsIngestGb.usd + (alarms * PRICES.alarm.usd + ASSUMED.customMetrics * PRICES.customMetric.usd + PRICES.dashboard.usd + 2 * PRICES.secret.usd) * share
     + canaryRuns * PRICES.canaryRun.usd, `${logsGb.toFixed(0)} GB logs, ${alarms} alarms, ${Math.round(canaryRuns)} canary runs`);
-  add('S3 (page, access logs)', (requests * ASSUMED.accessLogBytes) / GB * PRICES.s3StorageGb.usd, 'CloudFront and ALB logs, 30 days');
+  // Snapshots are kept (the event's history): the period's new ones, stored for the period.
+  const snapshotGb = (snapshots * boardBytes) / GB;
+  add('S3 (page, snapshots, access logs)', ((requests * ASSUMED.accessLogBytes) / GB + snapshotGb * share) * PRICES.s3StorageGb.usd + snapshots * PRICES.s3Put.usd,
+    `CloudFront and ALB logs, 30 days; ${Math.round(snapshots)} snapshots, +${snapshotGb.toFixed(1)} GB`);
 
   const total = items.reduce((sum, i) => sum + i.usd, 0);
   return { scenario: s, items, total, warnings, traffic: { cloudFrontTb: cloudFrontBytes / TB, recheckTb: recheckBytes / TB, socketTb: socketBytes / TB } };

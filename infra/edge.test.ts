@@ -113,10 +113,14 @@ describe('CloudFront is the only way in', () => {
   });
 
   it('tells the functions and the socket servers to key caps on the viewer address CloudFront forwards', () => {
-    for (const [, fn] of dev.ofType('AWS::Lambda::Function').filter(([, r]) => String(r.Properties.Description ?? '').startsWith('lambdas/'))) {
+    // The HTTP functions (not the scheduled jobs in lambdas/jobs/, which serve no viewer).
+    const httpFunctions = dev.ofType('AWS::Lambda::Function').filter(([, r]) => /^lambdas\/[a-z-]+\.ts/.test(String(r.Properties.Description ?? '')));
+    expect(httpFunctions.length).toBeGreaterThan(0);
+    for (const [, fn] of httpFunctions) {
       expect((fn.Properties.Environment as { Variables: Record<string, string> }).Variables).toMatchObject({ CLIENT_ADDRESS_SOURCE: 'cloudfront' });
     }
-    expect(refOf(only(dev, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions)).toContain('{"Name":"CLIENT_ADDRESS_SOURCE","Value":"cloudfront"}');
+    const socketTask = dev.ofType('AWS::ECS::TaskDefinition').find(([, r]) => refOf(r.Properties.ContainerDefinitions).includes('"Name":"socket-server"'));
+    expect(refOf(socketTask![1].Properties.ContainerDefinitions)).toContain('{"Name":"CLIENT_ADDRESS_SOURCE","Value":"cloudfront"}');
   });
 });
 

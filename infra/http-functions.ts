@@ -7,7 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { ROUTES, type Route } from '../lambdas/routes.ts';
@@ -29,8 +29,68 @@ export const LAMBDA_BUNDLE = {
   keepNames: true,
 };
 
+/** esbuild options of a function (NodejsFunction `bundling`); sharp only where it is used (the drawing functions). */
+export function lambdaBundling(withSharp = false): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    target: LAMBDA_BUNDLE.target,
+    minify: true,
+    keepNames: LAMBDA_BUNDLE.keepNames,
+    sourceMap: true,
+    mainFields: ['module', 'main'],
+    banner: LAMBDA_BUNDLE.banner,
+    // sharp is a native module: only the drawing functions install it, as its linux-arm64 build.
+    externalModules: [...LAMBDA_BUNDLE.external, ...(withSharp ? [] : ['sharp'])],
+    nodeModules: withSharp ? ['sharp'] : [],
+    esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => [`--alias:${from}`, to])),
+    environment: withSharp ? { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' } : {},
+  };
+}
+
+/** The Keyspaces resources of the keyspace's tables, and of the system keyspaces every driver reads on connect. */
+export function keyspacesArns(scope: Construct, keyspace: string): { tables: string[]; system: string } {
+  const stack = Stack.of(scope);
+  const base = `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace`;
+  return { tables: TABLES.map((t) => `${base}/${keyspace}/table/${t.name}`), system: `${base}/system*` };
+}
+
+/** Select on the tables and system keyspaces, Modify on the tables: what persisting and replaying placements needs. */
+export function keyspacesReadWrite(scope: Construct, keyspace: string): iam.PolicyStatement[] {
+  const arns = keyspacesArns(scope, keyspace);
+  return [
+    new iam.PolicyStatement({ sid: 'KeyspacesRead', actions: ['cassandra:Select'], resources: [...arns.tables, arns.system] }),
+    new iam.PolicyStatement({ sid: 'KeyspacesWrite', actions: ['cassandra:Modify'], resources: arns.tables }),
+  ];
+}
+
+export interface StoreSettings {
+  settings: Settings;
+  redisUrl: string;
+  redisAuth: secrets.ISecret;
+  keyspace: string;
+}
+
+/** The board and the stores, as every process that touches them reads them (core/config.ts). */
+export function storeEnvironment(scope: Construct, props: StoreSettings): Record<string, string> {
+  const stack = Stack.of(scope);
+  return {
+    BOARD_WIDTH: String(props.settings.boardWidth),
+    BOARD_HEIGHT: String(props.settings.boardHeight),
+    COOLDOWN_MS: String(props.settings.cooldownMs),
+    REDIS_URL: props.redisUrl,
+    REDIS_AUTH_SECRET_ARN: props.redisAuth.secretArn,
+    CASSANDRA_CONTACT_POINTS: `cassandra.${stack.region}.${stack.urlSuffix}`,
+    CASSANDRA_FLAVOUR: 'keyspaces',
+    CASSANDRA_KEYSPACE: props.keyspace,
+  };
+}
+
 /** Functions that may rebuild the board (and so persist pending placements), or create templates: they write to Keyspaces. */
 export const KEYSPACES_WRITERS = new Set(['write-pixel', 'get-board', 'get-board-png', 'create-template']);
+/** Functions that find out when the live board is missing (they call ensureBoard) and then start the restore task. */
+export const RESTORE_TRIGGERS = new Set(['write-pixel', 'get-board', 'get-board-png']);
+/** Functions that answer about the past from board snapshots: they read the snapshot bucket (infra/board-jobs.ts). */
+export const HISTORY_READERS = new Set(['get-board-png', 'get-history', 'get-timelapse', 'get-heatmap']);
 /** Functions that draw with sharp (a native module, shipped only with them). */
 export const SHARP_FUNCTIONS = new Set(['get-board-png', 'create-template', 'get-timelapse', 'get-heatmap']);
 /** Functions that read or write stored media (MEDIA_BUCKET): template images, timelapses. */
@@ -39,14 +99,13 @@ const MEDIA_READERS = new Set(['get-template-png']);
 /** Functions whose latency users feel on every action: provisioned concurrency applies to them. */
 const HOT = new Set(['write-pixel', 'get-board']);
 
-export interface HttpFunctionsProps {
-  settings: Settings;
+/** POWERTOOLS_SERVICE_NAME of every function: the `service` dimension of their metrics (infra/operations.ts alarms on it). */
+export const FUNCTIONS_SERVICE = 'pixel-board';
+
+export interface HttpFunctionsProps extends StoreSettings {
   vpc: ec2.IVpc;
   securityGroup: ec2.ISecurityGroup;
-  redisUrl: string;
-  redisAuth: secrets.ISecret;
   sessionSecret: secrets.ISecret;
-  keyspace: string;
   /** Template images and timelapses (issue 12). */
   media?: s3.IBucket;
 }
@@ -64,25 +123,14 @@ export class HttpFunctions extends Construct {
   constructor(scope: Construct, id: string, props: HttpFunctionsProps) {
     super(scope, id);
     const { settings } = props;
-    const stack = Stack.of(this);
-    const tableArns = TABLES.map((t) => `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace/${props.keyspace}/table/${t.name}`);
-    const systemArn = `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace/system*`;
-
     const environment = {
       NODE_OPTIONS: '--enable-source-maps',
-      BOARD_WIDTH: String(settings.boardWidth),
-      BOARD_HEIGHT: String(settings.boardHeight),
-      COOLDOWN_MS: String(settings.cooldownMs),
-      REDIS_URL: props.redisUrl,
-      REDIS_AUTH_SECRET_ARN: props.redisAuth.secretArn,
+      ...storeEnvironment(this, props),
       SESSION_SECRET_ARN: props.sessionSecret.secretArn,
-      CASSANDRA_CONTACT_POINTS: `cassandra.${stack.region}.${stack.urlSuffix}`,
-      CASSANDRA_FLAVOUR: 'keyspaces',
-      CASSANDRA_KEYSPACE: props.keyspace,
       // Only CloudFront's VPC origin reaches the ALB: the viewer address (and protocol) it adds is the one to trust.
       CLIENT_ADDRESS_SOURCE: 'cloudfront',
       // Logs and EMF metrics (lambdas/http/lambda-telemetry.ts): the `service` dimension of every metric.
-      POWERTOOLS_SERVICE_NAME: 'pixel-board',
+      POWERTOOLS_SERVICE_NAME: FUNCTIONS_SERVICE,
       // Stored media under media/, which CloudFront serves at /media/* (infra/cdn.ts).
       ...(props.media ? { MEDIA_BUCKET: props.media.bucketName, MEDIA_PREFIX: 'media/', MEDIA_URL: '/media/' } : {}),
     };
@@ -106,33 +154,15 @@ export class HttpFunctions extends Construct {
         environment,
         reservedConcurrentExecutions: route.name === 'write-pixel' && settings.writeReservedConcurrency > 0 ? settings.writeReservedConcurrency : undefined,
         logGroup: new logs.LogGroup(this, `${route.name}-logs`, { retention: settings.logRetentionDays }),
-        bundling: {
-          format: OutputFormat.ESM,
-          target: LAMBDA_BUNDLE.target,
-          minify: true,
-          keepNames: LAMBDA_BUNDLE.keepNames,
-          sourceMap: true,
-          mainFields: ['module', 'main'],
-          banner: LAMBDA_BUNDLE.banner,
-          // sharp is a native module: only the PNG function installs it, as its linux-arm64 build.
-          externalModules: [...LAMBDA_BUNDLE.external, ...(png ? [] : ['sharp'])],
-          nodeModules: png ? ['sharp'] : [],
-          esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => [`--alias:${from}`, to])),
-          environment: png ? { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' } : {},
-        },
+        bundling: lambdaBundling(png),
       });
       props.redisAuth.grantRead(fn);
       if (props.media && MEDIA_WRITERS.has(route.name)) props.media.grantReadWrite(fn, 'media/*');
       else if (props.media && MEDIA_READERS.has(route.name)) props.media.grantRead(fn, 'media/*');
       props.sessionSecret.grantRead(fn);
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'KeyspacesRead',
-        actions: ['cassandra:Select'],
-        resources: [...tableArns, systemArn],
-      }));
-      if (KEYSPACES_WRITERS.has(route.name)) {
-        fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'KeyspacesWrite', actions: ['cassandra:Modify'], resources: tableArns }));
-      }
+      const [keyspacesRead, keyspacesWrite] = keyspacesReadWrite(this, props.keyspace);
+      fn.addToRolePolicy(keyspacesRead!);
+      if (KEYSPACES_WRITERS.has(route.name)) fn.addToRolePolicy(keyspacesWrite!);
       const provisioned = HOT.has(route.name) && settings.provisionedConcurrency > 0;
       const target = provisioned
         ? new lambda.Alias(this, `${route.name}-live`, {

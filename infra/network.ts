@@ -1,5 +1,6 @@
 // The VPC: public subnets for the NAT, private subnets for the (internal) ALB, Lambdas, ElastiCache and
-// ECS. Interface endpoints reach Keyspaces, Secrets Manager and Lambda without the NAT.
+// ECS. Interface endpoints reach Keyspaces, Secrets Manager and Lambda without the NAT, and a gateway
+// endpoint S3 (snapshots, image layers).
 import { Construct } from 'constructs';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +10,7 @@ export class Network extends Construct {
   readonly vpc: ec2.Vpc;
   readonly lambdaSg: ec2.SecurityGroup;
   readonly socketSg: ec2.SecurityGroup;
+  readonly restoreSg: ec2.SecurityGroup;
   readonly redisSg: ec2.SecurityGroup;
   readonly endpointSg: ec2.SecurityGroup;
 
@@ -27,9 +29,10 @@ export class Network extends Construct {
     });
     this.lambdaSg = new ec2.SecurityGroup(this, 'LambdaSg', { vpc: this.vpc, description: 'HTTP Lambda functions' });
     this.socketSg = new ec2.SecurityGroup(this, 'SocketSg', { vpc: this.vpc, description: 'Socket-server tasks' });
+    this.restoreSg = new ec2.SecurityGroup(this, 'RestoreSg', { vpc: this.vpc, description: 'Restore task (bin/rebuild.ts on Fargate)' });
     this.redisSg = new ec2.SecurityGroup(this, 'RedisSg', { vpc: this.vpc, description: 'ElastiCache: only Lambdas and socket servers', allowAllOutbound: false });
     this.endpointSg = new ec2.SecurityGroup(this, 'EndpointSg', { vpc: this.vpc, description: 'Interface endpoints', allowAllOutbound: false });
-    for (const client of [this.lambdaSg, this.socketSg]) {
+    for (const client of [this.lambdaSg, this.socketSg, this.restoreSg]) {
       this.redisSg.addIngressRule(client, ec2.Port.tcp(6379), 'Redis from the app');
       this.endpointSg.addIngressRule(client, ec2.Port.tcp(443), 'AWS APIs from the app');
       this.endpointSg.addIngressRule(client, ec2.Port.tcp(9142), 'Keyspaces from the app');
@@ -44,5 +47,7 @@ export class Network extends Construct {
       // open: false — only the app's groups (above), not the whole VPC CIDR, reach the endpoints.
       this.vpc.addInterfaceEndpoint(name, { service, subnets, securityGroups: [this.endpointSg], privateDnsEnabled: true, open: false });
     }
+    // Free, and keeps snapshot reads and writes (and ECR's image layers) off the NAT.
+    this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [subnets] });
   }
 }

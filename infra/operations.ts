@@ -13,8 +13,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as elasticache from 'aws-cdk-lib/aws-elasticache';
-import type { HttpFunction } from './http-functions.ts';
+import { FUNCTIONS_SERVICE, type HttpFunction } from './http-functions.ts';
 import type { SocketService } from './socket-service.ts';
+import type { BoardJobs } from './board-jobs.ts';
 import type { Settings } from './settings.ts';
 import { PlayerCanary } from './canary.ts';
 import { METRICS_NAMESPACE, cloudWatchName } from '../lambdas/http/lambda-telemetry.ts';
@@ -23,6 +24,8 @@ import type { StoreName } from '../core/errors.ts';
 export interface OperationsProps {
   settings: Settings;
   functions: HttpFunction[];
+  /** The snapshot function and the restore task. */
+  jobs: BoardJobs;
   alb: elbv2.ApplicationLoadBalancer;
   redis: elasticache.CfnReplicationGroup;
   sockets: SocketService;
@@ -31,8 +34,7 @@ export interface OperationsProps {
   siteHost: string;
 }
 
-/** POWERTOOLS_SERVICE_NAME of the functions (infra/http-functions.ts): the `service` dimension of their metrics. */
-export const FUNCTIONS_SERVICE = 'pixel-board';
+export { FUNCTIONS_SERVICE };
 /** The stores a 503 can name in AWS, each with its own alarm; any other cause is caught by the total. */
 export const UNAVAILABLE_CAUSES: readonly StoreName[] = ['redis', 'cassandra'];
 export const KEYSPACES_THROTTLES = ['WriteThrottleEvents', 'ReadThrottleEvents', 'StoragePartitionThroughputCapacityExceeded'];
@@ -85,6 +87,12 @@ export class Operations extends Construct {
       alarm(`${route.name}-errors`, fn.metricErrors({ period: FIVE_MIN }), 5, `${route.name} threw errors`);
       alarm(`${route.name}-throttles`, fn.metricThrottles({ period: FIVE_MIN }), 1, `${route.name} was throttled`);
     }
+    // Snapshots failing two intervals running (a retry that succeeds is not an outage); the restore job logging an error.
+    const snapshotPeriod = Duration.minutes(Math.max(5, settings.snapshotEveryMinutes));
+    alarm('take-snapshot-errors', props.jobs.snapshotFunction.metricErrors({ period: snapshotPeriod }), 1,
+      'Board snapshots are failing: a restore would replay more of the journal', { evaluationPeriods: 2 });
+    alarm('restore-errors', props.jobs.restoreErrors.metric({ statistic: 'Sum', period: FIVE_MIN }), 1,
+      'The restore task failed: the board stays 503 until one succeeds (requests start another every REBUILD_LOCK_MS)');
     const alb5xx = props.alb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: FIVE_MIN, statistic: 'Sum' });
     const targets5xx = props.alb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: FIVE_MIN, statistic: 'Sum' });
     alarm('alb-5xx', alb5xx, 20, 'The load balancer answered 5xx');

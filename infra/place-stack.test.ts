@@ -10,7 +10,7 @@ import { readSettings } from './settings.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
 import { HISTORY_PATHS } from './cdn.ts';
-import { PAGE_SECURITY_HEADERS } from '../local/web-build.ts';
+import { IMMUTABLE, PAGE_SECURITY_HEADERS, REVALIDATE } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
 import { KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';
 import { DEREGISTRATION_DELAY_S, DRAIN_MS, STOP_POLL_MS, STOP_TIMEOUT_S } from './socket-service.ts';
@@ -109,13 +109,25 @@ describe('CDK app', () => {
     expect(JSON.stringify(dist.WebACLId)).toContain('WebAcl');
   });
 
-  it('lets only the Lambdas and socket servers reach Redis, which has TLS and an auth token', () => {
+  it('deploys the hashed script and stylesheet cached for good, and index.html revalidated and invalidated on each deploy', () => {
+    const deployments = ofType('Custom::CDKBucketDeployment').map(([, r]) => r.Properties as {
+      Exclude?: string[]; Include?: string[]; Prune: boolean; SystemMetadata?: Record<string, string>; DistributionPaths?: string[];
+    });
+    expect(deployments).toHaveLength(2);
+    const assets = deployments.find((d) => !d.Include)!;
+    const page = deployments.find((d) => d.Include)!;
+    expect(assets).toMatchObject({ Exclude: ['index.html'], Prune: false, SystemMetadata: { 'cache-control': IMMUTABLE } });
+    expect(assets.DistributionPaths).toBeUndefined();
+    expect(page).toMatchObject({ Exclude: ['*'], Include: ['index.html'], Prune: false, SystemMetadata: { 'cache-control': REVALIDATE } });
+    expect(page.DistributionPaths).toEqual(['/', '/index.html']);
+  });
+
+  it('lets only the Lambdas, socket servers and restore task reach Redis, which has TLS and an auth token', () => {
     const redisSg = ofType('AWS::EC2::SecurityGroup').find(([, r]) => String(r.Properties.GroupDescription).startsWith('ElastiCache'))![0];
     const ingress = ofType('AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties).filter((p) => JSON.stringify(p.GroupId).includes(redisSg));
     const sources = ingress.map((p) => JSON.stringify(p.SourceSecurityGroupId));
-    expect(ingress).toHaveLength(2);
-    expect(sources.some((s) => s.includes('LambdaSg'))).toBe(true);
-    expect(sources.some((s) => s.includes('SocketSg'))).toBe(true);
+    expect(ingress).toHaveLength(3);
+    for (const group of ['LambdaSg', 'SocketSg', 'RestoreSg']) expect(sources.some((s) => s.includes(group)), group).toBe(true);
     expect(ingress.every((p) => p.FromPort === 6379 && p.ToPort === 6379)).toBe(true);
     t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
       Engine: 'valkey', TransitEncryptionEnabled: true, AtRestEncryptionEnabled: true, AuthToken: Match.anyValue(),

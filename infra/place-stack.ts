@@ -1,5 +1,6 @@
 // The whole service on AWS: network, ElastiCache, Keyspaces, the HTTP Lambdas behind an ALB,
-// the socket servers on Fargate, CloudFront + S3 for the page, secrets, alarms and a dashboard.
+// the socket servers on Fargate, board snapshots and the restore task, CloudFront + S3 for the
+// page, secrets, alarms and a dashboard.
 import { Construct } from 'constructs';
 import { CfnOutput, RemovalPolicy, Stack, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -12,6 +13,7 @@ import { RedisCluster } from './redis-cluster.ts';
 import { KeyspacesTables } from './keyspaces-tables.ts';
 import { HttpFunctions } from './http-functions.ts';
 import { SocketService } from './socket-service.ts';
+import { BoardJobs } from './board-jobs.ts';
 import { LoadBalancer } from './load-balancer.ts';
 import { Cdn } from './cdn.ts';
 import { Operations } from './operations.ts';
@@ -35,6 +37,7 @@ export class PlaceStack extends Stack {
   readonly keyspaces: KeyspacesTables;
   readonly functions: HttpFunctions;
   readonly sockets: SocketService;
+  readonly jobs: BoardJobs;
   readonly loadBalancer: LoadBalancer;
   readonly cdn: Cdn;
   readonly operations: Operations;
@@ -69,6 +72,10 @@ export class PlaceStack extends Stack {
       settings, vpc: this.network.vpc, securityGroup: this.network.socketSg, redisUrl: this.redis.url,
       redisAuth: this.redis.authToken, writePixel: this.functions.byName('write-pixel').target,
     });
+    this.jobs = new BoardJobs(this, 'Jobs', {
+      settings, vpc: this.network.vpc, functionSg: this.network.lambdaSg, restoreSg: this.network.restoreSg, cluster: this.sockets.cluster,
+      redisUrl: this.redis.url, redisAuth: this.redis.authToken, keyspace, functions: this.functions.functions,
+    });
     this.loadBalancer = new LoadBalancer(this, 'Alb', {
       settings, vpc: this.network.vpc, functions: this.functions.functions, sockets: this.sockets.service, socketSg: this.network.socketSg,
     });
@@ -77,18 +84,25 @@ export class PlaceStack extends Stack {
       viewerCertificate: props.viewerCertificate, media,
     });
     this.operations = new Operations(this, 'Operations', {
-      settings, functions: this.functions.functions, alb: this.loadBalancer.alb, redis: this.redis.group, sockets: this.sockets, keyspace,
+      settings, functions: this.functions.functions, jobs: this.jobs, alb: this.loadBalancer.alb, redis: this.redis.group, sockets: this.sockets, keyspace,
       siteHost: this.cdn.siteHost,
     });
 
     new CfnOutput(this, 'Url', { value: `https://${this.cdn.siteHost}` });
     new CfnOutput(this, 'Keyspace', { value: keyspace });
+    // What `aws ecs run-task` needs to start a restore by hand (docs/DEPLOY.md).
+    new CfnOutput(this, 'SnapshotBucket', { value: this.jobs.bucket.bucketName });
+    new CfnOutput(this, 'RestoreCluster', { value: this.sockets.cluster.clusterName });
+    new CfnOutput(this, 'RestoreTaskDefinition', { value: this.jobs.restoreTask.family });
+    new CfnOutput(this, 'RestoreSubnets', { value: this.network.vpc.privateSubnets.map((s) => s.subnetId).join(',') });
+    new CfnOutput(this, 'RestoreSecurityGroup', { value: this.network.restoreSg.securityGroupId });
     acknowledgeReviewedFindings(
       this,
       settings,
       this.getLogicalId(this.functions.byName('write-pixel').fn.node.defaultChild as CfnElement),
       this.getLogicalId(this.cdn.site.node.defaultChild as CfnElement),
       this.getLogicalId(this.operations.canary.artifacts.node.defaultChild as CfnElement),
+      this.getLogicalId(this.jobs.bucket.node.defaultChild as CfnElement),
       this.getLogicalId(media.node.defaultChild as CfnElement),
     );
   }

@@ -40,6 +40,8 @@ export interface Settings {
   canaryEveryMinutes: number;
   /** The placements-stopped alarm waits until at least this many sockets are open. */
   alarmMinConnections: number;
+  /** A board snapshot to S3 this often (the scheduled take-snapshot function): a restore replays at most this much more than the cooldown. */
+  snapshotEveryMinutes: number;
 }
 
 export const DEFAULTS: Settings = {
@@ -72,6 +74,7 @@ export const DEFAULTS: Settings = {
   canaryColor: 0,
   canaryEveryMinutes: 5,
   alarmMinConnections: 50,
+  snapshotEveryMinutes: 5,
 };
 
 /** Settings that are numbers but may be left unset (null). */
@@ -102,5 +105,8 @@ export function readSettings(context: (key: string) => unknown): Settings {
   }
   if ((s.canaryPixelX ?? 0) >= s.boardWidth || (s.canaryPixelY ?? 0) >= s.boardHeight) throw new Error('context canaryPixelX/Y: must be on the board');
   if (s.canaryEveryMinutes < 1 || s.canaryEveryMinutes > 60) throw new Error('context canaryEveryMinutes: from 1 to 60');
+  if (!Number.isInteger(s.snapshotEveryMinutes) || s.snapshotEveryMinutes < 1 || s.snapshotEveryMinutes > 60) {
+    throw new Error('context snapshotEveryMinutes: a whole number of minutes from 1 to 60');
+  }
   return s;
 }

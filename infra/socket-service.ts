@@ -30,6 +30,11 @@ export const DEREGISTRATION_DELAY_S = DRAIN_MS / 1000 + 30;
 export const STOP_TIMEOUT_S = Math.min(120, DRAIN_MS / 1000 + 15);
 export const METRICS_NAMESPACE = 'PixelBoard';
 
+/** The repository's Dockerfile, for arm64: the socket server by default, the restore job by command (infra/board-jobs.ts). */
+export function appImage(): ecs.ContainerImage {
+  return ecs.ContainerImage.fromAsset(REPO_ROOT, { file: 'Dockerfile', platform: Platform.LINUX_ARM64 });
+}
+
 export interface SocketServiceProps {
   settings: Settings;
   vpc: ec2.IVpc;
@@ -56,7 +61,7 @@ export class SocketService extends Construct {
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
     task.addContainer('socket-server', {
-      image: ecs.ContainerImage.fromAsset(REPO_ROOT, { file: 'Dockerfile', platform: Platform.LINUX_ARM64 }),
+      image: appImage(),
       portMappings: [{ containerPort: SOCKET_PORT }],
       environment: {
         PORT: String(SOCKET_PORT),

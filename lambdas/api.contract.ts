@@ -36,10 +36,12 @@ export function describeApiContract(backend: Backend): void {
     });
     afterAll(async () => f?.close());
 
-    it('serves the config: size, 16-colour palette, cooldown', async () => {
+    it('serves the config: size, 16-colour palette with a name for each colour, cooldown', async () => {
       const res = await client().request('GET', '/api/config');
       expect(res.body).toMatchObject({ width: 64, height: 48, cooldownMs: 60_000 });
       expect(res.body.palette).toHaveLength(16);
+      expect(res.body.names).toHaveLength(16);
+      expect((res.body.names as string[])[5]).toBe('Red');
     });
 
     it('creates a session with an HttpOnly cookie that authenticates like the bearer token', async () => {

@@ -5,7 +5,7 @@ import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { BoardHead, BoardReader, BoardSnapshot } from '../core/board-store/board-store.ts';
 import { RebuildInProgressError } from '../core/errors.ts';
-import { boardToPixels, type BoardSize } from '../core/domain/board-codec.ts';
+import { boardToPixels } from '../core/domain/board-codec.ts';
 import { ensureBoard, type HealContext } from '../core/service/self-heal.ts';
 
 const gzipAsync = promisify(gzip);
@@ -21,7 +21,8 @@ let last: CachedBoard | null = null;
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
-function cached(snapshot: BoardSnapshot, size: BoardSize): CachedBoard {
+function cached(snapshot: BoardSnapshot): CachedBoard {
+  const size = { width: snapshot.width, height: snapshot.height };
   let raw: string | null = null;
   let gz: Promise<string> | null = null;
   let png: Promise<string> | null = null;
@@ -47,19 +48,22 @@ export async function currentHead(ctx: HealContext): Promise<BoardHead> {
   return head;
 }
 
-export async function currentBoard(store: Pick<BoardReader, 'snapshot'>, size: BoardSize, known: BoardHead): Promise<CachedBoard> {
-  if (last && last.seq === known.seq && last.epoch === known.epoch) return last;
+export async function currentBoard(store: Pick<BoardReader, 'snapshot'>, known: BoardHead): Promise<CachedBoard> {
+  if (last && boardEtag(last) === boardEtag(known)) return last;
   const snapshot = await store.snapshot();
   if (!snapshot) throw new RebuildInProgressError('the board is being rebuilt', 2000);
-  last = cached(snapshot, size);
+  last = cached(snapshot);
   return last;
 }
 
 /** Names the board's size, epoch and seq: equal ETags mean equal bytes. */
-export function boardEtag(size: BoardSize, head: BoardHead): string {
-  return `"${size.width}x${size.height}-${head.epoch}-${head.seq}"`;
+export function boardEtag(head: BoardHead): string {
+  return `"${head.width}x${head.height}-${head.epoch}-${head.seq}"`;
 }
 
 export function boardHeaders(head: BoardHead): Record<string, string> {
-  return { 'x-board-seq': String(head.seq), 'x-board-epoch': String(head.epoch) };
+  return {
+    'x-board-seq': String(head.seq), 'x-board-epoch': String(head.epoch),
+    'x-board-width': String(head.width), 'x-board-height': String(head.height),
+  };
 }

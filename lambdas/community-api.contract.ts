@@ -33,7 +33,7 @@ export function describeCommunityApiContract(backend: Backend): void {
         env: { BOARD_WIDTH: String(SIZE.width), BOARD_HEIGHT: String(SIZE.height), COOLDOWN_MS: '0', SNAPSHOT_INTERVAL_MS: '0', HEAVY_READS_PER_IP_PER_MINUTE: '1000', TEMPLATES_PER_IP_PER_HOUR: '1000' },
       });
       check = new OpenApiCheck(f.config);
-      tracker = new TemplateTracker(f.services.store, f.services.community.live, { size: f.config.board, tickMs: 10, leaseMs: 3000, pageSize: 1000 });
+      tracker = new TemplateTracker(f.services.store, f.services.community.live, { tickMs: 10, leaseMs: 3000, pageSize: 1000 });
       tracker.start();
     });
     afterAll(async () => {

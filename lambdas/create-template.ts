@@ -29,6 +29,6 @@ export const handler = albHandler('create-template', async (event) => {
       { 'retry-after': String(retryAfterSeconds(slot.retryAfterMs)) }, { retryAfterMs: slot.retryAfterMs });
   }
   const q = await quantiseTemplateImage(image, input.dither ?? false);
-  const meta = await storeTemplate({ ...s, size: s.config.board }, input, { ...q, png: await templatePng(q) }, session.userId, now);
+  const meta = await storeTemplate({ ...s, size: await s.boardSize.refresh() }, input, { ...q, png: await templatePng(q) }, session.userId, now);
   return json(201, { id: meta.id, url: `/api/templates/${meta.id}` }, { location: `/api/templates/${meta.id}` });
 });

@@ -10,11 +10,10 @@ import { services } from './runtime.ts';
 export const handler = albHandler('get-board-png', async (event) => {
   const s = await services();
   if (event.queryStringParameters?.at !== undefined || event.queryStringParameters?.seq !== undefined) return pastBoardPng(event, s);
-  const size = s.config.board;
   const head = await currentHead(s);
-  const etag = boardEtag(size, head).replace(/"$/, '-png"');
+  const etag = boardEtag(head).replace(/"$/, '-png"');
   const headers = { 'cache-control': `public, max-age=${s.config.boardMaxAgeSeconds}`, etag, ...boardHeaders(head) };
   if (header(event, 'if-none-match') === etag) return empty(304, headers);
-  const board = await currentBoard(s.store, size, head);
+  const board = await currentBoard(s.store, head);
   return binaryBase64(200, await board.pngBase64(), { ...headers, ...boardHeaders(board), 'content-type': 'image/png' });
 });

@@ -7,23 +7,20 @@ import { services } from './runtime.ts';
 
 export const handler = albHandler('get-board', async (event) => {
   const s = await services();
-  const { board: size } = s.config;
   const head = await currentHead(s);
   const cacheHeaders = {
     'cache-control': `public, max-age=${s.config.boardMaxAgeSeconds}`,
     vary: 'Accept-Encoding',
   };
-  if (header(event, 'if-none-match') === boardEtag(size, head)) {
-    return empty(304, { ...cacheHeaders, etag: boardEtag(size, head), ...boardHeaders(head) });
+  if (header(event, 'if-none-match') === boardEtag(head)) {
+    return empty(304, { ...cacheHeaders, etag: boardEtag(head), ...boardHeaders(head) });
   }
-  const board = await currentBoard(s.store, size, head);
+  const board = await currentBoard(s.store, head);
   const headers = {
     ...cacheHeaders,
     'content-type': 'application/octet-stream',
-    etag: boardEtag(size, board),
+    etag: boardEtag(board),
     ...boardHeaders(board),
-    'x-board-width': String(size.width),
-    'x-board-height': String(size.height),
     'access-control-expose-headers': 'X-Board-Seq, X-Board-Epoch, X-Board-Width, X-Board-Height, ETag',
   };
   if (acceptsGzip(event)) return binaryBase64(200, await board.gzipBase64(), { ...headers, 'content-encoding': 'gzip' });

@@ -1,11 +1,12 @@
-// GET /api/config → board size, palette and cooldown. Needs no store.
-import { PALETTE } from '../core/domain/palette.ts';
+// GET /api/config → board size (now: it may grow during an event), palette (with colour names) and cooldown.
+import { PALETTE, PALETTE_NAMES } from '../core/domain/palette.ts';
 import { albHandler } from './http/handler.ts';
 import { json } from './http/responses.ts';
-import { runtimeConfig } from './runtime.ts';
+import { services } from './runtime.ts';
 
 export const handler = albHandler('get-config', async () => {
-  const c = runtimeConfig();
-  return json(200, { width: c.board.width, height: c.board.height, palette: PALETTE, cooldownMs: c.cooldown.cooldownMs },
+  const s = await services();
+  const size = await s.boardSize.refresh();
+  return json(200, { width: size.width, height: size.height, palette: PALETTE, names: PALETTE_NAMES, cooldownMs: s.config.cooldown.cooldownMs },
     { 'cache-control': 'public, max-age=60' });
 });

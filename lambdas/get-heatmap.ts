@@ -30,7 +30,7 @@ export const handler = albHandler('get-heatmap', async (event) => {
   if (capped) return capped;
   return orTooLarge(async () => {
     const ctx = historyContext(s);
-    const png = await heatmapPng(ctx, await countPlacements(ctx, since, until, now));
+    const png = await heatmapPng(await countPlacements(ctx, since, until, now));
     recent.set(key, png);
     return binary(200, png, headers);
   });

@@ -7,10 +7,11 @@ import { services } from './runtime.ts';
 export const handler = albHandler('get-pixel', async (event) => {
   const s = await services();
   const [, xs = '', ys = ''] = event.path.match(/^\/api\/pixels\/([^/]*)\/([^/]*)\/?$/) ?? [];
-  const at = parseCoordinates(xs, ys, s.config.board);
+  // Inside the board as last seen here, or else as it is now (it may have grown since).
+  const at = parseCoordinates(xs, ys, s.boardSize.value) ?? parseCoordinates(xs, ys, await s.boardSize.refresh());
   if (!at) {
-    return errorResponse(400, 'invalid_pixel',
-      `Coordinates must be integers with 0 ≤ x < ${s.config.board.width} and 0 ≤ y < ${s.config.board.height}.`);
+    const { width, height } = s.boardSize.value;
+    return errorResponse(400, 'invalid_pixel', `Coordinates must be integers with 0 ≤ x < ${width} and 0 ≤ y < ${height}.`);
   }
   const p = await s.log.pixel(at.x, at.y);
   if (!p) return errorResponse(404, 'not_found', `Nobody has placed pixel (${at.x}, ${at.y}) yet.`);

@@ -20,10 +20,12 @@ const IMMUTABLE = { 'cache-control': 'public, max-age=31536000, immutable' };
 export const handler = albHandler('get-timelapse', async (event) => {
   const s = await services();
   const now = Date.now();
-  const params = parseTimelapseParams((name) => query(event, name), s.config.board, now);
-  const key = timelapseKey(params, s.config.board);
-  const answer = async (size: number, bytes: () => Promise<Uint8Array | null>): Promise<ALBResult | null> => {
-    if (size > MAX_INLINE_BYTES) return empty(302, { location: `${s.config.community.mediaUrl}${key}`, ...IMMUTABLE });
+  // The region is on the board as it is now (it may have grown during the event).
+  const size = await s.boardSize.refresh();
+  const params = parseTimelapseParams((name) => query(event, name), size, now);
+  const key = timelapseKey(params, size);
+  const answer = async (bytesLong: number, bytes: () => Promise<Uint8Array | null>): Promise<ALBResult | null> => {
+    if (bytesLong > MAX_INLINE_BYTES) return empty(302, { location: `${s.config.community.mediaUrl}${key}`, ...IMMUTABLE });
     const body = await bytes();
     return body ? binary(200, body, { 'content-type': 'image/webp', ...IMMUTABLE }) : null;
   };

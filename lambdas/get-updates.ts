@@ -1,9 +1,9 @@
 // GET /api/pixels?since=<seq>[&epoch=<epoch>] → the updates after seq as one pixel batch, or
 // 410 when they are older than the kept window or belong to an earlier epoch of the board
-// (the client then refetches the board).
+// (the client then refetches the board). Uncached, so capped per address (READS_PER_IP_PER_MINUTE).
 import { albHandler } from './http/handler.ts';
-import { query } from './http/request.ts';
-import { binary, errorResponse } from './http/responses.ts';
+import { query, requestIp } from './http/request.ts';
+import { binary, errorResponse, tooManyReads } from './http/responses.ts';
 import { services } from './runtime.ts';
 
 export const handler = albHandler('get-updates', async (event) => {
@@ -16,6 +16,8 @@ export const handler = albHandler('get-updates', async (event) => {
     return errorResponse(400, 'invalid_epoch', 'Give ?epoch=<epoch> as the X-Board-Epoch of your board.');
   }
   const s = await services();
+  const slot = await s.store.takeReadSlot(requestIp(event, s.config.clientAddress), Date.now());
+  if (!slot.allowed) return tooManyReads(slot.retryAfterMs);
   const gone = () => errorResponse(410, 'gone', 'Those updates are no longer kept. Fetch the whole board (GET /api/board).');
   if (epochRaw !== undefined) {
     const head = await s.store.head();

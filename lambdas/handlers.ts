@@ -7,6 +7,8 @@ import { handler as getBoardPng } from './get-board-png.ts';
 import { handler as writePixel } from './write-pixel.ts';
 import { handler as getUpdates } from './get-updates.ts';
 import { handler as getPixel } from './get-pixel.ts';
+import { handler as getSegment } from './get-segment.ts';
+import { handler as getTile } from './get-tile.ts';
 import { handler as getMe } from './get-me.ts';
 import { handler as health } from './health.ts';
 import { handler as createTemplate } from './create-template.ts';
@@ -24,6 +26,8 @@ export const HANDLERS: Readonly<Record<string, AlbHandler>> = {
   'write-pixel': writePixel,
   'get-updates': getUpdates,
   'get-pixel': getPixel,
+  'get-segment': getSegment,
+  'get-tile': getTile,
   'get-me': getMe,
   health,
   'create-template': createTemplate,

@@ -5,6 +5,7 @@ import { openApiDocument } from './openapi.ts';
 import { ROUTES } from './routes.ts';
 import { loadConfig } from '../core/config.ts';
 import { checkPixelWrite } from '../core/domain/pixel-write.ts';
+import { MAX_BOARD_SIDE } from '../core/domain/board-codec.ts';
 
 const config = loadConfig({});
 const doc = openApiDocument(config) as { paths: Record<string, Record<string, { operationId: string }>>; components: { schemas: Record<string, object> } };
@@ -22,12 +23,12 @@ describe('the OpenAPI document', () => {
     expect(described.sort()).toEqual(routes.sort());
   });
 
-  it('describes the pixel write body exactly as the handler checks it', () => {
+  it('describes the pixel write body exactly as the handler checks its shape (coordinates bounded by the largest board)', () => {
     const validate = new Ajv2020({ strict: false }).compile(doc.components.schemas.PixelWrite!);
     const samples: unknown[] = [
-      { x: 0, y: 0, color: 0 }, { x: 999, y: 999, color: 15 }, { x: 1000, y: 0, color: 0 }, { x: -1, y: 0, color: 0 }, { x: 1.5, y: 0, color: 0 },
+      { x: 0, y: 0, color: 0 }, { x: 4095, y: 4095, color: 15 }, { x: 4096, y: 0, color: 0 }, { x: -1, y: 0, color: 0 }, { x: 1.5, y: 0, color: 0 },
       { x: '1', y: 0, color: 0 }, { x: 0, y: 0 }, { x: 0, y: 0, color: 16 }, { x: 0, y: 0, color: null }, { x: 0, y: 0, color: 1, extra: true }, [], null, 'x',
     ];
-    for (const body of samples) expect({ body, valid: validate(body) }).toEqual({ body, valid: checkPixelWrite(body, config.board).ok });
+    for (const body of samples) expect({ body, valid: validate(body) }).toEqual({ body, valid: checkPixelWrite(body, { width: MAX_BOARD_SIDE, height: MAX_BOARD_SIDE }).ok });
   });
 });

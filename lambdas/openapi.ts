@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Config } from '../core/config.ts';
 import { pixelWriteSchema } from '../core/domain/pixel-write.ts';
+import { MAX_BOARD_SIDE } from '../core/domain/board-codec.ts';
 import { COLOR_COUNT } from '../core/domain/palette.ts';
 import { BOARD_PNG_HISTORY, communityPaths, communitySchemas } from './openapi/community.ts';
 
@@ -29,8 +30,11 @@ const boardHeaders = {
 
 export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'sessionMaxAgeMs'>): Schema {
   const { width, height } = config.board;
-  const body = z.toJSONSchema(pixelWriteSchema(config.board), { io: 'input', target: 'draft-2020-12' }) as Schema;
+  // The board may grow during an event, so the document bounds coordinates by the largest board;
+  // a write off the board as it is now is refused with 400 invalid_pixel.
+  const body = z.toJSONSchema(pixelWriteSchema({ width: MAX_BOARD_SIDE, height: MAX_BOARD_SIDE }), { io: 'input', target: 'draft-2020-12' }) as Schema;
   delete body.$schema;
+  body.description = 'x < the board\'s width and y < its height (X-Board-Width, X-Board-Height: it may grow during an event)';
   const op = (operationId: string, summary: string, responses: Responses, extra: Schema = {}) =>
     ({ operationId, summary, responses: { ...badRequest, ...responses }, ...extra });
   const session = [{ bearer: [] }, { cookie: [] }];
@@ -40,7 +44,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
     info: {
       title: 'Pixel board HTTP API',
       version: '1',
-      description: `A ${width}×${height} board of ${COLOR_COUNT} colours; one pixel per user every ${config.cooldown.cooldownMs} ms. `
+      description: `A board of ${COLOR_COUNT} colours, ${width}×${height} at first (it may grow during an event); one pixel per user every ${config.cooldown.cooldownMs} ms. `
         + 'Every error is {"error", "message"} and changes nothing. See docs/API.md.',
     },
     servers: [{ url: '/' }],
@@ -70,10 +74,11 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
           properties: { userId: { type: 'string', pattern: '^[A-Za-z0-9_-]{16}$' }, token: { type: 'string' } },
         },
         Config: {
-          type: 'object', required: ['width', 'height', 'palette', 'cooldownMs'],
+          type: 'object', required: ['width', 'height', 'palette', 'names', 'cooldownMs'],
           properties: {
             width: int(1), height: int(1), cooldownMs: int(),
             palette: { type: 'array', minItems: COLOR_COUNT, maxItems: COLOR_COUNT, items: { type: 'string', pattern: '^#[0-9A-F]{6}$' } },
+            names: { type: 'array', minItems: COLOR_COUNT, maxItems: COLOR_COUNT, items: { type: 'string', minLength: 1 }, description: 'What people call each colour, in palette order' },
           },
         },
         PixelInfo: {
@@ -113,6 +118,24 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
           ...unavailable,
         }),
       },
+      '/api/board/tiles/{tx}/{ty}': {
+        get: op('get-tile', 'One 256×256 tile of the board (smaller at the right and bottom edges), packed like the board; for repairing a tile the digest says differs', {
+          200: {
+            description: 'width·height/2 bytes of the tile, row by row',
+            headers: {
+              ...boardHeaders, 'X-Tile-X': header('Left column of the tile', int()), 'X-Tile-Y': header('Top row of the tile', int()),
+              'X-Tile-Width': header('Tile width', int(1)), 'X-Tile-Height': header('Tile height', int(1)),
+            },
+            content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+          },
+          ...unavailable,
+        }, {
+          parameters: [
+            { name: 'tx', in: 'path', required: true, schema: int() },
+            { name: 'ty', in: 'path', required: true, schema: int() },
+          ],
+        }),
+      },
       '/api/board.png': {
         get: op('get-board-png', 'The board as a PNG in the exact palette colours (now, or at a past moment or seq)', {
           200: { description: 'The image', headers: boardHeaders, content: { 'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } } } },
@@ -129,6 +152,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
             content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
           },
           410: error('Those updates are no longer kept, or belong to an earlier epoch: fetch the board'),
+          429: error('Too many uncached update requests from this address (Retry-After)'),
           ...unavailable,
         }, {
           parameters: [
@@ -148,6 +172,23 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
           security: session,
           parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }],
           requestBody: { required: true, content: { 'application/json': { schema: ref('PixelWrite') } } },
+        }),
+      },
+      '/api/updates/{epoch}/{segment}': {
+        get: op('get-segment', 'The updates of one seq segment (UPDATES_SEGMENT seqs), as one pixel batch: cached for good once full', {
+          200: {
+            description: 'A pixel batch of the seqs of the segment that exist so far',
+            headers: { 'X-Board-Seq': header('The last seq in the batch', { type: 'integer' }), 'X-Board-Epoch': header('The board\'s epoch', { type: 'integer' }) },
+            content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+          },
+          410: error('Another epoch: the board was restored; fetch the board'),
+          429: error('Too many uncached update requests from this address (Retry-After)'),
+          ...unavailable,
+        }, {
+          parameters: [
+            { name: 'epoch', in: 'path', required: true, schema: int() },
+            { name: 'segment', in: 'path', required: true, schema: int() },
+          ],
         }),
       },
       '/api/pixels/{x}/{y}': {

@@ -14,9 +14,11 @@ export const ROUTES: readonly Route[] = [
   { name: 'get-config', method: 'GET', path: '/api/config' },
   { name: 'get-board', method: 'GET', path: '/api/board' },
   { name: 'get-board-png', method: 'GET', path: '/api/board.png' },
+  { name: 'get-tile', method: 'GET', path: '/api/board/tiles/*', openapiPath: '/api/board/tiles/{tx}/{ty}' },
   { name: 'write-pixel', method: 'POST', path: '/api/pixels' },
   { name: 'get-updates', method: 'GET', path: '/api/pixels' },
   { name: 'get-pixel', method: 'GET', path: '/api/pixels/*', openapiPath: '/api/pixels/{x}/{y}' },
+  { name: 'get-segment', method: 'GET', path: '/api/updates/*', openapiPath: '/api/updates/{epoch}/{segment}' },
   { name: 'get-me', method: 'GET', path: '/api/me' },
   { name: 'health', method: 'GET', path: '/healthz' },
   // Templates (issue 12). The .png route comes first: the ALB and matchRoute take the first that matches.

@@ -1,7 +1,7 @@
 // What the handlers run on: config and store clients, created once per Lambda container (or
 // per local-runner process, which provides its own) and reused by every invocation.
 import { loadConfig, type Config } from '../core/config.ts';
-import { createServices, localSessionSecret, type Services } from '../core/service/services.ts';
+import { createBoardStore, createPixelLog, createServices, createSnapshotStore, localSessionSecret, type Services } from '../core/service/services.ts';
 import { StoreUnavailableError } from '../core/errors.ts';
 import { readSecretString, withRedisAuth } from '../core/aws-secrets.ts';
 import { useTelemetry } from '../core/observability/telemetry.ts';
@@ -35,6 +35,7 @@ export function provideServices(services: Services): void {
 export function resetServices(): void {
   config = null;
   current = null;
+  stores = null;
 }
 
 async function sessionSecret(cfg: Config): Promise<string> {
@@ -55,4 +56,29 @@ export function services(): Promise<Services> {
     current = starting;
   }
   return current;
+}
+
+/** What a scheduled job works on: the stores and the snapshots, without the session key (it may not read it). */
+export type StoreServices = Pick<Services, 'config' | 'store' | 'log' | 'snapshots' | 'size'>;
+
+let stores: Promise<StoreServices> | null = null;
+
+/** The services the runner or a test provided, or, in a job's own Lambda container, the stores alone. */
+export function storeServices(): Promise<StoreServices> {
+  if (current) return current;
+  stores ??= (async () => {
+    const cfg = await withRedisAuth(runtimeConfig());
+    const store = await createBoardStore(cfg);
+    try {
+      return { config: cfg, store, log: await createPixelLog(cfg), snapshots: createSnapshotStore(cfg), size: cfg.board };
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  })().catch((err: unknown) => {
+    stores = null; // the next invocation tries again
+    if (err instanceof StoreUnavailableError) throw err;
+    throw new StoreUnavailableError(`stores could not start: ${(err as Error).message}`, { cause: err });
+  });
+  return stores;
 }

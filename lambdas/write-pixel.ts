@@ -51,7 +51,9 @@ async function write(event: ALBEvent): Promise<ALBResult> {
   } catch {
     return errorResponse(400, 'invalid_json', 'The body is not valid JSON.');
   }
-  const check = checkPixelWrite(parsed, s.config.board);
+  let check = checkPixelWrite(parsed, s.boardSize.value);
+  // Off the board as last seen here: it may have grown since, so look again before refusing.
+  if (!check.ok && (check.field === 'x' || check.field === 'y')) check = checkPixelWrite(parsed, await s.boardSize.refresh());
   if (!check.ok) return errorResponse(400, 'invalid_pixel', check.message, {}, { field: check.field });
 
   const who = { userId: session.userId, ip: requestIp(event, s.config.clientAddress), sessionIssuedAt: session.issuedAt };
@@ -66,6 +68,11 @@ async function write(event: ALBEvent): Promise<ALBResult> {
     }
     case 'revoked':
       return errorResponse(401, 'unauthorized', 'This session was signed out. Start a new session to place pixels.');
+    case 'out_of_bounds': {
+      s.boardSize.saw(result);
+      const off = checkPixelWrite(check.write, result);
+      return errorResponse(400, 'invalid_pixel', off.ok ? 'The pixel is off the board.' : off.message, {}, { field: off.ok ? 'x' : off.field });
+    }
     case 'key_reused':
       return errorResponse(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different pixel.');
     case 'placed': {

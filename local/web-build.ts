@@ -1,7 +1,7 @@
-// Bundles the page (web/) with esbuild: index.html, app.js and app.css. In memory for the local
-// runner (`buildWeb()`), or to dist/web for S3 (`npm run build`).
+// Bundles the page (web/) with esbuild: index.html, app.<hash>.js and app.<hash>.css. In memory
+// for the local runner (`buildWeb()`), or to dist/web for S3 (`npm run build`).
 import { build } from 'esbuild';
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,30 +26,50 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fr
 export interface WebAsset {
   contentType: string;
   body: Buffer;
+  cacheControl: string;
 }
 
+/** app.<hash>.js and app.<hash>.css: a new name for new content, so browsers and CDNs may keep them for good. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** index.html: revalidated on every visit (a 304 when unchanged), so a deploy shows at once. */
+export const REVALIDATE = 'no-cache';
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+
+/** The page, bundled and minified: index.html naming the content-hashed script and stylesheet. */
 export async function buildWeb(): Promise<Map<string, WebAsset>> {
   const result = await build({
-    entryPoints: [path.join(WEB_SRC, 'main.ts')],
+    entryPoints: [{ in: path.join(WEB_SRC, 'main.ts'), out: 'app' }, { in: path.join(WEB_SRC, 'app.css'), out: 'app' }],
+    entryNames: '[name].[hash]',
+    outdir: 'web-out',
     bundle: true,
     format: 'esm',
     target: ['es2022'],
     minify: true,
     sourcemap: false,
     write: false,
-    outfile: 'app.js',
     logLevel: 'silent',
   });
   const assets = new Map<string, WebAsset>();
-  assets.set('/app.js', { contentType: 'text/javascript; charset=utf-8', body: Buffer.from(result.outputFiles[0]!.contents) });
-  assets.set('/app.css', { contentType: 'text/css; charset=utf-8', body: readFileSync(path.join(WEB_SRC, 'app.css')) });
-  assets.set('/index.html', { contentType: 'text/html; charset=utf-8', body: readFileSync(path.join(WEB_SRC, 'index.html')) });
+  let html = readFileSync(path.join(WEB_SRC, 'index.html'), 'utf8');
+  for (const file of result.outputFiles) {
+    const name = path.basename(file.path);
+    const ext = path.extname(name);
+    const plain = `/app${ext}`;
+    if (!html.includes(`"${plain}"`)) throw new Error(`web/index.html does not refer to ${plain}`);
+    html = html.replaceAll(`"${plain}"`, `"/${name}"`);
+    assets.set(`/${name}`, { contentType: TYPES[ext]!, body: Buffer.from(file.contents), cacheControl: IMMUTABLE });
+  }
+  assets.set('/index.html', { contentType: 'text/html; charset=utf-8', body: Buffer.from(html), cacheControl: REVALIDATE });
   return assets;
 }
 
+/** Writes the page to `outDir`, replacing what an earlier build left there. */
 export async function writeWeb(outDir: string): Promise<void> {
+  const assets = await buildWeb();
+  rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  for (const [name, asset] of await buildWeb()) writeFileSync(path.join(outDir, name.slice(1)), asset.body);
+  for (const [name, asset] of assets) writeFileSync(path.join(outDir, name.slice(1)), asset.body);
 }
 
 /** Where `npm run build` writes the page (what the CDK app deploys to S3). */

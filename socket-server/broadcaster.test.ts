@@ -12,12 +12,14 @@ async function setup() {
   const frames: number[][] = [];
   const resyncs: number[] = [];
   const resets: [number, number][] = [];
+  const resizes: [number, number, number][] = [];
   const b = new Broadcaster(store, {
     frame: (batch) => frames.push(batchToUpdates(decodePixelBatch(batch)).map((u) => u.seq)),
     resync: (seq) => resyncs.push(seq),
     reset: (epoch, seq) => resets.push([epoch, seq]),
+    resize: (width, height, seq) => resizes.push([width, height, seq]),
   }, { gapWaitMs: 50 });
-  await b.start();
+  await b.start(size);
   const place = async (n: number) => {
     const out = [];
     for (let i = 0; i < n; i++) {
@@ -26,7 +28,7 @@ async function setup() {
     }
     return out;
   };
-  return { store, b, frames, resyncs, resets, place };
+  return { store, b, frames, resyncs, resets, resizes, place };
 }
 
 describe('broadcaster', () => {
@@ -87,5 +89,17 @@ describe('broadcaster', () => {
     await b.resync();
     expect(resets).toEqual([[head.epoch, 7]]);
     expect(b.lastSeq).toBe(7);
+  });
+
+  it('passes a resize on once, and notices one it missed while the feed was away when asked to resync', async () => {
+    const { b, resizes, store } = await setup();
+    expect(b.size).toEqual(size);
+    b.resize(12, 10, 0);
+    b.resize(12, 10, 0);
+    expect(resizes).toEqual([[12, 10, 0]]);
+    await store.resize({ width: 20, height: 16 });
+    await b.resync();
+    expect(resizes).toEqual([[12, 10, 0], [20, 16, 0]]);
+    expect(b.size).toEqual({ width: 20, height: 16 });
   });
 });

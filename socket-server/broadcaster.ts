@@ -20,6 +20,8 @@ export interface BroadcastSink {
   resync(seq: number): void;
   /** The board was restored (a new epoch): clients must load it again. */
   reset(epoch: number, seq: number): void;
+  /** The board grew: pixels and seqs are kept. */
+  resize(width: number, height: number, seq: number): void;
 }
 
 export class Broadcaster {
@@ -27,6 +29,7 @@ export class Broadcaster {
   private readonly waiting = new Map<number, Uint8Array>();
   private nextSeq = 1;
   private currentEpoch = 0;
+  private currentSize = { width: 0, height: 0 };
   private gapSince: number | null = null;
   private repairing = false;
   /** Repairs run, and those that failed (each is retried at the next tick past the gap wait). */
@@ -45,10 +48,23 @@ export class Broadcaster {
     return this.currentEpoch;
   }
 
-  async start(): Promise<void> {
+  /** The board's size as the clients were last told (what a new client's hello reports). */
+  get size(): { width: number; height: number } {
+    return this.currentSize;
+  }
+
+  async start(fallbackSize: { width: number; height: number }): Promise<void> {
     const head = await this.store.head();
     this.nextSeq = (head?.seq ?? 0) + 1;
     this.currentEpoch = head?.epoch ?? 0;
+    this.currentSize = head ? { width: head.width, height: head.height } : fallbackSize;
+  }
+
+  /** The board grew. Frames still waiting hold pixels from before (they fit either size). */
+  resize(width: number, height: number, seq: number): void {
+    if (width === this.currentSize.width && height === this.currentSize.height) return;
+    this.currentSize = { width, height };
+    this.sink.resize(width, height, seq);
   }
 
   /** The board was restored: nothing waiting belongs to it any more. */
@@ -111,8 +127,11 @@ export class Broadcaster {
       const head = await this.store.head();
       if (head && head.epoch !== this.currentEpoch) {
         this.reset(head.epoch, head.seq);
+        this.resize(head.width, head.height, head.seq);
         return;
       }
+      // A resize message lost with the feed shows only in the head.
+      if (head) this.resize(head.width, head.height, head.seq);
       for (;;) {
         const updates = await this.store.updatesSince(this.lastSeq, page);
         if (updates.status === 'gone') {

@@ -28,6 +28,11 @@ export function registerSocketMetrics(registry: Registry, server: SocketServer):
   counterOf(registry, 'pixel_socket_bytes_sent_total', 'Bytes of broadcast frames written to sockets (frame size × clients)', () => s.bytesSent);
   counterOf(registry, 'pixel_socket_gap_repairs_total', 'Gaps in the feed repaired from the store', () => server.gapRepairs);
   counterOf(registry, 'pixel_socket_resyncs_total', 'resync messages sent (updates lost for good)', () => s.resyncs);
+  counterOf(registry, 'pixel_socket_resizes_total', 'resize messages sent (the board grew)', () => s.resizes);
+  counterOf(registry, 'pixel_socket_digests_sent_total', 'Board digests broadcast (one per SOCKET_DIGEST_MS while the mirror is loaded)', () => s.digestsSent);
+  counterOf(registry, 'pixel_socket_client_mismatches_total', 'Clients reporting a copy that differed from a digest (each repaired the tiles that differed)', () => s.clientMismatches);
+  counterOf(registry, 'pixel_socket_client_mismatched_tiles_total', 'Tiles clients found differing from a digest', () => s.mismatchedTiles);
+  counterOf(registry, 'pixel_socket_client_mismatched_pixels_total', 'Pixels clients repaired after a digest mismatch', () => s.mismatchedPixels);
   counterOf(registry, 'pixel_socket_resets_total', 'reset messages sent (the board was restored)', () => s.resets);
   counterOf(registry, 'pixel_socket_slow_consumers_closed_total', 'Clients closed because their send buffer passed the cap (4001)', () => s.slowConsumersClosed);
   counterOf(registry, 'pixel_socket_upgrades_refused_total', 'WebSocket upgrades refused (bad target, wrong path, per-IP cap, draining)', () => s.upgradesRefused);

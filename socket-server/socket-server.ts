@@ -14,12 +14,13 @@ import { reportFailure } from '../core/observability/telemetry.ts';
 import { Broadcaster } from './broadcaster.ts';
 import { FeedRelay, type RelaySource } from '../core/board-store/feed-relay.ts';
 import { ReplayRing } from './replay-ring.ts';
+import { BoardMirror } from './board-mirror.ts';
 import { decodePixelBatch } from '../core/protocol/pixel-batch.ts';
 import { binaryFrame, sendFramed, textFrame } from './framed-send.ts';
 import { parseClientMessage } from '../core/protocol/messages.ts';
 import type { PixelPlacer } from './pixel-placer.ts';
 import { cookieValue } from '../lambdas/http/cookies.ts';
-import { CLOSE, encodeServerMessage, PROTOCOL_VERSION, SESSION_COOKIE, type ServerMessage } from '../core/protocol/messages.ts';
+import { CLOSE, encodeServerMessage, PROTOCOL_VERSION, SESSION_COOKIE, type DigestMessage, type ServerMessage } from '../core/protocol/messages.ts';
 import type { TemplateEvents } from '../core/community/community-store.ts';
 import { TemplateWatchers } from './template-watch.ts';
 
@@ -70,8 +71,12 @@ export class SocketServer {
   readonly stats = {
     framesSent: 0, bytesSent: 0, slowConsumersClosed: 0, upgradesRefused: 0, socketErrors: 0, resyncs: 0, resets: 0,
     /** Reconnecting clients caught up from memory, and those who had to go to HTTP (too far behind, or another epoch). */
-    resumedFromMemory: 0, resumesMissed: 0,
+    resumedFromMemory: 0, resumesMissed: 0, resizes: 0, digestsSent: 0,
+    /** Clients whose copy differed from a digest, and the tiles and pixels they repaired. */
+    clientMismatches: 0, mismatchedTiles: 0, mismatchedPixels: 0,
   };
+  private readonly mirror: BoardMirror;
+  private lastDigest: { message: DigestMessage; frame: Buffer } | null = null;
   private readonly ring: ReplayRing;
   /** Called with each broadcast tick's duration (seconds), for the tick histogram. */
   onTick: ((seconds: number) => void) | null = null;
@@ -82,20 +87,29 @@ export class SocketServer {
       noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: deps.config.socket.maxMessageBytes,
     });
     this.ring = new ReplayRing(deps.config.socket.replayMs, deps.config.socket.replayMaxBytes);
+    this.mirror = new BoardMirror(deps.store);
     this.broadcaster = new Broadcaster(deps.store, {
       frame: (batch, lastSeq) => {
+        this.mirror.apply(batch);
         const framed = binaryFrame(batch);
         this.ring.push(lastSeq - decodePixelBatch(batch).count + 1, lastSeq, framed);
         this.broadcast(framed);
       },
       resync: (seq) => {
         this.stats.resyncs++;
+        this.reloadMirror();
         this.broadcast(textFrame(encodeServerMessage({ type: 'resync', seq })));
       },
       reset: (epoch, seq) => {
         this.stats.resets++;
         this.ring.clear();
+        this.reloadMirror();
         this.broadcast(textFrame(encodeServerMessage({ type: 'reset', epoch, seq })));
+      },
+      resize: (width, height, seq) => {
+        this.stats.resizes++;
+        this.mirror.resize(width, height);
+        this.broadcast(textFrame(encodeServerMessage({ type: 'resize', width, height, seq })));
       },
     }, { gapWaitMs: Math.max(2 * deps.config.socket.tickMs, 100), repairPageSize: deps.config.socket.repairPageSize });
     if (deps.relay) {
@@ -124,12 +138,15 @@ export class SocketServer {
 
   async start(): Promise<void> {
     const { socket } = this.deps.config;
-    await this.broadcaster.start();
+    await this.broadcaster.start(this.deps.config.board);
     this.feed = await this.deps.store.subscribe({
       onBatch: (batch) => this.broadcaster.ingest(batch),
       onReset: (epoch, seq) => this.broadcaster.reset(epoch, seq),
+      onResize: (width, height, seq) => this.broadcaster.resize(width, height, seq),
       onResync: () => void this.broadcaster.resync(),
     });
+    this.reloadMirror();
+    if (socket.digestMs > 0) this.timers.push(setInterval(() => this.sendDigest(), socket.digestMs));
     this.scheduleTick(socket.tickMs);
     this.relay?.start();
     if (this.deps.templateEvents) this.griefs = await this.deps.templateEvents.subscribeGriefs((e) => this.watchers.notify(e));
@@ -198,10 +215,14 @@ export class SocketServer {
     const missed = resume && resume.epoch === this.broadcaster.epoch ? this.ring.framesAfter(resume.seq) : null;
     if (resume) this.stats[missed ? 'resumedFromMemory' : 'resumesMissed']++;
     ws.send(encodeServerMessage({
-      type: 'hello', protocol: PROTOCOL_VERSION, seq: this.broadcaster.lastSeq, epoch: this.broadcaster.epoch, width: config.board.width, height: config.board.height,
+      type: 'hello', protocol: PROTOCOL_VERSION, seq: this.broadcaster.lastSeq, epoch: this.broadcaster.epoch, ...this.broadcaster.size,
       cooldownMs: config.cooldown.cooldownMs, online: Math.max(this.online, this.clients.size), resumed: missed !== null,
+      segment: config.updatesSegment,
     }));
     for (const frame of missed ?? []) sendFramed(ws, frame);
+    // Where the client now is (hello's seq): the digest to check its copy against, made once per seq.
+    const digest = this.digestFrame();
+    if (digest) sendFramed(ws, digest);
     ws.on('pong', () => { client.alive = true; });
     ws.on('message', (data, isBinary) => this.message(client, data, isBinary));
     ws.on('error', () => {
@@ -217,6 +238,29 @@ export class SocketServer {
     });
   }
 
+  private reloadMirror(): void {
+    this.mirror.invalidate();
+    void this.mirror.load(() => ({ seq: this.broadcaster.lastSeq, epoch: this.broadcaster.epoch }));
+  }
+
+  /** The digest at the last seq sent, framed once for every client; null while the mirror is not there. */
+  private digestFrame(): Buffer | null {
+    const digest = this.mirror.digest(this.broadcaster.lastSeq);
+    if (!digest) return null;
+    if (this.lastDigest?.message !== digest) this.lastDigest = { message: digest, frame: textFrame(encodeServerMessage(digest)) };
+    return this.lastDigest.frame;
+  }
+
+  private sendDigest(): void {
+    const frame = this.digestFrame();
+    if (frame) {
+      this.stats.digestsSent++;
+      this.broadcast(frame);
+    } else if (!this.mirror.loaded) {
+      this.reloadMirror();
+    }
+  }
+
   private message(client: Client, data: RawData, isBinary: boolean): void {
     const now = Date.now();
     if (now - client.windowStart >= 1000) {
@@ -230,6 +274,12 @@ export class SocketServer {
     const m = parsed.message;
     if (m.type === 'ping') return reply(client.ws, { type: 'pong' });
     if (m.type === 'watch') return this.watchers.watch(client.ws, m.template);
+    if (m.type === 'mismatch') {
+      this.stats.clientMismatches++;
+      this.stats.mismatchedTiles += m.tiles;
+      this.stats.mismatchedPixels += m.pixels;
+      return;
+    }
     if (client.placing) {
       return reply(client.ws, { type: 'error', id: m.id, error: 'rate_limited', message: 'One placement at a time.', retryAfterMs: 100 });
     }

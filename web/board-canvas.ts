@@ -4,18 +4,29 @@
 // (image-rendering: pixelated keeps it crisp at every zoom).
 import { PALETTE_RGB } from '../core/domain/palette.ts';
 import { colorAt } from '../core/domain/board-codec.ts';
-import type { View } from './view-state.ts';
+import type { Size, View } from './view-state.ts';
 
 export class BoardCanvas {
   private image: ImageData;
   private readonly ctx: CanvasRenderingContext2D;
   private dirty: { x0: number; y0: number; x1: number; y1: number } | null = null;
   private frameRequested = false;
+  /** Called after the canvas changed (at most once a frame): the minimap follows it. */
+  onFlush: (() => void) | null = null;
 
   constructor(readonly canvas: HTMLCanvasElement, private width: number, private height: number) {
     canvas.width = width;
     canvas.height = height;
     this.ctx = canvas.getContext('2d', { alpha: false, willReadFrequently: false })!;
+    this.image = this.ctx.createImageData(width, height);
+  }
+
+  /** The board grew: a bigger canvas, blank until the next drawBoard. */
+  resize(width: number, height: number): void {
+    this.width = width;
+    this.height = height;
+    this.canvas.width = width;
+    this.canvas.height = height;
     this.image = this.ctx.createImageData(width, height);
   }
 
@@ -59,12 +70,13 @@ export class BoardCanvas {
     if (!d) return;
     this.dirty = null;
     this.ctx.putImageData(this.image, 0, 0, d.x0, d.y0, d.x1 - d.x0 + 1, d.y1 - d.y0 + 1);
+    this.onFlush?.();
   }
 
   /** Places the canvas so that board point (view.x, view.y) is at the viewport centre. */
-  applyView(view: View, viewportW: number, viewportH: number): void {
-    const left = viewportW / 2 - view.x * view.zoom;
-    const top = viewportH / 2 - view.y * view.zoom;
+  applyView(view: View, viewport: Size): void {
+    const left = viewport.w / 2 - view.x * view.zoom;
+    const top = viewport.h / 2 - view.y * view.zoom;
     this.canvas.style.transform = `translate(${left}px, ${top}px) scale(${view.zoom})`;
   }
 }

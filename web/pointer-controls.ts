@@ -1,7 +1,8 @@
-// Mouse, touch and keyboard on the board viewport: drag or arrow keys to pan, wheel (at the
-// cursor), buttons or pinch to zoom, and a tap/click that counts only if the pointer barely
-// moved, so panning never places a pixel by accident.
-import { panBy, zoomAt, type View } from './view-state.ts';
+// Mouse, touch and pen on the board viewport: drag to pan, wheel (at the cursor), buttons or
+// pinch to zoom, and a tap/click that counts only if the pointer barely moved, so panning never
+// selects a pixel by accident. Only the primary button taps: right and middle clicks do nothing
+// but pan.
+import { panBy, type View } from './view-state.ts';
 
 /** A press that moved further than this (screen px) was a pan, not a click. */
 export const TAP_SLOP_PX = 6;
@@ -10,8 +11,10 @@ const TAP_MAX_MS = 700;
 export interface ControlsTarget {
   getView(): View;
   setView(view: View): void;
+  zoomAt(factor: number, sx: number, sy: number): void;
   onTap(sx: number, sy: number): void;
   onHover(sx: number, sy: number): void;
+  onLeave(): void;
 }
 
 export function attachPointerControls(viewport: HTMLElement, target: ControlsTarget): void {
@@ -22,14 +25,14 @@ export function attachPointerControls(viewport: HTMLElement, target: ControlsTar
     const r = viewport.getBoundingClientRect();
     return { x: e.clientX - r.left, y: e.clientY - r.top };
   };
-  const size = () => ({ w: viewport.clientWidth, h: viewport.clientHeight });
 
   viewport.addEventListener('pointerdown', (e) => {
     if (e.isPrimary) pointers.clear(); // a new first contact: any pointer we still hold was lost
     viewport.setPointerCapture(e.pointerId);
     const p = local(e);
     pointers.set(e.pointerId, p);
-    if (pointers.size === 1) press = { ...p, at: performance.now(), moved: false };
+    // button 0: the primary mouse button, or a finger or pen touching
+    if (pointers.size === 1) press = e.button === 0 ? { ...p, at: performance.now(), moved: false } : null;
     else {
       press = null; // a second finger makes it a pinch, never a tap
       const [a, b] = [...pointers.values()] as [{ x: number; y: number }, { x: number; y: number }];
@@ -42,7 +45,6 @@ export function attachPointerControls(viewport: HTMLElement, target: ControlsTar
     const prev = pointers.get(e.pointerId);
     if (!prev) return target.onHover(p.x, p.y);
     pointers.set(e.pointerId, p);
-    const { w, h } = size();
     if (pointers.size === 1) {
       if (press && Math.hypot(p.x - press.x, p.y - press.y) > TAP_SLOP_PX) press.moved = true;
       if (!press || press.moved) target.setView(panBy(target.getView(), p.x - prev.x, p.y - prev.y));
@@ -50,12 +52,9 @@ export function attachPointerControls(viewport: HTMLElement, target: ControlsTar
     } else if (pointers.size === 2) {
       const [a, b] = [...pointers.values()] as [{ x: number; y: number }, { x: number; y: number }];
       const distance = Math.hypot(a.x - b.x, a.y - b.y);
-      const cx = (a.x + b.x) / 2;
-      const cy = (a.y + b.y) / 2;
-      let view = panBy(target.getView(), (p.x - prev.x) / 2, (p.y - prev.y) / 2);
-      if (pinchDistance > 0) view = zoomAt(view, distance / pinchDistance, w, h, cx, cy);
+      target.setView(panBy(target.getView(), (p.x - prev.x) / 2, (p.y - prev.y) / 2));
+      if (pinchDistance > 0) target.zoomAt(distance / pinchDistance, (a.x + b.x) / 2, (a.y + b.y) / 2);
       pinchDistance = distance;
-      target.setView(view);
     }
   });
 
@@ -69,24 +68,13 @@ export function attachPointerControls(viewport: HTMLElement, target: ControlsTar
   };
   viewport.addEventListener('pointerup', release);
   viewport.addEventListener('pointercancel', release);
+  viewport.addEventListener('pointerleave', () => { if (pointers.size === 0) target.onLeave(); });
+  // A middle press would start the browser's autoscroll: here it only pans.
+  viewport.addEventListener('mousedown', (e) => { if (e.button === 1) e.preventDefault(); });
 
   viewport.addEventListener('wheel', (e) => {
     e.preventDefault();
     const p = local(e);
-    const { w, h } = size();
-    target.setView(zoomAt(target.getView(), Math.exp(-e.deltaY * 0.0015), w, h, p.x, p.y));
+    target.zoomAt(Math.exp(-e.deltaY * 0.0015), p.x, p.y);
   }, { passive: false });
-
-  window.addEventListener('keydown', (e) => {
-    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLButtonElement && e.key === 'Enter') return;
-    const step = 60;
-    const { w, h } = size();
-    const moves: Record<string, [number, number]> = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
-    const move = moves[e.key];
-    if (move) {
-      e.preventDefault();
-      target.setView(panBy(target.getView(), move[0], move[1]));
-    } else if (e.key === '+' || e.key === '=') target.setView(zoomAt(target.getView(), 1.5, w, h, w / 2, h / 2));
-    else if (e.key === '-') target.setView(zoomAt(target.getView(), 1 / 1.5, w, h, w / 2, h / 2));
-  });
 }

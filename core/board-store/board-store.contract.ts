@@ -103,7 +103,7 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
 
       it('publishes every placement on the feed in seq order', async () => {
         const seen: number[] = [];
-        const sub = await store.subscribe({ onBatch: (b) => seen.push(...batchToUpdates(decodePixelBatch(b)).map((u) => u.seq)), onReset: () => {}, onResync: () => {} });
+        const sub = await store.subscribe({ onBatch: (b) => seen.push(...batchToUpdates(decodePixelBatch(b)).map((u) => u.seq)), onReset: () => {}, onResize: () => {}, onResync: () => {} });
         for (let i = 0; i < 20; i++) await store.place(req({ x: i % 20 }));
         await expect.poll(() => seen.length).toBe(20);
         expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -173,7 +173,7 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
 
       it('gives every restore a new epoch, even at the same seq, and tells the feed', async () => {
         const resets: [number, number][] = [];
-        const sub = await store.subscribe({ onBatch: () => {}, onReset: (epoch, seq) => resets.push([epoch, seq]), onResync: () => {} });
+        const sub = await store.subscribe({ onBatch: () => {}, onReset: (epoch, seq) => resets.push([epoch, seq]), onResize: () => {}, onResync: () => {} });
         const first = (await store.head())!;
         const again = await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], now);
         expect(again.seq).toBe(first.seq);
@@ -206,6 +206,43 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
         expect((await store.place(req({ userId: 'oscar', sessionIssuedAt: now - 200 }))).status).toBe('revoked');
         expect(await store.sessionsRevokedAt('oscar')).toBe(now - 100);
         expect((await store.place(req({ userId: 'oscar', sessionIssuedAt: now }))).status).toBe('placed');
+      });
+
+      it('grows the board keeping every pixel, the seq and the epoch, tells the feed, and takes writes in the new area', async () => {
+        const resizes: [number, number, number][] = [];
+        const sub = await store.subscribe({ onBatch: () => {}, onReset: () => {}, onResize: (w, h, seq) => resizes.push([w, h, seq]), onResync: () => {} });
+        await store.place(req({ x: 19, y: 9, color: 11 }));
+        const before = (await store.head())!;
+        expect(before).toMatchObject({ ...CONTRACT_SIZE, seq: 1 });
+        const beyond = await store.place(req({ x: 25, y: 1 }));
+        expect(beyond).toEqual({ status: 'out_of_bounds', ...CONTRACT_SIZE });
+        const grown = await store.resize({ width: 30, height: 16 });
+        expect(grown).toEqual({ seq: 1, epoch: before.epoch, width: 30, height: 16 });
+        expect(await store.head()).toEqual(grown);
+        const snap = (await store.snapshot())!;
+        expect(snap.bytes.length).toBe(30 * 16 / 2);
+        expect(colorAt(snap.bytes, pixelIndex({ width: 30, height: 16 }, 19, 9))).toBe(11);
+        await expect.poll(() => resizes).toEqual([[30, 16, 1]]);
+        const placed = await store.place(req({ x: 29, y: 15, color: 3 }));
+        expect(placed.status === 'placed' && placed.placement.seq).toBe(2);
+        expect(await store.place(req({ x: 30, y: 0 }))).toEqual({ status: 'out_of_bounds', width: 30, height: 16 });
+        await sub.close();
+      });
+
+      it('refuses to shrink the board or to pass the largest size, changing nothing', async () => {
+        await store.place(req({ x: 19, y: 9, color: 11 }));
+        const before = await store.snapshot();
+        await expect(store.resize({ width: 19, height: 20 })).rejects.toMatchObject({ name: 'BadRequestError', code: 'invalid_size' });
+        await expect(store.resize({ width: 5000, height: 20 })).rejects.toMatchObject({ name: 'BadRequestError', code: 'invalid_size' });
+        expect(await store.snapshot()).toEqual(before);
+      });
+
+      it('a restore makes the board the size it is given', async () => {
+        const board = createBoard({ width: 40, height: 12 });
+        const head = await store.restore({ board, seq: 5, version: 1, size: { width: 40, height: 12 } }, [], now);
+        expect(head).toMatchObject({ seq: 5, width: 40, height: 12 });
+        expect((await store.snapshot())!.bytes.length).toBe(240);
+        expect((await store.place(req({ x: 39, y: 11 }))).status).toBe('placed');
       });
     });
   });

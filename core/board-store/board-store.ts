@@ -2,6 +2,7 @@
 // all (so the write script stays one atomic script), an in-process twin does for the
 // one-command local run; both pass one contract suite (board-store.contract.ts). Code depends
 // on the interfaces it needs, not on the whole store.
+import type { BoardSize } from '../domain/board-codec.ts';
 import type { PixelWrite } from '../domain/pixel-write.ts';
 import type { Cooldown, Placement } from '../domain/placement.ts';
 
@@ -26,6 +27,8 @@ export type PlaceOutcome =
   | { status: 'revoked' }
   /** A rebuild holds the board: writes wait until it is restored. */
   | { status: 'fenced'; retryAfterMs: number }
+  /** x or y is outside the board (its size now: it may have grown since the caller looked). */
+  | { status: 'out_of_bounds'; width: number; height: number }
   | { status: 'no_board' };
 
 /** What a rebuild restores. */
@@ -34,6 +37,8 @@ export interface BoardState {
   seq: number;
   /** The highest write version persisted. */
   version: number;
+  /** The board's size (it may have grown during the event); the configured size when absent. */
+  size?: BoardSize;
 }
 
 /**
@@ -43,6 +48,9 @@ export interface BoardState {
 export interface BoardHead {
   seq: number;
   epoch: number;
+  /** The board's size now: it starts as configured and may grow during an event (resize). */
+  width: number;
+  height: number;
 }
 
 export interface BoardSnapshot extends BoardHead {
@@ -72,6 +80,11 @@ export interface BoardWriter {
   cooldownStart(userId: string): Promise<number | null>;
   /** Replaces the board, seq and cooldowns under a new epoch; kept updates are dropped. */
   restore(state: BoardState, cooldowns: readonly Cooldown[], now: number): Promise<BoardHead>;
+  /**
+   * Grows the board to `to`, keeping every pixel where it is, the seq and the epoch, and tells
+   * the feed. Only with the 'rebuild' lock held (writes are fenced meanwhile): see resizeBoardLive.
+   */
+  resize(to: BoardSize): Promise<BoardHead>;
 }
 
 /** Placements applied live whose persistence is not yet confirmed. */
@@ -87,6 +100,8 @@ export interface FeedHandlers {
   onBatch(batch: Uint8Array): void;
   /** The board was restored: a new epoch whose last seq is `seq`. Earlier updates no longer apply. */
   onReset(epoch: number, seq: number): void;
+  /** The board grew to width × height after `seq`; pixels and seqs are kept. */
+  onResize(width: number, height: number, seq: number): void;
   /** The feed was interrupted and may have lost messages: the listener should check for gaps. */
   onResync(): void;
 }
@@ -110,6 +125,12 @@ export interface SessionGate {
   sessionsRevokedAt(userId: string): Promise<number | null>;
 }
 
+/** Requests that reach the origin uncached (a CDN answers the rest), counted per address. */
+export interface ReadLimits {
+  /** Counts one uncached read against the address's cap for this minute; false (and nothing counted) when over it. */
+  takeReadSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
+}
+
 export type LockName = 'rebuild' | 'drain' | 'snapshot' | 'restore-job' | 'relay';
 
 /** A lock held by this process until released or until its time runs out. */
@@ -130,4 +151,4 @@ export interface Lifecycle {
 }
 
 /** Everything a live-board adapter provides. */
-export interface BoardStore extends BoardReader, BoardWriter, PersistenceOutbox, UpdateFeed, SessionGate, Locks, Lifecycle {}
+export interface BoardStore extends BoardReader, BoardWriter, PersistenceOutbox, UpdateFeed, SessionGate, ReadLimits, Locks, Lifecycle {}

@@ -1,5 +1,6 @@
 // The live board held in this process, for `npm start` and fast tests. Same contract as Redis.
-import { pixelIndex, setColorAt, type BoardSize } from '../domain/board-codec.ts';
+import { growthProblem, pixelIndex, resizeBoard, setColorAt, type BoardSize } from '../domain/board-codec.ts';
+import { BadRequestError, RebuildInProgressError } from '../errors.ts';
 import { nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
 import { encodePixelBatch, type PixelUpdate } from '../protocol/pixel-batch.ts';
 import type {
@@ -15,6 +16,7 @@ export interface EmbeddedBoardStoreOptions {
   sessionsPerIpPerHour: number;
   updatesKept: number;
   idempotencyTtlMs?: number;
+  readsPerIpPerMinute?: number;
 }
 
 interface Window {
@@ -29,17 +31,22 @@ export class EmbeddedBoardStore implements BoardStore {
   private seq = 0;
   private version = 0;
   private epoch = 0;
+  /** The board's size now: the configured one until it grows. */
+  private size: BoardSize;
   private readonly recent: PixelUpdate[] = [];
   private readonly cooldowns = new Map<string, number>();
   private readonly ipPlacements = new Map<string, Window>();
   private readonly ipSessions = new Map<string, Window>();
+  private readonly ipReads = new Map<string, Window>();
   private readonly pending = new Map<number, Placement>();
   private readonly idempotent = new Map<string, { placement: Placement; until: number }>();
   private readonly revoked = new Map<string | null, number>();
   private readonly locks = new Map<LockName, { token: object; until: number }>();
   private readonly listeners = new Set<FeedHandlers>();
 
-  constructor(private readonly options: EmbeddedBoardStoreOptions) {}
+  constructor(private readonly options: EmbeddedBoardStoreOptions) {
+    this.size = options.size;
+  }
 
   async place(request: PlaceRequest): Promise<PlaceOutcome> {
     const { now } = request;
@@ -53,7 +60,9 @@ export class EmbeddedBoardStore implements BoardStore {
       const prior = this.idempotent.get(idemKey);
       if (prior && prior.until > now) return { status: 'duplicate', placement: prior.placement };
     }
-    const { rules, size } = this.options;
+    const { size } = this;
+    if (request.x >= size.width || request.y >= size.height) return { status: 'out_of_bounds', ...size };
+    const { rules } = this.options;
     const allowedAt = nextAllowedAt(this.cooldowns.get(request.userId) ?? null, rules);
     if (allowedAt > now) return { status: 'cooldown', retryAfterMs: allowedAt - now };
     const ipWindow = liveWindow(this.ipPlacements, request.ip, now);
@@ -108,11 +117,11 @@ export class EmbeddedBoardStore implements BoardStore {
   }
 
   async snapshot(): Promise<BoardSnapshot | null> {
-    return this.board ? { bytes: this.board.slice(), seq: this.seq, epoch: this.epoch } : null;
+    return this.board ? { bytes: this.board.slice(), seq: this.seq, epoch: this.epoch, ...this.size } : null;
   }
 
   async head(): Promise<BoardHead | null> {
-    return this.board ? { seq: this.seq, epoch: this.epoch } : null;
+    return this.board ? { seq: this.seq, epoch: this.epoch, ...this.size } : null;
   }
 
   async updatesSince(seq: number, limit: number): Promise<UpdatesSince> {
@@ -134,6 +143,13 @@ export class EmbeddedBoardStore implements BoardStore {
     return { allowed: true, retryAfterMs: 0 };
   }
 
+  async takeReadSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    const window = liveWindow(this.ipReads, ip, now);
+    if (window && window.count >= (this.options.readsPerIpPerMinute ?? 120)) return { allowed: false, retryAfterMs: window.resetAt - now };
+    countIn(this.ipReads, ip, now, 60_000);
+    return { allowed: true, retryAfterMs: 0 };
+  }
+
   async revokeSessions(userId: string | null, at: number): Promise<void> {
     this.revoked.set(userId, Math.max(this.revoked.get(userId) ?? -1, at));
   }
@@ -145,6 +161,7 @@ export class EmbeddedBoardStore implements BoardStore {
 
   async restore(state: BoardState, cooldowns: readonly Cooldown[], now: number): Promise<BoardHead> {
     this.board = Uint8Array.from(state.board);
+    this.size = state.size ?? this.options.size;
     this.seq = state.seq;
     this.version = state.version;
     this.epoch = Math.max(this.epoch + 1, now);
@@ -154,7 +171,18 @@ export class EmbeddedBoardStore implements BoardStore {
     }
     const { epoch, seq } = this;
     this.emit((l) => l.onReset(epoch, seq));
-    return { seq, epoch };
+    return { seq, epoch, ...this.size };
+  }
+
+  async resize(to: BoardSize): Promise<BoardHead> {
+    if (!this.board) throw new RebuildInProgressError('there is no board to resize: it is being rebuilt', 2000, { store: 'embedded' });
+    const problem = growthProblem(this.size, to);
+    if (problem) throw new BadRequestError('invalid_size', problem);
+    this.board = resizeBoard(this.board, this.size, to);
+    this.size = { width: to.width, height: to.height };
+    const { seq, epoch } = this;
+    this.emit((l) => l.onResize(to.width, to.height, seq));
+    return { seq, epoch, ...this.size };
   }
 
   private lockHeld(name: LockName, now: number): { token: object; until: number } | null {

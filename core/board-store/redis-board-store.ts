@@ -2,11 +2,11 @@
 // stream of recent updates keyed by seq, and pub/sub for the socket servers.
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
-import { boardByteLength, createBoard, pixelIndex, type BoardSize } from '../domain/board-codec.ts';
+import { boardByteLength, createBoard, growthProblem, resizeBoard, type BoardSize } from '../domain/board-codec.ts';
 import type { CooldownRules } from '../domain/cooldown.ts';
 import { readPixelRecord, type PixelUpdate } from '../protocol/pixel-batch.ts';
 import type { RedisConfig } from '../config.ts';
-import { StoreUnavailableError } from '../errors.ts';
+import { BadRequestError, RebuildInProgressError, StoreUnavailableError } from '../errors.ts';
 import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, LockName, PlaceOutcome, PlaceRequest,
   Placement, StoreLock, UpdatesSince,
@@ -14,7 +14,7 @@ import type {
 import { PLACE_PIXEL_LUA, RELEASE_LOCK_LUA, RENEW_LOCK_LUA, REVOKE_LUA, TAKE_SESSION_SLOT_LUA } from './redis-scripts.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
 import { collectUpdatesSince } from './updates-window.ts';
-import { decodeFeedMessage, encodeFeedReset } from '../protocol/feed.ts';
+import { decodeFeedMessage, encodeFeedReset, encodeFeedResize } from '../protocol/feed.ts';
 
 export interface RedisBoardStoreOptions {
   redis: RedisConfig;
@@ -32,6 +32,8 @@ export interface RedisBoardStoreOptions {
    * 'publish': every write publishes itself (the earlier design; kept for comparison).
    */
   feedMode?: 'relay' | 'publish';
+  /** Uncached reads (segments, since) one address may make a minute. */
+  readsPerIpPerMinute?: number;
 }
 
 interface ScriptedRedis extends Redis {
@@ -82,7 +84,7 @@ export class RedisBoardStore implements BoardStore {
   static async connect(options: RedisBoardStoreOptions): Promise<RedisBoardStore> {
     const client = new Redis(options.redis.url, redisClientOptions()) as ScriptedRedis;
     client.on('error', () => { /* surfaced per command as StoreUnavailableError */ });
-    client.defineCommand('placePixel', { numberOfKeys: 11, lua: PLACE_PIXEL_LUA });
+    client.defineCommand('placePixel', { numberOfKeys: 12, lua: PLACE_PIXEL_LUA });
     client.defineCommand('takeSessionSlot', { numberOfKeys: 1, lua: TAKE_SESSION_SLOT_LUA });
     client.defineCommand('releaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
     client.defineCommand('renewLock', { numberOfKeys: 1, lua: RENEW_LOCK_LUA });
@@ -111,10 +113,11 @@ export class RedisBoardStore implements BoardStore {
     const key = request.idempotencyKey ?? null;
     const reply = await this.run('place', () => this.client.placePixel(
       k.board, k.seq, k.version, k.updates, k.pending, k.cooldown(request.userId), k.ipPlacements(request.ip),
-      k.lock('rebuild'), key ? k.idempotency(request.userId, key) : k.board, k.revoked(request.userId), k.revokedAll,
-      pixelIndex(size, request.x, request.y), request.x, request.y, request.color, request.now,
+      k.lock('rebuild'), key ? k.idempotency(request.userId, key) : k.board, k.revoked(request.userId), k.revokedAll, k.size,
+      size.width, request.x, request.y, request.color, request.now,
       rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, request.userId, k.channel,
       request.sessionIssuedAt ?? NO_SESSION, this.options.idempotencyTtlMs ?? 600_000, key ? 1 : 0, this.publishesEachWrite ? 1 : 0,
+      size.height,
     ));
     switch (reply[0]) {
       case 'placed': {
@@ -136,6 +139,7 @@ export class RedisBoardStore implements BoardStore {
       case 'ip_limited': return { status: 'ip_limited', retryAfterMs: Number(reply[1]) };
       case 'fenced': return { status: 'fenced', retryAfterMs: Number(reply[1]) };
       case 'revoked': return { status: 'revoked' };
+      case 'out_of_bounds': return { status: 'out_of_bounds', width: Number(reply[1]), height: Number(reply[2]) };
       default: return { status: 'no_board' };
     }
   }
@@ -162,21 +166,27 @@ export class RedisBoardStore implements BoardStore {
 
   async snapshot(): Promise<BoardSnapshot | null> {
     const replies = await this.run('snapshot', () =>
-      this.client.multi().getBuffer(this.keys.board).get(this.keys.seq).get(this.keys.epoch).exec());
+      this.client.multi().getBuffer(this.keys.board).get(this.keys.seq).get(this.keys.epoch).get(this.keys.size).exec());
     const bytes = replies?.[0]?.[1] as Buffer | null;
     const seq = replies?.[1]?.[1] as string | null;
     if (!bytes || seq === null) return null;
-    const epoch = Number(replies?.[2]?.[1] ?? 0);
-    const expected = boardByteLength(this.options.size);
-    if (bytes.length >= expected) return { bytes: bytes.subarray(0, expected), seq: Number(seq), epoch };
-    const padded = createBoard(this.options.size);
+    const head = { seq: Number(seq), epoch: Number(replies?.[2]?.[1] ?? 0), ...this.sizeOf(replies?.[3]?.[1] as string | null) };
+    // BITFIELD only allocates up to the last pixel set: the rest of the board is zeros.
+    const expected = boardByteLength(head);
+    if (bytes.length >= expected) return { ...head, bytes: bytes.subarray(0, expected) };
+    const padded = createBoard(head);
     padded.set(bytes);
-    return { bytes: padded, seq: Number(seq), epoch };
+    return { ...head, bytes: padded };
   }
 
   async head(): Promise<BoardHead | null> {
-    const [seq, epoch] = await this.run('head', () => this.client.mget(this.keys.seq, this.keys.epoch));
-    return seq === null || seq === undefined ? null : { seq: Number(seq), epoch: Number(epoch ?? 0) };
+    const [seq, epoch, size] = await this.run('head', () => this.client.mget(this.keys.seq, this.keys.epoch, this.keys.size));
+    return seq === null || seq === undefined ? null : { seq: Number(seq), epoch: Number(epoch ?? 0), ...this.sizeOf(size ?? null) };
+  }
+
+  private sizeOf(stored: string | null): BoardSize {
+    const m = stored?.match(/^(\d+)x(\d+)$/);
+    return m ? { width: Number(m[1]), height: Number(m[2]) } : this.options.size;
   }
 
   async updatesSince(seq: number, limit: number): Promise<UpdatesSince> {
@@ -203,6 +213,13 @@ export class RedisBoardStore implements BoardStore {
     return { allowed: allowed === 1, retryAfterMs };
   }
 
+  async takeReadSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    const minute = Math.floor(now / 60_000);
+    const [allowed, retryAfterMs] = await this.run('reads', () => this.client.takeSessionSlot(
+      this.keys.ipReads(ip, minute), this.options.readsPerIpPerMinute ?? 120, 60_000));
+    return { allowed: allowed === 1, retryAfterMs };
+  }
+
   async revokeSessions(userId: string | null, at: number): Promise<void> {
     const key = userId === null ? this.keys.revokedAll : this.keys.revoked(userId);
     await this.run('revoke', () => this.client.revoke(key, at, this.options.sessionMaxAgeMs ?? 365 * 86_400_000));
@@ -216,6 +233,7 @@ export class RedisBoardStore implements BoardStore {
 
   async restore(state: BoardState, cooldowns: readonly Cooldown[], now: number): Promise<BoardHead> {
     const bytes = state.board;
+    const size = state.size ?? this.options.size;
     const previous = Number((await this.run('epoch', () => this.client.get(this.keys.epoch))) ?? 0);
     const epoch = Math.max(previous + 1, now);
     const tx = this.client.multi()
@@ -223,14 +241,47 @@ export class RedisBoardStore implements BoardStore {
       .set(this.keys.board, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
       .set(this.keys.seq, state.seq)
       .set(this.keys.version, state.version)
-      .set(this.keys.epoch, epoch);
+      .set(this.keys.epoch, epoch)
+      .set(this.keys.size, `${size.width}x${size.height}`);
     for (const c of cooldowns) {
       const left = c.placedAt + this.options.rules.cooldownMs - now;
       if (left > 0) tx.set(this.keys.cooldown(c.userId), c.placedAt, 'PX', left);
     }
     tx.publish(this.keys.channel, encodeFeedReset(epoch, state.seq));
     await this.run('restore', () => tx.exec());
-    return { seq: state.seq, epoch };
+    return { seq: state.seq, epoch, ...size };
+  }
+
+  async resize(to: BoardSize): Promise<BoardHead> {
+    // Its own connection: WATCH is per connection, and the shared one pipelines other callers'
+    // commands. The caller fences writes, so the WATCH only guards against a caller that did not.
+    const conn = this.client.duplicate({ enableOfflineQueue: true });
+    try {
+      return await this.run('resize', () => this.resizeOn(conn, to));
+    } finally {
+      conn.disconnect();
+    }
+  }
+
+  private async resizeOn(conn: Redis, to: BoardSize): Promise<BoardHead> {
+    const k = this.keys;
+    await conn.watch(k.board, k.seq, k.size);
+    const [bytes, seq, epoch, size] = (await conn.multi().getBuffer(k.board).get(k.seq).get(k.epoch).get(k.size).exec())!
+      .map(([, value]) => value) as [Buffer | null, string | null, string | null, string | null];
+    if (!bytes || seq === null) throw new RebuildInProgressError('there is no board to resize: it is being rebuilt', 2000, { store: 'redis' });
+    const from = this.sizeOf(size);
+    const problem = growthProblem(from, to);
+    if (problem) throw new BadRequestError('invalid_size', problem);
+    const board = createBoard(from);
+    board.set(bytes.subarray(0, board.length));
+    const grown = resizeBoard(board, from, to);
+    const done = await conn.multi()
+      .set(k.board, Buffer.from(grown.buffer, grown.byteOffset, grown.byteLength))
+      .set(k.size, `${to.width}x${to.height}`)
+      .publish(k.channel, encodeFeedResize(to.width, to.height, Number(seq)))
+      .exec();
+    if (done === null) throw new StoreUnavailableError('the board changed while it was being resized: writes were not fenced', { store: 'redis' });
+    return { seq: Number(seq), epoch: Number(epoch ?? 0), ...to };
   }
 
   async tryLock(name: LockName, ttlMs: number): Promise<StoreLock | null> {
@@ -257,6 +308,7 @@ export class RedisBoardStore implements BoardStore {
       const m = decodeFeedMessage(message);
       if (m.type === 'batch') handlers.onBatch(message);
       else if (m.type === 'reset') handlers.onReset(m.epoch, m.seq);
+      else if (m.type === 'resize') handlers.onResize(m.width, m.height, m.seq);
       else handlers.onResync();
     });
     await sub.connect();

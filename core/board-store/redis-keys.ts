@@ -5,6 +5,8 @@ export interface RedisKeys {
   seq: string;
   version: string;
   epoch: string;
+  /** "WxH" once the board has grown past its configured size. */
+  size: string;
   updates: string;
   pending: string;
   channel: string;
@@ -14,6 +16,7 @@ export interface RedisKeys {
   cooldown(userId: string): string;
   ipPlacements(ip: string): string;
   ipSessions(ip: string, hour: number): string;
+  ipReads(ip: string, minute: number): string;
   idempotency(userId: string, key: string): string;
   revoked(userId: string): string;
   // --- templates, heavy-read caps (core/community) ---
@@ -42,6 +45,7 @@ export function redisKeys(prefix: string): RedisKeys {
     seq: `${p}:seq`,
     version: `${p}:version`,
     epoch: `${p}:epoch`,
+    size: `${p}:size`,
     updates: `${p}:updates`,
     pending: `${p}:pending`,
     channel: `${p}:feed`,
@@ -51,6 +55,7 @@ export function redisKeys(prefix: string): RedisKeys {
     cooldown: (userId) => `${p}:cooldown:${userId}`,
     ipPlacements: (ip) => `${p}:ip:${ip}`,
     ipSessions: (ip, hour) => `${p}:sessions:${ip}:${hour}`,
+    ipReads: (ip, minute) => `${p}:reads:${ip}:${minute}`,
     idempotency: (userId, key) => `${p}:idem:${userId}:${key}`,
     revoked: (userId) => `${p}:revoked:${userId}`,
     limit: (name, key, window) => `${p}:limit:${name}:${key}:${window}`,

@@ -5,16 +5,17 @@
 
 /**
  * KEYS: board, seq, version, updates stream, pending set, user cooldown, ip counter,
- *       rebuild lock, idempotency key (or the board key when there is none), user revocation, global revocation
- * ARGV: pixel index, x, y, color, now, cooldownMs, placementsPerIp, updatesKept, userId, channel,
- *       sessionIssuedAt, idempotencyTtlMs, hasIdempotencyKey (0|1), publishEachWrite (0|1)
+ *       rebuild lock, idempotency key (or the board key when there is none), user revocation, global revocation,
+ *       board size ("WxH"; absent: the configured size)
+ * ARGV: configured width, x, y, color, now, cooldownMs, placementsPerIp, updatesKept, userId, channel,
+ *       sessionIssuedAt, idempotencyTtlMs, hasIdempotencyKey (0|1), publishEachWrite (0|1), configured height
  * Returns {'placed', seq, version, oldestPendingAt|-1} | {'duplicate', "seq:x:y:color:placedAt:version"}
- *       | {'cooldown', ms} | {'ip_limited', ms} | {'fenced', ms} | {'revoked'} | {'no_board'}
+ *       | {'cooldown', ms} | {'ip_limited', ms} | {'fenced', ms} | {'revoked'} | {'out_of_bounds', width, height} | {'no_board'}
  */
 export const PLACE_PIXEL_LUA = `
 local board, seqKey, versionKey, stream, pending, userKey, ipKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local lock, idemKey, revokedUser, revokedAll = KEYS[8], KEYS[9], KEYS[10], KEYS[11]
-local index, x, y, color = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local x, y, color = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local now, cooldownMs, ipLimit, kept = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local userId, channel, issuedAt, idemTtl, hasIdem = ARGV[9], ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12]), ARGV[13] == '1'
 local publishEach = ARGV[14] == '1'
@@ -22,6 +23,15 @@ local publishEach = ARGV[14] == '1'
 local fence = redis.call('PTTL', lock)
 if fence > 0 then return {'fenced', fence} end
 if redis.call('EXISTS', board) == 0 or redis.call('EXISTS', seqKey) == 0 then return {'no_board'} end
+-- The size lives here, not in the caller's config: the board may have grown during the event.
+local width, height = tonumber(ARGV[1]), tonumber(ARGV[15])
+local size = redis.call('GET', KEYS[12])
+if size then
+  local w, h = string.match(size, '^(%d+)x(%d+)$')
+  width, height = tonumber(w), tonumber(h)
+end
+if x >= width or y >= height then return {'out_of_bounds', width, height} end
+local index = y * width + x
 local revoked = math.max(tonumber(redis.call('GET', revokedUser) or '-1'), tonumber(redis.call('GET', revokedAll) or '-1'))
 if issuedAt <= revoked then return {'revoked'} end
 if hasIdem then

@@ -15,7 +15,6 @@ import {
 } from './community-store.ts';
 
 export interface TrackerOptions {
-  size: BoardSize;
   tickMs: number;
   leaseMs: number;
   /** Updates read per store call. */
@@ -64,6 +63,8 @@ interface Leading {
   board: Uint8Array;
   seq: number;
   epoch: number;
+  /** The board's size at the recount (it may grow during an event: then the tracker recounts). */
+  size: BoardSize;
   version: number;
   ids: string[];
   known: Set<string>;
@@ -124,8 +125,8 @@ export class TemplateTracker {
     const s = this.state!;
     const head = await this.board.head();
     if (!head) return;
-    if (head.epoch !== s.epoch) {
-      await this.recount(s.lease, now); // the board was restored
+    if (head.epoch !== s.epoch || head.width !== s.size.width || head.height !== s.size.height) {
+      await this.recount(s.lease, now); // the board was restored, or grew (board indexes moved)
       return;
     }
     const added = await this.addNewTemplates(s);
@@ -160,7 +161,7 @@ export class TemplateTracker {
     if (!snap) return false;
     const s: Leading = {
       lease, renewedAt: now, board: Uint8Array.from(snap.bytes), seq: snap.seq, epoch: snap.epoch, version,
-      ids: [], known: new Set(), index: new PixelIndex(this.options.size.width * this.options.size.height),
+      size: { width: snap.width, height: snap.height }, ids: [], known: new Set(), index: new PixelIndex(snap.width * snap.height),
     };
     const counts = new Map<string, number>();
     for (const t of templates) counts.set(t.id, this.addTemplate(s, t));
@@ -188,7 +189,7 @@ export class TemplateTracker {
 
   /** Indexes a template's pixels and returns how many are correct on the tracker's board. */
   private addTemplate(s: Leading, t: TrackedTemplate): number {
-    const { width, height } = this.options.size;
+    const { width, height } = s.size;
     const slot = s.ids.length;
     s.ids.push(t.id);
     s.known.add(t.id);
@@ -209,12 +210,17 @@ export class TemplateTracker {
   }
 
   private apply(s: Leading, batch: PixelBatch) {
-    const { width } = this.options.size;
+    const { width, height } = s.size;
     const add = new Map<string, number>();
     const griefs = new Map<string, number>();
     const pixels = new Map<string, [number, number][]>();
     forEachPixel(batch, (seq, x, y, color) => {
       if (seq <= s.seq) return;
+      // Past the size counted at: the board grew and the next tick recounts at the new size.
+      if (x >= width || y >= height) {
+        s.seq = seq;
+        return;
+      }
       const i = y * width + x;
       const old = colorAt(s.board, i);
       s.seq = seq;
@@ -244,11 +250,11 @@ export class TemplateTracker {
 
 /** Starts a tracker with the settings (the socket servers and the local runner each run one). */
 export function startTemplateTracker(
-  config: Pick<Config, 'board' | 'community' | 'socket'>, board: Pick<BoardReader, 'snapshot' | 'head' | 'updatesSince'>,
+  config: Pick<Config, 'community' | 'socket'>, board: Pick<BoardReader, 'snapshot' | 'head' | 'updatesSince'>,
   progress: TemplateProgressStore & Pick<TemplateEvents, 'publishGriefs'>,
 ): TemplateTracker {
   const tracker = new TemplateTracker(board, progress, {
-    size: config.board, tickMs: config.community.templateTickMs, leaseMs: Math.max(config.socket.relayLeaseMs, 3 * config.community.templateTickMs), pageSize: config.socket.repairPageSize,
+    tickMs: config.community.templateTickMs, leaseMs: Math.max(config.socket.relayLeaseMs, 3 * config.community.templateTickMs), pageSize: config.socket.repairPageSize,
   });
   tracker.start();
   return tracker;

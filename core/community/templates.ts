@@ -120,7 +120,7 @@ export async function templateProgress(ctx: TemplateContext, id: string, now: nu
     meta = known;
     counts ??= await ctx.community.live.counts(id, now);
     const snap = await ctx.store.snapshot();
-    correct = snap ? countCorrect(template, snap.bytes, ctx.size) : 0;
+    correct = snap ? countCorrect(template, snap.bytes, snap) : 0;
     seq = snap?.seq ?? 0;
   }
   const { createdAt: _at, ...rest } = meta;

@@ -56,3 +56,18 @@ export function resizeBoard(board: Uint8Array, from: BoardSize, to: BoardSize): 
   }
   return out;
 }
+
+/** The largest side a board may have (pixel records carry u16 coordinates; 4096² is 8 MB packed). */
+export const MAX_BOARD_SIDE = 4096;
+
+/** Why a board of `from` cannot become `to` (a board only grows, up to MAX_BOARD_SIDE a side), or null when it can. */
+export function growthProblem(from: BoardSize, to: BoardSize): string | null {
+  if (!Number.isInteger(to.width) || !Number.isInteger(to.height) || to.width > MAX_BOARD_SIDE || to.height > MAX_BOARD_SIDE) {
+    return `A board is at most ${MAX_BOARD_SIDE}×${MAX_BOARD_SIDE} pixels.`;
+  }
+  if (to.width < from.width || to.height < from.height) {
+    return `A board only grows: it is ${from.width}×${from.height}, and ${to.width}×${to.height} would drop pixels.`;
+  }
+  if (to.width === from.width && to.height === from.height) return `The board is already ${to.width}×${to.height}.`;
+  return null;
+}

@@ -6,6 +6,14 @@ export const PALETTE: readonly string[] = Object.freeze([
   '#0083C7', '#0000EA', '#CF6EE4', '#820080',
 ]);
 
+/** What people (and screen readers) call each colour, in palette order. */
+export const PALETTE_NAMES: readonly string[] = Object.freeze([
+  'White', 'Light grey', 'Grey', 'Black',
+  'Pink', 'Red', 'Orange', 'Brown',
+  'Yellow', 'Light green', 'Green', 'Cyan',
+  'Blue', 'Dark blue', 'Lilac', 'Purple',
+]);
+
 export const COLOR_COUNT = PALETTE.length;
 
 /** Palette as packed RGB triples, ready for writing into image buffers. */

@@ -32,15 +32,15 @@ describe('the board at a past moment, on Redis and Cassandra', () => {
     await placeSome(30);
     await capture(); // before any snapshot
     await placeSome(30);
-    await takeSnapshot({ ...f.services, size: f.config.board });
+    await takeSnapshot(f.services);
     await capture(); // right after a snapshot
     await placeSome(40);
     await capture(); // between snapshots
     await placeSome(10);
-    await takeSnapshot({ ...f.services, size: f.config.board });
+    await takeSnapshot(f.services);
     await placeSome(25);
     await capture(); // after the second
-    await takeSnapshot({ ...f.services, size: f.config.board });
+    await takeSnapshot(f.services);
     await capture(); // at the last snapshot, nothing after it
     expect((await f.services.snapshots.list()).length).toBe(3);
 

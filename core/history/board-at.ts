@@ -1,11 +1,13 @@
 // The board as it was at a moment or after a seq, exactly: the nearest snapshot at or before,
 // plus the journal's placements after it in seq order, up to the seq, or up to (not including)
 // the first placement made after the moment.
-import { pixelIndex, setColorAt } from '../domain/board-codec.ts';
+import type { BoardSize } from '../domain/board-codec.ts';
 import { planReplay, replayFrom, SETTLED_MS, startBoard, type HistoryContext, type Moment } from './history-plan.ts';
 
 export interface PastBoard {
   bytes: Uint8Array;
+  /** The board's size then (it may have grown since). */
+  size: BoardSize;
   /** The last seq in these bytes. */
   seq: number;
   /** Whether the answer can never change (a settled moment, with every placement up to it in the journal). */
@@ -19,7 +21,7 @@ export async function boardAt(ctx: HistoryContext, moment: Moment, now = Date.no
   const limit = 'seq' in moment ? moment.seq : plan.headSeq;
   const replayed = await replayFrom(ctx, plan, limit, (p) => {
     if ('at' in moment && p.placedAt > moment.at) return false;
-    setColorAt(board, pixelIndex(ctx.size, p.x, p.y), p.color);
+    board.set(p.x, p.y, p.color);
     seq = p.seq;
     return true;
   });
@@ -27,5 +29,5 @@ export async function boardAt(ctx: HistoryContext, moment: Moment, now = Date.no
   // without a gap (and, for a seq, reached it).
   const complete = replayed.dense && ('seq' in moment ? seq === moment.seq : replayed.stopped || seq === plan.headSeq);
   const settled = complete && ('at' in moment ? moment.at <= now - SETTLED_MS : true);
-  return { bytes: board, seq, settled };
+  return { bytes: board.bytes, size: board.size, seq, settled };
 }

@@ -13,16 +13,21 @@ export interface Region {
 export const regionWidth = (r: Region) => r.x1 - r.x0;
 export const regionHeight = (r: Region) => r.y1 - r.y0;
 
-/** Writes a region of the board as RGB into `out` at `offset`. */
+/** What a region shows where the board did not reach yet (it grew later): a dark grey no palette colour is. */
+export const OFF_BOARD_RGB = [0x30, 0x30, 0x30] as const;
+
+/** Writes a region of the board as RGB into `out` at `offset`; parts outside the board are OFF_BOARD_RGB. */
 export function regionRgb(board: Uint8Array, size: BoardSize, r: Region, out: Uint8Array, offset = 0): void {
   let o = offset;
   for (let y = r.y0; y < r.y1; y++) {
-    for (let x = r.x0, i = y * size.width + r.x0; x < r.x1; x++, i++, o += 3) {
+    const inside = y < size.height ? Math.min(r.x1, size.width) : r.x0;
+    for (let x = r.x0, i = y * size.width + r.x0; x < inside; x++, i++, o += 3) {
       const c = colorAt(board, i) * 3;
       out[o] = PALETTE_RGB[c]!;
       out[o + 1] = PALETTE_RGB[c + 1]!;
       out[o + 2] = PALETTE_RGB[c + 2]!;
     }
+    for (let x = Math.max(inside, r.x0); x < r.x1; x++, o += 3) out.set(OFF_BOARD_RGB, o);
   }
 }
 

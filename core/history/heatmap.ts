@@ -1,6 +1,7 @@
 // A heatmap: placements per pixel in a window, on a logarithmic scale through "inferno" (a
 // perceptually uniform colour map, from d3-scale-chromatic), transparent where nobody placed.
 import { interpolateInferno } from 'd3-scale-chromatic';
+import type { BoardSize } from '../domain/board-codec.ts';
 import { planReplay, replayFrom, type HistoryContext } from './history-plan.ts';
 
 /** 256 colours of the scale, computed once. */
@@ -16,6 +17,8 @@ const SCALE: Uint8Array = (() => {
 })();
 
 export interface Heatmap {
+  /** Today's board size (placements made before it grew fall inside it too). */
+  size: BoardSize;
   counts: Uint32Array;
   max: number;
   replayed: number;
@@ -23,22 +26,23 @@ export interface Heatmap {
 
 export async function countPlacements(ctx: HistoryContext, since: number, until: number, now = Date.now()): Promise<Heatmap> {
   const plan = await planReplay(ctx, { at: since }, { at: until }, now);
-  const counts = new Uint32Array(ctx.size.width * ctx.size.height);
+  const size = plan.headSize;
+  const counts = new Uint32Array(size.width * size.height);
   let max = 0;
   const { visited } = await replayFrom(ctx, plan, plan.headSeq, (p) => {
     if (p.placedAt > until) return false;
-    if (p.placedAt < since) return true;
-    const i = p.y * ctx.size.width + p.x;
+    if (p.placedAt < since || p.x >= size.width || p.y >= size.height) return true;
+    const i = p.y * size.width + p.x;
     const n = counts[i]! + 1;
     counts[i] = n;
     if (n > max) max = n;
     return true;
   });
-  return { counts, max, replayed: visited };
+  return { size, counts, max, replayed: visited };
 }
 
-export async function heatmapPng(ctx: HistoryContext, h: Heatmap): Promise<Buffer> {
-  const { width, height } = ctx.size;
+export async function heatmapPng(h: Heatmap): Promise<Buffer> {
+  const { width, height } = h.size;
   const rgba = new Uint8Array(width * height * 4);
   const scale = Math.log1p(Math.max(h.max, 1));
   for (let i = 0; i < h.counts.length; i++) {

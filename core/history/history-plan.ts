@@ -4,7 +4,7 @@
 // head), and a request whose bound is over HISTORY_MAX_REPLAY placements is refused.
 import { BadRequestError, PlaceError } from '../errors.ts';
 import type { BoardReader } from '../board-store/board-store.ts';
-import { createBoard, resizeBoard, type BoardSize } from '../domain/board-codec.ts';
+import { createBoard, pixelIndex, resizeBoard, setColorAt, type BoardSize } from '../domain/board-codec.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
 import type { Placement } from '../domain/placement.ts';
 import type { SnapshotMeta, SnapshotStore } from '../snapshots/snapshot-store.ts';
@@ -13,6 +13,7 @@ export interface HistoryContext {
   snapshots: SnapshotStore;
   log: Pick<PixelLog, 'replay'>;
   store: Pick<BoardReader, 'head'>;
+  /** The size the board started at (BOARD_WIDTH × BOARD_HEIGHT): its size before the first snapshot. */
   size: BoardSize;
   maxReplay: number;
 }
@@ -49,8 +50,9 @@ export interface Plan {
   startSeq: number;
   /** The most a replay may read: it stops earlier, at the first placement past the end. */
   endSeq: number;
-  /** The board's seq when planned. */
+  /** The board's seq and size when planned. */
   headSeq: number;
+  headSize: BoardSize;
 }
 
 /** The newest snapshot at or before a moment. */
@@ -64,6 +66,7 @@ function snapshotBefore(list: readonly SnapshotMeta[], m: Moment): SnapshotMeta 
 export async function planReplays(ctx: HistoryContext, runs: readonly { from: Moment; until: Moment }[], now = Date.now()): Promise<Plan[]> {
   const head = await ctx.store.head();
   const headSeq = head?.seq ?? 0;
+  const headSize = head ? { width: Math.max(head.width, ctx.size.width), height: Math.max(head.height, ctx.size.height) } : ctx.size;
   const list = await listSnapshots(ctx.snapshots, now);
   const plans = runs.map(({ from, until }) => {
     if ('seq' in until && until.seq > headSeq) throw new BadRequestError('invalid_seq', `seq ${until.seq} is after the board's last seq (${headSeq}).`);
@@ -72,7 +75,7 @@ export async function planReplays(ctx: HistoryContext, runs: readonly { from: Mo
     const after = 'at' in until ? list.find((s) => s.at > until.at) : undefined;
     const endSeq = 'seq' in until ? until.seq : Math.min(after?.seq ?? headSeq, headSeq);
     const startSeq = Math.min(start?.seq ?? 0, endSeq);
-    return { start: start && start.seq <= endSeq ? start : null, startSeq: start && start.seq <= endSeq ? startSeq : 0, endSeq, headSeq };
+    return { start: start && start.seq <= endSeq ? start : null, startSeq: start && start.seq <= endSeq ? startSeq : 0, endSeq, headSeq, headSize };
   });
   // A snapshot taken just after a moment may hold placements made just before it (a write's time
   // trails its seq by its duration): the replay reads past endSeq until it sees a later placement.
@@ -85,11 +88,30 @@ export async function planReplay(ctx: HistoryContext, from: Moment, until: Momen
   return (await planReplays(ctx, [{ from, until }], now))[0]!;
 }
 
-/** The board bytes a plan starts from (an empty board before the first snapshot). */
-export async function startBoard(ctx: HistoryContext, plan: Plan): Promise<Uint8Array> {
-  if (!plan.start) return createBoard(ctx.size);
-  const bytes = await ctx.snapshots.read(plan.start);
-  return resizeBoard(bytes, { width: plan.start.width, height: plan.start.height }, ctx.size);
+/**
+ * A board being replayed, at the size it had then. The board may grow during an event: a
+ * snapshot is taken at each growth (core/service/resize.ts), so the snapshot a replay starts
+ * from has the size of its moment; a placement outside it (a growth with no snapshot after it)
+ * grows it to the size the board has now, the only later size known.
+ */
+export class ReplayBoard {
+  constructor(public bytes: Uint8Array, public size: BoardSize, private readonly grownSize: BoardSize) {}
+
+  set(x: number, y: number, color: number): void {
+    if (x >= this.size.width || y >= this.size.height) {
+      const to = { width: Math.max(this.grownSize.width, x + 1), height: Math.max(this.grownSize.height, y + 1) };
+      this.bytes = resizeBoard(this.bytes, this.size, to);
+      this.size = to;
+    }
+    setColorAt(this.bytes, pixelIndex(this.size, x, y), color);
+  }
+}
+
+/** The board a plan starts from: its snapshot, or an empty board of the starting size before the first. */
+export async function startBoard(ctx: HistoryContext, plan: Plan): Promise<ReplayBoard> {
+  if (!plan.start) return new ReplayBoard(createBoard(ctx.size), ctx.size, plan.headSize);
+  const size = { width: plan.start.width, height: plan.start.height };
+  return new ReplayBoard(await ctx.snapshots.read(plan.start), size, plan.headSize);
 }
 
 export interface Replayed {

@@ -36,7 +36,7 @@ describe('history from snapshots and the journal', () => {
       if (seq === 10 || seq === 25) await snapshots.put({ bytes: board.slice(), seq, epoch: 1, at: T0 + seq * 1000 + 500, ...SIZE });
     }
     head = 40;
-    ctx = { snapshots, log, store: { head: async () => ({ seq: head, epoch: 1 }) }, size: SIZE, maxReplay: 1000 };
+    ctx = { snapshots, log, store: { head: async () => ({ seq: head, epoch: 1, ...SIZE }) }, size: SIZE, maxReplay: 1000 };
   });
 
   /** The board after the first `n` placements, computed directly. */

@@ -4,7 +4,8 @@
 // placement after its last frame, taking a frame each time the replay passes a frame's moment.
 // So frames sparser than snapshots skip the placements between them. Work: the placements
 // replayed (bounded by HISTORY_MAX_REPLAY before it starts) plus frames × area (TIMELAPSE_LIMITS).
-import { pixelIndex, setColorAt } from '../domain/board-codec.ts';
+// The region is on today's board; in frames from before the board grew, what was not yet board
+// is drawn in OFF_BOARD_RGB.
 import { listSnapshots, planReplays, replayFrom, startBoard, type HistoryContext } from './history-plan.ts';
 import { regionHeight, regionRgb, regionWidth } from './board-image.ts';
 import { frameTime, type TimelapseParams } from './timelapse-params.ts';
@@ -43,12 +44,12 @@ export async function renderTimelapse(ctx: HistoryContext, p: TimelapseParams, n
     const board = await startBoard(ctx, plan);
     let next = 0;
     const emitUntil = (placedAt: number) => {
-      while (next < run.length && times[run[next]!]! < placedAt) regionRgb(board, ctx.size, p, frames, run[next++]! * frameBytes);
+      while (next < run.length && times[run[next]!]! < placedAt) regionRgb(board.bytes, board.size, p, frames, run[next++]! * frameBytes);
     };
     const result = await replayFrom(ctx, plan, plan.headSeq, (placement) => {
       emitUntil(placement.placedAt);
       if (next >= run.length) return false;
-      setColorAt(board, pixelIndex(ctx.size, placement.x, placement.y), placement.color);
+      board.set(placement.x, placement.y, placement.color);
       return true;
     });
     emitUntil(Number.POSITIVE_INFINITY);

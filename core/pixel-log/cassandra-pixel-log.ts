@@ -3,6 +3,7 @@
 // writes arrive in, and re-recording a placement is harmless.
 import type cassandra from 'cassandra-driver';
 import type { Placement } from '../domain/placement.ts';
+import type { BoardSize } from '../domain/board-codec.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import { reportFailure } from '../observability/telemetry.ts';
 import type { CassandraConfig } from '../config.ts';
@@ -17,6 +18,8 @@ const INSERT_USER = 'INSERT INTO user_placements (user_id, last_placed_at, last_
 const SELECT_HISTORY = `SELECT ${COLUMNS} FROM pixel_history WHERE px = ? AND py = ? LIMIT ?`;
 const SELECT_USER = 'SELECT last_placed_at FROM user_placements WHERE user_id = ?';
 const SELECT_RANGE = `SELECT ${COLUMNS} FROM placements_by_seq WHERE bucket = ? AND shard = ? AND seq > ? AND seq <= ?`;
+const UPSERT_SETTING = 'INSERT INTO board_settings (name, width, height) VALUES (?, ?, ?)';
+const SELECT_SETTING = 'SELECT width, height FROM board_settings WHERE name = ?';
 const SELECT_LAST = 'SELECT seq FROM placements_by_seq WHERE bucket = ? AND shard = ? ORDER BY seq DESC LIMIT 1';
 
 function toPlacement(row: cassandra.types.Row): Placement {
@@ -130,6 +133,15 @@ export class CassandraPixelLog implements PixelLog {
       else empty = mid;
     }
     return lastIn(known);
+  }
+
+  async boardSize(): Promise<BoardSize | null> {
+    const row = (await this.run('board size', () => this.client.execute(SELECT_SETTING, ['size'], { prepare: true }))).first();
+    return row ? { width: row.get('width') as number, height: row.get('height') as number } : null;
+  }
+
+  async recordBoardSize(size: BoardSize): Promise<void> {
+    await this.run('record board size', () => this.client.execute(UPSERT_SETTING, ['size', size.width, size.height], { prepare: true }));
   }
 
   async ping(): Promise<void> {

@@ -2,7 +2,7 @@
 // (and CloudFormation: column names of 2 to 48 characters, hence px/py).
 // Partitions stay small: one per pixel (its history), one per user, and the seq journal spread
 // over shards, so no single partition takes the board's whole write rate (Keyspaces caps a
-// partition at 1,000 writes/s). Every placement writes one row to each table (3 WRU). In AWS the same tables are created by the CDK app
+// partition at 1,000 writes/s). Every placement writes one row to each placement table (3 WRU). In AWS the same tables are created by the CDK app
 // (infra/keyspaces-tables.ts), which reads TABLES below.
 
 export interface ColumnDef {
@@ -68,6 +68,13 @@ export const TABLES: readonly TableDef[] = [
       { name: 'width', type: 'int' }, { name: 'height', type: 'int' }, { name: 'pixels', type: 'int' },
       { name: 'created_by', type: 'text' }, { name: 'created_at', type: 'timestamp' },
     ],
+  },
+  {
+    // Settings a restore needs that placements do not carry: today the size the board grew to.
+    name: 'board_settings',
+    partitionKey: ['name'],
+    clustering: [],
+    columns: [{ name: 'name', type: 'text' }, { name: 'width', type: 'int' }, { name: 'height', type: 'int' }],
   },
 ];
 

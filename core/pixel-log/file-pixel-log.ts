@@ -1,10 +1,12 @@
 // Persistence for the one-command local run: an append-only file of binary records, flushed
 // to disk (group commit) before a write is acknowledged and replayed at start.
-import { open, readFile, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import path from 'node:path';
 import type { Placement } from '../domain/placement.ts';
+import type { BoardSize } from '../domain/board-codec.ts';
+import { DataFormatError } from '../errors.ts';
 import type { PixelLog } from './pixel-log.ts';
 import { countEvent, log } from '../observability/telemetry.ts';
 
@@ -257,6 +259,33 @@ export class FilePixelLog implements PixelLog {
     // Seqs are distinct and every one is recorded, so a lost record's seq is at most the highest
     // one read plus the number of records that could have been lost.
     return this.maxSeq + this.lostRecordsBound;
+  }
+
+  async boardSize(): Promise<BoardSize | null> {
+    try {
+      const { width, height } = JSON.parse(await readFile(this.sizePath(), 'utf8')) as BoardSize;
+      return { width, height };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new DataFormatError(`${this.sizePath()} is not a board size`, { cause: err });
+    }
+  }
+
+  async recordBoardSize(size: BoardSize): Promise<void> {
+    // Written aside, synced, then renamed over: the file is always one whole size or the other.
+    const temp = `${this.sizePath()}.tmp`;
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(JSON.stringify({ width: size.width, height: size.height }));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.sizePath());
+  }
+
+  private sizePath(): string {
+    return path.join(path.dirname(this.filePath), 'board-size.json');
   }
 
   async ping(): Promise<void> {}

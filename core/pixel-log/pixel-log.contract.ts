@@ -88,5 +88,13 @@ export function describePixelLogContract(name: string, open: () => Promise<LogFi
       await log.replay(0, Number.POSITIVE_INFINITY, (p) => seqs.push(p.seq));
       expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     });
+
+    it('keeps the size the board grew to across a restart, and has none before it grows', async () => {
+      expect(await log.boardSize()).toBeNull();
+      await log.recordBoardSize({ width: 1500, height: 1000 });
+      await log.recordBoardSize({ width: 3000, height: 2000 });
+      log = await fixture.reopen();
+      expect(await log.boardSize()).toEqual({ width: 3000, height: 2000 });
+    });
   });
 }

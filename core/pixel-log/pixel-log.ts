@@ -1,8 +1,10 @@
 // Durable record of every accepted placement: each pixel's history (and so its latest), each
-// user's last placement, and a journal in seq order for restores and exports. Cassandra /
+// user's last placement, a journal in seq order for restores and exports, and the size the
+// board grew to. Cassandra /
 // Amazon Keyspaces in production, an append-only file for the one-command local run; both pass
 // pixel-log.contract.ts.
 import type { Placement } from '../domain/placement.ts';
+import type { BoardSize } from '../domain/board-codec.ts';
 
 export interface PixelLog {
   /** Durable when the promise resolves. Idempotent: recording the same placement twice is harmless. */
@@ -22,6 +24,10 @@ export interface PixelLog {
    * that lost records to damage, a bound on the seqs they could have held.
    */
   seqFloor(): Promise<number>;
+  /** The size the board was last grown to (a live resize), or null if it never was: a restore makes the board this size. */
+  boardSize(): Promise<BoardSize | null>;
+  /** Durable when the promise resolves; recorded before the live board grows. */
+  recordBoardSize(size: BoardSize): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

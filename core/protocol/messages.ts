@@ -41,10 +41,31 @@ export interface HelloMessage {
    * follow this message, from the server's memory: it needs no HTTP catch-up.
    */
   resumed?: boolean;
+  /** Seqs per segment of `GET /api/updates/{epoch}/{segment}`; absent: catch up with `?since=`. */
+  segment?: number;
+}
+
+/**
+ * The board's tile hashes (board-digest.ts) at `seq`: a client whose copy is at exactly that seq
+ * compares, and fetches only the tiles that differ. Sent after hello and every SOCKET_DIGEST_MS.
+ */
+export interface DigestMessage {
+  type: 'digest';
+  epoch: number;
+  seq: number;
+  width: number;
+  height: number;
+  /** Tile side in pixels (DIGEST_TILE). */
+  tile: number;
+  /** 8 hex digits a tile, in tile order. */
+  hashes: string;
 }
 
 export type ServerMessage =
   | HelloMessage
+  | DigestMessage
+  /** The board grew to width × height after `seq`: pixels and seqs are kept, the new area is empty. */
+  | { type: 'resize'; width: number; height: number; seq: number }
   /** The board was restored: a new epoch whose last seq is `seq`. */
   | { type: 'reset'; epoch: number; seq: number }
   /** Updates were lost for good: check the whole board. */
@@ -71,7 +92,7 @@ export function encodeServerMessage(message: ServerMessage): string {
   return JSON.stringify(message);
 }
 
-const SERVER_TYPES = new Set<ServerMessage['type']>(['hello', 'reset', 'resync', 'online', 'placed', 'error', 'pong', 'template-griefed']);
+const SERVER_TYPES = new Set<ServerMessage['type']>(['hello', 'digest', 'resize', 'reset', 'resync', 'online', 'placed', 'error', 'pong', 'template-griefed']);
 
 /** A server message, or null for text that is not one (ignored by clients). */
 export function parseServerMessage(text: string): ServerMessage | null {
@@ -101,9 +122,16 @@ export interface WatchMessage {
   template: string | null;
 }
 
-export type ClientMessage = PlaceMessage | { type: 'ping' } | WatchMessage;
-
 const TEMPLATE_ID = /^[A-Za-z0-9_-]{11}$/;
+
+/** What a client found comparing a digest: tiles that differed and pixels it repaired (counted in /metrics). */
+export interface MismatchMessage {
+  type: 'mismatch';
+  tiles: number;
+  pixels: number;
+}
+
+export type ClientMessage = PlaceMessage | MismatchMessage | { type: 'ping' } | WatchMessage;
 
 export function encodeClientMessage(message: ClientMessage): string {
   return JSON.stringify(message);
@@ -132,6 +160,13 @@ export function parseClientMessage(text: string): ParsedMessage {
       return { ok: false, error: 'invalid_message', message: 'A watch "template" is a template id or null.' };
     }
     return { ok: true, message: { type: 'watch', template: m.template } };
+  }
+  if (m.type === 'mismatch') {
+    const count = (v: unknown) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1e8 ? (v as number) : null);
+    const tiles = count(m.tiles);
+    const pixels = count(m.pixels);
+    if (tiles === null || pixels === null) return { ok: false, error: 'invalid_message', message: 'A mismatch message has "tiles" and "pixels" counts.' };
+    return { ok: true, message: { type: 'mismatch', tiles, pixels } };
   }
   if (m.type === 'place') {
     if (id === undefined || (typeof id === 'string' && id.length > 64)) {

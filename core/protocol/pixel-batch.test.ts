@@ -3,7 +3,7 @@ import {
   BatchFormatError, batchToUpdates, decodePixelBatch, encodeBatchFromRecords, encodePixelBatch, encodePixelRecord, forEachPixel, peekBatchHeader,
   pixelRecordAt, readPixelRecord,
 } from './pixel-batch.ts';
-import { decodeFeedMessage, encodeFeedReset } from './feed.ts';
+import { decodeFeedMessage, encodeFeedReset, encodeFeedResize } from './feed.ts';
 
 describe('pixel batch layout', () => {
   it('encodes type 1, u32 firstSeq, u16 count and 5-byte little-endian pixels', () => {
@@ -43,9 +43,10 @@ describe('pixel batch layout', () => {
     expect(peekBatchHeader(bytes, 0)).toBeNull();
   });
 
-  it('tells feed batches, resets and anything else apart', () => {
+  it('tells feed batches, resets, resizes and anything else apart', () => {
     expect(decodeFeedMessage(encodePixelBatch([{ seq: 1, x: 0, y: 0, color: 0 }]))).toEqual({ type: 'batch' });
     expect(decodeFeedMessage(encodeFeedReset(1_795_000_000_123, 42))).toEqual({ type: 'reset', epoch: 1_795_000_000_123, seq: 42 });
+    expect(decodeFeedMessage(encodeFeedResize(3000, 2000, 4_000_000_000))).toEqual({ type: 'resize', width: 3000, height: 2000, seq: 4_000_000_000 });
     expect(decodeFeedMessage(new Uint8Array([0]))).toEqual({ type: 'resync' });
   });
 });

@@ -27,6 +27,8 @@ export type PlaceResult =
   | { status: 'placed'; placement: Placement; nextAllowedAt: number; replayed: boolean }
   | { status: 'rate_limited'; retryAfterMs: number; reason: 'cooldown' | 'ip' }
   | { status: 'revoked' }
+  /** x or y is off the board, whose size (now) is width × height. */
+  | { status: 'out_of_bounds'; width: number; height: number }
   /** The idempotency key was used for a different pixel. */
   | { status: 'key_reused'; placement: Placement };
 
@@ -50,6 +52,7 @@ export async function placePixel(
     case 'no_board': throw new StoreUnavailableError('the board is being rebuilt', { store: 'redis' });
     case 'fenced': throw new RebuildInProgressError('the board is being restored', outcome.retryAfterMs, { store: 'redis' });
     case 'revoked': return { status: 'revoked' };
+    case 'out_of_bounds': return outcome;
     case 'cooldown': return { status: 'rate_limited', retryAfterMs: outcome.retryAfterMs, reason: 'cooldown' };
     case 'ip_limited': return { status: 'rate_limited', retryAfterMs: outcome.retryAfterMs, reason: 'ip' };
     case 'duplicate': {

@@ -15,6 +15,7 @@ import { DEFAULT_DRAIN, persistPending } from './persist-pending.ts';
 export interface RebuildContext {
   store: BoardReader & BoardWriter & PersistenceOutbox & Locks;
   log: PixelLog;
+  /** The configured size: the board's size unless it grew (PixelLog.boardSize) or a snapshot is bigger. */
   size: BoardSize;
   rules: CooldownRules;
   /** The rebuild lock lives this long unless renewed (every third of it) while the rebuild runs. */
@@ -82,10 +83,16 @@ async function restoreFromPersistence(ctx: RebuildContext, started: number, lost
   // Start from the newest snapshot old enough that the placements after it include every
   // cooldown still running: the work is bounded by the write rate, not by the number of users.
   const base = snapshotAtOrBefore(await ctx.snapshots.list(), cooldownFrom);
-  let board = createBoard(ctx.size);
+  // The size the board grew to during the event, if it did (recorded before it grew), else the configured one.
+  const grown = await ctx.log.boardSize();
+  const size = {
+    width: Math.max(grown?.width ?? 0, ctx.size.width, base?.width ?? 0),
+    height: Math.max(grown?.height ?? 0, ctx.size.height, base?.height ?? 0),
+  };
+  let board = createBoard(size);
   let seq = 0;
   if (base) {
-    board = resizeBoard(await ctx.snapshots.read(base), base, ctx.size);
+    board = resizeBoard(await ctx.snapshots.read(base), base, size);
     seq = base.seq;
     say(`starting from the snapshot at seq ${base.seq}, taken ${new Date(base.at).toISOString()}`);
   }
@@ -94,8 +101,8 @@ async function restoreFromPersistence(ctx: RebuildContext, started: number, lost
   const touched = new Set<number>();
   const lastPlaced = new Map<string, number>();
   await ctx.log.replay(seq, Number.POSITIVE_INFINITY, (p) => {
-    if (p.x < ctx.size.width && p.y < ctx.size.height) {
-      const i = pixelIndex(ctx.size, p.x, p.y);
+    if (p.x < size.width && p.y < size.height) {
+      const i = pixelIndex(size, p.x, p.y);
       setColorAt(board, i, p.color);
       touched.add(i);
     }
@@ -111,8 +118,8 @@ async function restoreFromPersistence(ctx: RebuildContext, started: number, lost
   }
   if (lost()) throw new StoreUnavailableError('the rebuild lock was lost; another rebuild may be running');
   const cooldowns = ctx.rules.cooldownMs > 0 ? [...lastPlaced].map(([userId, placedAt]) => ({ userId, placedAt })) : [];
-  const head = await ctx.store.restore({ board, seq, version }, cooldowns, Date.now());
+  const head = await ctx.store.restore({ board, seq, version, size }, cooldowns, Date.now());
   const result = { ...head, pixels: touched.size, replayed, fromSnapshotSeq: base?.seq ?? null, cooldowns: cooldowns.length, ms: Date.now() - started };
-  say(`board restored: ${touched.size} pixels, seq ${seq}, epoch ${head.epoch}, from ${base ? `the snapshot at seq ${base.seq} and ` : ''}${replayed} placements after it, ${cooldowns.length} cooldowns, ${result.ms} ms`);
+  say(`board restored: ${size.width}×${size.height}, ${touched.size} pixels, seq ${seq}, epoch ${head.epoch}, from ${base ? `the snapshot at seq ${base.seq} and ` : ''}${replayed} placements after it, ${cooldowns.length} cooldowns, ${result.ms} ms`);
   return result;
 }

@@ -24,11 +24,12 @@ export class InlineRestore implements RestoreJobs {
   }
 }
 
-/** `node --import tsx bin/rebuild.ts` with this process's environment, detached, output to its log. */
+/** `node --import tsx bin/rebuild.ts --if-missing` with this process's environment, detached, output to its log. */
 export class ChildProcessRestore implements RestoreJobs {
   readonly mode = 'process';
   async start(reason: string): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'bin', 'rebuild.ts')], {
+    // --if-missing: a second job started while the first is still starting finds the board back and stops.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'bin', 'rebuild.ts'), '--if-missing'], {
       cwd: REPO_ROOT, env: process.env, stdio: 'ignore', detached: true,
     });
     child.once('error', (err) => log.error('the restore job could not start', { error: err.message }));

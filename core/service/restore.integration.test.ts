@@ -24,7 +24,7 @@ describe('restore from a snapshot and the journal after it, on real Redis and Ca
 
   it('gives the live board byte for byte and seq for seq, replaying only the placements after the snapshot, with running cooldowns', async () => {
     await placeMany(60, 0);
-    const snapshot = (await takeSnapshot({ ...f.services, size: f.config.board }))!;
+    const snapshot = (await takeSnapshot(f.services))!;
     await new Promise((r) => setTimeout(r, 3100)); // the snapshot is now older than the cooldown
     const recent = await placeMany(25, 5);
     const live = await recent[0]!.board();
@@ -45,7 +45,7 @@ describe('restore from a snapshot and the journal after it, on real Redis and Ca
 
   it('without a snapshot old enough, replays the whole journal and still gives the live board', async () => {
     await placeMany(10, 11);
-    await takeSnapshot({ ...f.services, size: f.config.board }); // too young to start from
+    await takeSnapshot(f.services); // too young to start from
     const live = await new ApiClient(f.url).board();
     const raw = new Redis(f.redisUrl!);
     await raw.flushall();

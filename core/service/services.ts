@@ -14,6 +14,7 @@ import { CassandraPixelLog } from '../pixel-log/cassandra-pixel-log.ts';
 import { ensureBoard } from './self-heal.ts';
 import type { PlaceContext } from './place-pixel.ts';
 import { PersistenceGate } from './persistence-gate.ts';
+import { KnownSize } from './known-size.ts';
 import { PendingDrainer } from './persist-pending.ts';
 import type { SnapshotStore } from '../snapshots/snapshot-store.ts';
 import { restoreJobs } from './restore-jobs.ts';
@@ -29,6 +30,8 @@ export interface Services extends PlaceContext {
   sessionSecret: string;
   /** Templates, history and the export (core/community). */
   community: Community;
+  /** The board's size as last seen here (it may grow during an event). */
+  boardSize: KnownSize;
   close(): Promise<void>;
 }
 
@@ -36,7 +39,7 @@ export async function createBoardStore(config: Config): Promise<BoardStore> {
   const common = {
     size: config.board, rules: config.cooldown, sessionsPerIpPerHour: config.sessionsPerIpPerHour,
     updatesKept: config.updatesKept, idempotencyTtlMs: config.idempotencyTtlMs, sessionMaxAgeMs: config.sessionMaxAgeMs,
-    feedMode: config.socket.feedMode,
+    feedMode: config.socket.feedMode, readsPerIpPerMinute: config.readsPerIpPerMinute,
   };
   return config.redis
     ? RedisBoardStore.connect({ ...common, redis: config.redis })
@@ -83,7 +86,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
   }
   const community = createCommunity(config, store, log, sessionSecret);
   const services: Services = {
-    config, store, log, sessionSecret, community, size: config.board, rules: config.cooldown,
+    config, store, log, sessionSecret, community, size: config.board, rules: config.cooldown, boardSize: new KnownSize(config.board, store),
     gate: new PersistenceGate(log, { probeIntervalMs: config.persistenceProbeMs, probeTimeoutMs: 2000 }),
     drainer: new PendingDrainer(store, log, { ...config.drain, pauseMs: 5 }, (err) => reportFailure('pending-drain', err)),
     orphanAfterMs: config.orphanAfterMs,

@@ -2,7 +2,6 @@
 // persisted (so a restore from it plus the journal after it is exact), every
 // SNAPSHOT_INTERVAL_MS by whichever process holds the snapshot lock.
 import type { BoardReader, Locks, PersistenceOutbox } from '../board-store/board-store.ts';
-import type { BoardSize } from '../domain/board-codec.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
 import type { SnapshotMeta, SnapshotStore } from '../snapshots/snapshot-store.ts';
 import { log, metrics, reportFailure } from '../observability/telemetry.ts';
@@ -12,7 +11,6 @@ export interface SnapshotContext {
   store: BoardReader & PersistenceOutbox & Locks;
   log: Pick<PixelLog, 'record'>;
   snapshots: SnapshotStore;
-  size: BoardSize;
 }
 
 /** Takes one snapshot now; null when there is no board yet. */
@@ -22,7 +20,7 @@ export async function takeSnapshot(ctx: SnapshotContext, now = Date.now()): Prom
   // A placement in these bytes may still be pending persistence: record it first (harmless if
   // its writer does too), or a restore from this snapshot could hold a pixel the journal lacks.
   await persistPending(ctx.store, ctx.log, Number.POSITIVE_INFINITY, DEFAULT_DRAIN);
-  const meta = await ctx.snapshots.put({ bytes: snap.bytes, seq: snap.seq, epoch: snap.epoch, at: now, ...ctx.size });
+  const meta = await ctx.snapshots.put({ bytes: snap.bytes, seq: snap.seq, epoch: snap.epoch, at: now, width: snap.width, height: snap.height });
   metrics.count('events', { name: 'snapshot.taken' });
   log.info('board snapshot taken', { seq: meta.seq, key: meta.key, ms: Date.now() - now });
   return meta;

@@ -24,7 +24,7 @@ export async function pastBoardPng(event: ALBEvent, s: Services, now = Date.now(
   if (capped) return capped;
   return orTooLarge(async () => {
     const past = await boardAt(historyContext(s), moment, now);
-    const png = await boardPng(past.bytes, s.config.board);
+    const png = await boardPng(past.bytes, past.size);
     if (past.settled) recent.set(key, { png, seq: past.seq });
     return binary(200, png, {
       'content-type': 'image/png', 'x-board-seq': String(past.seq),

@@ -2,6 +2,7 @@
 // Every response carries the API's security headers (CloudFront's response headers policy sets
 // the same at the edge).
 import type { ALBResult } from 'aws-lambda';
+import { retryAfterSeconds } from '../../core/domain/cooldown.ts';
 
 export type Headers = Record<string, string>;
 
@@ -41,4 +42,10 @@ export function binaryBase64(status: number, body: string, headers: Headers): AL
 
 export function empty(status: number, headers: Headers): ALBResult {
   return { statusCode: status, statusDescription: `${status}`, headers: { ...API_SECURITY_HEADERS, ...headers }, body: '', isBase64Encoded: false };
+}
+
+/** 429 for an address past READS_PER_IP_PER_MINUTE uncached update reads. */
+export function tooManyReads(retryAfterMs: number): ALBResult {
+  return errorResponse(429, 'rate_limited', 'Too many update requests from your address. Wait a little.',
+    { 'retry-after': String(retryAfterSeconds(retryAfterMs)) }, { retryAfterMs });
 }

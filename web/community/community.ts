@@ -1,5 +1,5 @@
 // The page's community features (issue 12), kept apart from the board page's own code: main.ts
-// calls attachCommunity() once the board is live, and tells it about each pixel placed.
+// calls attachCommunity() once the board's size is known, and tells it about each pixel placed.
 // Templates open by link (?template=<id> or #template=<id>); history, heatmap and "my pixels"
 // are in a panel that folds away.
 import type { BoardSync } from '../sync/board-sync.ts';
@@ -11,7 +11,8 @@ export interface CommunityDeps {
   width: number;
   height: number;
   palette: readonly string[];
-  userId: string;
+  /** Null until this browser has a session (viewing needs none). */
+  userId(): string | null;
   sync: BoardSync;
   board: HTMLCanvasElement;
   toast(text: string, ms?: number): void;
@@ -20,6 +21,8 @@ export interface CommunityDeps {
 export interface Community {
   /** A pixel this user placed (for "my pixels"). */
   placed(x: number, y: number, color: number): void;
+  /** The board grew during the event: the layers grow with it. */
+  resize(width: number, height: number): void;
 }
 
 /** The template id a link names, moved from #template= into ?template= so the hash stays the view's. */
@@ -49,8 +52,14 @@ export function attachCommunity(d: CommunityDeps): Community {
   const id = templateFromLink();
   if (id) {
     panel.classList.remove('folded');
-    openTemplate({ id, layers, sync: d.sync, panel, boardWidth: d.width, palette: d.palette, toast: d.toast, jumpTo })
+    openTemplate({ id, layers, sync: d.sync, panel, palette: d.palette, toast: d.toast, jumpTo })
       .catch(() => d.toast('The template could not be loaded.', 6000));
   }
-  return { placed: (x, y) => history.placed(x, y) };
+  return {
+    placed: (x, y) => history.placed(x, y),
+    resize: (width, height) => {
+      layers.resize(width, height);
+      history.resize(width, height);
+    },
+  };
 }

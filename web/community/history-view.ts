@@ -8,7 +8,14 @@ export interface HistoryDeps {
   panel: HTMLElement;
   width: number;
   height: number;
-  userId: string;
+  /** Null until this browser has a session (viewing needs none). */
+  userId(): string | null;
+}
+
+export interface HistoryView {
+  placed(x: number, y: number): void;
+  /** The board grew during the event. */
+  resize(width: number, height: number): void;
 }
 
 const HOUR = 3_600_000;
@@ -22,29 +29,42 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
 
 /** Where this user placed, newest last (localStorage, per user id). */
 export class MyPixels {
-  private readonly key: string;
-  constructor(userId: string) {
-    this.key = `place:mine:${userId}`;
+  constructor(private readonly userId: () => string | null) {}
+
+  private get key(): string | null {
+    const id = this.userId();
+    return id ? `place:mine:${id}` : null;
   }
 
   list(): [number, number][] {
+    const key = this.key;
+    if (!key) return [];
     try {
-      return (JSON.parse(localStorage.getItem(this.key) ?? '[]') as [number, number][]).filter((p) => Array.isArray(p) && p.length === 2);
+      return (JSON.parse(localStorage.getItem(key) ?? '[]') as [number, number][]).filter((p) => Array.isArray(p) && p.length === 2);
     } catch {
       return [];
     }
   }
 
   add(x: number, y: number): void {
+    const key = this.key;
+    if (!key) return;
     const all = this.list().filter(([px, py]) => px !== x || py !== y);
     all.push([x, y]);
-    localStorage.setItem(this.key, JSON.stringify(all.slice(-MINE_KEPT)));
+    localStorage.setItem(key, JSON.stringify(all.slice(-MINE_KEPT)));
   }
 }
 
-export function attachHistory(d: HistoryDeps): { placed(x: number, y: number): void } {
-  const past = d.layers.add(el('img', { id: 'history-layer', alt: '', hidden: true }), 0, 0, d.width, d.height, 1);
-  const heat = d.layers.add(el('img', { id: 'heatmap-layer', alt: '', hidden: true }), 0, 0, d.width, d.height, 3);
+/** An image layer at the board's origin, one CSS px per pixel of the image (a past board may be smaller than today's). */
+function imageLayer(d: HistoryDeps, id: string, order: number): HTMLImageElement {
+  const img = d.layers.add(el('img', { id, alt: '', hidden: true }), 0, 0, d.width, d.height, order);
+  img.addEventListener('load', () => Object.assign(img.style, { width: `${img.naturalWidth}px`, height: `${img.naturalHeight}px` }));
+  return img;
+}
+
+export function attachHistory(d: HistoryDeps): HistoryView {
+  const past = imageLayer(d, 'history-layer', 1);
+  const heat = imageLayer(d, 'heatmap-layer', 3);
   const SCALE = 4;
   const mineCanvas = d.layers.add(el('canvas', { id: 'mine-layer', width: d.width * SCALE, height: d.height * SCALE, hidden: true }), 0, 0, d.width, d.height, 4);
   const mine = new MyPixels(d.userId);
@@ -131,6 +151,12 @@ export function attachHistory(d: HistoryDeps): { placed(x: number, y: number): v
     placed: (x, y) => {
       mine.add(x, y);
       if (mineToggle.checked) drawMine();
+    },
+    resize: (width, height) => {
+      Object.assign(mineCanvas, { width: width * SCALE, height: height * SCALE });
+      Object.assign(mineCanvas.style, { width: `${width}px`, height: `${height}px` });
+      if (mineToggle.checked) drawMine();
+      if (!heat.hidden) loadHeat();
     },
   };
 }

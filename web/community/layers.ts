@@ -7,11 +7,16 @@ export class BoardLayers {
   constructor(board: HTMLCanvasElement, width: number, height: number) {
     this.root = document.createElement('div');
     this.root.className = 'board-layers';
-    Object.assign(this.root.style, { width: `${width}px`, height: `${height}px` });
+    this.resize(width, height);
     board.after(this.root);
     const follow = () => { this.root.style.transform = board.style.transform; };
     new MutationObserver(follow).observe(board, { attributes: true, attributeFilter: ['style'] });
     follow();
+  }
+
+  /** The board grew during the event: layers sized to the board grow with it. */
+  resize(width: number, height: number): void {
+    Object.assign(this.root.style, { width: `${width}px`, height: `${height}px` });
   }
 
   /** A child element placed at board (x, y), w×h board pixels, drawn in the given stacking order. */

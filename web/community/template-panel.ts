@@ -11,7 +11,6 @@ export interface TemplateDeps {
   layers: BoardLayers;
   sync: BoardSync;
   panel: HTMLElement;
-  boardWidth: number;
   palette: readonly string[];
   toast(text: string, ms?: number): void;
   /** Centre the view on a board pixel. */
@@ -89,7 +88,7 @@ export async function openTemplate(d: TemplateDeps): Promise<void> {
     listTimer = null;
     const board = d.sync.board;
     if (!board) return;
-    const wrong = wrongPixels(info, target, board, d.boardWidth, WRONG_LISTED);
+    const wrong = wrongPixels(info, target, board, d.sync.width, WRONG_LISTED);
     wrongTitle.textContent = wrong.length ? `Wrong pixels${wrong.length === WRONG_LISTED ? ` (first ${WRONG_LISTED})` : ''}:` : 'No wrong pixels.';
     wrongList.replaceChildren(...wrong.map((p) => {
       const b = el('button', { className: 'tpl-jump', textContent: `${p.x}, ${p.y}` });

@@ -1,7 +1,8 @@
 // A client's copy of the board, with no I/O and no timers: load a board, apply pixel batches in
 // seq order (frames may arrive early, late or twice), say where a gap is, and check a board
 // fetched from the server against this copy at the same seq.
-import { createBoard, pixelIndex, setColorAt } from '../../core/domain/board-codec.ts';
+import { colorAt, createBoard, pixelIndex, resizeBoard, setColorAt } from '../../core/domain/board-codec.ts';
+import type { TileRect } from '../../core/protocol/board-digest.ts';
 import { forEachPixel, type PixelBatch } from '../../core/protocol/pixel-batch.ts';
 import { RecentUpdates } from './recent-updates.ts';
 
@@ -101,6 +102,41 @@ export class BoardReplica {
     let differing = 0;
     for (let i = 0; i < fetched.length; i++) if (fetched[i] !== this.board[i]) differing++;
     if (differing > 0) this.board.set(fetched);
+    return differing;
+  }
+
+  /** The board grew: same pixels and seq, the new area empty. */
+  resize(width: number, height: number): void {
+    if (!this.board || (width === this.width && height === this.height)) return;
+    this.board = resizeBoard(this.board, this, { width, height });
+    this.width = width;
+    this.height = height;
+  }
+
+  /**
+   * Like reconcile, for one tile fetched at `fetchedSeq` (≤ ours): brought to our seq with the
+   * updates applied since, compared, and differing pixels taken from it. Returns how many pixels
+   * differed, or null when it cannot tell.
+   */
+  reconcileTile(rect: TileRect, tile: Uint8Array, fetchedSeq: number): number | null {
+    const board = this.board;
+    if (!board || fetchedSeq > this.seq || rect.x + rect.width > this.width || rect.y + rect.height > this.height) return null;
+    const inTile = (x: number, y: number) => x >= rect.x && y >= rect.y && x < rect.x + rect.width && y < rect.y + rect.height;
+    const complete = this.recent.replay(fetchedSeq, this.seq, (x, y, color) => {
+      if (inTile(x, y)) setColorAt(tile, (y - rect.y) * rect.width + (x - rect.x), color);
+    });
+    if (!complete) return null;
+    let differing = 0;
+    for (let y = 0, o = 0; y < rect.height; y++) {
+      const row = (rect.y + y) * this.width + rect.x;
+      for (let x = 0; x < rect.width; x++, o++) {
+        const color = colorAt(tile, o);
+        if (colorAt(board, row + x) !== color) {
+          setColorAt(board, row + x, color);
+          differing++;
+        }
+      }
+    }
     return differing;
   }
 }

@@ -17,6 +17,8 @@ class FakeApi {
   /** What GET /api/board serves (a CDN may serve an older copy). */
   served: { bytes: Uint8Array; seq: number; epoch: number } | null = null;
   readonly requests: string[] = [];
+  /** Seqs per update segment; the open segment is served as a cache a moment old would (missing its newest update). */
+  segment = 2;
 
   place(x: number, y: number, color: number): PixelUpdate {
     const u = { seq: ++this.seq, x, y, color };
@@ -33,6 +35,14 @@ class FakeApi {
       return new Response(new Uint8Array(b.bytes), {
         headers: { 'x-board-seq': String(b.seq), 'x-board-epoch': String(b.epoch), 'x-board-width': '8', 'x-board-height': '4', etag: `"${b.epoch}-${b.seq}"` },
       });
+    }
+    const seg = u.pathname.match(/^\/api\/updates\/(\d+)\/(\d+)$/);
+    if (seg) {
+      if (Number(seg[1]) !== this.epoch) return new Response('{}', { status: 410 });
+      const first = Number(seg[2]) * this.segment + 1;
+      const last = first + this.segment - 1;
+      const upTo = this.seq >= last ? last : this.seq - 1;
+      return new Response(new Uint8Array(encodePixelBatch(this.updates.filter((p) => p.seq >= first && p.seq <= upTo), first)));
     }
     const since = Number(u.searchParams.get('since'));
     const first = this.updates[0]?.seq ?? this.seq + 1;
@@ -75,6 +85,40 @@ describe('board sync', () => {
     await settle();
     expect(pixels).toEqual([2, 3]);
     expect(Buffer.from(sync.board!).equals(Buffer.from(api.board))).toBe(true);
+  });
+
+  it('with loadBoardAtStart fetches the board before the hello, then repairs only what was placed in between', async () => {
+    const api = new FakeApi();
+    api.place(1, 1, 5);
+    const sockets = fakeSockets();
+    const sync = new BoardSync({ apiUrl: '', socketUrls: ['ws://s/ws'], openSocket: sockets.open, fetch: api.fetch as typeof fetch, checkIntervalMs: 0, loadBoardAtStart: true });
+    sync.start();
+    await settle();
+    expect(api.requests).toEqual(['/api/board']);
+    expect(sync.seq).toBe(1);
+    expect(sync.status).toBe('connecting'); // a board, but no socket yet: not live
+    api.place(2, 2, 6);
+    sockets.last().accept();
+    sockets.last().receive(hello(api));
+    await settle();
+    expect(api.requests).toEqual(['/api/board', '/api/pixels?since=1&epoch=1']);
+    expect(sync.status).toBe('live');
+    expect(Buffer.from(sync.board!).equals(Buffer.from(api.board))).toBe(true);
+    expect(sync.stats.boardLoads).toBe(1);
+  });
+
+  it('fetches nothing on hello when the board loaded at start is as new as the server\'s', async () => {
+    const api = new FakeApi();
+    api.place(1, 1, 5);
+    const sockets = fakeSockets();
+    const sync = new BoardSync({ apiUrl: '', socketUrls: ['ws://s/ws'], openSocket: sockets.open, fetch: api.fetch as typeof fetch, checkIntervalMs: 0, loadBoardAtStart: true });
+    sync.start();
+    await settle();
+    sockets.last().accept();
+    sockets.last().receive(hello(api));
+    await settle();
+    expect(sync.status).toBe('live');
+    expect(api.requests).toEqual(['/api/board']);
   });
 
   it('repairs a gap in the frames with ?since= and the board\'s epoch', async () => {
@@ -123,6 +167,34 @@ describe('board sync', () => {
     await settle();
     expect(sync.stats.boardLoads).toBe(2);
     expect(sync.seq).toBe(api.seq);
+  });
+
+  it('catches up by walking update segments, asking ?since= only for what the open segment\'s cached copy lacks', async () => {
+    const { api, sync, sockets } = await live();
+    sockets.last().drop(1006);
+    api.place(0, 3, 1);
+    api.place(1, 3, 2);
+    api.place(2, 3, 3);
+    await vi.advanceTimersByTimeAsync(100);
+    sockets.last().accept();
+    sockets.last().receive(encodeServerMessage({ type: 'hello', protocol: PROTOCOL_VERSION, seq: api.seq, epoch: 1, ...size, cooldownMs: 1000, online: 1, segment: 2 }));
+    await settle();
+    expect(api.requests.slice(-3)).toEqual(['/api/updates/1/0', '/api/updates/1/1', '/api/pixels?since=2&epoch=1']);
+    expect(sync.seq).toBe(3);
+    expect(Buffer.from(sync.board!).equals(Buffer.from(api.board))).toBe(true);
+  });
+
+  it('a client further behind than the board is worth loads the board rather than the updates', async () => {
+    const { api, sync, sockets } = await live();
+    sockets.last().drop(1006);
+    for (let i = 0; i < 8; i++) api.place(i, 2, 4); // 8 updates · 5 bytes > a 16-byte board
+    await vi.advanceTimersByTimeAsync(100);
+    sockets.last().accept();
+    sockets.last().receive(hello(api));
+    await settle();
+    expect(sync.stats.boardLoads).toBe(2);
+    expect(api.requests.filter((r) => r.startsWith('/api/pixels') || r.startsWith('/api/updates'))).toEqual([]);
+    expect(sync.seq).toBe(8);
   });
 
   it('places over the socket: resolved by the answer with its id, refused at once while not live, failed when the socket drops', async () => {

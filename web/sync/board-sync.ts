@@ -4,10 +4,13 @@
 // repairs, the periodic safety check), one fetch at a time. No DOM: runs in browsers and Node.
 import { decodePixelBatch, type PixelBatch } from '../../core/protocol/pixel-batch.ts';
 import {
-  encodeClientMessage, parseServerMessage, PROTOCOL_VERSION, type HelloMessage, type ServerMessage, type TemplateGriefedMessage,
+  encodeClientMessage, parseServerMessage, PROTOCOL_VERSION, type DigestMessage, type HelloMessage, type ServerMessage, type TemplateGriefedMessage,
 } from '../../core/protocol/messages.ts';
+import { compareDigest } from './digest-compare.ts';
 import { BoardReplica } from './board-replica.ts';
 import { ReconnectingSocket, type SocketFactory } from './reconnecting-socket.ts';
+import { BoardHttp } from './board-http.ts';
+import { BoardRepair } from './board-repair.ts';
 
 export type { SocketLike, SocketFactory } from './reconnecting-socket.ts';
 
@@ -22,12 +25,23 @@ export interface BoardSyncOptions {
   fetch?: typeof fetch;
   /** Session token for ?token= (Node clients; pages use the cookie). */
   token?: string;
+  /**
+   * How often to fetch the whole board and compare, beyond the digests (default 6 h, jittered
+   * ±20 %): the rare full resync. Digests catch a divergence within SOCKET_DIGEST_MS for a few
+   * hundred bytes, so this is only the last line of defence. 0: never.
+   */
   checkIntervalMs?: number;
   reconnectBaseMs?: number;
   reconnectMaxMs?: number;
   /** After a server is lost, the first reconnect waits a random time up to this (default 1.5 s). */
   reconnectSpreadMs?: number;
   recentKept?: number;
+  /**
+   * Fetch the board as soon as start() is called, alongside the socket's handshake, rather than
+   * after its hello: a page shows the board one round trip sooner. The hello then only repairs
+   * what was placed in between.
+   */
+  loadBoardAtStart?: boolean;
 }
 
 export type PlaceResult =
@@ -35,6 +49,12 @@ export type PlaceResult =
   | { ok: false; error: string; message: string; retryAfterMs?: number };
 
 export interface SyncStats {
+  /** Digests compared at their seq, those dropped (our copy was already past it), tiles that differed and were fetched. */
+  digestsChecked: number;
+  digestsSkipped: number;
+  mismatchedTiles: number;
+  /** Times the board grew while this client watched. */
+  resizes: number;
   /** Reconnects where the server sent what was missed from memory (no HTTP catch-up). */
   resumedFromMemory: number;
   /** Board resets announced by the server (a restore): each one reloads the board. */
@@ -51,6 +71,8 @@ type Listener<T extends unknown[]> = (...args: T) => void;
 interface Events {
   pixel: [seq: number, x: number, y: number, color: number];
   board: [];
+  /** The board grew to width × height (already applied to `board`). */
+  resize: [width: number, height: number];
   applied: [seq: number];
   status: [status: SyncStatus];
   online: [count: number];
@@ -65,26 +87,32 @@ export class BoardSync {
   cooldownMs = 0;
   online = 0;
   status: SyncStatus = 'connecting';
-  readonly stats: SyncStats = { resumedFromMemory: 0, resets: 0, framesApplied: 0, repairs: 0, boardLoads: 0, checks: 0, mismatchedPixels: 0, reconnects: 0 };
+  readonly stats: SyncStats = { digestsChecked: 0, digestsSkipped: 0, mismatchedTiles: 0, resizes: 0, resumedFromMemory: 0, resets: 0, framesApplied: 0, repairs: 0, boardLoads: 0, checks: 0, mismatchedPixels: 0, reconnects: 0 };
 
   private readonly replica: BoardReplica;
   private readonly socket: ReconnectingSocket;
   private stopped = false;
   private helloed = false;
   private busy: Promise<void> | null = null;
-  private lastEtag: string | null = null;
   private nextPlaceId = 1;
   private watching: string | null = null;
   private readonly pending = new Map<number, (r: PlaceResult) => void>();
   private readonly listeners = new Map<keyof Events, Set<(...args: never[]) => void>>();
   private checkTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly fetchFn: typeof fetch;
+  /** The HTTP reads (board, segments, since), with the bytes they brought. */
+  readonly http: BoardHttp;
+  private readonly repair: BoardRepair;
+  /** The last digest received, compared once our copy reaches its seq. */
+  private digest: DigestMessage | null = null;
   private readonly emitPixel = (seq: number, x: number, y: number, color: number) => this.emit('pixel', seq, x, y, color);
 
   constructor(private readonly options: BoardSyncOptions) {
-    this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
+    this.http = new BoardHttp(options.apiUrl, options.fetch ?? ((...args) => fetch(...args)));
     this.replica = new BoardReplica(options.recentKept ?? 50_000);
+    this.repair = new BoardRepair(this.replica, this.http, this.stats, {
+      pixel: this.emitPixel, board: () => this.emit('board'), applied: (seq) => this.emit('applied', seq),
+    });
     this.socket = new ReconnectingSocket(
       {
         urls: options.socketUrls, open: options.openSocket, token: options.token, baseMs: options.reconnectBaseMs, maxMs: options.reconnectMaxMs,
@@ -118,6 +146,7 @@ export class BoardSync {
     this.stopped = false;
     this.helloed = false;
     this.socket.start();
+    if (this.options.loadBoardAtStart && !this.replica.board) void this.exclusive(() => this.repair.loadBoard());
     this.scheduleCheck();
   }
 
@@ -160,7 +189,7 @@ export class BoardSync {
 
   /** Fetches the whole board and compares it with ours, repairing any difference. Returns pixels repaired. */
   check(): Promise<number> {
-    return this.exclusive(() => this.compareWithServer(), 0);
+    return this.exclusive(() => this.repair.compareWithServer(), 0);
   }
 
   // --- socket -------------------------------------------------------------------------------
@@ -202,20 +231,30 @@ export class BoardSync {
         this.helloed = true;
         this.socket.healthy();
         this.cooldownMs = m.cooldownMs;
+        this.repair.segmentSize = m.segment ?? 0;
+        this.grow(m.width, m.height);
         this.setOnline(m.online);
         if (this.watching) this.socket.send(encodeClientMessage({ type: 'watch', template: this.watching }));
         this.emit('hello', m);
-        // First connect: load the board. Reconnect: fetch what was missed while away, unless the
-        // board was restored meanwhile (a new epoch): then start over.
+        // First connect: load the board (unless already loaded at start). Reconnect: fetch what
+        // was missed while away, unless the board was restored meanwhile (a new epoch): then
+        // start over. Nothing to fetch when our board is as new as the server's.
         void this.exclusive(async () => {
-          if (!this.replica.board) await this.loadBoard(m.epoch, m);
-          else if (m.epoch !== this.replica.epoch) await this.reload(m.epoch);
+          if (!this.replica.board) await this.repair.loadBoard(m.epoch, m);
+          else if (m.epoch !== this.replica.epoch) await this.repair.reload(m.epoch);
           else if (m.resumed) this.stats.resumedFromMemory++; // the frames it missed follow
-          else await this.repairFrom(m.seq);
+          else await this.repair.repairFrom(m.seq);
         });
         break;
       case 'online':
         this.setOnline(m.count);
+        break;
+      case 'digest':
+        this.digest = m;
+        this.checkDigest();
+        break;
+      case 'resize':
+        this.grow(m.width, m.height);
         break;
       case 'placed':
       case 'error': {
@@ -226,11 +265,11 @@ export class BoardSync {
         break;
       }
       case 'resync':
-        void this.exclusive(() => this.repairFrom(m.seq)).then(() => this.check());
+        void this.exclusive(() => this.repair.repairFrom(m.seq)).then(() => this.check());
         break;
       case 'reset':
         this.stats.resets++;
-        void this.exclusive(() => this.reload(m.epoch));
+        void this.exclusive(() => this.repair.reload(m.epoch));
         break;
       case 'template-griefed':
         this.emit('griefed', m);
@@ -268,8 +307,8 @@ export class BoardSync {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.exclusive(async () => {
-        if (!this.replica.board) await this.loadBoard();
-        else await this.repairFrom(this.replica.seq);
+        if (!this.replica.board) await this.repair.loadBoard();
+        else await this.repair.repairFrom(this.repair.wantedSeq);
       });
     }, 500 + Math.random() * 1000);
   }
@@ -282,85 +321,45 @@ export class BoardSync {
       this.stats.framesApplied += applied;
       this.emit('applied', this.replica.seq);
     }
-    if (gapTo !== null) void this.exclusive(() => this.repairFrom(gapTo));
+    if (gapTo !== null) void this.exclusive(() => this.repair.repairFrom(gapTo));
+    else this.checkDigest();
   }
 
-  /**
-   * Loads the board. A copy of an epoch older than `minEpoch` (a CDN still holding the board
-   * from before a restore) is not taken: it is fetched again shortly.
-   */
-  private async loadBoard(minEpoch = 0, hello?: HelloMessage): Promise<void> {
-    let res = await this.fetchFn(`${this.options.apiUrl}/api/board`);
-    for (let tries = 1; res.status === 200 && Number(res.headers.get('x-board-epoch')) < minEpoch && tries < 10; tries++) {
-      await new Promise((r) => setTimeout(r, 500 * tries));
-      res = await this.fetchFn(`${this.options.apiUrl}/api/board`);
-    }
-    if (res.status !== 200) throw new Error(`board fetch: ${res.status}`);
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    this.replica.load({
-      bytes,
-      seq: Number(res.headers.get('x-board-seq')),
-      epoch: Number(res.headers.get('x-board-epoch')) || 0,
-      width: Number(res.headers.get('x-board-width')) || hello?.width || this.replica.width,
-      height: Number(res.headers.get('x-board-height')) || hello?.height || this.replica.height,
-    });
-    this.lastEtag = res.headers.get('etag');
-    this.stats.boardLoads++;
+  /** The board grew (a resize message, or a hello after one we missed): same pixels, more room. */
+  private grow(width: number, height: number): void {
+    if (!this.replica.board || (width <= this.replica.width && height <= this.replica.height)) return;
+    this.replica.resize(Math.max(width, this.replica.width), Math.max(height, this.replica.height));
+    this.stats.resizes++;
+    this.emit('resize', this.replica.width, this.replica.height);
     this.emit('board');
   }
 
-  /** Starts over from the server's board; frames held until now belong to the old one. */
-  private async reload(minEpoch = this.replica.epoch): Promise<void> {
-    this.replica.clearBuffered();
-    await this.loadBoard(minEpoch);
-  }
-
   /**
-   * Fetches updates after our seq until it reaches `target`. On 410 (our seq is older than the
-   * kept window, newer than the server's, or of an earlier epoch) it starts over from the board.
+   * Compares our copy with the last digest once it is at the digest's seq, and repairs what
+   * differs: the differing tiles, or the whole board when much differs. Tells the server what it
+   * found (counted in its metrics).
    */
-  private async repairFrom(target: number): Promise<void> {
-    this.stats.repairs++;
-    for (;;) {
-      const res = await this.fetchFn(`${this.options.apiUrl}/api/pixels?since=${this.replica.seq}&epoch=${this.replica.epoch}`);
-      if (res.status === 410) return this.reload();
-      if (res.status !== 200) throw new Error(`repair: ${res.status}`);
-      const batch = decodePixelBatch(new Uint8Array(await res.arrayBuffer()));
-      const before = this.replica.seq;
-      if (batch.count > 0 && this.replica.applyBatch(batch, this.emitPixel) > 0) {
-        this.stats.framesApplied++;
-        this.emit('applied', this.replica.seq);
-      }
-      if (this.replica.seq === before || this.replica.seq >= target) return;
+  private checkDigest(): void {
+    const digest = this.digest;
+    if (!digest || this.busy) return;
+    const verdict = compareDigest(this.replica, digest);
+    if (verdict.status === 'wait') return;
+    this.digest = null;
+    if (verdict.status === 'stale') {
+      this.stats.digestsSkipped++;
+      return;
     }
-  }
-
-  private async compareWithServer(): Promise<number> {
-    if (!this.replica.board) return 0;
-    this.stats.checks++;
-    const headers: Record<string, string> = this.lastEtag ? { 'if-none-match': this.lastEtag } : {};
-    const res = await this.fetchFn(`${this.options.apiUrl}/api/board`, { headers });
-    if (res.status === 304 || res.status !== 200) return 0;
-    const fetched = new Uint8Array(await res.arrayBuffer());
-    const fetchedSeq = Number(res.headers.get('x-board-seq'));
-    const fetchedEpoch = Number(res.headers.get('x-board-epoch')) || 0;
-    if (fetchedEpoch !== this.replica.epoch) {
-      // A newer epoch: the board was restored and we missed it. An older one: a stale copy.
-      if (fetchedEpoch > this.replica.epoch) await this.reload(fetchedEpoch);
-      return 0;
-    }
-    this.lastEtag = res.headers.get('etag');
-    if (fetchedSeq > this.replica.seq) await this.repairFrom(fetchedSeq);
-    const differing = this.replica.reconcile(fetched, fetchedSeq) ?? 0;
-    if (differing > 0) {
-      this.stats.mismatchedPixels += differing;
-      this.emit('board');
-    }
-    return differing;
+    this.stats.digestsChecked++;
+    if (verdict.status === 'match') return;
+    void this.exclusive(async () => {
+      const pixels = verdict.gross ? await this.repair.compareWithServer() : await this.repair.repairTiles(verdict.tiles);
+      this.stats.mismatchedTiles += verdict.tiles.length;
+      if (this.socket.open) this.socket.send(encodeClientMessage({ type: 'mismatch', tiles: verdict.tiles.length, pixels }));
+    });
   }
 
   private scheduleCheck(): void {
-    const every = this.options.checkIntervalMs ?? 180_000;
+    const every = this.options.checkIntervalMs ?? 6 * 3_600_000;
     if (!Number.isFinite(every) || every <= 0) return;
     const delay = every * (0.8 + Math.random() * 0.4);
     this.checkTimer = setTimeout(() => {

@@ -1,0 +1,3 @@
+import { describeUpdatesContract } from './updates.contract.ts';
+
+describeUpdatesContract('embedded');
