@@ -4,6 +4,7 @@ import http from 'node:http';
 import { ConfigError } from '../core/config.ts';
 import { processConfig } from '../core/process-config.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
+import { createBoardObjects } from '../core/service/services.ts';
 import { RedisPresence } from '../core/presence/redis-presence.ts';
 import { hardenHttpServer } from '../core/http/harden-server.ts';
 import { log, useTelemetry } from '../core/observability/telemetry.ts';
@@ -29,7 +30,10 @@ const store = await RedisBoardStore.connect({
 const presence = await RedisPresence.connect(redisConfig, 3 * config.socket.onlineIntervalMs);
 const placer = LambdaPixelPlacer.create(config.writePixelFunction, config.lambdaEndpoint);
 const community = new RedisCommunityStore(store.connection, redisConfig);
-const sockets = new SocketServer({ config, store, presence, placer, relay: config.socket.feedMode === 'relay' ? store : undefined, templateEvents: community });
+const sockets = new SocketServer({
+  config, store, presence, placer, relay: config.socket.feedMode === 'relay' ? store : undefined,
+  publish: { objects: createBoardObjects(config), store }, templateEvents: community,
+});
 await sockets.start();
 // Template progress: every socket server runs a tracker; the one holding the lease tracks.
 const tracker = startTemplateTracker(config, store, community);

@@ -97,10 +97,20 @@ export interface Config {
   /** A drain of orphaned placements reads this many at a time and has this many in flight. */
   drain: { batchSize: number; concurrency: number };
   snapshots: SnapshotConfig;
+  publish: PublishConfig;
   rebuildJob: RebuildJobConfig;
   /** Templates, history, timelapse, heatmap and the export (issue 12). */
   community: CommunityConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export interface PublishConfig {
+  /** The board goes to the CDN's object store this often (0: never; GET /api/board then answers itself). */
+  intervalMs: number;
+  /** Its PNG this often. */
+  pngIntervalMs: number;
+  /** The S3 bucket CloudFront serves /boards/* from; null writes to DATA_DIR/published (the runner serves /boards/). */
+  bucket: string | null;
 }
 
 export interface SnapshotConfig {
@@ -236,6 +246,9 @@ export const ENV_SCHEMA = z.object({
   DRAIN_CONCURRENCY: int(16, 1, 1024),
   LOG_LEVEL: oneOf(['debug', 'info', 'warn', 'error', 'silent'], 'info'),
   SNAPSHOT_INTERVAL_MS: int(300_000, 0, 86_400_000),
+  BOARD_PUBLISH_MS: int(1000, 0, 600_000),
+  BOARD_PNG_PUBLISH_MS: int(10_000, 1000, 3_600_000),
+  BOARD_PUBLISH_BUCKET: optionalText,
   REBUILD_JOB: oneOf(['inline', 'process', 'ecs'], 'inline'),
   REBUILD_TASK_CLUSTER: optionalText,
   REBUILD_TASK_DEFINITION: optionalText,
@@ -318,6 +331,7 @@ export function loadConfig(env: Env = process.env): Config {
     rebuildLockMs: e.REBUILD_LOCK_MS,
     drain: { batchSize: e.DRAIN_BATCH, concurrency: e.DRAIN_CONCURRENCY },
     rebuildJob: rebuildJobConfig(e),
+    publish: { intervalMs: e.BOARD_PUBLISH_MS, pngIntervalMs: e.BOARD_PNG_PUBLISH_MS, bucket: e.BOARD_PUBLISH_BUCKET },
     snapshots: { intervalMs: e.SNAPSHOT_INTERVAL_MS, bucket: e.SNAPSHOT_BUCKET, prefix: e.SNAPSHOT_PREFIX, endpoint: e.S3_ENDPOINT },
     community: {
       mediaBucket: e.MEDIA_BUCKET, mediaPrefix: e.MEDIA_PREFIX, mediaUrl: e.MEDIA_URL,

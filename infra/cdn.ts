@@ -23,6 +23,7 @@ import { customDomain } from './load-balancer.ts';
 import { logBucket } from './log-bucket.ts';
 import { IMMUTABLE, PAGE_SECURITY_HEADERS, REVALIDATE } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
+import { PUBLISHED_PREFIX } from '../core/publish/published-board.ts';
 
 /** Headers CloudFront adds that the origin reads (core/domain/client-ip.ts, lambdas/http/request.ts). */
 export const CLOUDFRONT_HEADERS = ['CloudFront-Viewer-Address', 'CloudFront-Forwarded-Proto'];
@@ -64,6 +65,7 @@ export class Cdn extends Construct {
   readonly distribution: cloudfront.Distribution;
   readonly boardCachePolicy: cloudfront.CachePolicy;
   readonly historyCachePolicy: cloudfront.CachePolicy;
+  readonly updatesCachePolicy: cloudfront.CachePolicy;
   readonly apiRequestPolicy: cloudfront.OriginRequestPolicy;
   readonly vpcOrigin: cloudfront.VpcOrigin;
   readonly site: s3.Bucket;
@@ -84,6 +86,8 @@ export class Cdn extends Construct {
       serverAccessLogsPrefix: 's3/',
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
+      // Published boards (boards/, written every second or so) are only ever read while newest.
+      lifecycleRules: [{ id: 'ExpirePublishedBoards', prefix: PUBLISHED_PREFIX, expiration: Duration.days(1) }],
     });
 
     this.boardCachePolicy = new cloudfront.CachePolicy(this, 'BoardCache', {
@@ -114,6 +118,18 @@ export class Cdn extends Construct {
       maxTtl: Duration.days(365),
       headerBehavior: cloudfront.CacheHeaderBehavior.none(),
       queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    // Update segments: the origin says how long (a full segment never changes: a year; the open one: a second).
+    this.updatesCachePolicy = new cloudfront.CachePolicy(this, 'UpdatesCache', {
+      comment: 'Update segments: as long as the origin says (full ones for good, the open one a second)',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(1),
+      maxTtl: Duration.days(365),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
       cookieBehavior: cloudfront.CacheCookieBehavior.none(),
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
@@ -154,6 +170,7 @@ export class Cdn extends Construct {
       responseHeadersPolicy: apiHeaders,
     };
 
+    const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.site);
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `pixel board (${settings.envName})`,
       // A custom domain's certificate, at TLSv1.2_2021 or better (the default *.cloudfront.net one is fixed at TLSv1).
@@ -169,7 +186,7 @@ export class Cdn extends Construct {
       logBucket: logs,
       logFilePrefix: 'cloudfront/',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.site),
+        origin: siteOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: pageHeaders,
@@ -184,6 +201,25 @@ export class Cdn extends Construct {
           cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
           cachePolicy: this.boardCachePolicy,
           originRequestPolicy: viewerAddress,
+          responseHeadersPolicy: apiHeaders,
+          compress: true,
+        },
+        '/api/updates/*': {
+          origin: api,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+          cachePolicy: this.updatesCachePolicy,
+          responseHeadersPolicy: apiHeaders,
+          compress: true,
+        },
+        // Published boards (GET /api/board redirects here): immutable objects, gzip-encoded in S3.
+        [`/${PUBLISHED_PREFIX}*`]: {
+          origin: siteOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+          cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
           responseHeadersPolicy: apiHeaders,
           compress: true,
         },

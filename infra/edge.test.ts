@@ -50,7 +50,7 @@ describe('CloudFront is the only way in', () => {
     }
   });
 
-  it('serves /api/board*, /api/*, /healthz and /ws from one VPC origin for the ALB, every behavior redirecting HTTP to HTTPS', () => {
+  it('serves /api/board*, /api/updates/*, /api/*, /healthz and /ws from one VPC origin for the ALB, /boards/* from the site bucket, every behavior redirecting HTTP to HTTPS', () => {
     for (const a of [dev, prod]) {
       const config = distribution(a);
       const vpcOrigin = only(a, 'AWS::CloudFront::VpcOrigin');
@@ -58,8 +58,11 @@ describe('CloudFront is the only way in', () => {
       expect(refOf((vpcOrigin.Properties.VpcOriginEndpointConfig as { Arn: unknown }).Arn)).toContain('Alb');
       const api = config.Origins.find((o) => o.VpcOriginConfig)!;
       expect(refOf(api.VpcOriginConfig!.VpcOriginId)).toContain(originId);
-      for (const b of config.CacheBehaviors.filter((b) => b.PathPattern !== '/media/*')) expect(b.TargetOriginId, b.PathPattern).toBe(api.Id);
-      expect(config.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/api/board*', ...HISTORY_PATHS, '/media/*', '/api/*', '/healthz', '/ws']);
+      for (const b of config.CacheBehaviors) {
+        if (b.PathPattern === '/media/*') expect(b.TargetOriginId).not.toBe(api.Id); // the media bucket
+        else expect(b.TargetOriginId, b.PathPattern).toBe(b.PathPattern === '/boards/*' ? config.DefaultCacheBehavior.TargetOriginId : api.Id);
+      }
+      expect(config.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/api/board*', '/api/updates/*', '/boards/*', ...HISTORY_PATHS, '/media/*', '/api/*', '/healthz', '/ws']);
       expect(config.Origins.filter((o) => !o.VpcOriginConfig).every((o) => o.S3OriginConfig)).toBe(true);
       for (const b of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) expect(b.ViewerProtocolPolicy).toBe('redirect-to-https');
     }

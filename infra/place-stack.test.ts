@@ -66,14 +66,23 @@ describe('CDK app', () => {
     });
   });
 
-  it('caches /api/board* about a second as the origin says, and passes the rest of /api/* and /ws through', () => {
+  it('caches /api/board* about a second and update segments as long as the origin says, serves published boards from S3, and passes the rest of /api/* and /ws through', () => {
     const dist = ofType('AWS::CloudFront::Distribution')[0]![1].Properties.DistributionConfig as {
       CacheBehaviors: { PathPattern: string; CachePolicyId: unknown; OriginRequestPolicyId?: unknown; AllowedMethods: string[] }[];
       WebACLId: unknown;
     };
-    expect(dist.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/api/board*', ...HISTORY_PATHS, '/media/*', '/api/*', '/healthz', '/ws']);
+    type Behavior = typeof dist.CacheBehaviors[0];
+    expect(dist.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/api/board*', '/api/updates/*', '/boards/*', ...HISTORY_PATHS, '/media/*', '/api/*', '/healthz', '/ws']);
     const byPattern = (p: string) => dist.CacheBehaviors.find((b) => b.PathPattern === p)!;
-    const [board, api, ws] = [byPattern('/api/board*'), byPattern('/api/*'), byPattern('/ws')];
+    const [board, updates, published, api, ws] = ['/api/board*', '/api/updates/*', '/boards/*', '/api/*', '/ws'].map(byPattern) as [Behavior, Behavior, Behavior, Behavior, Behavior];
+    // A full segment says "immutable, a year" and the open one "a second": the policy lets both through.
+    expect(resources[(updates.CachePolicyId as { Ref: string }).Ref]!.Properties.CachePolicyConfig).toMatchObject({
+      MinTTL: 0, DefaultTTL: 1, MaxTTL: 365 * 24 * 3600,
+      ParametersInCacheKeyAndForwardedToOrigin: { CookiesConfig: { CookieBehavior: 'none' }, QueryStringsConfig: { QueryStringBehavior: 'none' } },
+    });
+    const cachingOptimized = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+    expect(published.CachePolicyId).toBe(cachingOptimized);
+    expect(published.AllowedMethods).toEqual(['GET', 'HEAD']);
     const policyId = (board.CachePolicyId as { Ref: string }).Ref;
     // board.png?at= / ?seq= are other images: those two are in the key, nothing else.
     expect(resources[policyId]!.Properties.CachePolicyConfig).toMatchObject({
@@ -147,6 +156,21 @@ describe('CDK app', () => {
     expect(invokers).toHaveLength(1);
     expect(JSON.stringify(invokers[0]!.Roles)).toContain('SocketsTaskTaskRole');
     expect(JSON.stringify(invokers[0]!.PolicyDocument)).toContain(logicalId('write-pixel'));
+  });
+
+  it('lets the socket tasks put published boards under boards/ of the site bucket, and nothing else there; the bucket expires them after a day', () => {
+    const [siteId] = ofType('AWS::S3::Bucket').find(([id]) => id.startsWith('CdnSite'))!;
+    const socketPolicy = ofType('AWS::IAM::Policy').map(([, r]) => r.Properties).find((p) => JSON.stringify(p.Roles).includes('SocketsTaskTaskRole'))!;
+    const statements = (socketPolicy.PolicyDocument as { Statement: { Sid?: string; Action: unknown; Resource: unknown }[] }).Statement;
+    const publish = statements.find((s) => s.Sid === 'PublishBoards')!;
+    expect(publish.Action).toBe('s3:PutObject');
+    expect(JSON.stringify(publish.Resource)).toContain(siteId);
+    expect(JSON.stringify(publish.Resource)).toContain('/boards/*');
+    expect(statements.filter((s) => JSON.stringify(s.Action).includes('s3:'))).toHaveLength(1);
+    const site = resources[siteId]!.Properties as { LifecycleConfiguration: { Rules: unknown[] } };
+    expect(site.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ Prefix: 'boards/', ExpirationInDays: 1, Status: 'Enabled' }));
+    const env = JSON.stringify(ofType('AWS::ECS::TaskDefinition').find(([id]) => id.startsWith('SocketsTask'))![1].Properties);
+    expect(env).toContain('BOARD_PUBLISH_BUCKET');
   });
 
   it('creates the Keyspaces tables of the schema, after their keyspace, with PITR and client-side timestamps', () => {

@@ -83,6 +83,7 @@ export class PlaceStack extends Stack {
       settings, vpc: this.network.vpc, alb: this.loadBalancer.alb, albPort: this.loadBalancer.port, webDir: props.webDir, webAclArn: props.webAclArn,
       viewerCertificate: props.viewerCertificate, media,
     });
+    this.sockets.publishBoardsTo(this.cdn.site);
     this.operations = new Operations(this, 'Operations', {
       settings, functions: this.functions.functions, jobs: this.jobs, alb: this.loadBalancer.alb, redis: this.redis.group, sockets: this.sockets, keyspace,
       siteHost: this.cdn.siteHost,

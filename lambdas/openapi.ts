@@ -114,6 +114,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
             headers: { ...boardHeaders, 'X-Board-Width': header('Board width', int(1)), 'X-Board-Height': header('Board height', int(1)) },
             content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
           },
+          302: { description: 'The newest published copy (Location: /boards/…), served by the CDN with the same X-Board-* headers (x-amz-meta-board-* from S3)' },
           304: { description: 'Not modified (If-None-Match)', headers: boardHeaders },
           ...unavailable,
         }),
@@ -139,6 +140,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
       '/api/board.png': {
         get: op('get-board-png', 'The board as a PNG in the exact palette colours (now, or at a past moment or seq)', {
           200: { description: 'The image', headers: boardHeaders, content: { 'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } } } },
+          302: { description: 'The newest published PNG (Location: /boards/…), served by the CDN' },
           304: { description: 'Not modified (If-None-Match)', headers: boardHeaders },
           ...BOARD_PNG_HISTORY.responses,
           ...unavailable,

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Config } from '../core/config.ts';
-import type { BoardReader, FeedSubscription, UpdateFeed } from '../core/board-store/board-store.ts';
+import type { BoardReader, FeedSubscription, Locks, PublishedBoards, UpdateFeed } from '../core/board-store/board-store.ts';
 import type { Presence } from '../core/presence/presence.ts';
 import { clientAddress, type AddressEvidence } from '../core/domain/client-ip.ts';
 import { parseRequestTarget } from '../core/http/request-target.ts';
@@ -15,6 +15,8 @@ import { Broadcaster } from './broadcaster.ts';
 import { FeedRelay, type RelaySource } from '../core/board-store/feed-relay.ts';
 import { ReplayRing } from './replay-ring.ts';
 import { BoardMirror } from './board-mirror.ts';
+import { BoardPublisher } from '../core/service/board-publisher.ts';
+import type { BoardObjects } from '../core/publish/published-board.ts';
 import { decodePixelBatch } from '../core/protocol/pixel-batch.ts';
 import { binaryFrame, sendFramed, textFrame } from './framed-send.ts';
 import { parseClientMessage } from '../core/protocol/messages.ts';
@@ -45,6 +47,8 @@ export interface SocketServerDeps {
   placer: PixelPlacer;
   /** With a relay source, this server relays the feed whenever it holds the relay lease. */
   relay?: RelaySource;
+  /** With these, this server publishes the board for the CDN whenever it holds the publish lock (BOARD_PUBLISH_MS). */
+  publish?: { objects: BoardObjects; store: Pick<BoardReader, 'snapshot'> & PublishedBoards & Locks };
   serverId?: string;
   /** Grief alerts for the clients watching a template (issue 12). */
   templateEvents?: Pick<TemplateEvents, 'subscribeGriefs'>;
@@ -76,6 +80,8 @@ export class SocketServer {
     clientMismatches: 0, mismatchedTiles: 0, mismatchedPixels: 0,
   };
   private readonly mirror: BoardMirror;
+  /** Null unless given somewhere to publish to. */
+  readonly publisher: BoardPublisher | null = null;
   private lastDigest: { message: DigestMessage; frame: Buffer } | null = null;
   private readonly ring: ReplayRing;
   /** Called with each broadcast tick's duration (seconds), for the tick histogram. */
@@ -112,6 +118,11 @@ export class SocketServer {
         this.broadcast(textFrame(encodeServerMessage({ type: 'resize', width, height, seq })));
       },
     }, { gapWaitMs: Math.max(2 * deps.config.socket.tickMs, 100), repairPageSize: deps.config.socket.repairPageSize });
+    if (deps.publish) {
+      this.publisher = new BoardPublisher(deps.publish, deps.config.publish,
+        // The board as clients were last sent it, from the mirror: no store read.
+        () => this.mirror.copyAt(this.broadcaster.lastSeq));
+    }
     if (deps.relay) {
       const { tickMs, relayLeaseMs, repairPageSize } = deps.config.socket;
       this.relay = new FeedRelay(deps.relay, { tickMs, leaseMs: relayLeaseMs, pageSize: repairPageSize }, () => this.broadcaster.lastSeq);
@@ -149,6 +160,7 @@ export class SocketServer {
     if (socket.digestMs > 0) this.timers.push(setInterval(() => this.sendDigest(), socket.digestMs));
     this.scheduleTick(socket.tickMs);
     this.relay?.start();
+    this.publisher?.start();
     if (this.deps.templateEvents) this.griefs = await this.deps.templateEvents.subscribeGriefs((e) => this.watchers.notify(e));
     this.timers.push(setInterval(() => this.heartbeat(), socket.pingIntervalMs));
     this.timers.push(setInterval(() => void this.reportOnline(), socket.onlineIntervalMs));
@@ -371,6 +383,7 @@ export class SocketServer {
     for (const t of this.timers) clearInterval(t);
     if (this.tickTimer) clearTimeout(this.tickTimer);
     await this.relay?.stop();
+    await this.publisher?.stop();
     await this.feed?.close();
     await this.griefs?.close();
     for (const client of this.clients) client.ws.close(CLOSE.GOING_AWAY, 'server stopping');

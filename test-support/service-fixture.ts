@@ -48,6 +48,9 @@ export async function startServiceFixture(backend: Backend, options: FixtureOpti
     DATA_DIR: tempDir('place-data'), PORT: '0', COOLDOWN_MS: '60000', SESSION_SECRET: 'test-secret',
     // every test client comes from 127.0.0.1
     SESSIONS_PER_IP_PER_HOUR: '1000000', PLACEMENTS_PER_IP: '1000000',
+    // Tests compare clients with the live board; a published copy lags by up to a second.
+    // The publishing tests turn it on.
+    BOARD_PUBLISH_MS: '0',
     ...options.env,
   };
   if (backend === 'real') {

@@ -7,6 +7,8 @@ export interface RedisKeys {
   epoch: string;
   /** "WxH" once the board has grown past its configured size. */
   size: string;
+  /** JSON of the newest published board (core/publish). */
+  published: string;
   updates: string;
   pending: string;
   channel: string;
@@ -46,6 +48,7 @@ export function redisKeys(prefix: string): RedisKeys {
     version: `${p}:version`,
     epoch: `${p}:epoch`,
     size: `${p}:size`,
+    published: `${p}:published`,
     updates: `${p}:updates`,
     pending: `${p}:pending`,
     channel: `${p}:feed`,

@@ -22,6 +22,9 @@ import { FileSnapshotStore } from '../snapshots/file-snapshot-store.ts';
 import { S3SnapshotStore } from '../snapshots/s3-snapshot-store.ts';
 import { log as telemetryLog, reportFailure } from '../observability/telemetry.ts';
 import { createCommunity, type Community } from '../community/community-services.ts';
+import type { BoardObjects } from '../publish/published-board.ts';
+import { FileBoardObjects } from '../publish/file-board-objects.ts';
+import { S3BoardObjects } from '../publish/s3-board-objects.ts';
 
 export interface Services extends PlaceContext {
   /** The whole store: each part of the service takes the interfaces it needs from it. */
@@ -50,6 +53,13 @@ export async function createBoardStore(config: Config): Promise<BoardStore> {
 export function createSnapshotStore(config: Config): SnapshotStore {
   const { bucket, prefix, endpoint } = config.snapshots;
   return bucket ? new S3SnapshotStore({ bucket, prefix, endpoint }) : new FileSnapshotStore(path.join(config.dataDir, 'snapshots'));
+}
+
+/** Where published boards go: S3 (BOARD_PUBLISH_BUCKET) in AWS, else DATA_DIR/published (served by the runner at /boards/). */
+export function createBoardObjects(config: Config): BoardObjects {
+  return config.publish.bucket
+    ? new S3BoardObjects({ bucket: config.publish.bucket, endpoint: config.snapshots.endpoint })
+    : new FileBoardObjects(path.join(config.dataDir, 'published'));
 }
 
 export async function createPixelLog(config: Config): Promise<PixelLog> {

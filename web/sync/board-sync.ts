@@ -83,6 +83,9 @@ interface Events {
   griefed: [message: TemplateGriefedMessage];
 }
 
+/** The full-board check behind the digests (a safety net for a digest that missed): about every 6 h. */
+export const FULL_CHECK_MS = 6 * 3_600_000;
+
 export class BoardSync {
   cooldownMs = 0;
   online = 0;
@@ -359,7 +362,7 @@ export class BoardSync {
   }
 
   private scheduleCheck(): void {
-    const every = this.options.checkIntervalMs ?? 6 * 3_600_000;
+    const every = this.options.checkIntervalMs ?? FULL_CHECK_MS;
     if (!Number.isFinite(every) || every <= 0) return;
     const delay = every * (0.8 + Math.random() * 0.4);
     this.checkTimer = setTimeout(() => {
