@@ -4,7 +4,7 @@ import { test, expect, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { ApiClient } from '../test-support/api-client.ts';
 import { startE2eService, type E2eService } from './service.ts';
-import { openBoard } from './page-helpers.ts';
+import { clickPixel, openBoard, selectColour } from './page-helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -115,14 +115,10 @@ test('the history slider shows the board at a past moment; Live returns; heatmap
   expect((await imagePixel(page, '#heatmap-layer', 5, 5))[3]).toBe(0);
   await page.locator('#heatmap-toggle').uncheck();
 
-  // My pixels: what this page placed, outlined.
-  await page.locator('#palette [data-color="9"]').click();
-  const p = await page.evaluate(() => {
-    const c = document.getElementById('board') as HTMLCanvasElement;
-    const r = c.getBoundingClientRect();
-    return { x: r.left + (120.5 / c.width) * r.width, y: r.top + (110.5 / c.height) * r.height };
-  });
-  await page.mouse.click(p.x, p.y);
+  // My pixels: what this page placed (select, pick a colour, Place), outlined.
+  await clickPixel(page, 120, 110);
+  await selectColour(page, 9);
+  await page.locator('#place').click();
   await expect.poll(async () => (await api.request('GET', '/api/pixels/120/110')).body.color).toBe(9);
   await page.locator('#mine-toggle').check();
   const outlined = await page.locator('#mine-layer').evaluate((c: HTMLCanvasElement) => {
