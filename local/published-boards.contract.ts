@@ -1,12 +1,13 @@
-// Boards published for the CDN (core/publish): GET /api/board and /api/board.png redirect to the
-// newest published copy while it is fresh, on a board too big for a Lambda's 1 MB response
-// (3000×2000 is 3 MB packed), against embedded stores and against real Redis + Cassandra.
+// A 3000×2000 board (r/place 2023's final size) end to end, against embedded stores and against
+// real Redis + Cassandra: GET /api/board and /api/board.png redirect to the newest published copy
+// (core/publish) while it is fresh, as the board is too big for a Lambda's 1 MB response (3 MB
+// packed); writes at the far corner, a socket client, and a rebuild after losing the live board.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { ApiClient } from '../test-support/api-client.ts';
 import { checkedFetch, OpenApiCheck } from '../test-support/openapi-check.ts';
 import { startServiceFixture, type Backend, type ServiceFixture } from '../test-support/service-fixture.ts';
-import { waitUntilAsync } from '../test-support/sync-clients.ts';
+import { nodeSync, waitUntil, waitUntilAsync } from '../test-support/sync-clients.ts';
 import { attachSocketServer, type LocalSockets } from './local-sockets.ts';
 import { PALETTE_RGB } from '../core/domain/palette.ts';
 import { colorAt, pixelIndex } from '../core/domain/board-codec.ts';
@@ -28,9 +29,11 @@ export function describePublishedBoards(backend: Backend): void {
       fetch = checkedFetch(new OpenApiCheck(f.config));
       sockets = await attachSocketServer(f.services, f.server);
       const corners = [[0, 0, 5], [WIDTH - 1, 0, 6], [0, HEIGHT - 1, 7], [WIDTH - 1, HEIGHT - 1, 8], [1234, 1555, 9]] as const;
+      const user = await new ApiClient(f.url).startSession();
       for (const [x, y, color] of corners) {
-        const out = await f.services.store.place({ x, y, color, userId: `u${x}-${y}`, ip: '127.0.0.1', now: Date.now() });
-        if (out.status === 'placed') seq = out.placement.seq;
+        const out = await user.place(x, y, color);
+        expect(out.status).toBe(201);
+        seq = (out.body as { seq: number }).seq;
       }
       expect(seq).toBe(5);
       await waitUntilAsync('the last write published', async () => (await f.services.store.published())?.seq === seq);
@@ -78,6 +81,23 @@ export function describePublishedBoards(backend: Backend): void {
       expect([...corner]).toEqual([...PALETTE_RGB.subarray(8 * 3, 8 * 3 + 3)]);
     });
 
+    it('a socket client loads the big board through the redirect and sees a pixel placed at its far corner', async () => {
+      const c = nodeSync({ apiUrl: f.url, socketUrls: [`${f.url.replace('http', 'ws')}/ws`] });
+      try {
+        await waitUntil('client live', () => c.sync.status === 'live');
+        expect([c.sync.width, c.sync.height]).toEqual([WIDTH, HEIGHT]);
+        const user = await new ApiClient(f.url).startSession();
+        const placed = await user.place(WIDTH - 2, HEIGHT - 1, 12);
+        expect(placed.status).toBe(201);
+        seq = (placed.body as { seq: number }).seq;
+        await waitUntil('client has the pixel', () => c.sync.seq === seq);
+        expect(colorAt(c.sync.board!, pixelIndex({ width: WIDTH, height: HEIGHT }, WIDTH - 2, HEIGHT - 1))).toBe(12);
+        expect(Buffer.from(c.sync.board!).equals(Buffer.from((await f.services.store.snapshot())!.bytes))).toBe(true);
+      } finally {
+        c.sync.stop();
+      }
+    });
+
     it('answers from the live board instead when the published copy is stale or of another board', async () => {
       const published = (await f.services.store.published())!;
       await sockets!.close(); // the publisher stops with the socket server
@@ -97,6 +117,19 @@ export function describePublishedBoards(backend: Backend): void {
         expect(res.status).toBe(404);
         expect(await res.json()).toMatchObject({ error: 'not_found' });
       }
+    });
+
+    it('after losing the live board, rebuilds it at 3000×2000 with every pixel from persistence', async () => {
+      const before = (await f.services.store.snapshot())!;
+      await f.loseLiveState();
+      let board: { bytes: Uint8Array; seq: number } | null = null;
+      await waitUntilAsync('the board rebuilt', async () => {
+        board = await new ApiClient(f.url).board().catch(() => null); // 503 while it is rebuilt
+        return board !== null;
+      }, 60_000);
+      expect(board!.seq).toBe(before.seq);
+      expect(board!.bytes.length).toBe(WIDTH * HEIGHT / 2);
+      expect(Buffer.from(board!.bytes).equals(Buffer.from(before.bytes))).toBe(true);
     });
   });
 }

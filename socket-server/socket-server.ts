@@ -21,6 +21,7 @@ import { decodePixelBatch } from '../core/protocol/pixel-batch.ts';
 import { binaryFrame, sendFramed, textFrame } from './framed-send.ts';
 import { parseClientMessage } from '../core/protocol/messages.ts';
 import type { PixelPlacer } from './pixel-placer.ts';
+import { reject, resumeFrom, upgradeEvidence } from './upgrade-request.ts';
 import { cookieValue } from '../lambdas/http/cookies.ts';
 import { CLOSE, encodeServerMessage, PROTOCOL_VERSION, SESSION_COOKIE, type DigestMessage, type ServerMessage } from '../core/protocol/messages.ts';
 import type { TemplateEvents } from '../core/community/community-store.ts';
@@ -395,32 +396,6 @@ export class SocketServer {
   }
 }
 
-/** The upgrade's address headers as the ALB would pass them to a Lambda: X-Forwarded-For with the peer appended. */
-function upgradeEvidence(req: IncomingMessage): AddressEvidence {
-  const remote = req.socket.remoteAddress ?? 'unknown';
-  const xff = req.headers['x-forwarded-for'];
-  const viewer = req.headers['cloudfront-viewer-address'];
-  return {
-    forwardedFor: xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${remote}` : remote,
-    viewerAddress: Array.isArray(viewer) ? viewer.join(', ') : viewer,
-  };
-}
-
 function reply(ws: WebSocket, message: ServerMessage): void {
   if (ws.readyState === WebSocket.OPEN) ws.send(encodeServerMessage(message));
-}
-
-/** `?seq=&epoch=` of a reconnecting client, or null. */
-function resumeFrom(query: URLSearchParams): { seq: number; epoch: number } | null {
-  const seq = query.get('seq');
-  const epoch = query.get('epoch');
-  if (!seq || !epoch || !/^\d{1,10}$/.test(seq) || !/^\d{1,16}$/.test(epoch)) return null;
-  return { seq: Number(seq), epoch: Number(epoch) };
-}
-
-function reject(socket: Duplex, status: number, text: string): void {
-  if (socket.destroyed) return;
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  // A client that never closes its side must not hold the socket open.
-  setTimeout(() => socket.destroy(), 2000).unref();
 }
