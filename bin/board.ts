@@ -2,7 +2,7 @@
 // grows it during an event without a restart (core/service/resize.ts): pixels, seqs and open
 // pages are kept, and every page grows with it.
 import { processConfig } from '../core/process-config.ts';
-import { createBoardStore, createPixelLog } from '../core/service/services.ts';
+import { createBoardStore, createPixelLog, createSnapshotStore } from '../core/service/services.ts';
 import { resizeBoardLive } from '../core/service/resize.ts';
 import { PlaceError } from '../core/errors.ts';
 
@@ -31,7 +31,10 @@ try {
   } else {
     const pixelLog = await createPixelLog(config);
     try {
-      const grown = await resizeBoardLive({ store, log: pixelLog, rebuildLockMs: config.rebuildLockMs }, { width, height });
+      const grown = await resizeBoardLive({
+        // A snapshot at the new size: history knows the board's size at a past moment from its snapshots.
+        store, log: pixelLog, snapshots: createSnapshotStore(config), rebuildLockMs: config.rebuildLockMs,
+      }, { width, height });
       console.log(`the board grew from ${head.width}×${head.height} to ${grown.width}×${grown.height} at seq ${grown.seq}`);
     } finally {
       await pixelLog.close();

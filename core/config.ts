@@ -101,6 +101,8 @@ export interface Config {
   rebuildJob: RebuildJobConfig;
   /** Moderators' batches (rollbacks, fills) and users' reports. */
   moderation: ModerationConfig;
+  /** Templates, history, timelapse, heatmap and the export (issue 12). */
+  community: CommunityConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -129,6 +131,24 @@ export interface SnapshotConfig {
   prefix: string;
   /** An S3-compatible endpoint instead of AWS's. */
   endpoint: string | null;
+}
+
+export interface CommunityConfig {
+  /** S3 bucket for template images, timelapses and exports; null keeps them in DATA_DIR/media. */
+  mediaBucket: string | null;
+  mediaPrefix: string;
+  /** Where browsers fetch stored media that is too large to pass through a function (a redirect target). */
+  mediaUrl: string;
+  templatesPerIpPerHour: number;
+  /** Uncached heavy reads (history PNG, timelapse, heatmap) per address per minute, and in all. */
+  heavyReadsPerIpPerMinute: number;
+  heavyReadsPerMinute: number;
+  /** Most placements one history, heatmap or timelapse request may replay from the journal. */
+  historyMaxReplay: number;
+  /** How often the template tracker reads new updates. */
+  templateTickMs: number;
+  /** Key of the export's user hash; null derives one from the session secret. */
+  exportSecret: string | null;
 }
 
 export interface RebuildJobConfig {
@@ -249,6 +269,15 @@ export const ENV_SCHEMA = z.object({
   MODERATION_BATCH: int(200, 1, 5000),
   MODERATION_PAUSE_MS: int(5, 0, 10_000),
   REPORTS_PER_USER_PER_HOUR: int(10, 1, 10_000),
+  MEDIA_BUCKET: optionalText,
+  MEDIA_PREFIX: text('media/', /^[A-Za-z0-9._/-]{0,200}$/),
+  MEDIA_URL: text('/media/', /^(\/|https:\/\/)\S*\/$/),
+  TEMPLATES_PER_IP_PER_HOUR: int(20, 1, 1_000_000),
+  HEAVY_READS_PER_IP_PER_MINUTE: int(20, 1, 1_000_000),
+  HEAVY_READS_PER_MINUTE: int(600, 1, 10_000_000),
+  HISTORY_MAX_REPLAY: int(500_000, 1000, 100_000_000),
+  TEMPLATE_TICK_MS: int(250, 10, 60_000),
+  EXPORT_SECRET: optionalText,
   S3_ENDPOINT: z.preprocess(blankIsUnset, z.string().regex(/^https?:\/\//, { error: 'must be an http(s) URL' }).optional()).transform((v) => v ?? null),
 });
 
@@ -318,6 +347,12 @@ export function loadConfig(env: Env = process.env): Config {
     publish: { intervalMs: e.BOARD_PUBLISH_MS, pngIntervalMs: e.BOARD_PNG_PUBLISH_MS, bucket: e.BOARD_PUBLISH_BUCKET },
     snapshots: { intervalMs: e.SNAPSHOT_INTERVAL_MS, bucket: e.SNAPSHOT_BUCKET, prefix: e.SNAPSHOT_PREFIX, endpoint: e.S3_ENDPOINT },
     moderation: { batch: e.MODERATION_BATCH, pauseMs: e.MODERATION_PAUSE_MS, reportsPerHour: e.REPORTS_PER_USER_PER_HOUR },
+    community: {
+      mediaBucket: e.MEDIA_BUCKET, mediaPrefix: e.MEDIA_PREFIX, mediaUrl: e.MEDIA_URL,
+      templatesPerIpPerHour: e.TEMPLATES_PER_IP_PER_HOUR,
+      heavyReadsPerIpPerMinute: e.HEAVY_READS_PER_IP_PER_MINUTE, heavyReadsPerMinute: e.HEAVY_READS_PER_MINUTE,
+      historyMaxReplay: e.HISTORY_MAX_REPLAY, templateTickMs: e.TEMPLATE_TICK_MS, exportSecret: e.EXPORT_SECRET,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -9,7 +9,6 @@ import { promisify } from 'node:util';
 import { test, expect, type Page } from '@playwright/test';
 import { ApiClient } from '../test-support/api-client.ts';
 import { tempDir } from '../test-support/test-services.ts';
-import { colorAt, pixelIndex } from '../core/domain/board-codec.ts';
 import { startE2eService, type E2eService } from './service.ts';
 import { canvasMatchesServer, clickPixel, openBoard } from './page-helpers.ts';
 
@@ -22,7 +21,11 @@ let service: E2eService;
 test.beforeAll(async () => { service = await startE2eService({ DATA_DIR: dataDir, COOLDOWN_MS: '0' }); });
 test.afterAll(async () => service?.stop());
 
-const colourAt = async (x: number, y: number) => colorAt((await new ApiClient(service.url).board()).bytes, pixelIndex(SIZE, x, y));
+/** A pixel's colour now (GET /api/pixels/{x}/{y}: the board itself may come from a published copy a moment old). */
+const colourAt = async (x: number, y: number) => {
+  const res = await new ApiClient(service.url).request<{ color: number }>('GET', `/api/pixels/${x}/${y}`);
+  return res.status === 404 ? 0 : res.body.color;
+};
 
 /** Drags a rectangle on the admin page's board, from pixel (x0, y0) to (x1, y1). */
 async function dragArea(page: Page, x0: number, y0: number, x1: number, y1: number): Promise<void> {

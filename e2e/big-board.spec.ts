@@ -21,7 +21,7 @@ let env: Record<string, string>;
 
 test.beforeAll(async () => {
   redis = await startTestRedis();
-  env = { REDIS_URL: redis.url, DATA_DIR: tempDir('e2e-big'), BOARD_WIDTH: '3000', BOARD_HEIGHT: '2000', COOLDOWN_MS: '0', BOARD_PNG_PUBLISH_MS: '1000' };
+  env = { REDIS_URL: redis.url, DATA_DIR: tempDir('e2e-big'), BOARD_WIDTH: '3000', BOARD_HEIGHT: '2000', COOLDOWN_MS: '0', BOARD_PUBLISH_MS: '1000', BOARD_PNG_PUBLISH_MS: '1000' };
   service = await startE2eService(env);
 });
 test.afterAll(async () => {

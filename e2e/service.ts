@@ -15,8 +15,9 @@ export async function startE2eService(env: Record<string, string> = {}): Promise
     PORT: String(port), DATA_DIR: tempDir('e2e-data'), SESSION_SECRET: 'e2e-secret', BOARD_WIDTH: '200', BOARD_HEIGHT: '150',
     COOLDOWN_MS: '4000', SOCKET_TICK_MS: '20', SESSIONS_PER_IP_PER_HOUR: '100000', PLACEMENTS_PER_IP: '100000',
     SOCKET_CONNECTIONS_PER_IP: '100000', SOCKET_DRAIN_MS: '200',
-    // board.png, which tests compare canvases with, is published every second rather than every 10.
-    BOARD_PNG_PUBLISH_MS: '1000', ...env,
+    // Tests read the board's seq to count placements: the live one, not a copy a second old.
+    // big-board.spec.ts turns publishing on.
+    BOARD_PUBLISH_MS: '0', ...env,
   };
   let proc: ServiceProcess = await startServiceProcess(fullEnv, ENTRY.runner, 'ignore');
   return {

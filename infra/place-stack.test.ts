@@ -9,6 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { readSettings } from './settings.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
+import { HISTORY_PATHS } from './cdn.ts';
 import { IMMUTABLE, PAGE_SECURITY_HEADERS, REVALIDATE } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
 import { KEYSPACES_WRITE_TABLES, KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';
@@ -70,9 +71,10 @@ describe('CDK app', () => {
       CacheBehaviors: { PathPattern: string; CachePolicyId: unknown; OriginRequestPolicyId?: unknown; AllowedMethods: string[] }[];
       WebACLId: unknown;
     };
-    expect(dist.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/api/board*', '/api/updates/*', '/boards/*', '/api/*', '/healthz', '/ws']);
     type Behavior = typeof dist.CacheBehaviors[0];
-    const [board, updates, published, api, , ws] = dist.CacheBehaviors as [Behavior, Behavior, Behavior, Behavior, unknown, Behavior];
+    expect(dist.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/api/board*', '/api/updates/*', '/boards/*', ...HISTORY_PATHS, '/media/*', '/api/*', '/healthz', '/ws']);
+    const byPattern = (p: string) => dist.CacheBehaviors.find((b) => b.PathPattern === p)!;
+    const [board, updates, published, api, ws] = ['/api/board*', '/api/updates/*', '/boards/*', '/api/*', '/ws'].map(byPattern) as [Behavior, Behavior, Behavior, Behavior, Behavior];
     // A full segment says "immutable, a year" and the open one "a second": the policy lets both through.
     expect(resources[(updates.CachePolicyId as { Ref: string }).Ref]!.Properties.CachePolicyConfig).toMatchObject({
       MinTTL: 0, DefaultTTL: 1, MaxTTL: 365 * 24 * 3600,
@@ -82,10 +84,26 @@ describe('CDK app', () => {
     expect(published.CachePolicyId).toBe(cachingOptimized);
     expect(published.AllowedMethods).toEqual(['GET', 'HEAD']);
     const policyId = (board.CachePolicyId as { Ref: string }).Ref;
+    // board.png?at= / ?seq= are other images: those two are in the key, nothing else.
     expect(resources[policyId]!.Properties.CachePolicyConfig).toMatchObject({
       MinTTL: 0, DefaultTTL: 1,
-      ParametersInCacheKeyAndForwardedToOrigin: { EnableAcceptEncodingGzip: true, EnableAcceptEncodingBrotli: true, CookiesConfig: { CookieBehavior: 'none' }, QueryStringsConfig: { QueryStringBehavior: 'none' } },
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        EnableAcceptEncodingGzip: true, EnableAcceptEncodingBrotli: true, CookiesConfig: { CookieBehavior: 'none' },
+        QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['at', 'seq'] },
+      },
     });
+    for (const p of ['/api/board*', ...HISTORY_PATHS]) {
+      // Uncached heavy reads are capped per address: the viewer's address must reach the origin.
+      expect(resources[(byPattern(p).OriginRequestPolicyId as { Ref: string }).Ref]!.Properties.OriginRequestPolicyConfig)
+        .toMatchObject({ HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['CloudFront-Viewer-Address'] } });
+    }
+    for (const p of HISTORY_PATHS) {
+      const b = byPattern(p);
+      expect(b.AllowedMethods).toEqual(['GET', 'HEAD']);
+      expect(resources[(b.CachePolicyId as { Ref: string }).Ref]!.Properties.CachePolicyConfig).toMatchObject({
+        MinTTL: 0, DefaultTTL: 0, MaxTTL: 31_536_000, ParametersInCacheKeyAndForwardedToOrigin: { QueryStringsConfig: { QueryStringBehavior: 'all' } },
+      });
+    }
     const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
     for (const b of [api, ws]) {
       expect(b.CachePolicyId).toBe(cachingDisabled);
@@ -222,7 +240,8 @@ describe('CDK app', () => {
     expect(rules).toContain('"SearchString":"/api/session"');
     expect(rules).toContain('RateBasedStatement');
     t.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
-    expect(ofType('AWS::CloudFront::OriginAccessControl')).toHaveLength(1);
+    // One origin access control per private bucket CloudFront reads: the page and the media.
+    expect(ofType('AWS::CloudFront::OriginAccessControl')).toHaveLength(2);
   });
 
   it('sends the page and the API with the same security headers as the local runner', () => {

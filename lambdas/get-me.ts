@@ -5,6 +5,7 @@ import { errorResponse, json } from './http/responses.ts';
 import { liveSession } from './http/session.ts';
 import { services } from './runtime.ts';
 import { currentBoardStatus } from '../core/moderation/moderation-service.ts';
+import { exportId } from '../core/community/export-id.ts';
 
 export const handler = albHandler('get-me', async (event) => {
   const s = await services();
@@ -18,5 +19,7 @@ export const handler = albHandler('get-me', async (event) => {
     lastPlacedAt,
     nextAllowedAt: nextAllowedAt(lastPlacedAt, { ...s.config.cooldown, cooldownMs }),
     cooldownMs,
+    // The user column of this user's rows in the event archive (npm run export).
+    exportId: exportId(s.community.exportKey, session.userId),
   });
 });

@@ -33,6 +33,12 @@ import { handler as adminReportResolve } from './admin-report-resolve.ts';
 import { handler as adminRolesList } from './admin-roles-list.ts';
 import { handler as adminRolePut } from './admin-role-put.ts';
 import { handler as adminRoleDelete } from './admin-role-delete.ts';
+import { handler as createTemplate } from './create-template.ts';
+import { handler as getTemplate } from './get-template.ts';
+import { handler as getTemplatePng } from './get-template-png.ts';
+import { handler as getHistory } from './get-history.ts';
+import { handler as getTimelapse } from './get-timelapse.ts';
+import { handler as getHeatmap } from './get-heatmap.ts';
 
 export const HANDLERS: Readonly<Record<string, AlbHandler>> = {
   'create-session': createSession,
@@ -68,4 +74,10 @@ export const HANDLERS: Readonly<Record<string, AlbHandler>> = {
   'admin-roles-list': adminRolesList,
   'admin-role-put': adminRolePut,
   'admin-role-delete': adminRoleDelete,
+  'create-template': createTemplate,
+  'get-template': getTemplate,
+  'get-template-png': getTemplatePng,
+  'get-history': getHistory,
+  'get-timelapse': getTimelapse,
+  'get-heatmap': getHeatmap,
 };

@@ -8,6 +8,7 @@ import { pixelWriteSchema } from '../core/domain/pixel-write.ts';
 import { MAX_BOARD_SIDE } from '../core/domain/board-codec.ts';
 import { COLOR_COUNT } from '../core/domain/palette.ts';
 import { ADMIN_SCHEMAS, adminPaths } from './admin/openapi-admin.ts';
+import { BOARD_PNG_HISTORY, communityPaths, communitySchemas } from './openapi/community.ts';
 
 type Schema = Record<string, unknown>;
 type Responses = Record<string, Schema>;
@@ -93,10 +94,14 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
           properties: { x: int(), y: int(), color: int(), userId: { type: 'string' }, placedAt: int() },
         },
         Me: {
-          type: 'object', required: ['userId', 'lastPlacedAt', 'nextAllowedAt', 'cooldownMs'],
-          properties: { userId: { type: 'string' }, lastPlacedAt: { type: ['integer', 'null'] }, nextAllowedAt: int(), cooldownMs: int() },
+          type: 'object', required: ['userId', 'lastPlacedAt', 'nextAllowedAt', 'cooldownMs', 'exportId'],
+          properties: {
+            userId: { type: 'string' }, lastPlacedAt: { type: ['integer', 'null'] }, nextAllowedAt: int(), cooldownMs: int(),
+            exportId: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$', description: 'The user column of this user\'s rows in the export (npm run export)' },
+          },
         },
         Health: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } },
+        ...communitySchemas(),
       },
     },
     paths: {
@@ -141,12 +146,13 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
         }),
       },
       '/api/board.png': {
-        get: op('get-board-png', 'The board as a PNG in the exact palette colours', {
+        get: op('get-board-png', 'The board as a PNG in the exact palette colours (now, or at a past moment or seq)', {
           200: { description: 'The image', headers: boardHeaders, content: { 'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } } } },
           302: { description: 'The newest published PNG (Location: /boards/…), served by the CDN' },
           304: { description: 'Not modified (If-None-Match)', headers: boardHeaders },
+          ...BOARD_PNG_HISTORY.responses,
           ...unavailable,
-        }),
+        }, { parameters: BOARD_PNG_HISTORY.parameters }),
       },
       '/api/pixels': {
         get: op('get-updates', 'The updates after a seq, as one pixel batch (docs/PROTOCOL.md)', {
@@ -220,6 +226,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
         get: op('health', 'Whether both stores answer', { 200: jsonResponse('Healthy', ref('Health')), ...unavailable }),
       },
       ...adminPaths(),
+      ...communityPaths(config),
     },
   };
 }

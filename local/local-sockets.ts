@@ -24,7 +24,7 @@ export async function attachSocketServer(services: Services, http: LocalServer):
   // With Redis, this runner relays the feed too when it holds the lease (it may be the only socket server).
   const relay = services.store instanceof RedisBoardStore && services.config.socket.feedMode === 'relay' ? services.store : undefined;
   const publish = { objects: createBoardObjects(services.config), store: services.store };
-  const server = new SocketServer({ config: services.config, store: services.store, presence, placer, relay, publish });
+  const server = new SocketServer({ config: services.config, store: services.store, presence, placer, relay, publish, templateEvents: services.community.live });
   await server.start();
   server.attach(http.server);
   return {

@@ -81,6 +81,11 @@ export class RedisBoardStore implements BoardStore {
     });
   }
 
+  /** The connection, for adapters that share it (core/community). */
+  get connection(): Redis {
+    return this.client;
+  }
+
   /** The relay's half of the feed: one batch of consecutive updates onto the channel. */
   async publishBatch(batch: Uint8Array): Promise<void> {
     await this.run('publish', () => this.client.publish(this.keys.channel, Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength)));

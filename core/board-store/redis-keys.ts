@@ -29,6 +29,23 @@ export interface RedisKeys {
   protectedMap: string;
   roles: string;
   reports(userId: string, hour: number): string;
+  // --- templates, heavy-read caps (core/community) ---
+  /** A fixed-window counter: `name` says what is counted, `key` for whom, `window` which window. */
+  limit(name: string, key: string, window: number): string;
+  /** Hash: template id → its tracked meta (JSON). */
+  templateIndex: string;
+  /** A template's target colours (gzipped; 255 = not part of the template). */
+  templateTarget(id: string): string;
+  /** Hash: template id → pixels currently correct. */
+  templateCounts: string;
+  /** "seq:epoch" the counts are current to. */
+  templateCursor: string;
+  /** Grows with every template registered: the tracker reloads when it moves. */
+  templateVersion: string;
+  /** Correct → wrong transitions of a template in one minute. */
+  templateGriefs(id: string, minute: number): string;
+  /** Pub/sub channel of grief events for the socket servers. */
+  templateEvents: string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -59,5 +76,13 @@ export function redisKeys(prefix: string): RedisKeys {
     protectedMap: `${p}:protected`,
     roles: `${p}:roles`,
     reports: (userId, hour) => `${p}:reports:${userId}:${hour}`,
+    limit: (name, key, window) => `${p}:limit:${name}:${key}:${window}`,
+    templateIndex: `${p}:tpl:index`,
+    templateTarget: (id) => `${p}:tpl:target:${id}`,
+    templateCounts: `${p}:tpl:counts`,
+    templateCursor: `${p}:tpl:cursor`,
+    templateVersion: `${p}:tpl:version`,
+    templateGriefs: (id, minute) => `${p}:tpl:griefs:${id}:${minute}`,
+    templateEvents: `${p}:tpl:events`,
   };
 }

@@ -26,6 +26,7 @@ import { liveModerationState } from '../moderation/moderation-log.ts';
 import { FileModerationLog } from '../moderation/file-moderation-log.ts';
 import { CassandraModerationLog } from '../moderation/cassandra-moderation-log.ts';
 import type { ModerationContext } from '../moderation/moderation-service.ts';
+import { createCommunity, type Community } from '../community/community-services.ts';
 import type { BoardObjects } from '../publish/published-board.ts';
 import { FileBoardObjects } from '../publish/file-board-objects.ts';
 import { S3BoardObjects } from '../publish/s3-board-objects.ts';
@@ -36,6 +37,8 @@ export interface Services extends PlaceContext, ModerationContext {
   config: Config;
   moderation: ModerationLog;
   sessionSecret: string;
+  /** Templates, history and the export (core/community). */
+  community: Community;
   /** The board's size as last seen here (it may grow during an event). */
   boardSize: KnownSize;
   close(): Promise<void>;
@@ -111,8 +114,9 @@ export async function createServices(config: Config, options: ServiceOptions = {
         .catch((err: unknown) => reportFailure('moderation-sync', err));
     })
     : () => {};
+  const community = createCommunity(config, store, log, sessionSecret);
   const services: Services = {
-    config, store, log, sessionSecret, size: config.board, rules: config.cooldown, boardSize: new KnownSize(config.board, store),
+    config, store, log, sessionSecret, community, size: config.board, rules: config.cooldown, boardSize: new KnownSize(config.board, store),
     gate: new PersistenceGate(log, { probeIntervalMs: config.persistenceProbeMs, probeTimeoutMs: 2000 }),
     drainer: new PendingDrainer(store, log, { ...config.drain, pauseMs: 5 }, (err) => reportFailure('pending-drain', err)),
     orphanAfterMs: config.orphanAfterMs,
@@ -122,7 +126,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     moderation,
     moderationBatch: { size: config.moderation.batch, pauseMs: config.moderation.pauseMs },
     reportsPerHour: config.moderation.reportsPerHour,
-    close: async () => { unwatch(); await Promise.allSettled([store.close(), log.close(), moderation.close()]); },
+    close: async () => { unwatch(); await community.close(); await Promise.allSettled([store.close(), log.close(), moderation.close()]); },
   };
   if (ensureBoardAtStart) await ensureBoard({ ...services, progress: (line) => telemetryLog.info(line, { rebuild: true }) }, 'start', 60_000);
   return services;
