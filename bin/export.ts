@@ -1,13 +1,13 @@
 // `npm run export [-- --out DIR]`: the event archive. Every placement as CSV and Parquet (user
 // ids as a keyed hash, banned users' rows flagged), the final PNG, a timelapse of the event and
 // a per-user recap, with a manifest; in DIR (default DATA_DIR/export/<time>), and, with
-// MEDIA_BUCKET set, uploaded to S3 under MEDIA_PREFIX + export/<time>/ (in AWS, run it as a task
-// of the same image, like the restore job).
+// MEDIA_BUCKET set, uploaded to S3 under MEDIA_PREFIX + export/<time>/ (in AWS, the export task:
+// `node export.mjs` in the app image, infra/export-job.ts).
 import path from 'node:path';
 import { processConfig } from '../core/process-config.ts';
 import { createPixelLog, localSessionSecret } from '../core/service/services.ts';
 import { readSecretString } from '../core/aws-secrets.ts';
-import { exportEvent } from '../core/archive/export.ts';
+import { EXPORT_PREFIX, exportEvent } from '../core/archive/export.ts';
 import { exportKey } from '../core/community/export-id.ts';
 import { NO_BANS } from '../core/community/bans.ts';
 import { createMediaStore } from '../core/community/community-services.ts';
@@ -32,9 +32,9 @@ try {
   const media = createMediaStore(config);
   if (media instanceof S3MediaStore) {
     for (const name of [...Object.keys(manifest.files), 'manifest.json']) {
-      await media.putFile(`export/${stamp}/${name}`, path.join(outDir, name), { contentType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
+      await media.putFile(`${EXPORT_PREFIX}${stamp}/${name}`, path.join(outDir, name), { contentType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
     }
-    console.log(`uploaded to s3://${config.community.mediaBucket}/${config.community.mediaPrefix}export/${stamp}/`);
+    console.log(`uploaded to s3://${config.community.mediaBucket}/${config.community.mediaPrefix}${EXPORT_PREFIX}${stamp}/`);
     media.destroy();
   }
 } finally {
