@@ -1,4 +1,4 @@
-// GET /api/me → the caller's cooldown state.
+// GET /api/me → the caller's cooldown state, who they signed in as and whether they may place.
 import { nextAllowedAt } from '../core/domain/cooldown.ts';
 import { albHandler } from './http/handler.ts';
 import { errorResponse, json } from './http/responses.ts';
@@ -10,10 +10,16 @@ export const handler = albHandler('get-me', async (event) => {
   const session = await liveSession(event, s);
   if (!session) return errorResponse(401, 'unauthorized', 'No valid session. Start one with POST /api/session.');
   const lastPlacedAt = (await s.store.cooldownStart(session.userId)) ?? (await s.log.lastPlacement(session.userId));
+  const account = session.account;
+  const ineligibleReason = account ? account.ineligible : s.config.guard.mode === 'signin-required' ? 'signin_required' : null;
   return json(200, {
     userId: session.userId,
     lastPlacedAt,
     nextAllowedAt: nextAllowedAt(lastPlacedAt, s.config.cooldown),
     cooldownMs: s.config.cooldown.cooldownMs,
+    provider: account?.provider ?? null,
+    displayName: account?.displayName ?? null,
+    eligible: ineligibleReason === null,
+    ineligibleReason,
   });
 });

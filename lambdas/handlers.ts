@@ -11,6 +11,10 @@ import { handler as getSegment } from './get-segment.ts';
 import { handler as getTile } from './get-tile.ts';
 import { handler as getMe } from './get-me.ts';
 import { handler as health } from './health.ts';
+import { handler as getChallenge } from './get-challenge.ts';
+import { handler as authStart } from './auth-start.ts';
+import { handler as authCallback } from './auth-callback.ts';
+import { handler as authLogout } from './auth-logout.ts';
 
 export const HANDLERS: Readonly<Record<string, AlbHandler>> = {
   'create-session': createSession,
@@ -24,4 +28,8 @@ export const HANDLERS: Readonly<Record<string, AlbHandler>> = {
   'get-tile': getTile,
   'get-me': getMe,
   health,
+  'get-challenge': getChallenge,
+  'auth-start': authStart,
+  'auth-callback': authCallback,
+  'auth-logout': authLogout,
 };

@@ -3,7 +3,7 @@
 export interface Route {
   name: string;
   method: 'GET' | 'POST';
-  /** ALB path pattern: exact, or ending in /* for a prefix. */
+  /** ALB path pattern: exact, or with * for one or more characters (at the end: a prefix). */
   path: string;
   /** The path in the OpenAPI document, where it differs (a template for a prefix pattern). */
   openapiPath?: string;
@@ -11,6 +11,10 @@ export interface Route {
 
 export const ROUTES: readonly Route[] = [
   { name: 'create-session', method: 'POST', path: '/api/session' },
+  { name: 'get-challenge', method: 'GET', path: '/api/challenge' },
+  { name: 'auth-start', method: 'GET', path: '/api/auth/*/start', openapiPath: '/api/auth/{provider}/start' },
+  { name: 'auth-callback', method: 'GET', path: '/api/auth/*/callback', openapiPath: '/api/auth/{provider}/callback' },
+  { name: 'auth-logout', method: 'POST', path: '/api/auth/logout' },
   { name: 'get-config', method: 'GET', path: '/api/config' },
   { name: 'get-board', method: 'GET', path: '/api/board' },
   { name: 'get-board-png', method: 'GET', path: '/api/board.png' },
@@ -23,8 +27,14 @@ export const ROUTES: readonly Route[] = [
   { name: 'health', method: 'GET', path: '/healthz' },
 ];
 
+const escapeRe = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+
 export function pathMatches(pattern: string, path: string): boolean {
-  return pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) && path.length > pattern.length - 1 : path === pattern;
+  const star = pattern.indexOf('*');
+  if (star < 0) return path === pattern;
+  if (star === pattern.length - 1) return path.startsWith(pattern.slice(0, -1)) && path.length > pattern.length - 1;
+  // A * inside a pattern (the sign-in routes) stands for one path segment here.
+  return new RegExp(`^${pattern.split('*').map(escapeRe).join('[^/]+')}$`).test(path);
 }
 
 export type RouteMatch = { route: Route } | { status: 404 | 405 };

@@ -19,6 +19,11 @@ export interface RedisKeys {
   ipReads(ip: string, minute: number): string;
   idempotency(userId: string, key: string): string;
   revoked(userId: string): string;
+  /** Guard store (core/guard): a used challenge solution or login state, a user's placement credits, placement counts of a window, the defence level. */
+  spent(id: string): string;
+  credits(userId: string): string;
+  placementWindow(windowStart: number): string;
+  defence: string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -41,5 +46,9 @@ export function redisKeys(prefix: string): RedisKeys {
     ipReads: (ip, minute) => `${p}:reads:${ip}:${minute}`,
     idempotency: (userId, key) => `${p}:idem:${userId}:${key}`,
     revoked: (userId) => `${p}:revoked:${userId}`,
+    spent: (id) => `${p}:spent:${id}`,
+    credits: (userId) => `${p}:credits:${userId}`,
+    placementWindow: (windowStart) => `${p}:rate:${windowStart}`,
+    defence: `${p}:defence`,
   };
 }

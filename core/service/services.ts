@@ -21,6 +21,7 @@ import { restoreJobs } from './restore-jobs.ts';
 import { FileSnapshotStore } from '../snapshots/file-snapshot-store.ts';
 import { S3SnapshotStore } from '../snapshots/s3-snapshot-store.ts';
 import { log as telemetryLog, reportFailure } from '../observability/telemetry.ts';
+import { createGuard, type Guard } from '../guard/guard.ts';
 
 export interface Services extends PlaceContext {
   /** The whole store: each part of the service takes the interfaces it needs from it. */
@@ -29,6 +30,8 @@ export interface Services extends PlaceContext {
   sessionSecret: string;
   /** The board's size as last seen here (it may grow during an event). */
   boardSize: KnownSize;
+  /** Sign-in, proof of work, CAPTCHA and the defence level (core/guard). */
+  guard: Guard;
   close(): Promise<void>;
 }
 
@@ -75,21 +78,28 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const sessionSecret = await secret(config);
   const store = await createBoardStore(config);
   let log: PixelLog;
+  let guard: Guard;
   try {
     log = await createPixelLog(config);
   } catch (err) {
     await store.close();
     throw err;
   }
+  try {
+    guard = await createGuard(config, sessionSecret);
+  } catch (err) {
+    await Promise.allSettled([store.close(), log.close()]);
+    throw err;
+  }
   const services: Services = {
-    config, store, log, sessionSecret, size: config.board, rules: config.cooldown, boardSize: new KnownSize(config.board, store),
+    config, store, log, sessionSecret, guard, size: config.board, rules: config.cooldown, boardSize: new KnownSize(config.board, store),
     gate: new PersistenceGate(log, { probeIntervalMs: config.persistenceProbeMs, probeTimeoutMs: 2000 }),
     drainer: new PendingDrainer(store, log, { ...config.drain, pauseMs: 5 }, (err) => reportFailure('pending-drain', err)),
     orphanAfterMs: config.orphanAfterMs,
     rebuildLockMs: config.rebuildLockMs,
     snapshots: createSnapshotStore(config),
     jobs: restoreJobs(config.rebuildJob),
-    close: async () => { await Promise.allSettled([store.close(), log.close()]); },
+    close: async () => { await Promise.allSettled([store.close(), log.close(), guard.store.close()]); },
   };
   if (ensureBoardAtStart) await ensureBoard({ ...services, progress: (line) => telemetryLog.info(line, { rebuild: true }) }, 'start', 60_000);
   return services;
