@@ -28,5 +28,5 @@ export const handler = albHandler('auth-callback', async (event) => {
   const token = signSession(s.sessionSecret, {
     userId, issuedAt: Date.now(), account: { provider: result.provider, displayName: result.displayName, ineligible: result.ineligible },
   });
-  return redirect('/', { 'set-cookie': sessionCookie(token, s.config.sessionMaxAgeMs, secure) });
+  return redirect('/#signed-in', { 'set-cookie': sessionCookie(token, s.config.sessionMaxAgeMs, secure) });
 });
