@@ -7,10 +7,10 @@ import { solveChallenge, type Challenge } from '../test-support/pow-solver.ts';
 import { accountUserId, signSession, type Account } from '../core/domain/session-token.ts';
 
 const json = { 'content-type': 'application/json' };
-/** A session of a signed-in account, as the sign-in callback makes one (`age`: issued that long ago). */
-const signedIn = (f: ServiceFixture, subject: string, account: Account, age = 0) => {
+/** A session of a signed-in account, as the sign-in callback makes one. */
+const signedIn = (f: ServiceFixture, subject: string, account: Account, issuedAt = Date.now()) => {
   const c = new ApiClient(f.url);
-  c.token = signSession(f.services.sessionSecret, { userId: accountUserId(f.services.sessionSecret, account.provider, subject), issuedAt: Date.now() - age, account });
+  c.token = signSession(f.services.sessionSecret, { userId: accountUserId(f.services.sessionSecret, account.provider, subject), issuedAt, account });
   return c;
 };
 
@@ -94,7 +94,8 @@ describe('sign-in modes and eligibility over HTTP', () => {
   });
 
   it('1,000 concurrent writes from 50 sessions of one account: exactly one is placed, the rest wait out one cooldown', async () => {
-    const sessions = Array.from({ length: 50 }, (_, i) => signedIn(f, 'dave', { provider: 'oidc', displayName: 'Dave', ineligible: null }, i));
+    const now = Date.now();
+    const sessions = Array.from({ length: 50 }, (_, i) => signedIn(f, 'dave', { provider: 'oidc', displayName: 'Dave', ineligible: null }, now - i));
     expect(new Set(sessions.map((s) => s.token)).size).toBe(50);
     const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => sessions[i % 50]!.place(10 + (i % 40), 20 + Math.floor(i / 40), 3)));
     const statuses = results.map((r) => r.status);
