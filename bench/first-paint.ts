@@ -141,6 +141,7 @@ const port = await freePort();
 const service = await startServiceProcess({
   PORT: String(port), DATA_DIR: tempDir('first-paint'), SESSION_SECRET: 'bench-secret', BOARD_WIDTH: String(WIDTH), BOARD_HEIGHT: String(HEIGHT),
   COOLDOWN_MS: '0', PLACEMENTS_PER_IP: '1000000', SESSIONS_PER_IP_PER_HOUR: '1000000', SOCKET_CONNECTIONS_PER_IP: '100000', LOG_LEVEL: 'warn',
+  POW_EVERY: '0', // one session seeds the board
 }, path.join(ROOT, 'bin/start.ts'), 'ignore');
 const baseUrl = `http://127.0.0.1:${port}`;
 const browser = await chromium.launch({
