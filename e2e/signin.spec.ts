@@ -100,12 +100,14 @@ test('an account outside the allowed email domains can watch, and the page says 
  * routed, but the request a click starts can; its cookie lands in the context's shared jar.)
  */
 function changeAuthorization(param: string, to: (was: string) => string) {
-  return async (context: BrowserContext) => context.route((u) => u.pathname === '/api/auth/oidc/start', async (route) => {
-    const res = await route.fetch({ maxRedirects: 0 });
-    const url = new URL(res.headers().location!);
-    url.searchParams.set(param, to(url.searchParams.get(param) ?? ''));
-    await route.fulfill({ status: 302, headers: { location: url.href } });
-  });
+  return async (context: BrowserContext): Promise<void> => {
+    await context.route((u) => u.pathname === '/api/auth/oidc/start', async (route) => {
+      const res = await route.fetch({ maxRedirects: 0 });
+      const url = new URL(res.headers().location!);
+      url.searchParams.set(param, to(url.searchParams.get(param) ?? ''));
+      await route.fulfill({ status: 302, headers: { location: url.href } });
+    });
+  };
 }
 
 /** Runs a sign-in with `tamper` applied, and checks the refusal page and that no session was set. */
