@@ -86,6 +86,7 @@ async function setLevel(level: number): Promise<void> {
 }
 
 const results: Record<string, unknown>[] = [];
+const report = (r: Record<string, unknown>) => { results.push(r); console.log(JSON.stringify(r)); };
 const perHour = (placed: number) => round((placed / PERIODS) * (3600 / REAL_COOLDOWN_S), 0);
 
 // --- 1. the attacker ------------------------------------------------------------------------------
@@ -93,7 +94,7 @@ for (const [name, env] of [['proof of work off (before)', { POW_DIFFICULTY: '0' 
   const s = await service(env);
   try {
     const a = await attack(`http://127.0.0.1:${s.port}`, PERIODS);
-    results.push({ bench: 'attacker, level 0', setup: name, sessions: a.sessions, pixelsPerPeriod: round(a.placed / PERIODS), pixelsPerHourAtDefaultCooldown: perHour(a.placed),
+    report({ bench: 'attacker, level 0', setup: name, sessions: a.sessions, pixelsPerPeriod: round(a.placed / PERIODS), pixelsPerHourAtDefaultCooldown: perHour(a.placed),
       cpuSecondsPerPixel: a.placed ? round(a.cpuS / a.placed, 4) : null, solves: a.solves });
   } finally {
     await s.stop();
@@ -110,7 +111,7 @@ for (const [name, env] of [['proof of work off (before)', { POW_DIFFICULTY: '0' 
       await setLevel(level);
       const a = await attackWith(base, tokens);
       const cpu = a.placed ? a.cpuS / a.placed : null;
-      results.push({ bench: `attacker, level ${level}`, sessions: tokens.length, pixelsPerPeriod: round(a.placed / PERIODS), cpuSecondsPerPixel: cpu && round(cpu, 3),
+      report({ bench: `attacker, level ${level}`, sessions: tokens.length, pixelsPerPeriod: round(a.placed / PERIODS), cpuSecondsPerPixel: cpu && round(cpu, 3),
         pixelsPerHourPerCore: cpu ? Math.min(360, round(3600 / cpu, 0)) : null });
     }
   } finally {
@@ -177,7 +178,7 @@ async function attackWith(base: string, tokens: string[]): Promise<{ placed: num
         }, c));
       }
       times.sort((a, b) => a - b);
-      results.push({ bench: `Chromium solve, level ${level}`, runs, medianMs: round(percentile(times, 50), 0), p90Ms: round(percentile(times, 90), 0) });
+      report({ bench: `Chromium solve, level ${level}`, runs, medianMs: round(percentile(times, 50), 0), p90Ms: round(percentile(times, 90), 0) });
     }
   } finally {
     await browser.close();
@@ -191,7 +192,6 @@ async function attackWith(base: string, tokens: string[]): Promise<{ placed: num
     const res = await fetch(`${base}/api/session`, { method: 'POST', headers: json, body: JSON.stringify({ challenge: solveChallenge(c0)!.payload }) });
     const token = ((await res.json()) as { token: string }).token;
     for (let i = 0; i < placements; i++) {
-      const t0 = Date.now();
       const headers = { ...json, authorization: `Bearer ${token}` };
       let r = await fetch(`${base}/api/pixels`, { method: 'POST', headers, body: JSON.stringify({ x: i, y: 900 + level, color: 5 }) });
       if (r.status === 403) {
@@ -199,10 +199,11 @@ async function attackWith(base: string, tokens: string[]): Promise<{ placed: num
         const b = (await r.json()) as { challenge: Challenge };
         r = await fetch(`${base}/api/pixels`, { method: 'POST', headers, body: JSON.stringify({ x: i, y: 900 + level, color: 5, challenge: solveChallenge(b.challenge)!.payload }) });
       }
-      if (r.status !== 201) throw new Error(`normal play: ${r.status}`);
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, COOLDOWN + 50 - (Date.now() - t0))));
+      if (r.status !== 201) throw new Error(`normal play: ${r.status} ${await r.text()}`);
+      const { nextAllowedAt } = (await r.json()) as { nextAllowedAt: number };
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, nextAllowedAt + 20 - Date.now())));
     }
-    results.push({ bench: `normal play, level ${level}`, placements, challenges, challengesPerHour: round(((challenges - 1) * 12) / placements, 1), plusOneToStart: true });
+    report({ bench: `normal play, level ${level}`, placements, challenges, challengesPerHour: round(((challenges - 1) * 12) / placements, 1), plusOneToStart: true });
   }
   await s.stop();
 }
@@ -224,7 +225,7 @@ async function attackWith(base: string, tokens: string[]): Promise<{ placed: num
     accepted.push(statuses.filter((x) => x === 201).length);
     await new Promise((r) => setTimeout(r, Math.max(0, COOLDOWN + 100 - (Date.now() - t0))));
   }
-  results.push({ bench: '1,000 writes from 50 sessions of one account', acceptedPerCooldown: accepted.join(', ') });
+  report({ bench: '1,000 writes from 50 sessions of one account', acceptedPerCooldown: accepted.join(', ') });
   await s.stop();
 }
 

@@ -37,7 +37,6 @@ describe('the defence level', () => {
     const store = new EmbeddedGuardStore(() => now);
     const monitor = new DefenceMonitor(store, rules, () => now, 0);
     for (let i = 0; i < 3 * rules.minPlacements; i++) monitor.counted(0);
-    await new Promise((r) => setTimeout(r, 10));
     expect(await monitor.level()).toBe(1);
     expect((await store.defenceState()).level).toBe(1);
     now += rules.holdMs + 2 * 60_000;

@@ -39,9 +39,12 @@ export class DefenceMonitor {
   private state: DefenceState = { level: 0, since: 0 };
   private checkedAt = -Infinity;
   private checking: Promise<DefenceState> | null = null;
+  /** Counts not yet added to the store, by window: one store write per window a second, not one per placement. */
+  private readonly pending = new Map<number, { all: number; fresh: number }>();
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly store: GuardStore, readonly rules: DefenceRules, private readonly clock: () => number = Date.now,
-    private readonly refreshMs = Math.min(5000, rules.windowMs / 4)) {}
+    private readonly refreshMs = Math.min(5000, rules.windowMs / 4), private readonly flushMs = Math.min(1000, rules.windowMs / 4)) {}
 
   windowStart(now: number): number {
     return now - (now % this.rules.windowMs);
@@ -50,8 +53,24 @@ export class DefenceMonitor {
   /** Counts an accepted placement (never fails the placement: a lost count is logged). */
   counted(sessionIssuedAt: number, now = this.clock()): void {
     const fresh = now - sessionIssuedAt < NEW_SESSION_WINDOWS * this.rules.windowMs;
-    this.store.countPlacement(this.windowStart(now), fresh, this.rules.windowMs * (this.rules.history + 2))
-      .catch((err: unknown) => reportFailure('defence-count', err));
+    const start = this.windowStart(now);
+    const c = this.pending.get(start) ?? { all: 0, fresh: 0 };
+    c.all++;
+    if (fresh) c.fresh++;
+    this.pending.set(start, c);
+    this.flushTimer ??= setTimeout(() => { void this.flush(); }, this.flushMs);
+    this.flushTimer.unref?.();
+  }
+
+  /** Adds the counts gathered here to the store. */
+  async flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = [...this.pending];
+    this.pending.clear();
+    const ttl = this.rules.windowMs * (this.rules.history + 2);
+    await Promise.all(batch.map(([start, c]) => this.store.countPlacements(start, c.all, c.fresh, ttl)
+      .catch((err: unknown) => reportFailure('defence-count', err))));
   }
 
   /** The level now, as this process last worked it out (at most refreshMs old). */
@@ -66,6 +85,7 @@ export class DefenceMonitor {
   }
 
   private async evaluate(): Promise<DefenceState> {
+    await this.flush();
     const now = this.clock();
     const w = this.rules.windowMs;
     const start = this.windowStart(now);

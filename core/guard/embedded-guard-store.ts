@@ -44,12 +44,12 @@ export class EmbeddedGuardStore implements GuardStore {
     if (held) held.counts[level]!++;
   }
 
-  async countPlacement(windowStart: number, fresh: boolean, ttlMs: number): Promise<void> {
+  async countPlacements(windowStart: number, all: number, fresh: number, ttlMs: number): Promise<void> {
     const now = this.clock();
     for (const [k, w] of this.windows) if (w.expiresAt <= now) this.windows.delete(k);
     const w = this.windows.get(windowStart) ?? { all: 0, fresh: 0, expiresAt: now + ttlMs };
-    w.all++;
-    if (fresh) w.fresh++;
+    w.all += all;
+    w.fresh += fresh;
     this.windows.set(windowStart, w);
   }
 

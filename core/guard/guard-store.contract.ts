@@ -46,8 +46,8 @@ export function describeGuardStoreContract(name: string, open: () => Promise<Gua
 
     it('counts placements per window, the fresh ones apart', async () => {
       const w = 1_000_000 * Math.floor(Date.now() / 1_000_000);
-      await Promise.all([store.countPlacement(w, true, 60_000), store.countPlacement(w, false, 60_000), store.countPlacement(w + 1, false, 60_000)]);
-      expect(await store.placementCounts([w, w + 1, w + 2])).toEqual([{ all: 2, fresh: 1 }, { all: 1, fresh: 0 }, { all: 0, fresh: 0 }]);
+      await Promise.all([store.countPlacements(w, 1, 1, 60_000), store.countPlacements(w, 5, 0, 60_000), store.countPlacements(w + 1, 1, 0, 60_000)]);
+      expect(await store.placementCounts([w, w + 1, w + 2])).toEqual([{ all: 6, fresh: 1 }, { all: 1, fresh: 0 }, { all: 0, fresh: 0 }]);
       expect(await store.placementCounts([])).toEqual([]);
     });
 

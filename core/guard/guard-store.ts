@@ -30,8 +30,8 @@ export interface GuardStore {
   takeCredit(userId: string, level: DefenceLevel): Promise<DefenceLevel | null>;
   /** Gives back a credit taken for a placement that did not happen. */
   refundCredit(userId: string, level: DefenceLevel): Promise<void>;
-  /** Counts one placement in the window starting at `windowStart`; the counts live `ttlMs`. */
-  countPlacement(windowStart: number, fresh: boolean, ttlMs: number): Promise<void>;
+  /** Adds `all` placements (`fresh` of them by new sessions) to the window starting at `windowStart`; the counts live `ttlMs`. */
+  countPlacements(windowStart: number, all: number, fresh: number, ttlMs: number): Promise<void>;
   /** The counts of these windows, in order (zeros for a window nobody placed in). */
   placementCounts(windowStarts: readonly number[]): Promise<WindowCount[]>;
   defenceState(): Promise<DefenceState>;

@@ -71,10 +71,10 @@ export class RedisGuardStore implements GuardStore {
     await this.run('refund', () => this.client.hincrby(this.keys.credits(userId), String(level), 1));
   }
 
-  async countPlacement(windowStart: number, fresh: boolean, ttlMs: number): Promise<void> {
+  async countPlacements(windowStart: number, all: number, fresh: number, ttlMs: number): Promise<void> {
     const key = this.keys.placementWindow(windowStart);
-    const m = this.client.multi().hincrby(key, 'all', 1);
-    if (fresh) m.hincrby(key, 'fresh', 1);
+    const m = this.client.multi().hincrby(key, 'all', all);
+    if (fresh) m.hincrby(key, 'fresh', fresh);
     await this.run('count', () => m.pexpire(key, ttlMs).exec());
   }
 

@@ -99,7 +99,10 @@ export async function createServices(config: Config, options: ServiceOptions = {
     rebuildLockMs: config.rebuildLockMs,
     snapshots: createSnapshotStore(config),
     jobs: restoreJobs(config.rebuildJob),
-    close: async () => { await Promise.allSettled([store.close(), log.close(), guard.store.close()]); },
+    close: async () => {
+      await guard.defence.flush();
+      await Promise.allSettled([store.close(), log.close(), guard.store.close()]);
+    },
   };
   if (ensureBoardAtStart) await ensureBoard({ ...services, progress: (line) => telemetryLog.info(line, { rebuild: true }) }, 'start', 60_000);
   return services;
