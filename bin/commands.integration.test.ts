@@ -95,6 +95,22 @@ describe('the documented commands on real Redis and Cassandra', () => {
     await expect.poll(async () => (await api.request('GET', '/api/config')).body.defenceLevel, { timeout: 5000 }).toBe(0);
   });
 
+  it('`npm run board -- resize W H` grows the live board without a restart, keeps its pixels, and refuses to shrink it', async () => {
+    const user = await new ApiClient(f.url).startSession();
+    expect((await user.place(49, 39, 9)).status).toBe(201);
+    const before = (await f.services.store.head())!;
+    expect((await npmRun('board', ['size'])).stdout).toContain(`the board is ${before.width}×${before.height}, seq ${before.seq}`);
+    const { stdout } = await npmRun('board', ['resize', '60', '45']);
+    expect(stdout).toContain(`the board grew from ${before.width}×${before.height} to 60×45 at seq ${before.seq}`);
+    expect((await f.services.store.head())).toMatchObject({ width: 60, height: 45, seq: before.seq, epoch: before.epoch });
+    expect((await user.request('GET', '/api/pixels/49/39')).body).toMatchObject({ color: 9 });
+    const other = await new ApiClient(f.url).startSession();
+    expect((await other.place(59, 44, 4)).status).toBe(201); // a pixel only the bigger board has
+    await expect(npmRun('board', ['resize', '55', '45'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('BadRequestError') });
+    await expect(npmRun('board', ['resize', 'wide', '45'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run board') });
+    expect((await f.services.store.head())).toMatchObject({ width: 60, height: 45 });
+  });
+
   it('a command with a bad setting stops at once naming it', async () => {
     await expect(npmRun('rebuild', [], { BOARD_WIDTH: 'wide' })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('BOARD_WIDTH') });
   });

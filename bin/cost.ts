@@ -1,12 +1,13 @@
 // `npm run cost`: the monthly cost table of docs/DEPLOY.md, from infra/cost-model.ts — list prices
 // (dated, marked confirmed or not), the benchmarks' per-unit figures and the usage assumptions —
 // for the CDK app's default deployment and this process's app settings (tick, board size).
+import { FULL_CHECK_MS } from '../web/sync/board-sync.ts';
 import { processConfig } from '../core/process-config.ts';
 import { DEFAULTS } from '../infra/settings.ts';
 import { ASSUMED, MEASURED, PRICES, costTable, estimate, monthScenario, rplace2022Scenario, usd, type AppBehaviour } from '../infra/cost-model.ts';
 
 const config = await processConfig();
-const app: AppBehaviour = { board: config.board, tickMs: config.socket.tickMs, onlineIntervalMs: config.socket.onlineIntervalMs, checkIntervalMs: 180_000 };
+const app: AppBehaviour = { board: config.board, tickMs: config.socket.tickMs, onlineIntervalMs: config.socket.onlineIntervalMs, checkIntervalMs: FULL_CHECK_MS };
 const months = [1_000, 100_000, 1_000_000, 10_000_000].map((users) => estimate(monthScenario(users, DEFAULTS), app));
 const event = estimate(rplace2022Scenario(DEFAULTS), app);
 

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { ConfigError } from '../core/config.ts';
 import { processConfig } from '../core/process-config.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
+import { createBoardObjects } from '../core/service/services.ts';
 import { RedisPresence } from '../core/presence/redis-presence.ts';
 import { hardenHttpServer } from '../core/http/harden-server.ts';
 import { log, useTelemetry } from '../core/observability/telemetry.ts';
@@ -13,6 +14,8 @@ import { SocketServer } from '../socket-server/socket-server.ts';
 import { publishConnections, registerSocketMetrics } from '../socket-server/socket-metrics.ts';
 import { socketHttpEndpoints } from '../socket-server/http-endpoints.ts';
 import { watchTaskStop } from '../socket-server/task-stop-watch.ts';
+import { RedisCommunityStore } from '../core/community/redis-community-store.ts';
+import { startTemplateTracker } from '../core/community/template-tracker.ts';
 
 const config = await processConfig((c) => {
   if (!c.redis) throw new ConfigError('REDIS_URL', 'is required for a standalone socket server');
@@ -26,8 +29,14 @@ const store = await RedisBoardStore.connect({
 });
 const presence = await RedisPresence.connect(redisConfig, 3 * config.socket.onlineIntervalMs);
 const placer = LambdaPixelPlacer.create(config.writePixelFunction, config.lambdaEndpoint);
-const sockets = new SocketServer({ config, store, presence, placer, relay: config.socket.feedMode === 'relay' ? store : undefined });
+const community = new RedisCommunityStore(store.connection, redisConfig);
+const sockets = new SocketServer({
+  config, store, presence, placer, relay: config.socket.feedMode === 'relay' ? store : undefined,
+  publish: { objects: createBoardObjects(config), store }, templateEvents: community,
+});
 await sockets.start();
+// Template progress: every socket server runs a tracker; the one holding the lease tracks.
+const tracker = startTemplateTracker(config, store, community);
 registerSocketMetrics(telemetry.registry, sockets);
 const stopConnections = config.socket.metricsNamespace
   ? publishConnections(config.socket.metricsNamespace, config.socket.serviceName, () => sockets.connections)
@@ -56,6 +65,7 @@ async function shutdown(signal: string, drain: boolean): Promise<void> {
   taskStop?.stop();
   // A drain the task's stop already started is awaited, not restarted.
   if (drain) await sockets.drain();
+  await tracker.stop();
   server.close();
   await sockets.close();
   placer.destroy();

@@ -11,13 +11,17 @@ import { startInvokeServer } from '../local/lambda-invoke-api.ts';
 import { HANDLERS } from '../lambdas/handlers.ts';
 import { registerSocketMetrics } from '../socket-server/socket-metrics.ts';
 import { scheduleSnapshots } from '../core/service/snapshots.ts';
+import { startTemplateTracker } from '../core/community/template-tracker.ts';
+import { mediaFiles } from '../local/media-files.ts';
 
 const config = await processConfig();
 const telemetry = nodeTelemetry({ level: config.logLevel, name: 'runner' });
 useTelemetry(telemetry);
 const services = await createServices(config);
 const page = await staticWeb();
+const media = mediaFiles(services);
 const fallback: RequestHook = async (req, res, target) => {
+  if (await media(req, res, target)) return true;
   if (target.path !== '/metrics') return page(req, res, target);
   res.writeHead(200, { 'content-type': telemetry.registry.contentType });
   res.end(await telemetry.registry.metrics());
@@ -27,6 +31,8 @@ const server = await startLocalServer(services, { host: config.host, port: confi
 const sockets = await attachSocketServer(services, server);
 // With several runners on one Redis, whichever takes the snapshot lock takes each snapshot.
 const stopSnapshots = scheduleSnapshots(services, config.snapshots.intervalMs);
+// Template progress (issue 12): this runner tracks when it holds the lease.
+const tracker = startTemplateTracker(config, services.store, services.community.live);
 registerSocketMetrics(telemetry.registry, sockets.server);
 // Only for separate socket-server processes (start:cluster): loopback, never the page's port.
 const invoke = config.lambdaInvokePort === null ? null : await startInvokeServer(config.lambdaInvokePort, HANDLERS);
@@ -40,6 +46,7 @@ async function stop(signal: string): Promise<void> {
   stopping = true;
   log.info('stopping', { signal });
   stopSnapshots();
+  await tracker.stop();
   if (signal === 'SIGTERM') await sockets.drain();
   await sockets.close();
   await invoke?.close();

@@ -101,10 +101,22 @@ export interface Config {
   /** A drain of orphaned placements reads this many at a time and has this many in flight. */
   drain: { batchSize: number; concurrency: number };
   snapshots: SnapshotConfig;
+  publish: PublishConfig;
   rebuildJob: RebuildJobConfig;
+  /** Templates, history, timelapse, heatmap and the export (issue 12). */
+  community: CommunityConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Sign-in, eligibility, proof of work, CAPTCHA and the adaptive defence level (core/guard-config.ts). */
   guard: GuardConfig;
+}
+
+export interface PublishConfig {
+  /** The board goes to the CDN's object store this often (0: never; GET /api/board then answers itself). */
+  intervalMs: number;
+  /** Its PNG this often. */
+  pngIntervalMs: number;
+  /** The S3 bucket CloudFront serves /boards/* from; null writes to DATA_DIR/published (the runner serves /boards/). */
+  bucket: string | null;
 }
 
 export interface SnapshotConfig {
@@ -115,6 +127,24 @@ export interface SnapshotConfig {
   prefix: string;
   /** An S3-compatible endpoint instead of AWS's. */
   endpoint: string | null;
+}
+
+export interface CommunityConfig {
+  /** S3 bucket for template images, timelapses and exports; null keeps them in DATA_DIR/media. */
+  mediaBucket: string | null;
+  mediaPrefix: string;
+  /** Where browsers fetch stored media that is too large to pass through a function (a redirect target). */
+  mediaUrl: string;
+  templatesPerIpPerHour: number;
+  /** Uncached heavy reads (history PNG, timelapse, heatmap) per address per minute, and in all. */
+  heavyReadsPerIpPerMinute: number;
+  heavyReadsPerMinute: number;
+  /** Most placements one history, heatmap or timelapse request may replay from the journal. */
+  historyMaxReplay: number;
+  /** How often the template tracker reads new updates. */
+  templateTickMs: number;
+  /** Key of the export's user hash; null derives one from the session secret. */
+  exportSecret: string | null;
 }
 
 export interface RebuildJobConfig {
@@ -191,6 +221,9 @@ export const ENV_SCHEMA = z.object({
   DRAIN_CONCURRENCY: int(16, 1, 1024),
   LOG_LEVEL: oneOf(['debug', 'info', 'warn', 'error', 'silent'], 'info'),
   SNAPSHOT_INTERVAL_MS: int(300_000, 0, 86_400_000),
+  BOARD_PUBLISH_MS: int(1000, 0, 600_000),
+  BOARD_PNG_PUBLISH_MS: int(10_000, 1000, 3_600_000),
+  BOARD_PUBLISH_BUCKET: optionalText,
   REBUILD_JOB: oneOf(['inline', 'process', 'ecs'], 'inline'),
   REBUILD_TASK_CLUSTER: optionalText,
   REBUILD_TASK_DEFINITION: optionalText,
@@ -198,6 +231,15 @@ export const ENV_SCHEMA = z.object({
   REBUILD_TASK_SECURITY_GROUPS: optionalText,
   SNAPSHOT_BUCKET: optionalText,
   SNAPSHOT_PREFIX: text('snapshots/', /^[A-Za-z0-9._/-]{0,200}$/),
+  MEDIA_BUCKET: optionalText,
+  MEDIA_PREFIX: text('media/', /^[A-Za-z0-9._/-]{0,200}$/),
+  MEDIA_URL: text('/media/', /^(\/|https:\/\/)\S*\/$/),
+  TEMPLATES_PER_IP_PER_HOUR: int(20, 1, 1_000_000),
+  HEAVY_READS_PER_IP_PER_MINUTE: int(20, 1, 1_000_000),
+  HEAVY_READS_PER_MINUTE: int(600, 1, 10_000_000),
+  HISTORY_MAX_REPLAY: int(500_000, 1000, 100_000_000),
+  TEMPLATE_TICK_MS: int(250, 10, 60_000),
+  EXPORT_SECRET: optionalText,
   S3_ENDPOINT: z.preprocess(blankIsUnset, z.string().regex(/^https?:\/\//, { error: 'must be an http(s) URL' }).optional()).transform((v) => v ?? null),
   ...GUARD_SCHEMA,
 });
@@ -265,7 +307,14 @@ export function loadConfig(env: Env = process.env): Config {
     rebuildLockMs: e.REBUILD_LOCK_MS,
     drain: { batchSize: e.DRAIN_BATCH, concurrency: e.DRAIN_CONCURRENCY },
     rebuildJob: rebuildJobConfig(e),
+    publish: { intervalMs: e.BOARD_PUBLISH_MS, pngIntervalMs: e.BOARD_PNG_PUBLISH_MS, bucket: e.BOARD_PUBLISH_BUCKET },
     snapshots: { intervalMs: e.SNAPSHOT_INTERVAL_MS, bucket: e.SNAPSHOT_BUCKET, prefix: e.SNAPSHOT_PREFIX, endpoint: e.S3_ENDPOINT },
+    community: {
+      mediaBucket: e.MEDIA_BUCKET, mediaPrefix: e.MEDIA_PREFIX, mediaUrl: e.MEDIA_URL,
+      templatesPerIpPerHour: e.TEMPLATES_PER_IP_PER_HOUR,
+      heavyReadsPerIpPerMinute: e.HEAVY_READS_PER_IP_PER_MINUTE, heavyReadsPerMinute: e.HEAVY_READS_PER_MINUTE,
+      historyMaxReplay: e.HISTORY_MAX_REPLAY, templateTickMs: e.TEMPLATE_TICK_MS, exportSecret: e.EXPORT_SECRET,
+    },
     logLevel: e.LOG_LEVEL,
     guard: guardConfig(e),
   };

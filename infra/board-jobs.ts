@@ -14,7 +14,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { FUNCTIONS_SERVICE, REPO_ROOT, RESTORE_TRIGGERS, keyspacesReadWrite, lambdaBundling, storeEnvironment, type HttpFunction, type StoreSettings } from './http-functions.ts';
+import { FUNCTIONS_SERVICE, HISTORY_READERS, REPO_ROOT, RESTORE_TRIGGERS, keyspacesReadWrite, lambdaBundling, storeEnvironment, type HttpFunction, type StoreSettings } from './http-functions.ts';
 import { METRICS_NAMESPACE, appImage } from './socket-service.ts';
 import { logBucket } from './log-bucket.ts';
 
@@ -130,6 +130,16 @@ export class BoardJobs extends Construct {
       sid: 'ListSnapshots', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn],
       conditions: { StringLike: { 's3:prefix': [`${SNAPSHOT_PREFIX}*`] } },
     }));
+
+    // The history functions (board.png?at=, the snapshot list, timelapses, heatmaps) list and read snapshots.
+    for (const { fn } of props.functions.filter((f) => HISTORY_READERS.has(f.route.name))) {
+      for (const [name, value] of Object.entries(snapshotEnvironment)) fn.addEnvironment(name, value);
+      fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadSnapshots', actions: ['s3:GetObject'], resources: [snapshotObjects] }));
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        sid: 'ListSnapshots', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${SNAPSHOT_PREFIX}*`] } },
+      }));
+    }
 
     // The functions that find the board missing start the task, in this cluster only, passing its two roles to ECS only.
     const familyArn = stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${this.restoreTask.family}:*` });

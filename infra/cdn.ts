@@ -23,6 +23,7 @@ import { customDomain } from './load-balancer.ts';
 import { logBucket } from './log-bucket.ts';
 import { IMMUTABLE, PAGE_SECURITY_HEADERS, REVALIDATE } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
+import { PUBLISHED_PREFIX } from '../core/publish/published-board.ts';
 
 /** Headers CloudFront adds that the origin reads (core/domain/client-ip.ts, lambdas/http/request.ts). */
 export const CLOUDFRONT_HEADERS = ['CloudFront-Viewer-Address', 'CloudFront-Forwarded-Proto'];
@@ -53,11 +54,18 @@ export interface CdnProps {
   webAclArn: string;
   /** The us-east-1 certificate for the custom domain (edge stack); null without one. */
   viewerCertificate: acm.ICertificate | null;
+  /** Stored media (timelapses too large for a function's answer): served at /media/* (MEDIA_URL). */
+  media?: s3.IBucket;
 }
+
+/** GET-only API paths whose answers the origin marks cacheable (immutable when they describe the past): issue 12. */
+export const HISTORY_PATHS = ['/api/templates/*', '/api/timelapse.webp', '/api/heatmap.png', '/api/history'];
 
 export class Cdn extends Construct {
   readonly distribution: cloudfront.Distribution;
   readonly boardCachePolicy: cloudfront.CachePolicy;
+  readonly historyCachePolicy: cloudfront.CachePolicy;
+  readonly updatesCachePolicy: cloudfront.CachePolicy;
   readonly apiRequestPolicy: cloudfront.OriginRequestPolicy;
   readonly vpcOrigin: cloudfront.VpcOrigin;
   readonly site: s3.Bucket;
@@ -78,13 +86,48 @@ export class Cdn extends Construct {
       serverAccessLogsPrefix: 's3/',
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
+      // Published boards (boards/, written every second or so) are only ever read while newest.
+      lifecycleRules: [{ id: 'ExpirePublishedBoards', prefix: PUBLISHED_PREFIX, expiration: Duration.days(1) }],
     });
 
     this.boardCachePolicy = new cloudfront.CachePolicy(this, 'BoardCache', {
-      comment: 'Board bytes and PNG: about a second, as the origin says',
+      comment: 'Board bytes and PNG: about a second, as the origin says; board.png?at= / ?seq= (the past) for good',
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(1),
-      maxTtl: Duration.seconds(60),
+      // The origin decides: max-age=1 for the live board, a year (immutable) for a settled past one.
+      maxTtl: Duration.days(365),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      // ?at= and ?seq= name another image: they must be in the key (anything else is dropped).
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList('at', 'seq'),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    // The viewer's address reaches the origin on cached paths too (not in the cache key): past
+    // boards are computed per request when not cached, and capped per address (issue 12).
+    const viewerAddress = new cloudfront.OriginRequestPolicy(this, 'ViewerAddress', {
+      comment: 'CloudFront-Viewer-Address only (the query in the cache key is forwarded anyway)',
+      headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList('CloudFront-Viewer-Address'),
+      cookieBehavior: cloudfront.OriginRequestCookieBehavior.none(),
+      queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.none(),
+    });
+    this.historyCachePolicy = new cloudfront.CachePolicy(this, 'HistoryCache', {
+      comment: 'Templates, history, timelapses, heatmaps: as long as the origin says (a year when immutable); the query is the key',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.days(365),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    // Update segments: the origin says how long (a full segment never changes: a year; the open one: a second).
+    this.updatesCachePolicy = new cloudfront.CachePolicy(this, 'UpdatesCache', {
+      comment: 'Update segments: as long as the origin says (full ones for good, the open one a second)',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(1),
+      maxTtl: Duration.days(365),
       headerBehavior: cloudfront.CacheHeaderBehavior.none(),
       queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
       cookieBehavior: cloudfront.CacheCookieBehavior.none(),
@@ -127,6 +170,7 @@ export class Cdn extends Construct {
       responseHeadersPolicy: apiHeaders,
     };
 
+    const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.site);
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `pixel board (${settings.envName})`,
       // A custom domain's certificate, at TLSv1.2_2021 or better (the default *.cloudfront.net one is fixed at TLSv1).
@@ -142,7 +186,7 @@ export class Cdn extends Construct {
       logBucket: logs,
       logFilePrefix: 'cloudfront/',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.site),
+        origin: siteOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: pageHeaders,
@@ -156,9 +200,47 @@ export class Cdn extends Construct {
           allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
           cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
           cachePolicy: this.boardCachePolicy,
+          originRequestPolicy: viewerAddress,
           responseHeadersPolicy: apiHeaders,
           compress: true,
         },
+        '/api/updates/*': {
+          origin: api,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+          cachePolicy: this.updatesCachePolicy,
+          responseHeadersPolicy: apiHeaders,
+          compress: true,
+        },
+        // Published boards (GET /api/board redirects here): immutable objects, gzip-encoded in S3.
+        [`/${PUBLISHED_PREFIX}*`]: {
+          origin: siteOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+          cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+          responseHeadersPolicy: apiHeaders,
+          compress: true,
+        },
+        ...Object.fromEntries(HISTORY_PATHS.map((pattern) => [pattern, {
+          origin: api,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+          cachePolicy: this.historyCachePolicy,
+          originRequestPolicy: viewerAddress,
+          responseHeadersPolicy: apiHeaders,
+          compress: true,
+        } satisfies cloudfront.BehaviorOptions])),
+        ...(props.media ? {
+          '/media/*': {
+            origin: origins.S3BucketOrigin.withOriginAccessControl(props.media),
+            viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+            responseHeadersPolicy: apiHeaders,
+          } satisfies cloudfront.BehaviorOptions,
+        } : {}),
         '/api/*': passThrough,
         '/healthz': passThrough,
         '/ws': { ...passThrough, responseHeadersPolicy: undefined },

@@ -81,13 +81,21 @@ describe('cost model', () => {
   });
 
   it('prices the scheduled snapshots: a function run and an S3 PUT every snapshotEveryMinutes, each snapshot kept', () => {
-    const S3 = 'S3 (page, snapshots, access logs)';
+    const S3 = 'S3 (page, snapshots, published boards, access logs)';
     const every5 = estimate(monthScenario(1000, DEFAULTS), APP);
     const every1 = estimate(monthScenario(1000, { ...DEFAULTS, snapshotEveryMinutes: 1 }), APP);
     const moreRuns = 730 * 60 - 730 * 12;
     // A request and 500 ms at 1 GB; a PUT and a 150 KB object (the 500 KB board gzipped to 30 %) kept for the month.
     expect(item(every1, 'Lambda') - item(every5, 'Lambda')).toBeCloseTo(moreRuns * (0.2e-6 + 0.5 * 0.0000133334), 6);
     expect(item(every1, S3) - item(every5, S3)).toBeCloseTo(moreRuns * (0.005 / 1000 + (150_000 / GB) * 0.023), 6);
+  });
+
+  it('prices the published boards: a PUT a second and a PNG every 10 s, whatever the audience', () => {
+    const S3 = 'S3 (page, snapshots, published boards, access logs)';
+    const month = estimate(monthScenario(1000, DEFAULTS), APP).items.find((i) => i.item === S3)!;
+    const puts = 730 * 3600 * (1 + 1 / 10);
+    expect(month.usd).toBeGreaterThan(puts * 0.005 / 1000);
+    expect(month.note).toContain('2.9 M published boards');
   });
 
   it('prints one row an item and one column a scenario, with totals that add up', () => {

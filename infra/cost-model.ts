@@ -87,6 +87,9 @@ export const ASSUMED = {
   otherBilledMs: 10,
   /** A scheduled snapshot: read the board from Redis, gzip it, one S3 PUT (not measured here). */
   snapshotBilledMs: 500,
+  /** Published boards (BOARD_PUBLISH_MS, BOARD_PNG_PUBLISH_MS defaults): a PUT a second while the board changes, a PNG every 10 s; kept a day. */
+  publishEverySeconds: 1,
+  publishPngEverySeconds: 10,
   /** CloudFront regional edge caches asking the origin for /api/board at most once a second each. */
   boardCachingEdges: 13,
   socketReconnectsPerHour: 1,
@@ -277,8 +280,10 @@ export function estimate(s: Scenario, app: AppBehaviour): Estimate {
     + canaryRuns * PRICES.canaryRun.usd, `${logsGb.toFixed(0)} GB logs, ${alarms} alarms, ${Math.round(canaryRuns)} canary runs`);
   // Snapshots are kept (the event's history): the period's new ones, stored for the period.
   const snapshotGb = (snapshots * boardBytes) / GB;
-  add('S3 (page, snapshots, access logs)', ((requests * ASSUMED.accessLogBytes) / GB + snapshotGb * share) * PRICES.s3StorageGb.usd + snapshots * PRICES.s3Put.usd,
-    `CloudFront and ALB logs, 30 days; ${Math.round(snapshots)} snapshots, +${snapshotGb.toFixed(1)} GB`);
+  // Published boards: at most one a second (fewer when the board is quiet), expired after a day.
+  const publishes = seconds / ASSUMED.publishEverySeconds + seconds / ASSUMED.publishPngEverySeconds;
+  add('S3 (page, snapshots, published boards, access logs)', ((requests * ASSUMED.accessLogBytes) / GB + snapshotGb * share) * PRICES.s3StorageGb.usd + (snapshots + publishes) * PRICES.s3Put.usd,
+    `CloudFront and ALB logs, 30 days; ${Math.round(snapshots)} snapshots, +${snapshotGb.toFixed(1)} GB; ${fmtCount(publishes)} published boards`);
 
   const total = items.reduce((sum, i) => sum + i.usd, 0);
   return { scenario: s, items, total, warnings, traffic: { cloudFrontTb: cloudFrontBytes / TB, recheckTb: recheckBytes / TB, socketTb: socketBytes / TB } };

@@ -14,6 +14,7 @@ import { tempDir } from '../test-support/test-services.ts';
 import { MANAGED_RULE_GROUPS } from './edge-protection.ts';
 import { lambdaTargetGroupName } from './load-balancer.ts';
 import { ROUTES } from '../lambdas/routes.ts';
+import { HISTORY_PATHS } from './cdn.ts';
 
 type Behavior = { PathPattern?: string; TargetOriginId: string; ViewerProtocolPolicy: string; OriginRequestPolicyId?: unknown };
 type Origin = { Id: string; DomainName: unknown; VpcOriginConfig?: { VpcOriginId: unknown }; S3OriginConfig?: unknown };
@@ -49,7 +50,7 @@ describe('CloudFront is the only way in', () => {
     }
   });
 
-  it('serves /api/board*, /api/*, /healthz and /ws from one VPC origin for the ALB, every behavior redirecting HTTP to HTTPS', () => {
+  it('serves /api/board*, /api/updates/*, /api/*, /healthz and /ws from one VPC origin for the ALB, /boards/* from the site bucket, every behavior redirecting HTTP to HTTPS', () => {
     for (const a of [dev, prod]) {
       const config = distribution(a);
       const vpcOrigin = only(a, 'AWS::CloudFront::VpcOrigin');
@@ -57,8 +58,11 @@ describe('CloudFront is the only way in', () => {
       expect(refOf((vpcOrigin.Properties.VpcOriginEndpointConfig as { Arn: unknown }).Arn)).toContain('Alb');
       const api = config.Origins.find((o) => o.VpcOriginConfig)!;
       expect(refOf(api.VpcOriginConfig!.VpcOriginId)).toContain(originId);
-      for (const b of config.CacheBehaviors) expect(b.TargetOriginId, b.PathPattern).toBe(api.Id);
-      expect(config.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/api/board*', '/api/*', '/healthz', '/ws']);
+      for (const b of config.CacheBehaviors) {
+        if (b.PathPattern === '/media/*') expect(b.TargetOriginId).not.toBe(api.Id); // the media bucket
+        else expect(b.TargetOriginId, b.PathPattern).toBe(b.PathPattern === '/boards/*' ? config.DefaultCacheBehavior.TargetOriginId : api.Id);
+      }
+      expect(config.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/api/board*', '/api/updates/*', '/boards/*', ...HISTORY_PATHS, '/media/*', '/api/*', '/healthz', '/ws']);
       expect(config.Origins.filter((o) => !o.VpcOriginConfig).every((o) => o.S3OriginConfig)).toBe(true);
       for (const b of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) expect(b.ViewerProtocolPolicy).toBe('redirect-to-https');
     }

@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as secrets from 'aws-cdk-lib/aws-secretsmanager';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { ROUTES, type Route } from '../lambdas/routes.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
 import type { Settings } from './settings.ts';
@@ -28,7 +29,7 @@ export const LAMBDA_BUNDLE = {
   keepNames: true,
 };
 
-/** esbuild options of a function (NodejsFunction `bundling`); sharp only where it is used (the PNG function). */
+/** esbuild options of a function (NodejsFunction `bundling`); sharp only where it is used (the drawing functions). */
 export function lambdaBundling(withSharp = false): BundlingOptions {
   return {
     format: OutputFormat.ESM,
@@ -38,7 +39,7 @@ export function lambdaBundling(withSharp = false): BundlingOptions {
     sourceMap: true,
     mainFields: ['module', 'main'],
     banner: LAMBDA_BUNDLE.banner,
-    // sharp is a native module: only the PNG function installs it, as its linux-arm64 build.
+    // sharp is a native module: only the drawing functions install it, as its linux-arm64 build.
     externalModules: [...LAMBDA_BUNDLE.external, ...(withSharp ? [] : ['sharp'])],
     nodeModules: withSharp ? ['sharp'] : [],
     esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => [`--alias:${from}`, to])),
@@ -84,10 +85,17 @@ export function storeEnvironment(scope: Construct, props: StoreSettings): Record
   };
 }
 
-/** Functions that may rebuild the board (and so persist pending placements): they write to Keyspaces. */
-export const KEYSPACES_WRITERS = new Set(['write-pixel', 'get-board', 'get-board-png']);
+/** Functions that may rebuild the board (and so persist pending placements), or create templates: they write to Keyspaces. */
+export const KEYSPACES_WRITERS = new Set(['write-pixel', 'get-board', 'get-board-png', 'create-template']);
 /** Functions that find out when the live board is missing (they call ensureBoard) and then start the restore task. */
 export const RESTORE_TRIGGERS = new Set(['write-pixel', 'get-board', 'get-board-png']);
+/** Functions that answer about the past from board snapshots: they read the snapshot bucket (infra/board-jobs.ts). */
+export const HISTORY_READERS = new Set(['get-board-png', 'get-history', 'get-timelapse', 'get-heatmap']);
+/** Functions that draw with sharp (a native module, shipped only with them). */
+export const SHARP_FUNCTIONS = new Set(['get-board-png', 'create-template', 'get-timelapse', 'get-heatmap']);
+/** Functions that read or write stored media (MEDIA_BUCKET): template images, timelapses. */
+const MEDIA_WRITERS = new Set(['create-template', 'get-timelapse', 'get-template']);
+const MEDIA_READERS = new Set(['get-template-png']);
 /** Functions whose latency users feel on every action: provisioned concurrency applies to them. */
 const HOT = new Set(['write-pixel', 'get-board']);
 
@@ -98,6 +106,8 @@ export interface HttpFunctionsProps extends StoreSettings {
   vpc: ec2.IVpc;
   securityGroup: ec2.ISecurityGroup;
   sessionSecret: secrets.ISecret;
+  /** Template images and timelapses (issue 12). */
+  media?: s3.IBucket;
 }
 
 export interface HttpFunction {
@@ -121,10 +131,12 @@ export class HttpFunctions extends Construct {
       CLIENT_ADDRESS_SOURCE: 'cloudfront',
       // Logs and EMF metrics (lambdas/http/lambda-telemetry.ts): the `service` dimension of every metric.
       POWERTOOLS_SERVICE_NAME: FUNCTIONS_SERVICE,
+      // Stored media under media/, which CloudFront serves at /media/* (infra/cdn.ts).
+      ...(props.media ? { MEDIA_BUCKET: props.media.bucketName, MEDIA_PREFIX: 'media/', MEDIA_URL: '/media/' } : {}),
     };
 
     for (const route of ROUTES) {
-      const png = route.name === 'get-board-png';
+      const png = SHARP_FUNCTIONS.has(route.name);
       const fn = new NodejsFunction(this, route.name, {
         functionName: `place-${settings.envName}-${route.name}`,
         description: `lambdas/${route.name}.ts: ${route.method} ${route.path}`,
@@ -145,6 +157,8 @@ export class HttpFunctions extends Construct {
         bundling: lambdaBundling(png),
       });
       props.redisAuth.grantRead(fn);
+      if (props.media && MEDIA_WRITERS.has(route.name)) props.media.grantReadWrite(fn, 'media/*');
+      else if (props.media && MEDIA_READERS.has(route.name)) props.media.grantRead(fn, 'media/*');
       props.sessionSecret.grantRead(fn);
       const [keyspacesRead, keyspacesWrite] = keyspacesReadWrite(this, props.keyspace);
       fn.addToRolePolicy(keyspacesRead!);

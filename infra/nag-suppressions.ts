@@ -2,10 +2,11 @@
 // findings one by one (no prefix matching), so wildcard findings are listed exactly.
 import { Validations, type Stack } from 'aws-cdk-lib';
 import { SNAPSHOT_PREFIX } from './board-jobs.ts';
+import { PUBLISHED_PREFIX } from '../core/publish/published-board.ts';
 
 export function acknowledgeReviewedFindings(
   stack: Stack, where: { account: string; region: string; envName: string }, writePixelLogicalId: string, siteBucketLogicalId: string, canaryArtifactsLogicalId: string,
-  snapshotBucketLogicalId: string,
+  snapshotBucketLogicalId: string, mediaBucketLogicalId: string,
 ): void {
   const keyspaceSystemArn = `arn:<AWS::Partition>:cassandra:${where.region}:${where.account}:/keyspace/system*`;
   const managed = (name: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}]`;
@@ -21,6 +22,8 @@ export function acknowledgeReviewedFindings(
       id: wildcard(a), reason: 'CDK BucketDeployment copies the built page from the CDK asset bucket into the site bucket.',
     })),
     { id: wildcard(`Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${where.account}-${where.region}/*`), reason: 'CDK BucketDeployment reads the page from the CDK asset bucket.' },
+    { id: wildcard(`Resource::<${mediaBucketLogicalId}.Arn>/media/*`), reason: 'Template images and timelapses are new objects under media/ in the media bucket, named by id or by a hash of their parameters.' },
+    { id: wildcard(`Resource::<${siteBucketLogicalId}.Arn>/${PUBLISHED_PREFIX}*`), reason: 'The socket servers put each published board as a new object under boards/ (named by epoch, seq and size), and nowhere else in the site bucket.' },
     { id: wildcard(`Resource::<${canaryArtifactsLogicalId}.Arn>/*`), reason: 'The canary writes each run\'s report and logs as new objects in its own artifacts bucket.' },
     { id: wildcard(`Resource::<${snapshotBucketLogicalId}.Arn>/${SNAPSHOT_PREFIX}*`), reason: 'Snapshots are new objects under the snapshots prefix (one a snapshot, named by its seq): the snapshot function puts them, the restore task reads them; nothing else in the bucket.' },
     { id: wildcard(`Resource::arn:<AWS::Partition>:ecs:${where.region}:${where.account}:task-definition/place-${where.envName}-restore:*`), reason: 'ecs:RunTask by family runs its latest revision, so the grant covers every revision of the restore task family and nothing else (and only in the cluster named by the ecs:cluster condition).' },

@@ -45,6 +45,18 @@ describe('alarms', () => {
     expect(alarms.size).toBe(ROUTES.length * 2 + ALARMS_BEYOND_FUNCTIONS); // what the cost model counts
   });
 
+  it('encrypts the topic with a rotated key of our own that lets CloudWatch alarms publish (the AWS-managed SNS key cannot)', () => {
+    const [topic] = app.ofType('AWS::SNS::Topic').map(([, r]) => r.Properties);
+    const keyRef = (topic!.KmsMasterKeyId as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
+    expect(keyRef, 'a key in this stack, not alias/aws/sns').toBeDefined();
+    const key = app.resources[keyRef!]!;
+    expect(key.Type).toBe('AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const statements = (key.Properties.KeyPolicy as { Statement: { Principal?: { Service?: string }; Action: string[] }[] }).Statement;
+    const cloudWatch = statements.find((st) => st.Principal?.Service === 'cloudwatch.amazonaws.com');
+    expect(cloudWatch?.Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+  });
+
   it('503s by cause, on the functions\' own metric (PixelBoard Unavailable, service + store), and in total whatever the store', () => {
     expect(cloudWatchName('unavailable')).toBe('Unavailable');
     expect(METRICS.unavailable.labels).toEqual(['store']);

@@ -5,12 +5,13 @@
 // Redis on every node (a failover moves the primary), Keyspaces throttling with the dimensions it
 // publishes, and a canary that plays.
 import { Construct } from 'constructs';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { FUNCTIONS_SERVICE, type HttpFunction } from './http-functions.ts';
@@ -56,10 +57,24 @@ export class Operations extends Construct {
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
     const { settings } = props;
+    // A key of our own: CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key,
+    // whose policy cannot let cloudwatch.amazonaws.com use it (the alarms would fire silently).
+    const topicKey = new kms.Key(this, 'AlarmTopicKey', {
+      description: `pixel board alarm topic (${settings.envName})`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    topicKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
     this.topic = new sns.Topic(this, 'Alarms', {
       displayName: `pixel board alarms (${settings.envName})`,
       enforceSSL: true,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      masterKey: topicKey,
     });
     if (settings.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(settings.alarmEmail));
     const alarm = (name: string, metric: cloudwatch.IMetric, threshold: number, description: string, o: AlarmOptions = {}) => {

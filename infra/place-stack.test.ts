@@ -9,6 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { readSettings } from './settings.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
+import { HISTORY_PATHS } from './cdn.ts';
 import { IMMUTABLE, PAGE_SECURITY_HEADERS, REVALIDATE } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
 import { KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';
@@ -31,7 +32,7 @@ describe('CDK app', () => {
   it('has one Lambda per HTTP function, and one function per handler file', () => {
     const handlerFiles = readdirSync(path.join(REPO_ROOT, 'lambdas'))
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.contract.ts'))
-      .filter((f) => !['routes.ts', 'runtime.ts', 'handlers.ts', 'board-cache.ts', 'openapi.ts', 'openapi-guard.ts'].includes(f))
+      .filter((f) => !['routes.ts', 'runtime.ts', 'handlers.ts', 'board-cache.ts', 'openapi.ts'].includes(f))
       .map((f) => f.replace(/\.ts$/, ''));
     expect(handlerFiles.sort()).toEqual(ROUTES.map((r) => r.name).sort());
     for (const route of ROUTES) {
@@ -65,18 +66,44 @@ describe('CDK app', () => {
     });
   });
 
-  it('caches /api/board* about a second as the origin says, and passes the rest of /api/* and /ws through', () => {
+  it('caches /api/board* about a second and update segments as long as the origin says, serves published boards from S3, and passes the rest of /api/* and /ws through', () => {
     const dist = ofType('AWS::CloudFront::Distribution')[0]![1].Properties.DistributionConfig as {
       CacheBehaviors: { PathPattern: string; CachePolicyId: unknown; OriginRequestPolicyId?: unknown; AllowedMethods: string[] }[];
       WebACLId: unknown;
     };
-    expect(dist.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/api/board*', '/api/*', '/healthz', '/ws']);
-    const [board, api, , ws] = dist.CacheBehaviors as [typeof dist.CacheBehaviors[0], typeof dist.CacheBehaviors[0], unknown, typeof dist.CacheBehaviors[0]];
+    type Behavior = typeof dist.CacheBehaviors[0];
+    expect(dist.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/api/board*', '/api/updates/*', '/boards/*', ...HISTORY_PATHS, '/media/*', '/api/*', '/healthz', '/ws']);
+    const byPattern = (p: string) => dist.CacheBehaviors.find((b) => b.PathPattern === p)!;
+    const [board, updates, published, api, ws] = ['/api/board*', '/api/updates/*', '/boards/*', '/api/*', '/ws'].map(byPattern) as [Behavior, Behavior, Behavior, Behavior, Behavior];
+    // A full segment says "immutable, a year" and the open one "a second": the policy lets both through.
+    expect(resources[(updates.CachePolicyId as { Ref: string }).Ref]!.Properties.CachePolicyConfig).toMatchObject({
+      MinTTL: 0, DefaultTTL: 1, MaxTTL: 365 * 24 * 3600,
+      ParametersInCacheKeyAndForwardedToOrigin: { CookiesConfig: { CookieBehavior: 'none' }, QueryStringsConfig: { QueryStringBehavior: 'none' } },
+    });
+    const cachingOptimized = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+    expect(published.CachePolicyId).toBe(cachingOptimized);
+    expect(published.AllowedMethods).toEqual(['GET', 'HEAD']);
     const policyId = (board.CachePolicyId as { Ref: string }).Ref;
+    // board.png?at= / ?seq= are other images: those two are in the key, nothing else.
     expect(resources[policyId]!.Properties.CachePolicyConfig).toMatchObject({
       MinTTL: 0, DefaultTTL: 1,
-      ParametersInCacheKeyAndForwardedToOrigin: { EnableAcceptEncodingGzip: true, EnableAcceptEncodingBrotli: true, CookiesConfig: { CookieBehavior: 'none' }, QueryStringsConfig: { QueryStringBehavior: 'none' } },
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        EnableAcceptEncodingGzip: true, EnableAcceptEncodingBrotli: true, CookiesConfig: { CookieBehavior: 'none' },
+        QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['at', 'seq'] },
+      },
     });
+    for (const p of ['/api/board*', ...HISTORY_PATHS]) {
+      // Uncached heavy reads are capped per address: the viewer's address must reach the origin.
+      expect(resources[(byPattern(p).OriginRequestPolicyId as { Ref: string }).Ref]!.Properties.OriginRequestPolicyConfig)
+        .toMatchObject({ HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['CloudFront-Viewer-Address'] } });
+    }
+    for (const p of HISTORY_PATHS) {
+      const b = byPattern(p);
+      expect(b.AllowedMethods).toEqual(['GET', 'HEAD']);
+      expect(resources[(b.CachePolicyId as { Ref: string }).Ref]!.Properties.CachePolicyConfig).toMatchObject({
+        MinTTL: 0, DefaultTTL: 0, MaxTTL: 31_536_000, ParametersInCacheKeyAndForwardedToOrigin: { QueryStringsConfig: { QueryStringBehavior: 'all' } },
+      });
+    }
     const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
     for (const b of [api, ws]) {
       expect(b.CachePolicyId).toBe(cachingDisabled);
@@ -131,6 +158,21 @@ describe('CDK app', () => {
     expect(JSON.stringify(invokers[0]!.PolicyDocument)).toContain(logicalId('write-pixel'));
   });
 
+  it('lets the socket tasks put published boards under boards/ of the site bucket, and nothing else there; the bucket expires them after a day', () => {
+    const [siteId] = ofType('AWS::S3::Bucket').find(([id]) => id.startsWith('CdnSite'))!;
+    const socketPolicy = ofType('AWS::IAM::Policy').map(([, r]) => r.Properties).find((p) => JSON.stringify(p.Roles).includes('SocketsTaskTaskRole'))!;
+    const statements = (socketPolicy.PolicyDocument as { Statement: { Sid?: string; Action: unknown; Resource: unknown }[] }).Statement;
+    const publish = statements.find((s) => s.Sid === 'PublishBoards')!;
+    expect(publish.Action).toBe('s3:PutObject');
+    expect(JSON.stringify(publish.Resource)).toContain(siteId);
+    expect(JSON.stringify(publish.Resource)).toContain('/boards/*');
+    expect(statements.filter((s) => JSON.stringify(s.Action).includes('s3:'))).toHaveLength(1);
+    const site = resources[siteId]!.Properties as { LifecycleConfiguration: { Rules: unknown[] } };
+    expect(site.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ Prefix: 'boards/', ExpirationInDays: 1, Status: 'Enabled' }));
+    const env = JSON.stringify(ofType('AWS::ECS::TaskDefinition').find(([id]) => id.startsWith('SocketsTask'))![1].Properties);
+    expect(env).toContain('BOARD_PUBLISH_BUCKET');
+  });
+
   it('creates the Keyspaces tables of the schema, after their keyspace, with PITR and client-side timestamps', () => {
     const keyspace = ofType('AWS::Cassandra::Keyspace')[0]![0];
     const tables = ofType('AWS::Cassandra::Table');
@@ -181,7 +223,8 @@ describe('CDK app', () => {
     expect(rules).toContain('"SearchString":"/api/session"');
     expect(rules).toContain('RateBasedStatement');
     t.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
-    expect(ofType('AWS::CloudFront::OriginAccessControl')).toHaveLength(1);
+    // One origin access control per private bucket CloudFront reads: the page and the media.
+    expect(ofType('AWS::CloudFront::OriginAccessControl')).toHaveLength(2);
   });
 
   it('sends the page and the API with the same security headers as the local runner', () => {

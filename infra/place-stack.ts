@@ -2,7 +2,9 @@
 // the socket servers on Fargate, board snapshots and the restore task, CloudFront + S3 for the
 // page, secrets, alarms and a dashboard.
 import { Construct } from 'constructs';
-import { CfnOutput, Stack, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { logBucket } from './log-bucket.ts';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import type { Settings } from './settings.ts';
@@ -53,9 +55,18 @@ export class PlaceStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
 
+    // Template images and timelapses (issue 12): private, served through CloudFront at /media/*.
+    const media = new s3.Bucket(this, 'Media', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      serverAccessLogsBucket: logBucket(this, 'MediaLogs', settings.logRetentionDays),
+      serverAccessLogsPrefix: 's3/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.functions = new HttpFunctions(this, 'Http', {
       settings, vpc: this.network.vpc, securityGroup: this.network.lambdaSg, redisUrl: this.redis.url,
-      redisAuth: this.redis.authToken, sessionSecret, keyspace,
+      redisAuth: this.redis.authToken, sessionSecret, keyspace, media,
     });
     this.sockets = new SocketService(this, 'Sockets', {
       settings, vpc: this.network.vpc, securityGroup: this.network.socketSg, redisUrl: this.redis.url,
@@ -70,8 +81,9 @@ export class PlaceStack extends Stack {
     });
     this.cdn = new Cdn(this, 'Cdn', {
       settings, vpc: this.network.vpc, alb: this.loadBalancer.alb, albPort: this.loadBalancer.port, webDir: props.webDir, webAclArn: props.webAclArn,
-      viewerCertificate: props.viewerCertificate,
+      viewerCertificate: props.viewerCertificate, media,
     });
+    this.sockets.publishBoardsTo(this.cdn.site);
     this.operations = new Operations(this, 'Operations', {
       settings, functions: this.functions.functions, jobs: this.jobs, alb: this.loadBalancer.alb, redis: this.redis.group, sockets: this.sockets, keyspace,
       siteHost: this.cdn.siteHost,
@@ -92,6 +104,7 @@ export class PlaceStack extends Stack {
       this.getLogicalId(this.cdn.site.node.defaultChild as CfnElement),
       this.getLogicalId(this.operations.canary.artifacts.node.defaultChild as CfnElement),
       this.getLogicalId(this.jobs.bucket.node.defaultChild as CfnElement),
+      this.getLogicalId(media.node.defaultChild as CfnElement),
     );
   }
 }

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { synthApp, type Resource, type SynthesisedApp } from '../test-support/cdk-app.ts';
 import { loadConfig } from '../core/config.ts';
 import { readSettings } from './settings.ts';
-import { LAMBDA_BUNDLE, REPO_ROOT, RESTORE_TRIGGERS } from './http-functions.ts';
+import { HISTORY_READERS, LAMBDA_BUNDLE, REPO_ROOT, RESTORE_TRIGGERS } from './http-functions.ts';
 import { JOB_FUNCTIONS, RESTORE_COMMAND, RESTORE_CONTAINER, SNAPSHOT_PREFIX } from './board-jobs.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 
@@ -192,6 +192,24 @@ describe('the restore job in AWS', () => {
     expect(filter[1].Properties).toMatchObject({ FilterPattern: '{ $.level = "error" }', MetricTransformations: [{ MetricNamespace: 'PixelBoard', MetricName: 'RestoreErrors', MetricValue: '1' }] });
     const alarm = app.ofType('AWS::CloudWatch::Alarm').find(([, r]) => r.Properties.AlarmName === 'place-dev-restore-errors')!;
     expect(alarm[1].Properties).toMatchObject({ Namespace: 'PixelBoard', MetricName: 'RestoreErrors', Threshold: 1 });
+  });
+});
+
+describe('history in AWS (issue 12)', () => {
+  it('gives the history functions the snapshot bucket, to list and read snapshots under the prefix only; no other function', () => {
+    for (const route of ROUTES) {
+      const [, fn] = functionByFile(`lambdas/${route.name}.ts`);
+      const reads = statementsOf(roleOf(fn)).filter((s) => actions(s).some((a) => a.startsWith('s3:') && a !== 's3:PutObject' && !a.startsWith('s3:Abort') && !a.startsWith('s3:DeleteObject')) && json(s.Resource).includes(bucketId()));
+      if (!HISTORY_READERS.has(route.name)) {
+        expect({ route: route.name, reads }).toEqual({ route: route.name, reads: [] });
+        expect(envOf(fn).SNAPSHOT_BUCKET).toBeUndefined();
+        continue;
+      }
+      expect(envOf(fn)).toMatchObject({ SNAPSHOT_BUCKET: { Ref: bucketId() }, SNAPSHOT_PREFIX });
+      expect(reads.flatMap(actions).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+      expect(json(reads.find((s) => actions(s).includes('s3:GetObject'))!.Resource)).toBe(json({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId(), 'Arn'] }, `/${SNAPSHOT_PREFIX}*`]] }));
+      expect(reads.find((s) => actions(s).includes('s3:ListBucket'))!.Condition).toEqual({ StringLike: { 's3:prefix': [`${SNAPSHOT_PREFIX}*`] } });
+    }
   });
 });
 

@@ -10,6 +10,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secrets from 'aws-cdk-lib/aws-secretsmanager';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { PUBLISHED_PREFIX } from '../core/publish/published-board.ts';
 import { CONNECTIONS_METRIC } from '../socket-server/socket-metrics.ts';
 import { REPO_ROOT } from './http-functions.ts';
 import type { Settings } from './settings.ts';
@@ -46,6 +49,8 @@ export interface SocketServiceProps {
 
 export class SocketService extends Construct {
   readonly service: ecs.FargateService;
+  private readonly task: ecs.FargateTaskDefinition;
+  private readonly container: ecs.ContainerDefinition;
   readonly cluster: ecs.Cluster;
   readonly connectionsMetric: cloudwatch.Metric;
   readonly serviceName: string;
@@ -60,7 +65,8 @@ export class SocketService extends Construct {
       memoryLimitMiB: settings.socketMemoryMb,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
-    task.addContainer('socket-server', {
+    this.task = task;
+    this.container = task.addContainer('socket-server', {
       image: appImage(),
       portMappings: [{ containerPort: SOCKET_PORT }],
       environment: {
@@ -126,5 +132,17 @@ export class SocketService extends Construct {
       scaleOutCooldown: Duration.minutes(1),
       scaleInCooldown: Duration.minutes(10),
     });
+  }
+
+  /**
+   * The socket servers publish the board (core/service/board-publisher.ts) into the bucket the
+   * page is served from, under boards/, where CloudFront serves it: they may put objects there
+   * and nowhere else.
+   */
+  publishBoardsTo(bucket: s3.IBucket): void {
+    this.container.addEnvironment('BOARD_PUBLISH_BUCKET', bucket.bucketName);
+    this.task.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'PublishBoards', actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${PUBLISHED_PREFIX}*`)],
+    }));
   }
 }

@@ -5,8 +5,12 @@ import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { BoardHead, BoardReader, BoardSnapshot } from '../core/board-store/board-store.ts';
 import { RebuildInProgressError } from '../core/errors.ts';
-import { boardToPixels } from '../core/domain/board-codec.ts';
+import { encodeBoardPng } from '../core/publish/board-png.ts';
 import { ensureBoard, type HealContext } from '../core/service/self-heal.ts';
+import type { ALBResult } from 'aws-lambda';
+import type { Services } from '../core/service/services.ts';
+import { publishedStaleAfterMs } from '../core/service/board-publisher.ts';
+import { empty } from './http/responses.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -30,10 +34,7 @@ function cached(snapshot: BoardSnapshot): CachedBoard {
     ...snapshot,
     rawBase64: () => (raw ??= base64(snapshot.bytes)),
     gzipBase64: () => (gz ??= gzipAsync(snapshot.bytes, { level: 6 }).then(base64)),
-    // Loaded on first use: only the PNG function ships sharp's native binary.
-    pngBase64: () => (png ??= import('sharp').then(({ default: sharp }) => sharp(boardToPixels(snapshot.bytes, size, 3), { raw: { width: size.width, height: size.height, channels: 3 } })
-      .png({ compressionLevel: 6, adaptiveFiltering: false })
-      .toBuffer()).then(base64)),
+    pngBase64: () => (png ??= encodeBoardPng(snapshot.bytes, size).then(base64)),
   };
 }
 
@@ -54,6 +55,25 @@ export async function currentBoard(store: Pick<BoardReader, 'snapshot'>, known: 
   if (!snapshot) throw new RebuildInProgressError('the board is being rebuilt', 2000);
   last = cached(snapshot);
   return last;
+}
+
+/**
+ * A redirect to the newest published board (kind 'bin') or PNG, as CloudFront serves them from
+ * S3: no 1 MB response limit, and the bytes are encoded once for everyone. Null, to answer
+ * here, when publishing is off, the publisher has stalled, or it has not caught up with a
+ * restore or a resize yet.
+ */
+export async function publishedRedirect(s: Services, head: BoardHead, kind: 'bin' | 'png'): Promise<ALBResult | null> {
+  const { intervalMs, pngIntervalMs } = s.config.publish;
+  if (intervalMs <= 0) return null;
+  const p = await s.store.published();
+  if (!p || p.epoch !== head.epoch || p.width !== head.width || p.height !== head.height) return null;
+  const now = Date.now();
+  const staleAfter = publishedStaleAfterMs(intervalMs);
+  if (now - p.at > staleAfter) return null;
+  const target = kind === 'bin' ? p.path : p.pngPath;
+  if (!target || (kind === 'png' && now - (p.pngAt ?? 0) > staleAfter + pngIntervalMs)) return null;
+  return empty(302, { location: target, 'cache-control': `public, max-age=${s.config.boardMaxAgeSeconds}` });
 }
 
 /** Names the board's size, epoch and seq: equal ETags mean equal bytes. */

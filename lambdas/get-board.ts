@@ -1,8 +1,9 @@
-// GET /api/board → the packed board (W·H/2 bytes) with the seq of the last write it includes.
+// GET /api/board → the packed board (W·H/2 bytes) with the seq of the last write it includes: a
+// redirect to the newest published copy (core/publish) while one is fresh, else built here.
 import { albHandler } from './http/handler.ts';
 import { acceptsGzip, header } from './http/request.ts';
 import { binaryBase64, empty } from './http/responses.ts';
-import { boardEtag, boardHeaders, currentBoard, currentHead } from './board-cache.ts';
+import { boardEtag, boardHeaders, currentBoard, currentHead, publishedRedirect } from './board-cache.ts';
 import { services } from './runtime.ts';
 
 export const handler = albHandler('get-board', async (event) => {
@@ -15,6 +16,8 @@ export const handler = albHandler('get-board', async (event) => {
   if (header(event, 'if-none-match') === boardEtag(head)) {
     return empty(304, { ...cacheHeaders, etag: boardEtag(head), ...boardHeaders(head) });
   }
+  const published = await publishedRedirect(s, head, 'bin');
+  if (published) return published;
   const board = await currentBoard(s.store, head);
   const headers = {
     ...cacheHeaders,

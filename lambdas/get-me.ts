@@ -4,6 +4,7 @@ import { albHandler } from './http/handler.ts';
 import { errorResponse, json } from './http/responses.ts';
 import { liveSession } from './http/session.ts';
 import { services } from './runtime.ts';
+import { exportId } from '../core/community/export-id.ts';
 
 export const handler = albHandler('get-me', async (event) => {
   const s = await services();
@@ -21,5 +22,7 @@ export const handler = albHandler('get-me', async (event) => {
     displayName: account?.displayName ?? null,
     eligible: ineligibleReason === null,
     ineligibleReason,
+    // The user column of this user's rows in the event archive (npm run export).
+    exportId: exportId(s.community.exportKey, session.userId),
   });
 });

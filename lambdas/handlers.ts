@@ -15,6 +15,12 @@ import { handler as getChallenge } from './get-challenge.ts';
 import { handler as authStart } from './auth-start.ts';
 import { handler as authCallback } from './auth-callback.ts';
 import { handler as authLogout } from './auth-logout.ts';
+import { handler as createTemplate } from './create-template.ts';
+import { handler as getTemplate } from './get-template.ts';
+import { handler as getTemplatePng } from './get-template-png.ts';
+import { handler as getHistory } from './get-history.ts';
+import { handler as getTimelapse } from './get-timelapse.ts';
+import { handler as getHeatmap } from './get-heatmap.ts';
 
 export const HANDLERS: Readonly<Record<string, AlbHandler>> = {
   'create-session': createSession,
@@ -32,4 +38,10 @@ export const HANDLERS: Readonly<Record<string, AlbHandler>> = {
   'auth-start': authStart,
   'auth-callback': authCallback,
   'auth-logout': authLogout,
+  'create-template': createTemplate,
+  'get-template': getTemplate,
+  'get-template-png': getTemplatePng,
+  'get-history': getHistory,
+  'get-timelapse': getTimelapse,
+  'get-heatmap': getHeatmap,
 };

@@ -7,7 +7,8 @@ import type { Config } from '../core/config.ts';
 import { pixelWriteSchema } from '../core/domain/pixel-write.ts';
 import { MAX_BOARD_SIDE } from '../core/domain/board-codec.ts';
 import { COLOR_COUNT } from '../core/domain/palette.ts';
-import { CONFIG_PROPERTIES, GUARD_ERROR_PROPERTIES, SOLUTION, GUARD_SCHEMAS, guardPaths, ME_PROPERTIES } from './openapi-guard.ts';
+import { CONFIG_PROPERTIES, GUARD_ERROR_PROPERTIES, SOLUTION, GUARD_SCHEMAS, guardPaths, ME_PROPERTIES } from './openapi/guard.ts';
+import { BOARD_PNG_HISTORY, communityPaths, communitySchemas } from './openapi/community.ts';
 
 type Schema = Record<string, unknown>;
 type Responses = Record<string, Schema>;
@@ -90,10 +91,15 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
           properties: { x: int(), y: int(), color: int(), userId: { type: 'string' }, placedAt: int() },
         },
         Me: {
-          type: 'object', required: ['userId', 'lastPlacedAt', 'nextAllowedAt', 'cooldownMs', 'provider', 'displayName', 'eligible', 'ineligibleReason'],
-          properties: { userId: { type: 'string' }, lastPlacedAt: { type: ['integer', 'null'] }, nextAllowedAt: int(), cooldownMs: int(), ...ME_PROPERTIES },
+          type: 'object', required: ['userId', 'lastPlacedAt', 'nextAllowedAt', 'cooldownMs', 'exportId', 'provider', 'displayName', 'eligible', 'ineligibleReason'],
+          properties: {
+            userId: { type: 'string' }, lastPlacedAt: { type: ['integer', 'null'] }, nextAllowedAt: int(), cooldownMs: int(),
+            exportId: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$', description: 'The user column of this user\'s rows in the export (npm run export)' },
+            ...ME_PROPERTIES,
+          },
         },
         Health: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } },
+        ...communitySchemas(),
       },
     },
     paths: {
@@ -117,6 +123,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
             headers: { ...boardHeaders, 'X-Board-Width': header('Board width', int(1)), 'X-Board-Height': header('Board height', int(1)) },
             content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
           },
+          302: { description: 'The newest published copy (Location: /boards/…), served by the CDN with the same X-Board-* headers (x-amz-meta-board-* from S3)' },
           304: { description: 'Not modified (If-None-Match)', headers: boardHeaders },
           ...unavailable,
         }),
@@ -140,11 +147,13 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
         }),
       },
       '/api/board.png': {
-        get: op('get-board-png', 'The board as a PNG in the exact palette colours', {
+        get: op('get-board-png', 'The board as a PNG in the exact palette colours (now, or at a past moment or seq)', {
           200: { description: 'The image', headers: boardHeaders, content: { 'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } } } },
+          302: { description: 'The newest published PNG (Location: /boards/…), served by the CDN' },
           304: { description: 'Not modified (If-None-Match)', headers: boardHeaders },
+          ...BOARD_PNG_HISTORY.responses,
           ...unavailable,
-        }),
+        }, { parameters: BOARD_PNG_HISTORY.parameters }),
       },
       '/api/pixels': {
         get: op('get-updates', 'The updates after a seq, as one pixel batch (docs/PROTOCOL.md)', {
@@ -217,6 +226,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
       '/healthz': {
         get: op('health', 'Whether both stores answer', { 200: jsonResponse('Healthy', ref('Health')), ...unavailable }),
       },
+      ...communityPaths(config),
     },
   };
 }

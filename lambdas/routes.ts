@@ -3,7 +3,7 @@
 export interface Route {
   name: string;
   method: 'GET' | 'POST';
-  /** ALB path pattern: exact, or with * for one or more characters (at the end: a prefix). */
+  /** ALB path pattern: exact, or with one `*` (a prefix, or a prefix and a suffix as in /api/templates/*.png). */
   path: string;
   /** The path in the OpenAPI document, where it differs (a template for a prefix pattern). */
   openapiPath?: string;
@@ -25,16 +25,22 @@ export const ROUTES: readonly Route[] = [
   { name: 'get-segment', method: 'GET', path: '/api/updates/*', openapiPath: '/api/updates/{epoch}/{segment}' },
   { name: 'get-me', method: 'GET', path: '/api/me' },
   { name: 'health', method: 'GET', path: '/healthz' },
+  // Templates (issue 12). The .png route comes first: the ALB and matchRoute take the first that matches.
+  { name: 'create-template', method: 'POST', path: '/api/templates' },
+  { name: 'get-template-png', method: 'GET', path: '/api/templates/*.png', openapiPath: '/api/templates/{id}.png' },
+  { name: 'get-template', method: 'GET', path: '/api/templates/*', openapiPath: '/api/templates/{id}' },
+  // History (issue 12); board.png?at= / ?seq= is get-board-png's.
+  { name: 'get-history', method: 'GET', path: '/api/history' },
+  { name: 'get-timelapse', method: 'GET', path: '/api/timelapse.webp' },
+  { name: 'get-heatmap', method: 'GET', path: '/api/heatmap.png' },
 ];
-
-const escapeRe = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 
 export function pathMatches(pattern: string, path: string): boolean {
   const star = pattern.indexOf('*');
   if (star < 0) return path === pattern;
-  if (star === pattern.length - 1) return path.startsWith(pattern.slice(0, -1)) && path.length > pattern.length - 1;
-  // A * inside a pattern (the sign-in routes) stands for one path segment here.
-  return new RegExp(`^${pattern.split('*').map(escapeRe).join('[^/]+')}$`).test(path);
+  const prefix = pattern.slice(0, star);
+  const suffix = pattern.slice(star + 1);
+  return path.startsWith(prefix) && path.endsWith(suffix) && path.length > prefix.length + suffix.length;
 }
 
 export type RouteMatch = { route: Route } | { status: 404 | 405 };

@@ -2,6 +2,7 @@
 // by the caller) the socket server at /ws. The Lambda Invoke API is not here: it has its own
 // loopback listener (lambda-invoke-api.ts).
 import http from 'node:http';
+import nodePath from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Services } from '../core/service/services.ts';
 import { parseRequestTarget, type RequestTarget } from '../core/http/request-target.ts';
@@ -12,6 +13,7 @@ import { matchRoute } from '../lambdas/routes.ts';
 import { errorResponse } from '../lambdas/http/responses.ts';
 import { provideServices } from '../lambdas/runtime.ts';
 import { albEvent, readBody, RequestTooLargeError, sendAlbResult } from './alb-gateway.ts';
+import { servePublished } from './published-boards.ts';
 
 export interface LocalServer {
   readonly url: string;
@@ -32,7 +34,7 @@ export interface LocalServerOptions {
 export async function startLocalServer(services: Services, options: LocalServerOptions): Promise<LocalServer> {
   provideServices(services);
   const server = http.createServer((req, res) => {
-    route(req, res, options.fallback).catch((err: unknown) => {
+    route(req, res, options.fallback, nodePath.join(services.config.dataDir, 'published')).catch((err: unknown) => {
       reportFailure('local-request', err);
       if (!res.headersSent) sendAlbResult(res, errorResponse(500, 'internal', 'Something went wrong on our side.'));
       else res.destroy();
@@ -56,10 +58,12 @@ export async function startLocalServer(services: Services, options: LocalServerO
   };
 }
 
-async function route(req: http.IncomingMessage, res: http.ServerResponse, fallback?: RequestHook): Promise<void> {
+async function route(req: http.IncomingMessage, res: http.ServerResponse, fallback: RequestHook | undefined, published: string): Promise<void> {
   const target = parseRequestTarget(req.url);
   if (!target) return sendAlbResult(res, errorResponse(400, 'invalid_request', 'The request target is not a valid path.'));
   const { path } = target;
+  // Published boards (CloudFront serves these from S3 in AWS).
+  if (path.startsWith('/boards/') && (req.method === 'GET' || req.method === 'HEAD')) return servePublished(req, res, path, published);
   const isApi = path.startsWith('/api/') || path === '/healthz';
   if (!isApi && fallback && (await fallback(req, res, target))) return;
   const match = matchRoute(req.method ?? 'GET', path);

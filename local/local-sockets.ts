@@ -1,6 +1,6 @@
 // The socket server inside the one-process local run: same code as the ECS service, fed by the
 // process's own store, placing pixels through the write-pixel handler in this process.
-import type { Services } from '../core/service/services.ts';
+import { createBoardObjects, type Services } from '../core/service/services.ts';
 import { EmbeddedPresence, type Presence } from '../core/presence/presence.ts';
 import { RedisPresence } from '../core/presence/redis-presence.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
@@ -23,7 +23,8 @@ export async function attachSocketServer(services: Services, http: LocalServer):
   const presence: Presence = redis ? await RedisPresence.connect(redis, staleMs) : new EmbeddedPresence(staleMs);
   // With Redis, this runner relays the feed too when it holds the lease (it may be the only socket server).
   const relay = services.store instanceof RedisBoardStore && services.config.socket.feedMode === 'relay' ? services.store : undefined;
-  const server = new SocketServer({ config: services.config, store: services.store, presence, placer, relay });
+  const publish = { objects: createBoardObjects(services.config), store: services.store };
+  const server = new SocketServer({ config: services.config, store: services.store, presence, placer, relay, publish, templateEvents: services.community.live });
   await server.start();
   server.attach(http.server);
   return {

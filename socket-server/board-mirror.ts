@@ -2,7 +2,7 @@
 // can state the board's digest (tile hashes) at exactly the point in the stream where every
 // client's copy should equal it. Loaded from the store once (and again after a restore or lost
 // updates), then kept up by the same frames the clients get: no store call per frame.
-import type { BoardReader } from '../core/board-store/board-store.ts';
+import type { BoardReader, BoardSnapshot } from '../core/board-store/board-store.ts';
 import { colorAt, pixelIndex, resizeBoard, setColorAt, type BoardSize } from '../core/domain/board-codec.ts';
 import { boardDigest, encodeDigest, tileCount, tileOf, DIGEST_TILE } from '../core/protocol/board-digest.ts';
 import { decodePixelBatch, forEachPixel } from '../core/protocol/pixel-batch.ts';
@@ -81,6 +81,12 @@ export class BoardMirror {
     this.board = resizeBoard(this.board, this.size, { width, height });
     this.size = { width, height };
     this.allDirty();
+  }
+
+  /** A copy of the board at `sentSeq` (to publish), or null when the mirror is not there. */
+  copyAt(sentSeq: number): BoardSnapshot | null {
+    if (!this.board || this.seq !== sentSeq) return null;
+    return { bytes: this.board.slice(), seq: this.seq, epoch: this.epoch, width: this.size.width, height: this.size.height };
   }
 
   get loaded(): boolean {

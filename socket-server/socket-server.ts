@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Config } from '../core/config.ts';
-import type { BoardReader, FeedSubscription, UpdateFeed } from '../core/board-store/board-store.ts';
+import type { BoardReader, FeedSubscription, Locks, PublishedBoards, UpdateFeed } from '../core/board-store/board-store.ts';
 import type { Presence } from '../core/presence/presence.ts';
 import { clientAddress, type AddressEvidence } from '../core/domain/client-ip.ts';
 import { parseRequestTarget } from '../core/http/request-target.ts';
@@ -15,12 +15,17 @@ import { Broadcaster } from './broadcaster.ts';
 import { FeedRelay, type RelaySource } from '../core/board-store/feed-relay.ts';
 import { ReplayRing } from './replay-ring.ts';
 import { BoardMirror } from './board-mirror.ts';
+import { BoardPublisher } from '../core/service/board-publisher.ts';
+import type { BoardObjects } from '../core/publish/published-board.ts';
 import { decodePixelBatch } from '../core/protocol/pixel-batch.ts';
 import { binaryFrame, sendFramed, textFrame } from './framed-send.ts';
 import { parseClientMessage } from '../core/protocol/messages.ts';
 import type { PixelPlacer } from './pixel-placer.ts';
+import { reject, resumeFrom, upgradeEvidence } from './upgrade-request.ts';
 import { cookieValue } from '../lambdas/http/cookies.ts';
 import { CLOSE, encodeServerMessage, PROTOCOL_VERSION, SESSION_COOKIE, type DigestMessage, type ServerMessage } from '../core/protocol/messages.ts';
+import type { TemplateEvents } from '../core/community/community-store.ts';
+import { TemplateWatchers } from './template-watch.ts';
 
 /** Messages a client may send per second before it is cut off. */
 
@@ -43,7 +48,11 @@ export interface SocketServerDeps {
   placer: PixelPlacer;
   /** With a relay source, this server relays the feed whenever it holds the relay lease. */
   relay?: RelaySource;
+  /** With these, this server publishes the board for the CDN whenever it holds the publish lock (BOARD_PUBLISH_MS). */
+  publish?: { objects: BoardObjects; store: Pick<BoardReader, 'snapshot'> & PublishedBoards & Locks };
   serverId?: string;
+  /** Grief alerts for the clients watching a template (issue 12). */
+  templateEvents?: Pick<TemplateEvents, 'subscribeGriefs'>;
 }
 
 export class SocketServer {
@@ -54,6 +63,9 @@ export class SocketServer {
   private readonly broadcaster: Broadcaster;
   private readonly timers: NodeJS.Timeout[] = [];
   private feed: FeedSubscription | null = null;
+  /** Who watches which template, and the grief alerts they get. */
+  readonly watchers = new TemplateWatchers();
+  private griefs: { close(): Promise<void> } | null = null;
   /** Null when the store publishes each write itself (or for the in-process store). */
   readonly relay: FeedRelay | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
@@ -69,6 +81,8 @@ export class SocketServer {
     clientMismatches: 0, mismatchedTiles: 0, mismatchedPixels: 0,
   };
   private readonly mirror: BoardMirror;
+  /** Null unless given somewhere to publish to. */
+  readonly publisher: BoardPublisher | null = null;
   private lastDigest: { message: DigestMessage; frame: Buffer } | null = null;
   private readonly ring: ReplayRing;
   /** Called with each broadcast tick's duration (seconds), for the tick histogram. */
@@ -105,6 +119,11 @@ export class SocketServer {
         this.broadcast(textFrame(encodeServerMessage({ type: 'resize', width, height, seq })));
       },
     }, { gapWaitMs: Math.max(2 * deps.config.socket.tickMs, 100), repairPageSize: deps.config.socket.repairPageSize });
+    if (deps.publish) {
+      this.publisher = new BoardPublisher(deps.publish, deps.config.publish,
+        // The board as clients were last sent it, from the mirror: no store read.
+        () => this.mirror.copyAt(this.broadcaster.lastSeq));
+    }
     if (deps.relay) {
       const { tickMs, relayLeaseMs, repairPageSize } = deps.config.socket;
       this.relay = new FeedRelay(deps.relay, { tickMs, leaseMs: relayLeaseMs, pageSize: repairPageSize }, () => this.broadcaster.lastSeq);
@@ -142,6 +161,8 @@ export class SocketServer {
     if (socket.digestMs > 0) this.timers.push(setInterval(() => this.sendDigest(), socket.digestMs));
     this.scheduleTick(socket.tickMs);
     this.relay?.start();
+    this.publisher?.start();
+    if (this.deps.templateEvents) this.griefs = await this.deps.templateEvents.subscribeGriefs((e) => this.watchers.notify(e));
     this.timers.push(setInterval(() => this.heartbeat(), socket.pingIntervalMs));
     this.timers.push(setInterval(() => void this.reportOnline(), socket.onlineIntervalMs));
     await this.reportOnline();
@@ -223,6 +244,7 @@ export class SocketServer {
     });
     ws.once('close', () => {
       this.clients.delete(client);
+      this.watchers.forget(ws);
       const left = (this.perIp.get(client.ip) ?? 1) - 1;
       if (left > 0) this.perIp.set(client.ip, left);
       else this.perIp.delete(client.ip);
@@ -264,6 +286,7 @@ export class SocketServer {
     if (!parsed.ok) return reply(client.ws, { type: 'error', id: parsed.id, error: parsed.error, message: parsed.message });
     const m = parsed.message;
     if (m.type === 'ping') return reply(client.ws, { type: 'pong' });
+    if (m.type === 'watch') return this.watchers.watch(client.ws, m.template);
     if (m.type === 'mismatch') {
       this.stats.clientMismatches++;
       this.stats.mismatchedTiles += m.tiles;
@@ -361,7 +384,9 @@ export class SocketServer {
     for (const t of this.timers) clearInterval(t);
     if (this.tickTimer) clearTimeout(this.tickTimer);
     await this.relay?.stop();
+    await this.publisher?.stop();
     await this.feed?.close();
+    await this.griefs?.close();
     for (const client of this.clients) client.ws.close(CLOSE.GOING_AWAY, 'server stopping');
     const deadline = Date.now() + 2000;
     while (this.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -371,32 +396,6 @@ export class SocketServer {
   }
 }
 
-/** The upgrade's address headers as the ALB would pass them to a Lambda: X-Forwarded-For with the peer appended. */
-function upgradeEvidence(req: IncomingMessage): AddressEvidence {
-  const remote = req.socket.remoteAddress ?? 'unknown';
-  const xff = req.headers['x-forwarded-for'];
-  const viewer = req.headers['cloudfront-viewer-address'];
-  return {
-    forwardedFor: xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${remote}` : remote,
-    viewerAddress: Array.isArray(viewer) ? viewer.join(', ') : viewer,
-  };
-}
-
 function reply(ws: WebSocket, message: ServerMessage): void {
   if (ws.readyState === WebSocket.OPEN) ws.send(encodeServerMessage(message));
-}
-
-/** `?seq=&epoch=` of a reconnecting client, or null. */
-function resumeFrom(query: URLSearchParams): { seq: number; epoch: number } | null {
-  const seq = query.get('seq');
-  const epoch = query.get('epoch');
-  if (!seq || !epoch || !/^\d{1,10}$/.test(seq) || !/^\d{1,16}$/.test(epoch)) return null;
-  return { seq: Number(seq), epoch: Number(epoch) };
-}
-
-function reject(socket: Duplex, status: number, text: string): void {
-  if (socket.destroyed) return;
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  // A client that never closes its side must not hold the socket open.
-  setTimeout(() => socket.destroy(), 2000).unref();
 }

@@ -33,6 +33,14 @@ export async function waitUntil(what: string, condition: () => boolean, timeoutM
   }
 }
 
+export async function waitUntilAsync(what: string, condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** True when `seen` is exactly from+1, from+2, … to. */
 export function sawEverySeqOnce(seen: readonly number[], from: number, to: number): boolean {
   if (seen.length !== to - from) return false;

@@ -31,6 +31,8 @@ export interface BoardPageDeps {
   status: StatusView;
   width: number;
   height: number;
+  /** A pixel of this user's was accepted. */
+  onPlaced?(x: number, y: number, color: number): void;
 }
 
 export class BoardPage {
@@ -84,6 +86,7 @@ export class BoardPage {
     });
     this.placer = new Placer({
       sync, canvas: this.canvas, session, timer: this.timer, status, width, height, flashCooldown: () => this.flashCooldown(),
+      onPlaced: d.onPlaced,
     });
     if (session.me) this.sessionReady(session.me);
 

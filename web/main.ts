@@ -8,6 +8,9 @@ import { BoardPage } from './board-page.ts';
 import { Session, SessionError } from './session.ts';
 import { StatusView } from './status.ts';
 import { showAccount } from './account.ts';
+import { $ } from './dom.ts';
+import { PALETTE } from '../core/domain/palette.ts';
+import { attachCommunity, type Community } from './community/community.ts';
 
 const CACHE_SAVE_MS = 30_000;
 
@@ -21,7 +24,16 @@ const sync = new BoardSync({
 });
 
 let page: BoardPage | null = null;
-const pageOfSize = (width: number, height: number): BoardPage => (page ??= new BoardPage({ sync, session, status, width, height }));
+// Templates, history, heatmap, my pixels (issue 12: web/community/), over the board once its size is known.
+let community: Community | null = null;
+const pageOfSize = (width: number, height: number): BoardPage => {
+  if (page) return page;
+  page = new BoardPage({ sync, session, status, width, height, onPlaced: (x, y, c) => community?.placed(x, y, c) });
+  community = attachCommunity({
+    width, height, palette: PALETTE, userId: () => session.me?.userId ?? null, sync, board: $<HTMLCanvasElement>('board'), toast: (t, ms) => status.toast(t, ms),
+  });
+  return page;
+};
 
 // --- the live board ----------------------------------------------------------------------------
 const showConnection = () => {
@@ -36,7 +48,10 @@ sync.on('outdated', () => status.toast('A newer version of this page is out: rel
 let cacheDirty = false;
 sync.on('board', () => {
   // The board grew (during the event, or since the cached copy was saved): the page grows with it.
-  if (page && (page.width !== sync.width || page.height !== sync.height)) page.resize(sync.width, sync.height);
+  if (page && (page.width !== sync.width || page.height !== sync.height)) {
+    page.resize(sync.width, sync.height);
+    community?.resize(sync.width, sync.height);
+  }
   pageOfSize(sync.width, sync.height).showBoard(sync.board!, 'live');
   cacheDirty = true;
   void saveBoard();

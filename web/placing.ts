@@ -51,6 +51,8 @@ export interface PlacerDeps {
   height: number;
   /** Shakes the cooldown display: "not yet". */
   flashCooldown(): void;
+  /** A pixel of this user's was accepted (the page's "my pixels"). */
+  onPlaced?(x: number, y: number, color: number): void;
 }
 
 export class Placer {
@@ -116,6 +118,7 @@ export class Placer {
     }
     const body = (await res.json().catch(() => ({}))) as { nextAllowedAt?: number; retryAfterMs?: number; message?: string; reason?: string };
     if (res.status === 201) {
+      this.d.onPlaced?.(x, y, color);
       timer.startUntil(body.nextAllowedAt ?? Date.now());
       const wait = timer.running ? ` Next pixel in ${formatRemaining(timer.remaining())}.` : '';
       return status.announce(`Placed ${PALETTE_NAMES[color]} at ${x}, ${y}.${wait}`);

@@ -237,6 +237,13 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
         expect(await store.snapshot()).toEqual(before);
       });
 
+      it('remembers the newest published board for every process', async () => {
+        expect(await store.published()).toBeNull();
+        const board = { seq: 3, epoch: 9, width: 20, height: 10, path: '/boards/9/3-20x10.bin', pngPath: null, at: 5, pngAt: null };
+        await store.setPublished(board);
+        expect(await store.published()).toEqual(board);
+      });
+
       it('a restore makes the board the size it is given', async () => {
         const board = createBoard({ width: 40, height: 12 });
         const head = await store.restore({ board, seq: 5, version: 1, size: { width: 40, height: 12 } }, [], now);

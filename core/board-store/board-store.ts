@@ -5,6 +5,7 @@
 import type { BoardSize } from '../domain/board-codec.ts';
 import type { PixelWrite } from '../domain/pixel-write.ts';
 import type { Cooldown, Placement } from '../domain/placement.ts';
+import type { PublishedBoard } from '../publish/published-board.ts';
 
 export type { Cooldown, Placement } from '../domain/placement.ts';
 
@@ -131,7 +132,13 @@ export interface ReadLimits {
   takeReadSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
 }
 
-export type LockName = 'rebuild' | 'drain' | 'snapshot' | 'restore-job' | 'relay';
+/** The newest board published for the CDN (core/publish): where GET /api/board redirects. */
+export interface PublishedBoards {
+  published(): Promise<PublishedBoard | null>;
+  setPublished(board: PublishedBoard): Promise<void>;
+}
+
+export type LockName = 'rebuild' | 'drain' | 'snapshot' | 'restore-job' | 'relay' | 'publish';
 
 /** A lock held by this process until released or until its time runs out. */
 export interface StoreLock {
@@ -151,4 +158,4 @@ export interface Lifecycle {
 }
 
 /** Everything a live-board adapter provides. */
-export interface BoardStore extends BoardReader, BoardWriter, PersistenceOutbox, UpdateFeed, SessionGate, ReadLimits, Locks, Lifecycle {}
+export interface BoardStore extends BoardReader, BoardWriter, PersistenceOutbox, UpdateFeed, SessionGate, ReadLimits, PublishedBoards, Locks, Lifecycle {}

@@ -8,6 +8,7 @@ import type {
   Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
 import { collectUpdatesSince } from './updates-window.ts';
+import type { PublishedBoard } from '../publish/published-board.ts';
 import { reportFailure } from '../observability/telemetry.ts';
 
 export interface EmbeddedBoardStoreOptions {
@@ -43,6 +44,7 @@ export class EmbeddedBoardStore implements BoardStore {
   private readonly revoked = new Map<string | null, number>();
   private readonly locks = new Map<LockName, { token: object; until: number }>();
   private readonly listeners = new Set<FeedHandlers>();
+  private publishedBoard: PublishedBoard | null = null;
 
   constructor(private readonly options: EmbeddedBoardStoreOptions) {
     this.size = options.size;
@@ -204,6 +206,14 @@ export class EmbeddedBoardStore implements BoardStore {
       },
       release: async () => { if (mine()) this.locks.delete(name); },
     };
+  }
+
+  async published(): Promise<PublishedBoard | null> {
+    return this.publishedBoard;
+  }
+
+  async setPublished(board: PublishedBoard): Promise<void> {
+    this.publishedBoard = board;
   }
 
   async subscribe(handlers: FeedHandlers): Promise<FeedSubscription> {

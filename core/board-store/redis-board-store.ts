@@ -6,7 +6,7 @@ import { boardByteLength, createBoard, growthProblem, resizeBoard, type BoardSiz
 import type { CooldownRules } from '../domain/cooldown.ts';
 import { readPixelRecord, type PixelUpdate } from '../protocol/pixel-batch.ts';
 import type { RedisConfig } from '../config.ts';
-import { BadRequestError, RebuildInProgressError, StoreUnavailableError } from '../errors.ts';
+import { BadRequestError, PlaceError, RebuildInProgressError, StoreUnavailableError } from '../errors.ts';
 import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, LockName, PlaceOutcome, PlaceRequest,
   Placement, StoreLock, UpdatesSince,
@@ -14,6 +14,7 @@ import type {
 import { PLACE_PIXEL_LUA, RELEASE_LOCK_LUA, RENEW_LOCK_LUA, REVOKE_LUA, TAKE_SESSION_SLOT_LUA } from './redis-scripts.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
 import { collectUpdatesSince } from './updates-window.ts';
+import type { PublishedBoard } from '../publish/published-board.ts';
 import { decodeFeedMessage, encodeFeedReset, encodeFeedResize } from '../protocol/feed.ts';
 
 export interface RedisBoardStoreOptions {
@@ -71,6 +72,11 @@ export class RedisBoardStore implements BoardStore {
     this.publishesEachWrite = options.feedMode === 'publish';
   }
 
+  /** The connection, for adapters that share it (core/community). */
+  get connection(): Redis {
+    return this.client;
+  }
+
   /** The relay's half of the feed: one batch of consecutive updates onto the channel. */
   async publishBatch(batch: Uint8Array): Promise<void> {
     await this.run('publish', () => this.client.publish(this.keys.channel, Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength)));
@@ -97,7 +103,8 @@ export class RedisBoardStore implements BoardStore {
     try {
       return await op();
     } catch (err) {
-      if (err instanceof StoreUnavailableError) throw err;
+      // Our own errors (a bad size, a rebuild in progress) say more than "Redis failed".
+      if (err instanceof PlaceError) throw err;
       throw new StoreUnavailableError(`Redis ${what} failed: ${(err as Error).message}`, { cause: err, store: 'redis' });
     }
   }
@@ -277,6 +284,15 @@ export class RedisBoardStore implements BoardStore {
       .exec();
     if (done === null) throw new StoreUnavailableError('the board changed while it was being resized: writes were not fenced', { store: 'redis' });
     return { seq: Number(seq), epoch: Number(epoch ?? 0), ...to };
+  }
+
+  async published(): Promise<PublishedBoard | null> {
+    const json = await this.run('published', () => this.client.get(this.keys.published));
+    return json ? (JSON.parse(json) as PublishedBoard) : null;
+  }
+
+  async setPublished(board: PublishedBoard): Promise<void> {
+    await this.run('publish', () => this.client.set(this.keys.published, JSON.stringify(board)));
   }
 
   async tryLock(name: LockName, ttlMs: number): Promise<StoreLock | null> {

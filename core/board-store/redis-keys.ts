@@ -7,6 +7,8 @@ export interface RedisKeys {
   epoch: string;
   /** "WxH" once the board has grown past its configured size. */
   size: string;
+  /** JSON of the newest published board (core/publish). */
+  published: string;
   updates: string;
   pending: string;
   channel: string;
@@ -24,6 +26,23 @@ export interface RedisKeys {
   credits(userId: string): string;
   placementWindow(windowStart: number): string;
   defence: string;
+  // --- templates, heavy-read caps (core/community) ---
+  /** A fixed-window counter: `name` says what is counted, `key` for whom, `window` which window. */
+  limit(name: string, key: string, window: number): string;
+  /** Hash: template id → its tracked meta (JSON). */
+  templateIndex: string;
+  /** A template's target colours (gzipped; 255 = not part of the template). */
+  templateTarget(id: string): string;
+  /** Hash: template id → pixels currently correct. */
+  templateCounts: string;
+  /** "seq:epoch" the counts are current to. */
+  templateCursor: string;
+  /** Grows with every template registered: the tracker reloads when it moves. */
+  templateVersion: string;
+  /** Correct → wrong transitions of a template in one minute. */
+  templateGriefs(id: string, minute: number): string;
+  /** Pub/sub channel of grief events for the socket servers. */
+  templateEvents: string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -34,6 +53,7 @@ export function redisKeys(prefix: string): RedisKeys {
     version: `${p}:version`,
     epoch: `${p}:epoch`,
     size: `${p}:size`,
+    published: `${p}:published`,
     updates: `${p}:updates`,
     pending: `${p}:pending`,
     channel: `${p}:feed`,
@@ -50,5 +70,13 @@ export function redisKeys(prefix: string): RedisKeys {
     credits: (userId) => `${p}:credits:${userId}`,
     placementWindow: (windowStart) => `${p}:rate:${windowStart}`,
     defence: `${p}:defence`,
+    limit: (name, key, window) => `${p}:limit:${name}:${key}:${window}`,
+    templateIndex: `${p}:tpl:index`,
+    templateTarget: (id) => `${p}:tpl:target:${id}`,
+    templateCounts: `${p}:tpl:counts`,
+    templateCursor: `${p}:tpl:cursor`,
+    templateVersion: `${p}:tpl:version`,
+    templateGriefs: (id, minute) => `${p}:tpl:griefs:${id}:${minute}`,
+    templateEvents: `${p}:tpl:events`,
   };
 }

@@ -45,6 +45,11 @@ const SHARDS = Array.from({ length: JOURNAL_SHARDS }, (_, i) => i);
 export class CassandraPixelLog implements PixelLog {
   private constructor(private readonly client: cassandra.Client) {}
 
+  /** The connection, for tables outside the pixel log that share it (core/community). */
+  get connection(): cassandra.Client {
+    return this.client;
+  }
+
   static async connect(config: CassandraConfig): Promise<CassandraPixelLog> {
     const client = await createCassandraClient(config, true);
     try {

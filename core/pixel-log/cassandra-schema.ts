@@ -58,6 +58,18 @@ export const TABLES: readonly TableDef[] = [
     ],
   },
   {
+    // Templates (core/community/template-records.ts): one small row each; the image and the target
+    // colours are in the media store (S3 / DATA_DIR/media).
+    name: 'templates',
+    partitionKey: ['id'],
+    clustering: [],
+    columns: [
+      { name: 'id', type: 'text' }, { name: 'name', type: 'text' }, { name: 'px', type: 'int' }, { name: 'py', type: 'int' },
+      { name: 'width', type: 'int' }, { name: 'height', type: 'int' }, { name: 'pixels', type: 'int' },
+      { name: 'created_by', type: 'text' }, { name: 'created_at', type: 'timestamp' },
+    ],
+  },
+  {
     // Settings a restore needs that placements do not carry: today the size the board grew to.
     name: 'board_settings',
     partitionKey: ['name'],

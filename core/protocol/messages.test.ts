@@ -9,6 +9,7 @@ describe('socket messages', () => {
       { type: 'resize', width: 30, height: 20, seq: 9 },
       { type: 'reset', epoch: 2, seq: 9 }, { type: 'resync', seq: 9 }, { type: 'online', count: 3 },
       { type: 'placed', id: 1, seq: 9, nextAllowedAt: 10 }, { type: 'error', id: 'a', error: 'rate_limited', message: 'wait' }, { type: 'pong' },
+      { type: 'template-griefed', template: 'AAAAAAAAAAA', count: 2, pixels: [[1, 2], [3, 4]], seq: 9 },
     ] as const;
     for (const m of messages) expect(parseServerMessage(encodeServerMessage(m))).toEqual(m);
   });
@@ -22,6 +23,12 @@ describe('socket messages', () => {
     expect(parseClientMessage(encodeClientMessage({ type: 'place', id: 7, x: 1, y: 2, color: 3, key: 'k-1' })))
       .toEqual({ ok: true, message: { type: 'place', id: 7, x: 1, y: 2, color: 3, key: 'k-1' } });
     expect(parseClientMessage(encodeClientMessage({ type: 'mismatch', tiles: 2, pixels: 17 }))).toEqual({ ok: true, message: { type: 'mismatch', tiles: 2, pixels: 17 } });
+  });
+
+  it('accepts watching a template (or none), and refuses anything that is not a template id', () => {
+    expect(parseClientMessage(encodeClientMessage({ type: 'watch', template: 'Abc-_123xyz' }))).toEqual({ ok: true, message: { type: 'watch', template: 'Abc-_123xyz' } });
+    expect(parseClientMessage('{"type":"watch","template":null}')).toEqual({ ok: true, message: { type: 'watch', template: null } });
+    for (const bad of ['{"type":"watch"}', '{"type":"watch","template":"../x"}', '{"type":"watch","template":7}']) expect(parseClientMessage(bad).ok).toBe(false);
   });
 
   it.each([

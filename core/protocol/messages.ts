@@ -73,13 +73,26 @@ export type ServerMessage =
   | { type: 'online'; count: number }
   | { type: 'placed'; id: string | number; seq: number; nextAllowedAt: number }
   | { type: 'error'; id?: string | number; error: string; message: string; retryAfterMs?: number }
-  | { type: 'pong' };
+  | { type: 'pong' }
+  | TemplateGriefedMessage;
+
+/**
+ * Pixels of the template this client watches (a `watch` message) were turned from right to
+ * wrong: `count` of them since the last such message, some of them in `pixels` ([x, y]).
+ */
+export interface TemplateGriefedMessage {
+  type: 'template-griefed';
+  template: string;
+  count: number;
+  pixels: readonly (readonly [number, number])[];
+  seq: number;
+}
 
 export function encodeServerMessage(message: ServerMessage): string {
   return JSON.stringify(message);
 }
 
-const SERVER_TYPES = new Set<ServerMessage['type']>(['hello', 'digest', 'resize', 'reset', 'resync', 'online', 'placed', 'error', 'pong']);
+const SERVER_TYPES = new Set<ServerMessage['type']>(['hello', 'digest', 'resize', 'reset', 'resync', 'online', 'placed', 'error', 'pong', 'template-griefed']);
 
 /** A server message, or null for text that is not one (ignored by clients). */
 export function parseServerMessage(text: string): ServerMessage | null {
@@ -103,6 +116,14 @@ export interface PlaceMessage {
   key?: string;
 }
 
+/** Which template this connection wants grief alerts for (null: none). One at a time. */
+export interface WatchMessage {
+  type: 'watch';
+  template: string | null;
+}
+
+const TEMPLATE_ID = /^[A-Za-z0-9_-]{11}$/;
+
 /** What a client found comparing a digest: tiles that differed and pixels it repaired (counted in /metrics). */
 export interface MismatchMessage {
   type: 'mismatch';
@@ -110,7 +131,7 @@ export interface MismatchMessage {
   pixels: number;
 }
 
-export type ClientMessage = PlaceMessage | MismatchMessage | { type: 'ping' };
+export type ClientMessage = PlaceMessage | MismatchMessage | { type: 'ping' } | WatchMessage;
 
 export function encodeClientMessage(message: ClientMessage): string {
   return JSON.stringify(message);
@@ -134,6 +155,12 @@ export function parseClientMessage(text: string): ParsedMessage {
   const m = value as Record<string, unknown>;
   const id = typeof m.id === 'string' || typeof m.id === 'number' ? m.id : undefined;
   if (m.type === 'ping') return { ok: true, message: { type: 'ping' } };
+  if (m.type === 'watch') {
+    if (m.template !== null && (typeof m.template !== 'string' || !TEMPLATE_ID.test(m.template))) {
+      return { ok: false, error: 'invalid_message', message: 'A watch "template" is a template id or null.' };
+    }
+    return { ok: true, message: { type: 'watch', template: m.template } };
+  }
   if (m.type === 'mismatch') {
     const count = (v: unknown) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1e8 ? (v as number) : null);
     const tiles = count(m.tiles);

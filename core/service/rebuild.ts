@@ -120,6 +120,6 @@ async function restoreFromPersistence(ctx: RebuildContext, started: number, lost
   const cooldowns = ctx.rules.cooldownMs > 0 ? [...lastPlaced].map(([userId, placedAt]) => ({ userId, placedAt })) : [];
   const head = await ctx.store.restore({ board, seq, version, size }, cooldowns, Date.now());
   const result = { ...head, pixels: touched.size, replayed, fromSnapshotSeq: base?.seq ?? null, cooldowns: cooldowns.length, ms: Date.now() - started };
-  say(`board restored: ${size.width}×${size.height}, ${touched.size} pixels, seq ${seq}, epoch ${head.epoch}, from ${base ? `the snapshot at seq ${base.seq} and ` : ''}${replayed} placements after it, ${cooldowns.length} cooldowns, ${result.ms} ms`);
+  say(`board restored: ${touched.size} pixels, seq ${seq}, ${size.width}×${size.height}, epoch ${head.epoch}, from ${base ? `the snapshot at seq ${base.seq} and ` : ''}${replayed} placements after it, ${cooldowns.length} cooldowns, ${result.ms} ms`);
   return result;
 }

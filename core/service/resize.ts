@@ -2,16 +2,21 @@
 // resize W H`. Writes are fenced for the moment it takes (they get fast 503s with Retry-After,
 // as during a rebuild); the new size is durable before the live board grows, so a restore from
 // then on makes the board this size. Pixels, seqs and the epoch are kept; socket servers tell
-// their clients with a `resize` message.
-import type { BoardHead, BoardReader, BoardWriter, Locks } from '../board-store/board-store.ts';
+// their clients with a `resize` message. A snapshot is taken at the new size at once: history
+// (core/history) learns the board's size at a past moment from the snapshot before it.
+import type { BoardHead, BoardReader, BoardWriter, Locks, PersistenceOutbox } from '../board-store/board-store.ts';
 import { growthProblem, type BoardSize } from '../domain/board-codec.ts';
 import { BadRequestError, RebuildInProgressError } from '../errors.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
-import { log, metrics } from '../observability/telemetry.ts';
+import type { SnapshotStore } from '../snapshots/snapshot-store.ts';
+import { log, metrics, reportFailure } from '../observability/telemetry.ts';
+import { takeSnapshot } from './snapshots.ts';
 
 export interface ResizeContext {
-  store: BoardReader & BoardWriter & Locks;
-  log: Pick<PixelLog, 'recordBoardSize'>;
+  store: BoardReader & BoardWriter & Locks & PersistenceOutbox;
+  log: Pick<PixelLog, 'recordBoardSize' | 'record'>;
+  /** Where the snapshot at the new size goes (none: no snapshot). */
+  snapshots?: SnapshotStore;
   rebuildLockMs: number;
 }
 
@@ -27,6 +32,11 @@ export async function resizeBoardLive(ctx: ResizeContext, to: BoardSize): Promis
     const grown = await ctx.store.resize(to);
     metrics.count('events', { name: 'board.resized' });
     log.info('board resized', { from: `${head.width}x${head.height}`, to: `${to.width}x${to.height}`, seq: grown.seq });
+    // Still fenced: nothing is placed between the growth and this snapshot. The board has grown
+    // either way; without it, history draws the new area from the first placement there on.
+    if (ctx.snapshots) {
+      await takeSnapshot({ store: ctx.store, log: ctx.log, snapshots: ctx.snapshots }).catch((err: unknown) => reportFailure('resize-snapshot', err));
+    }
     return grown;
   } finally {
     await lock.release();

@@ -22,12 +22,18 @@ import { FileSnapshotStore } from '../snapshots/file-snapshot-store.ts';
 import { S3SnapshotStore } from '../snapshots/s3-snapshot-store.ts';
 import { log as telemetryLog, reportFailure } from '../observability/telemetry.ts';
 import { createGuard, type Guard } from '../guard/guard.ts';
+import { createCommunity, type Community } from '../community/community-services.ts';
+import type { BoardObjects } from '../publish/published-board.ts';
+import { FileBoardObjects } from '../publish/file-board-objects.ts';
+import { S3BoardObjects } from '../publish/s3-board-objects.ts';
 
 export interface Services extends PlaceContext {
   /** The whole store: each part of the service takes the interfaces it needs from it. */
   store: BoardStore;
   config: Config;
   sessionSecret: string;
+  /** Templates, history and the export (core/community). */
+  community: Community;
   /** The board's size as last seen here (it may grow during an event). */
   boardSize: KnownSize;
   /** Sign-in, proof of work, CAPTCHA and the defence level (core/guard). */
@@ -50,6 +56,13 @@ export async function createBoardStore(config: Config): Promise<BoardStore> {
 export function createSnapshotStore(config: Config): SnapshotStore {
   const { bucket, prefix, endpoint } = config.snapshots;
   return bucket ? new S3SnapshotStore({ bucket, prefix, endpoint }) : new FileSnapshotStore(path.join(config.dataDir, 'snapshots'));
+}
+
+/** Where published boards go: S3 (BOARD_PUBLISH_BUCKET) in AWS, else DATA_DIR/published (served by the runner at /boards/). */
+export function createBoardObjects(config: Config): BoardObjects {
+  return config.publish.bucket
+    ? new S3BoardObjects({ bucket: config.publish.bucket, endpoint: config.snapshots.endpoint })
+    : new FileBoardObjects(path.join(config.dataDir, 'published'));
 }
 
 export async function createPixelLog(config: Config): Promise<PixelLog> {
@@ -91,8 +104,9 @@ export async function createServices(config: Config, options: ServiceOptions = {
     await Promise.allSettled([store.close(), log.close()]);
     throw err;
   }
+  const community = createCommunity(config, store, log, sessionSecret);
   const services: Services = {
-    config, store, log, sessionSecret, guard, size: config.board, rules: config.cooldown, boardSize: new KnownSize(config.board, store),
+    config, store, log, sessionSecret, guard, community, size: config.board, rules: config.cooldown, boardSize: new KnownSize(config.board, store),
     gate: new PersistenceGate(log, { probeIntervalMs: config.persistenceProbeMs, probeTimeoutMs: 2000 }),
     drainer: new PendingDrainer(store, log, { ...config.drain, pauseMs: 5 }, (err) => reportFailure('pending-drain', err)),
     orphanAfterMs: config.orphanAfterMs,
@@ -101,6 +115,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     jobs: restoreJobs(config.rebuildJob),
     close: async () => {
       await guard.defence.flush();
+      await community.close();
       await Promise.allSettled([store.close(), log.close(), guard.store.close()]);
     },
   };

@@ -33,6 +33,14 @@ export class HttpStatusError extends Error {
   }
 }
 
+/**
+ * X-Board-<name> from the API, or the same as S3 object metadata (x-amz-meta-board-<name>) when
+ * the board came from a published copy the API redirected to.
+ */
+function boardHeader(res: Response, name: string): number {
+  return Number(res.headers.get(`x-board-${name}`) ?? res.headers.get(`x-amz-meta-board-${name}`)) || 0;
+}
+
 export class BoardHttp {
   /** Body bytes received (after any content decoding). */
   bytesReceived = 0;
@@ -56,10 +64,10 @@ export class BoardHttp {
     if (res.status !== 200) throw new HttpStatusError('board', res.status);
     return {
       bytes: await this.body(res),
-      seq: Number(res.headers.get('x-board-seq')),
-      epoch: Number(res.headers.get('x-board-epoch')) || 0,
-      width: Number(res.headers.get('x-board-width')) || 0,
-      height: Number(res.headers.get('x-board-height')) || 0,
+      seq: boardHeader(res, 'seq'),
+      epoch: boardHeader(res, 'epoch'),
+      width: boardHeader(res, 'width'),
+      height: boardHeader(res, 'height'),
       etag: res.headers.get('etag'),
     };
   }

@@ -3,7 +3,9 @@
 // seq order, and this orchestrator fetches what the socket cannot give (the board, `since`
 // repairs, the periodic safety check), one fetch at a time. No DOM: runs in browsers and Node.
 import { decodePixelBatch, type PixelBatch } from '../../core/protocol/pixel-batch.ts';
-import { encodeClientMessage, parseServerMessage, PROTOCOL_VERSION, type DigestMessage, type HelloMessage, type ServerMessage } from '../../core/protocol/messages.ts';
+import {
+  encodeClientMessage, parseServerMessage, PROTOCOL_VERSION, type DigestMessage, type HelloMessage, type ServerMessage, type TemplateGriefedMessage,
+} from '../../core/protocol/messages.ts';
 import { compareDigest } from './digest-compare.ts';
 import { BoardReplica } from './board-replica.ts';
 import { ReconnectingSocket, type SocketFactory } from './reconnecting-socket.ts';
@@ -77,7 +79,12 @@ interface Events {
   hello: [message: HelloMessage];
   /** The server speaks a newer protocol than this code: reload it. */
   outdated: [protocol: number];
+  /** Pixels of the watched template (watchTemplate) were griefed. */
+  griefed: [message: TemplateGriefedMessage];
 }
+
+/** The full-board check behind the digests (a safety net for a digest that missed): about every 6 h. */
+export const FULL_CHECK_MS = 6 * 3_600_000;
 
 export class BoardSync {
   cooldownMs = 0;
@@ -91,6 +98,7 @@ export class BoardSync {
   private helloed = false;
   private busy: Promise<void> | null = null;
   private nextPlaceId = 1;
+  private watching: string | null = null;
   private readonly pending = new Map<number, (r: PlaceResult) => void>();
   private readonly listeners = new Map<keyof Events, Set<(...args: never[]) => void>>();
   private checkTimer: ReturnType<typeof setTimeout> | null = null;
@@ -173,6 +181,15 @@ export class BoardSync {
     });
   }
 
+  /**
+   * Asks for grief alerts of one template (null: none); said again after every reconnect, since
+   * a socket server only knows what its own connections asked.
+   */
+  watchTemplate(template: string | null): void {
+    this.watching = template;
+    if (this.socket.open && this.helloed) this.socket.send(encodeClientMessage({ type: 'watch', template }));
+  }
+
   /** Fetches the whole board and compares it with ours, repairing any difference. Returns pixels repaired. */
   check(): Promise<number> {
     return this.exclusive(() => this.repair.compareWithServer(), 0);
@@ -220,6 +237,7 @@ export class BoardSync {
         this.repair.segmentSize = m.segment ?? 0;
         this.grow(m.width, m.height);
         this.setOnline(m.online);
+        if (this.watching) this.socket.send(encodeClientMessage({ type: 'watch', template: this.watching }));
         this.emit('hello', m);
         // First connect: load the board (unless already loaded at start). Reconnect: fetch what
         // was missed while away, unless the board was restored meanwhile (a new epoch): then
@@ -255,6 +273,9 @@ export class BoardSync {
       case 'reset':
         this.stats.resets++;
         void this.exclusive(() => this.repair.reload(m.epoch));
+        break;
+      case 'template-griefed':
+        this.emit('griefed', m);
         break;
       case 'pong':
         break;
@@ -341,7 +362,7 @@ export class BoardSync {
   }
 
   private scheduleCheck(): void {
-    const every = this.options.checkIntervalMs ?? 6 * 3_600_000;
+    const every = this.options.checkIntervalMs ?? FULL_CHECK_MS;
     if (!Number.isFinite(every) || every <= 0) return;
     const delay = every * (0.8 + Math.random() * 0.4);
     this.checkTimer = setTimeout(() => {

@@ -1,8 +1,8 @@
 // The sign-in and bot-defence part of the OpenAPI document (lambdas/openapi.ts): the challenge,
 // the sign-in redirects, logout, and the schemas they and the session, pixel and me answers use.
-import { INELIGIBLE_REASONS } from '../core/domain/ineligible.ts';
-import { PROVIDERS } from '../core/domain/session-token.ts';
-import { SIGNIN_MODES } from '../core/guard-config.ts';
+import { INELIGIBLE_REASONS } from '../../core/domain/ineligible.ts';
+import { PROVIDERS } from '../../core/domain/session-token.ts';
+import { SIGNIN_MODES } from '../../core/guard-config.ts';
 
 type Schema = Record<string, unknown>;
 

@@ -1,0 +1,3 @@
+import { describeCommunityApiContract } from './community-api.contract.ts';
+
+describeCommunityApiContract('embedded');

@@ -1,0 +1,3 @@
+import { describeHeavyReads } from './heavy-reads.contract.ts';
+
+describeHeavyReads('embedded');

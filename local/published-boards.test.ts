@@ -1,0 +1,3 @@
+import { describePublishedBoards } from './published-boards.contract.ts';
+
+describePublishedBoards('embedded');
