@@ -10,6 +10,7 @@ import { startServiceFixture, type ServiceFixture } from '../test-support/servic
 import { ApiClient } from '../test-support/api-client.ts';
 import { testCassandraPort } from '../test-support/test-services.ts';
 import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
+import { protectArea, unprotectArea } from '../core/moderation/moderation-service.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -58,6 +59,24 @@ describe('the documented commands on real Redis and Cassandra', () => {
     raw.disconnect();
   });
 
+  it('`npm run admin -- grant/revoke/list` gives a session\'s user a role at once (checked on every call), and takes it away', async () => {
+    const alice = await new ApiClient(f.url).startSession();
+    expect((await alice.request('GET', '/api/admin/me')).status).toBe(403);
+    const granted = await npmRun('admin', ['grant', alice.userId!, 'admin', 'runs', 'the', 'event']);
+    expect(granted.stdout).toContain(`${alice.userId} is now an admin`);
+    expect((await alice.request('GET', '/api/admin/me')).body).toEqual({ userId: alice.userId, role: 'admin' });
+    expect((await npmRun('admin', ['list'])).stdout).toContain(`${alice.userId}\tadmin\tgranted by cli:`);
+    const audit = (await alice.request('GET', '/api/admin/audit')).body as { entries: { action: string; reason: string; actor: string }[] };
+    expect(audit.entries[0]).toMatchObject({ action: 'role.grant', reason: 'runs the event', actor: expect.stringMatching(/^cli:/) });
+    // The live copy the write script reads: a protected pixel is open to her.
+    await f.services.store.setProtectedAreas([{ name: 't', x0: 49, y0: 39, x1: 49, y1: 39 }]);
+    expect((await alice.place(49, 39, 3)).status).toBe(201);
+    await f.services.store.setProtectedAreas([]);
+    await npmRun('admin', ['revoke', alice.userId!]);
+    expect((await alice.request('GET', '/api/admin/me')).status).toBe(403);
+    await expect(npmRun('admin', ['grant', alice.userId!, 'owner'])).rejects.toThrow(/usage/);
+  });
+
   it('`npm run rebuild -- --if-missing` (what the restore job runs) leaves a live board alone and restores a missing one', async () => {
     const user = await new ApiClient(f.url).startSession();
     expect((await user.place(7, 7, 3)).status).toBe(201);
@@ -66,13 +85,19 @@ describe('the documented commands on real Redis and Cassandra', () => {
     expect(kept.stdout).toContain(`the live board is there (seq ${live.seq}): nothing to restore`);
     // Not restored again: the same epoch (a restore starts a new one, and every client would reset).
     expect(await f.services.store.head()).toMatchObject({ seq: live.seq, epoch: live.epoch });
+    // What the write script checks besides the board comes back too: a protected area stays protected.
+    await protectArea(f.services, 'cli:test', { name: 'kept', x0: 8, y0: 8, x1: 9, y1: 9, reason: 'logo' });
     const raw = new Redis(f.redisUrl!);
     await raw.flushall();
     raw.disconnect();
     const restored = await npmRun('rebuild', ['--if-missing']);
     expect(restored.stdout).toContain(`seq ${live.seq}`);
     expect(restored.stdout).toContain('board restored');
+    expect(restored.stdout).toContain('1 protected areas');
     expect((await f.services.store.head())?.seq).toBe(live.seq);
+    const other = await new ApiClient(f.url).startSession();
+    expect((await other.place(9, 9, 3)).body.error).toBe('protected');
+    await unprotectArea(f.services, 'cli:test', 'kept', 'done');
   });
 
   it('`npm run sessions -- revoke <userId>` signs that user out at once, and no one else', async () => {

@@ -4,7 +4,7 @@
 // requests may start a second job while the first is still starting.
 import { processConfig } from '../core/process-config.ts';
 import type { BoardStore } from '../core/board-store/board-store.ts';
-import { createBoardStore, createPixelLog, createSnapshotStore } from '../core/service/services.ts';
+import { createBoardStore, createModerationLog, createPixelLog, createSnapshotStore } from '../core/service/services.ts';
 import { rebuildBoard } from '../core/service/rebuild.ts';
 import { describeError, log } from '../core/observability/telemetry.ts';
 
@@ -18,9 +18,11 @@ try {
     console.log(`the live board is there (seq ${head.seq}): nothing to restore`);
   } else {
     const pixelLog = await createPixelLog(config);
+    // The board's state, protected areas, bans and roles come back with it (the write script checks them).
+    const moderation = await createModerationLog(config).catch(async (err: unknown) => { await pixelLog.close(); throw err; });
     try {
       const result = await rebuildBoard({
-        store, log: pixelLog, size: config.board, rules: config.cooldown, rebuildLockMs: config.rebuildLockMs, snapshots: createSnapshotStore(config),
+        store, log: pixelLog, moderation, size: config.board, rules: config.cooldown, rebuildLockMs: config.rebuildLockMs, snapshots: createSnapshotStore(config),
         progress: (line) => console.log(line),
       });
       if (!result && ifMissing) console.log('another process is restoring the board');
@@ -29,7 +31,7 @@ try {
         process.exitCode = 1;
       }
     } finally {
-      await pixelLog.close();
+      await Promise.allSettled([pixelLog.close(), moderation.close()]);
     }
   }
 } catch (err) {

@@ -103,11 +103,21 @@ export interface Config {
   snapshots: SnapshotConfig;
   publish: PublishConfig;
   rebuildJob: RebuildJobConfig;
+  /** Moderators' batches (rollbacks, fills) and users' reports. */
+  moderation: ModerationConfig;
   /** Templates, history, timelapse, heatmap and the export (issue 12). */
   community: CommunityConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Sign-in, eligibility, proof of work, CAPTCHA and the adaptive defence level (core/guard-config.ts). */
   guard: GuardConfig;
+}
+
+export interface ModerationConfig {
+  /** Pixels per moderator batch (one atomic script), and the pause between batches, in which ordinary writes run. */
+  batch: number;
+  pauseMs: number;
+  /** Reports one user may send an hour. */
+  reportsPerHour: number;
 }
 
 export interface PublishConfig {
@@ -231,6 +241,9 @@ export const ENV_SCHEMA = z.object({
   REBUILD_TASK_SECURITY_GROUPS: optionalText,
   SNAPSHOT_BUCKET: optionalText,
   SNAPSHOT_PREFIX: text('snapshots/', /^[A-Za-z0-9._/-]{0,200}$/),
+  MODERATION_BATCH: int(200, 1, 5000),
+  MODERATION_PAUSE_MS: int(5, 0, 10_000),
+  REPORTS_PER_USER_PER_HOUR: int(10, 1, 10_000),
   MEDIA_BUCKET: optionalText,
   MEDIA_PREFIX: text('media/', /^[A-Za-z0-9._/-]{0,200}$/),
   MEDIA_URL: text('/media/', /^(\/|https:\/\/)\S*\/$/),
@@ -309,6 +322,7 @@ export function loadConfig(env: Env = process.env): Config {
     rebuildJob: rebuildJobConfig(e),
     publish: { intervalMs: e.BOARD_PUBLISH_MS, pngIntervalMs: e.BOARD_PNG_PUBLISH_MS, bucket: e.BOARD_PUBLISH_BUCKET },
     snapshots: { intervalMs: e.SNAPSHOT_INTERVAL_MS, bucket: e.SNAPSHOT_BUCKET, prefix: e.SNAPSHOT_PREFIX, endpoint: e.S3_ENDPOINT },
+    moderation: { batch: e.MODERATION_BATCH, pauseMs: e.MODERATION_PAUSE_MS, reportsPerHour: e.REPORTS_PER_USER_PER_HOUR },
     community: {
       mediaBucket: e.MEDIA_BUCKET, mediaPrefix: e.MEDIA_PREFIX, mediaUrl: e.MEDIA_URL,
       templatesPerIpPerHour: e.TEMPLATES_PER_IP_PER_HOUR,

@@ -39,3 +39,10 @@ export class BadRequestError extends PlaceError {
     super(message, options);
   }
 }
+
+/** A request understood but refused (404 not_found, 409 conflict, 429 …): answered with its status and code. */
+export class RefusedError extends PlaceError {
+  constructor(readonly status: number, readonly code: string, message: string, readonly extra: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

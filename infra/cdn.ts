@@ -21,7 +21,7 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Settings } from './settings.ts';
 import { customDomain } from './load-balancer.ts';
 import { logBucket } from './log-bucket.ts';
-import { IMMUTABLE, PAGE_SECURITY_HEADERS, REVALIDATE } from '../local/web-build.ts';
+import { ADMIN_PATH, IMMUTABLE, PAGE_SECURITY_HEADERS, REVALIDATE } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
 import { PUBLISHED_PREFIX } from '../core/publish/published-board.ts';
 
@@ -170,6 +170,15 @@ export class Cdn extends Construct {
       responseHeadersPolicy: apiHeaders,
     };
 
+    // The moderation page is admin.html in the bucket; viewers ask for /admin (as locally).
+    const adminPage = new cloudfront.Function(this, 'AdminPage', {
+      comment: `${ADMIN_PATH} is admin.html`,
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(
+        `function handler(event) { var r = event.request; if (r.uri === '${ADMIN_PATH}' || r.uri === '${ADMIN_PATH}/') r.uri = '/admin.html'; return r; }`,
+      ),
+    });
+
     const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.site);
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `pixel board (${settings.envName})`,
@@ -191,6 +200,7 @@ export class Cdn extends Construct {
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: pageHeaders,
         compress: true,
+        functionAssociations: [{ function: adminPage, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
         // Order matters: CloudFront takes the first pattern that matches.
@@ -255,13 +265,13 @@ export class Cdn extends Construct {
       new route53.AaaaRecord(this, 'AliasV6', { zone, recordName: domain.domainName, target });
     }
 
-    // Two copies of the built page: the content-hashed script and stylesheet, cached for good
-    // (a new build has new names; old ones stay for tabs still holding an old index.html), and
-    // index.html, revalidated on every visit and invalidated at the edge on every deploy.
+    // Two copies of the built pages: the content-hashed scripts and stylesheets, cached for good
+    // (a new build has new names; old ones stay for tabs still holding an old page), and
+    // index.html and admin.html, revalidated on every visit and invalidated at the edge on every deploy.
     new s3deploy.BucketDeployment(this, 'DeployAssets', {
       sources: [s3deploy.Source.asset(props.webDir)],
       destinationBucket: this.site,
-      exclude: ['index.html'],
+      exclude: ['index.html', 'admin.html'],
       prune: false,
       cacheControl: [s3deploy.CacheControl.fromString(IMMUTABLE)],
     });
@@ -269,11 +279,11 @@ export class Cdn extends Construct {
       sources: [s3deploy.Source.asset(props.webDir)],
       destinationBucket: this.site,
       exclude: ['*'],
-      include: ['index.html'],
+      include: ['index.html', 'admin.html'],
       prune: false,
       cacheControl: [s3deploy.CacheControl.fromString(REVALIDATE)],
       distribution: this.distribution,
-      distributionPaths: ['/', '/index.html'],
+      distributionPaths: ['/', '/index.html', ADMIN_PATH, '/admin.html'],
     });
   }
 

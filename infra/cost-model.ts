@@ -7,6 +7,7 @@ import type { Settings } from './settings.ts';
 import { BATCH_HEADER_BYTES, PIXEL_RECORD_BYTES } from '../core/protocol/pixel-batch.ts';
 import { boardByteLength } from '../core/domain/board-codec.ts';
 import { ROUTES } from '../lambdas/routes.ts';
+import { functionAlarmCount } from './function-alarms.ts';
 import { MANAGED_RULE_GROUPS } from './edge-protection.ts';
 
 type Status = 'confirmed' | 'secondary' | 'unconfirmed';
@@ -273,7 +274,7 @@ export function estimate(s: Scenario, app: AppBehaviour): Estimate {
     `${fmtTb(cloudFrontBytes)} out: sockets ${fmtTb(socketBytes)}, board re-checks ${fmtTb(recheckBytes)}`);
 
   // Observability: logs, metrics, alarms, the canary, the dashboard; secrets.
-  const alarms = ROUTES.length * 2 + ALARMS_BEYOND_FUNCTIONS;
+  const alarms = functionAlarmCount(ROUTES.map((r) => r.name)) + ALARMS_BEYOND_FUNCTIONS;
   const logsGb = (invocations * ASSUMED.lambdaLogBytes + s.socketHours * ASSUMED.flowLogBytesPerSocketHour) / GB;
   const canaryRuns = (hours * 60) / d.canaryEveryMinutes;
   add('CloudWatch, canary, secrets', logsGb * PRICES.logsIngestGb.usd + (alarms * PRICES.alarm.usd + ASSUMED.customMetrics * PRICES.customMetric.usd + PRICES.dashboard.usd + 2 * PRICES.secret.usd) * share

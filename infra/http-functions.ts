@@ -51,7 +51,12 @@ export function lambdaBundling(withSharp = false): BundlingOptions {
 export function keyspacesArns(scope: Construct, keyspace: string): { tables: string[]; system: string } {
   const stack = Stack.of(scope);
   const base = `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace`;
-  return { tables: TABLES.map((t) => `${base}/${keyspace}/table/${t.name}`), system: `${base}/system*` };
+  return { tables: TABLES.map((t) => keyspacesTableArn(scope, keyspace, t.name)), system: `${base}/system*` };
+}
+
+export function keyspacesTableArn(scope: Construct, keyspace: string, table: string): string {
+  const stack = Stack.of(scope);
+  return `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace/${keyspace}/table/${table}`;
 }
 
 /** Select on the tables and system keyspaces, Modify on the tables: what persisting and replaying placements needs. */
@@ -85,14 +90,34 @@ export function storeEnvironment(scope: Construct, props: StoreSettings): Record
   };
 }
 
-/** Functions that may rebuild the board (and so persist pending placements), or create templates: they write to Keyspaces. */
-export const KEYSPACES_WRITERS = new Set(['write-pixel', 'get-board', 'get-board-png', 'create-template']);
+const PLACEMENT_TABLES = ['pixel_history', 'placements_by_seq', 'placements_by_area', 'user_placements'];
+const MODERATION_RECORD = ['moderation_state', 'audit_log'];
+/**
+ * The tables each writing function may modify (least privilege): functions that may rebuild the
+ * board persist pending placements; moderators' board changes write placements, their record and
+ * the audit log; other moderation changes only the moderation record and the audit log.
+ */
+export const KEYSPACES_WRITE_TABLES: Readonly<Record<string, readonly string[]>> = {
+  'write-pixel': PLACEMENT_TABLES,
+  'get-board': PLACEMENT_TABLES,
+  'get-board-png': PLACEMENT_TABLES,
+  'admin-rollback': [...PLACEMENT_TABLES, 'rollbacks', ...MODERATION_RECORD],
+  'admin-rollback-undo': [...PLACEMENT_TABLES, 'rollbacks', ...MODERATION_RECORD],
+  'admin-fill': [...PLACEMENT_TABLES, 'rollbacks', ...MODERATION_RECORD],
+  ...Object.fromEntries(['admin-protected-put', 'admin-protected-delete', 'admin-ban-put', 'admin-ban-delete', 'admin-ip-ban-put', 'admin-ip-ban-delete',
+    'admin-board', 'admin-role-put', 'admin-role-delete'].map((name) => [name, MODERATION_RECORD])),
+  'admin-report-resolve': ['reports', ...MODERATION_RECORD],
+  'create-report': ['reports'],
+  'create-template': ['templates'],
+};
+/** Functions that write to Keyspaces at all. */
+export const KEYSPACES_WRITERS = new Set(Object.keys(KEYSPACES_WRITE_TABLES));
 /** Functions that find out when the live board is missing (they call ensureBoard) and then start the restore task. */
 export const RESTORE_TRIGGERS = new Set(['write-pixel', 'get-board', 'get-board-png']);
 /** Functions that answer about the past from board snapshots: they read the snapshot bucket (infra/board-jobs.ts). */
 export const HISTORY_READERS = new Set(['get-board-png', 'get-history', 'get-timelapse', 'get-heatmap']);
 /** Functions that draw with sharp (a native module, shipped only with them). */
-export const SHARP_FUNCTIONS = new Set(['get-board-png', 'create-template', 'get-timelapse', 'get-heatmap']);
+export const SHARP_FUNCTIONS = new Set(['get-board-png', 'create-template', 'get-timelapse', 'get-heatmap', 'admin-rollback']);
 /** Functions that read or write stored media (MEDIA_BUCKET): template images, timelapses. */
 const MEDIA_WRITERS = new Set(['create-template', 'get-timelapse', 'get-template']);
 const MEDIA_READERS = new Set(['get-template-png']);
@@ -160,9 +185,12 @@ export class HttpFunctions extends Construct {
       if (props.media && MEDIA_WRITERS.has(route.name)) props.media.grantReadWrite(fn, 'media/*');
       else if (props.media && MEDIA_READERS.has(route.name)) props.media.grantRead(fn, 'media/*');
       props.sessionSecret.grantRead(fn);
-      const [keyspacesRead, keyspacesWrite] = keyspacesReadWrite(this, props.keyspace);
+      const [keyspacesRead] = keyspacesReadWrite(this, props.keyspace);
       fn.addToRolePolicy(keyspacesRead!);
-      if (KEYSPACES_WRITERS.has(route.name)) fn.addToRolePolicy(keyspacesWrite!);
+      const writes = KEYSPACES_WRITE_TABLES[route.name];
+      if (writes) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'KeyspacesWrite', actions: ['cassandra:Modify'], resources: writes.map((t) => keyspacesTableArn(this, props.keyspace, t)) }));
+      }
       const provisioned = HOT.has(route.name) && settings.provisionedConcurrency > 0;
       const target = provisioned
         ? new lambda.Alias(this, `${route.name}-live`, {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthApp, type SynthesisedApp } from '../test-support/cdk-app.ts';
 import { ROUTES } from '../lambdas/routes.ts';
+import { functionAlarmCount, functionAlarmPlan, grouped } from './function-alarms.ts';
 import { CANARY_SCRIPT } from './canary.ts';
 import { FUNCTIONS_SERVICE, KEYSPACES_THROTTLES, UNAVAILABLE_CAUSES } from './operations.ts';
 import { METRICS } from '../core/observability/telemetry.ts';
@@ -38,11 +39,18 @@ beforeAll(async () => {
 describe('alarms', () => {
   it('every alarm notifies the topic; Lambda errors and throttles and ALB 5xx are still watched', () => {
     for (const a of alarms.values()) expect(a.AlarmActions, a.AlarmName).toHaveLength(1);
-    for (const route of ROUTES) for (const what of ['errors', 'throttles']) alarm(`${route.name}-${what}`);
+    const plan = functionAlarmPlan(ROUTES.map((r) => r.name));
+    for (const name of plan.single) for (const what of ['errors', 'throttles']) alarm(`${name}-${what}`);
+    // The moderators' and sign-in functions in groups: every one of them is in exactly one group's alarms.
+    expect(plan.groups.flat().sort()).toEqual(ROUTES.map((r) => r.name).filter(grouped).sort());
+    expect(plan.groups.flat()).toEqual(expect.arrayContaining(['auth', 'auth-logout', 'admin-me']));
+    plan.groups.forEach((names, i) => {
+      for (const what of ['errors', 'throttles']) expect(JSON.stringify(alarm(`admin-${i + 1}-${what}`).Metrics).match(/FunctionName/g)).toHaveLength(names.length);
+    });
     alarm('alb-5xx');
     alarm('target-5xx');
     expect(app.ofType('AWS::CloudWatch::Dashboard')).toHaveLength(1);
-    expect(alarms.size).toBe(ROUTES.length * 2 + ALARMS_BEYOND_FUNCTIONS); // what the cost model counts
+    expect(alarms.size).toBe(functionAlarmCount(ROUTES.map((r) => r.name)) + ALARMS_BEYOND_FUNCTIONS); // what the cost model counts
   });
 
   it('encrypts the topic with a rotated key of our own that lets CloudWatch alarms publish (the AWS-managed SNS key cannot)', () => {

@@ -16,6 +16,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { FUNCTIONS_SERVICE, type HttpFunction } from './http-functions.ts';
 import type { SocketService } from './socket-service.ts';
+import { functionAlarmPlan } from './function-alarms.ts';
 import type { BoardJobs } from './board-jobs.ts';
 import type { Settings } from './settings.ts';
 import { PlayerCanary } from './canary.ts';
@@ -98,10 +99,20 @@ export class Operations extends Construct {
     /** A Metrics Insights query over every dimension combination a metric has (one time series). */
     const insights = (label: string, query: string) => new cloudwatch.MathExpression({ expression: query, usingMetrics: {}, period: FIVE_MIN, label });
 
-    for (const { route, fn } of props.functions) {
-      alarm(`${route.name}-errors`, fn.metricErrors({ period: FIVE_MIN }), 5, `${route.name} threw errors`);
-      alarm(`${route.name}-throttles`, fn.metricThrottles({ period: FIVE_MIN }), 1, `${route.name} was throttled`);
+    const plan = functionAlarmPlan(props.functions.map((f) => f.route.name));
+    const fnOf = (name: string) => props.functions.find((f) => f.route.name === name)!.fn;
+    for (const name of plan.single) {
+      alarm(`${name}-errors`, fnOf(name).metricErrors({ period: FIVE_MIN }), 5, `${name} threw errors`);
+      alarm(`${name}-throttles`, fnOf(name).metricThrottles({ period: FIVE_MIN }), 1, `${name} was throttled`);
     }
+    plan.groups.forEach((names, i) => {
+      const sum = (metric: (fn: HttpFunction['fn']) => cloudwatch.IMetric, label: string) => new cloudwatch.MathExpression({
+        expression: names.map((_, j) => `m${j}`).join(' + '),
+        usingMetrics: Object.fromEntries(names.map((n, j) => [`m${j}`, metric(fnOf(n))])), period: FIVE_MIN, label,
+      });
+      alarm(`admin-${i + 1}-errors`, sum((fn) => fn.metricErrors({ period: FIVE_MIN }), 'errors'), 5, `Grouped functions threw errors (${names.join(', ')})`);
+      alarm(`admin-${i + 1}-throttles`, sum((fn) => fn.metricThrottles({ period: FIVE_MIN }), 'throttles'), 1, `Grouped functions were throttled (${names.join(', ')})`);
+    });
     // Snapshots failing two intervals running (a retry that succeeds is not an outage); the restore job logging an error.
     const snapshotPeriod = Duration.minutes(Math.max(5, settings.snapshotEveryMinutes));
     alarm('take-snapshot-errors', props.jobs.snapshotFunction.metricErrors({ period: snapshotPeriod }), 1,

@@ -12,7 +12,7 @@ import { TABLES } from '../core/pixel-log/cassandra-schema.ts';
 import { HISTORY_PATHS } from './cdn.ts';
 import { IMMUTABLE, PAGE_SECURITY_HEADERS, REVALIDATE } from '../local/web-build.ts';
 import { API_SECURITY_HEADERS } from '../lambdas/http/responses.ts';
-import { KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';
+import { KEYSPACES_WRITE_TABLES, KEYSPACES_WRITERS, REPO_ROOT } from './http-functions.ts';
 import { DEREGISTRATION_DELAY_S, DRAIN_MS, STOP_POLL_MS, STOP_TIMEOUT_S } from './socket-service.ts';
 import { synthApp, WITH_DOMAIN, type Resources, type SynthesisedApp } from '../test-support/cdk-app.ts';
 
@@ -118,17 +118,17 @@ describe('CDK app', () => {
     expect(JSON.stringify(dist.WebACLId)).toContain('WebAcl');
   });
 
-  it('deploys the hashed script and stylesheet cached for good, and index.html revalidated and invalidated on each deploy', () => {
+  it('deploys the hashed scripts and stylesheets cached for good, and index.html and admin.html revalidated and invalidated on each deploy', () => {
     const deployments = ofType('Custom::CDKBucketDeployment').map(([, r]) => r.Properties as {
       Exclude?: string[]; Include?: string[]; Prune: boolean; SystemMetadata?: Record<string, string>; DistributionPaths?: string[];
     });
     expect(deployments).toHaveLength(2);
     const assets = deployments.find((d) => !d.Include)!;
     const page = deployments.find((d) => d.Include)!;
-    expect(assets).toMatchObject({ Exclude: ['index.html'], Prune: false, SystemMetadata: { 'cache-control': IMMUTABLE } });
+    expect(assets).toMatchObject({ Exclude: ['index.html', 'admin.html'], Prune: false, SystemMetadata: { 'cache-control': IMMUTABLE } });
     expect(assets.DistributionPaths).toBeUndefined();
-    expect(page).toMatchObject({ Exclude: ['*'], Include: ['index.html'], Prune: false, SystemMetadata: { 'cache-control': REVALIDATE } });
-    expect(page.DistributionPaths).toEqual(['/', '/index.html']);
+    expect(page).toMatchObject({ Exclude: ['*'], Include: ['index.html', 'admin.html'], Prune: false, SystemMetadata: { 'cache-control': REVALIDATE } });
+    expect(page.DistributionPaths).toEqual(['/', '/index.html', '/admin', '/admin.html']);
   });
 
   it('lets only the Lambdas, socket servers and restore task reach Redis, which has TLS and an auth token', () => {
@@ -152,6 +152,16 @@ describe('CDK app', () => {
       expect(doc.includes('cassandra:Modify'), route.name).toBe(KEYSPACES_WRITERS.has(route.name));
       expect(doc).not.toContain('lambda:InvokeFunction');
     }
+    // Each writer may modify only its tables: the board-state function not the placements, the write path not the audit log.
+    const modified = (name: string) => {
+      const statements = (policyOf(name).PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement;
+      return JSON.stringify(statements.filter((st) => JSON.stringify(st.Action).includes('cassandra:Modify')).map((st) => st.Resource));
+    };
+    for (const [name, tables] of Object.entries(KEYSPACES_WRITE_TABLES)) {
+      for (const table of TABLES.map((t) => t.name)) expect(modified(name).includes(`/table/${table}"`), `${name} modifies ${table}`).toBe(tables.includes(table));
+    }
+    expect(KEYSPACES_WRITE_TABLES['admin-board']).not.toContain('pixel_history');
+    expect(KEYSPACES_WRITE_TABLES['write-pixel']).not.toContain('audit_log');
     const invokers = policies.filter((p) => JSON.stringify(p.PolicyDocument).includes('lambda:InvokeFunction'));
     expect(invokers).toHaveLength(1);
     expect(JSON.stringify(invokers[0]!.Roles)).toContain('SocketsTaskTaskRole');
@@ -209,6 +219,13 @@ describe('CDK app', () => {
     const policies = ofType('AWS::ApplicationAutoScaling::ScalingPolicy').map(([, r]) => JSON.stringify(r.Properties));
     expect(policies.some((p) => p.includes('ECSServiceAverageCPUUtilization'))).toBe(true);
     expect(policies.some((p) => p.includes('"MetricName":"Connections"') && p.includes('PixelBoard'))).toBe(true);
+  });
+
+  it('serves the moderation page at /admin (admin.html in S3, mapped by a viewer-request function) and deploys its files', () => {
+    const [fnId] = ofType('AWS::CloudFront::Function').find(([, fn]) => String(fn.Properties.FunctionCode).includes("r.uri = '/admin.html'"))!;
+    const dist = ofType('AWS::CloudFront::Distribution')[0]![1].Properties.DistributionConfig as { DefaultCacheBehavior: { FunctionAssociations: { FunctionARN: unknown; EventType: string }[] } };
+    expect(dist.DefaultCacheBehavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fnId, 'FunctionARN'] } }]);
+    for (const name of ['admin-rollback', 'admin-board', 'admin-audit', 'create-report']) expect(ROUTES.some((r) => r.name === name)).toBe(true);
   });
 
   it('keeps every log group for the configured retention', () => {

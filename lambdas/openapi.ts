@@ -8,6 +8,7 @@ import { pixelWriteSchema } from '../core/domain/pixel-write.ts';
 import { MAX_BOARD_SIDE } from '../core/domain/board-codec.ts';
 import { COLOR_COUNT } from '../core/domain/palette.ts';
 import { CONFIG_PROPERTIES, GUARD_ERROR_PROPERTIES, SOLUTION, GUARD_SCHEMAS, guardPaths, ME_PROPERTIES } from './openapi/guard.ts';
+import { ADMIN_SCHEMAS, adminPaths } from './admin/openapi-admin.ts';
 import { BOARD_PNG_HISTORY, communityPaths, communitySchemas } from './openapi/community.ts';
 
 type Schema = Record<string, unknown>;
@@ -65,8 +66,14 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
             retryAfterMs: int(),
             reason: { enum: ['cooldown', 'ip'] },
             ...GUARD_ERROR_PROPERTIES,
+            until: { type: ['integer', 'null'], description: 'banned: when the ban ends (null: until lifted)' },
+            state: { enum: ['live', 'paused', 'ended'], description: 'board_closed: the board\'s state' },
+            opensAt: { type: ['integer', 'null'], description: 'board_closed: when writes open (a countdown)' },
+            boardMessage: { type: ['string', 'null'], description: 'board_closed: the admins\' message' },
+            undoneBy: { type: 'string' },
           },
         },
+        ...ADMIN_SCHEMAS,
         PixelWrite: body,
         ...GUARD_SCHEMAS,
         Placed: {
@@ -78,9 +85,10 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
           properties: { userId: { type: 'string', pattern: '^[A-Za-z0-9_-]{16}$' }, token: { type: 'string' } },
         },
         Config: {
-          type: 'object', required: ['width', 'height', 'palette', 'names', 'cooldownMs'],
+          type: 'object', required: ['width', 'height', 'palette', 'names', 'cooldownMs', 'state', 'message', 'opensAt'],
           properties: {
             width: int(1), height: int(1), cooldownMs: int(),
+            state: { enum: ['live', 'paused', 'ended'] }, message: { type: ['string', 'null'] }, opensAt: { type: ['integer', 'null'] },
             palette: { type: 'array', minItems: COLOR_COUNT, maxItems: COLOR_COUNT, items: { type: 'string', pattern: '^#[0-9A-F]{6}$' } },
             names: { type: 'array', minItems: COLOR_COUNT, maxItems: COLOR_COUNT, items: { type: 'string', minLength: 1 }, description: 'What people call each colour, in palette order' },
             ...CONFIG_PROPERTIES,
@@ -114,7 +122,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
         }, { requestBody: { required: false, content: { 'application/json': { schema: ref('SessionRequest') } } } }),
       },
       '/api/config': {
-        get: op('get-config', 'Board size, palette and cooldown', { 200: jsonResponse('The config', ref('Config')) }),
+        get: op('get-config', 'Board size, palette, and the board\'s state and cooldown in force', { 200: jsonResponse('The config', ref('Config')), ...unavailable }),
       },
       '/api/board': {
         get: op('get-board', 'The packed board: 4 bits a pixel, pixel y·W+x in byte i>>1, high nibble for even i', {
@@ -174,8 +182,9 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
         post: op('write-pixel', 'Place a pixel', {
           201: jsonResponse('Placed, live and durable', ref('Placed'), { 'Idempotent-Replayed': header('"true" when this answers a repeated Idempotency-Key') }),
           401: error('No, forged, expired or revoked session'),
-          403: error('challenge_required / challenge_failed (solve the challenge in the answer and send it as "challenge"), not_eligible (ineligibleReason says why), signin_required'),
+          403: error('banned (the user or the address; until), protected (the pixel is in a protected area), challenge_required / challenge_failed (solve the challenge in the answer and send it as "challenge"), not_eligible (ineligibleReason says why), signin_required'),
           413: error('Body over 1 KiB'),
+          423: error('board_closed: the board is paused, ended, or not open yet (state, boardMessage, opensAt)'),
           415: error('Not application/json'),
           422: error('The Idempotency-Key was used for a different pixel'),
           429: error('Within the cooldown (reason "cooldown") or over the address cap (reason "ip"); Retry-After'),
@@ -226,6 +235,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
       '/healthz': {
         get: op('health', 'Whether both stores answer', { 200: jsonResponse('Healthy', ref('Health')), ...unavailable }),
       },
+      ...adminPaths(),
       ...communityPaths(config),
     },
   };

@@ -2,7 +2,7 @@
 // the CDK app makes one Lambda and one ALB rule per entry, from lambdas/<name>.ts.
 export interface Route {
   name: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** ALB path pattern: exact, or with one `*` (a prefix, or a prefix and a suffix as in /api/templates/*.png). */
   path: string;
   /** The path in the OpenAPI document, where it differs (a template for a prefix pattern). */
@@ -12,8 +12,8 @@ export interface Route {
 export const ROUTES: readonly Route[] = [
   { name: 'create-session', method: 'POST', path: '/api/session' },
   { name: 'get-challenge', method: 'GET', path: '/api/challenge' },
-  { name: 'auth-start', method: 'GET', path: '/api/auth/*/start', openapiPath: '/api/auth/{provider}/start' },
-  { name: 'auth-callback', method: 'GET', path: '/api/auth/*/callback', openapiPath: '/api/auth/{provider}/callback' },
+  // Both halves of a sign-in: /api/auth/{provider}/start and /api/auth/{provider}/callback.
+  { name: 'auth', method: 'GET', path: '/api/auth/*', openapiPath: '/api/auth/{provider}/{step}' },
   { name: 'auth-logout', method: 'POST', path: '/api/auth/logout' },
   { name: 'get-config', method: 'GET', path: '/api/config' },
   { name: 'get-board', method: 'GET', path: '/api/board' },
@@ -33,6 +33,29 @@ export const ROUTES: readonly Route[] = [
   { name: 'get-history', method: 'GET', path: '/api/history' },
   { name: 'get-timelapse', method: 'GET', path: '/api/timelapse.webp' },
   { name: 'get-heatmap', method: 'GET', path: '/api/heatmap.png' },
+  // Moderation (issue 10; docs/MODERATION.md). Every admin route checks the caller's role on every call.
+  { name: 'create-report', method: 'POST', path: '/api/reports' },
+  { name: 'admin-me', method: 'GET', path: '/api/admin/me' },
+  { name: 'admin-placements', method: 'GET', path: '/api/admin/placements' },
+  { name: 'admin-rollback', method: 'POST', path: '/api/admin/rollback' },
+  { name: 'admin-rollback-undo', method: 'POST', path: '/api/admin/rollback/*', openapiPath: '/api/admin/rollback/{rollbackId}/undo' },
+  { name: 'admin-fill', method: 'POST', path: '/api/admin/fill' },
+  { name: 'admin-protected-list', method: 'GET', path: '/api/admin/protected' },
+  { name: 'admin-protected-put', method: 'PUT', path: '/api/admin/protected/*', openapiPath: '/api/admin/protected/{name}' },
+  { name: 'admin-protected-delete', method: 'DELETE', path: '/api/admin/protected/*', openapiPath: '/api/admin/protected/{name}' },
+  { name: 'admin-bans-list', method: 'GET', path: '/api/admin/bans' },
+  { name: 'admin-ban-put', method: 'PUT', path: '/api/admin/bans/*', openapiPath: '/api/admin/bans/{userId}' },
+  { name: 'admin-ban-delete', method: 'DELETE', path: '/api/admin/bans/*', openapiPath: '/api/admin/bans/{userId}' },
+  { name: 'admin-ip-bans-list', method: 'GET', path: '/api/admin/ip-bans' },
+  { name: 'admin-ip-ban-put', method: 'PUT', path: '/api/admin/ip-bans/*', openapiPath: '/api/admin/ip-bans/{cidr}' },
+  { name: 'admin-ip-ban-delete', method: 'DELETE', path: '/api/admin/ip-bans/*', openapiPath: '/api/admin/ip-bans/{cidr}' },
+  { name: 'admin-board', method: 'PUT', path: '/api/admin/board' },
+  { name: 'admin-audit', method: 'GET', path: '/api/admin/audit' },
+  { name: 'admin-reports', method: 'GET', path: '/api/admin/reports' },
+  { name: 'admin-report-resolve', method: 'POST', path: '/api/admin/reports/*', openapiPath: '/api/admin/reports/{reportId}/resolve' },
+  { name: 'admin-roles-list', method: 'GET', path: '/api/admin/roles' },
+  { name: 'admin-role-put', method: 'PUT', path: '/api/admin/roles/*', openapiPath: '/api/admin/roles/{userId}' },
+  { name: 'admin-role-delete', method: 'DELETE', path: '/api/admin/roles/*', openapiPath: '/api/admin/roles/{userId}' },
 ];
 
 export function pathMatches(pattern: string, path: string): boolean {

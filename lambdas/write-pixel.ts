@@ -88,6 +88,19 @@ async function write(event: ALBEvent): Promise<ALBResult> {
     }
     case 'key_reused':
       return errorResponse(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different pixel.');
+    case 'closed': {
+      const message = result.message ?? (result.state === 'ended' ? 'The event has ended: the board is closed.'
+        : result.state === 'paused' ? 'The board is paused by its moderators.' : 'The board is not open yet.');
+      const extra = { state: result.state, opensAt: result.opensAt, boardMessage: result.message };
+      const headers: Record<string, string> = result.opensAt !== null ? { 'retry-after': String(retryAfterSeconds(result.opensAt - Date.now())) } : {};
+      return errorResponse(423, 'board_closed', message, headers, extra);
+    }
+    case 'banned':
+      return errorResponse(403, 'banned', result.until === null
+        ? 'You are banned from placing pixels.'
+        : `You are banned from placing pixels until ${new Date(result.until).toISOString()}.`, {}, { until: result.until });
+    case 'protected':
+      return errorResponse(403, 'protected', 'This area is protected by the moderators: only they may change it.');
     case 'placed': {
       const p = result.placement;
       return json(201, { x: p.x, y: p.y, color: p.color, seq: p.seq, placedAt: p.placedAt, nextAllowedAt: result.nextAllowedAt },

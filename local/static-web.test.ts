@@ -21,27 +21,33 @@ function get(url: string, headers: Record<string, string> = {}, method = 'GET'):
 describe('the page as the local runner serves it', () => {
   let f: ServiceFixture;
   let files: string[];
+  let adminFiles: string[];
   beforeAll(async () => {
     f = await startServiceFixture('embedded', { fallback: await staticWeb() });
     const html = (await get(`${f.url}/`)).body.toString();
     files = [...html.matchAll(/"\/(app\.[A-Z0-9]+\.(?:js|css))"/g)].map((m) => `/${m[1]}`);
+    const admin = (await get(`${f.url}/admin`)).body.toString();
+    adminFiles = [...admin.matchAll(/"\/(admin\.[A-Z0-9]+\.(?:js|css))"/g)].map((m) => `/${m[1]}`);
   });
   afterAll(async () => f?.close());
 
   it('sends a CSP that allows only this origin, no framing, nosniff and a referrer policy, on every file', async () => {
-    for (const path of ['/', ...files]) {
+    for (const path of ['/', ...files, '/admin', ...adminFiles]) {
       const res = await fetch(`${f.url}${path}`);
       expect(res.status).toBe(200);
       for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) expect(res.headers.get(name)).toBe(value);
     }
+    expect(await (await fetch(`${f.url}/admin`)).text()).toContain(`<script type="module" src="${adminFiles.find((p) => p.endsWith('.js'))!}">`);
     expect(PAGE_SECURITY_HEADERS['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(PAGE_SECURITY_HEADERS['content-security-policy']).toContain("script-src 'self'");
   });
 
   it('names the script and stylesheet by their content, kept for good; index.html is revalidated on every visit', async () => {
     expect(files.map((p) => p.split('.').pop()).sort()).toEqual(['css', 'js']);
-    for (const path of files) expect((await get(`${f.url}${path}`)).headers['cache-control']).toBe(IMMUTABLE);
+    expect(adminFiles.map((p) => p.split('.').pop()).sort()).toEqual(['css', 'js']);
+    for (const path of [...files, ...adminFiles]) expect((await get(`${f.url}${path}`)).headers['cache-control']).toBe(IMMUTABLE);
     expect((await get(`${f.url}/`)).headers['cache-control']).toBe(REVALIDATE);
+    expect((await get(`${f.url}/admin`)).headers['cache-control']).toBe(REVALIDATE);
     expect((await get(`${f.url}/app.js`)).status).toBe(404);
   });
 

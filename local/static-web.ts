@@ -2,13 +2,14 @@
 // with the security headers CloudFront's response headers policy adds in AWS. Each file is
 // served brotli- or gzip-compressed when the browser accepts it, with an ETag per encoding
 // (a 304 when it still has that copy) and its cache policy: index.html revalidated on every
-// visit, the content-hashed app.<hash>.js / .css kept for good.
+// visit, the content-hashed app.<hash>.js / .css kept for good. /admin is admin.html (the
+// moderation page), as CloudFront maps it in AWS.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import fresh from 'fresh';
 import Negotiator from 'negotiator';
-import { buildWeb, PAGE_SECURITY_HEADERS, type WebAsset } from './web-build.ts';
+import { ADMIN_PATH, buildWeb, PAGE_SECURITY_HEADERS, type WebAsset } from './web-build.ts';
 import type { RequestHook } from './local-server.ts';
 
 type Encoding = 'br' | 'gzip' | 'identity';
@@ -41,7 +42,8 @@ export async function staticWeb(): Promise<RequestHook> {
   const assets = new Map([...(await buildWeb())].map(([name, asset]) => [name, prepare(asset)]));
   return (req: IncomingMessage, res: ServerResponse, target) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const asset = assets.get(target.path === '/' ? '/index.html' : target.path);
+    const page = target.path === '/' ? '/index.html' : target.path === ADMIN_PATH || target.path === `${ADMIN_PATH}/` ? '/admin.html' : target.path;
+    const asset = assets.get(page);
     if (!asset) return false;
     const encoding = pickEncoding(req.headers['accept-encoding']);
     const { body, etag } = asset.variants[encoding];

@@ -1,4 +1,5 @@
-// Bundles the page (web/) with esbuild: index.html, app.<hash>.js and app.<hash>.css. In memory
+// Bundles the pages (web/) with esbuild: the board (index.html, app.<hash>.js, app.<hash>.css) and
+// the moderation page (admin.html, admin.<hash>.js, admin.<hash>.css; served at /admin). In memory
 // for the local runner (`buildWeb()`), or to dist/web for S3 (`npm run build`).
 import { build } from 'esbuild';
 import { readFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,15 +32,24 @@ export interface WebAsset {
 
 /** app.<hash>.js and app.<hash>.css: a new name for new content, so browsers and CDNs may keep them for good. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
-/** index.html: revalidated on every visit (a 304 when unchanged), so a deploy shows at once. */
+/** index.html and admin.html: revalidated on every visit (a 304 when unchanged), so a deploy shows at once. */
 export const REVALIDATE = 'no-cache';
+
+/** Where the moderation page is served (CloudFront maps it to admin.html in S3). */
+export const ADMIN_PATH = '/admin';
+
+/** Each page: its HTML and the bundles (named by `out`) it refers to as /<out>.js and /<out>.css. */
+const PAGES = [
+  { html: 'index.html', src: 'index.html', out: 'app', script: 'main.ts', style: 'app.css' },
+  { html: 'admin.html', src: 'admin/admin.html', out: 'admin', script: 'admin/admin.ts', style: 'admin/admin.css' },
+] as const;
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
-/** The page, bundled and minified: index.html naming the content-hashed script and stylesheet. */
+/** The pages, bundled and minified: each HTML file naming its content-hashed script and stylesheet. */
 export async function buildWeb(): Promise<Map<string, WebAsset>> {
   const result = await build({
-    entryPoints: [{ in: path.join(WEB_SRC, 'main.ts'), out: 'app' }, { in: path.join(WEB_SRC, 'app.css'), out: 'app' }],
+    entryPoints: PAGES.flatMap((p) => [{ in: path.join(WEB_SRC, p.script), out: p.out }, { in: path.join(WEB_SRC, p.style), out: p.out }]),
     entryNames: '[name].[hash]',
     outdir: 'web-out',
     bundle: true,
@@ -51,16 +61,18 @@ export async function buildWeb(): Promise<Map<string, WebAsset>> {
     logLevel: 'silent',
   });
   const assets = new Map<string, WebAsset>();
-  let html = readFileSync(path.join(WEB_SRC, 'index.html'), 'utf8');
+  const html = new Map<string, string>(PAGES.map((p) => [p.out, readFileSync(path.join(WEB_SRC, p.src), 'utf8')]));
   for (const file of result.outputFiles) {
     const name = path.basename(file.path);
     const ext = path.extname(name);
-    const plain = `/app${ext}`;
-    if (!html.includes(`"${plain}"`)) throw new Error(`web/index.html does not refer to ${plain}`);
-    html = html.replaceAll(`"${plain}"`, `"/${name}"`);
+    const out = name.slice(0, name.indexOf('.'));
+    const plain = `/${out}${ext}`;
+    const page = html.get(out)!;
+    if (!page.includes(`"${plain}"`)) throw new Error(`the ${out} page does not refer to ${plain}`);
+    html.set(out, page.replaceAll(`"${plain}"`, `"/${name}"`));
     assets.set(`/${name}`, { contentType: TYPES[ext]!, body: Buffer.from(file.contents), cacheControl: IMMUTABLE });
   }
-  assets.set('/index.html', { contentType: 'text/html; charset=utf-8', body: Buffer.from(html), cacheControl: REVALIDATE });
+  for (const p of PAGES) assets.set(`/${p.html}`, { contentType: 'text/html; charset=utf-8', body: Buffer.from(html.get(p.out)!), cacheControl: REVALIDATE });
   return assets;
 }
 

@@ -6,15 +6,16 @@ import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Config } from '../core/config.ts';
-import type { BoardReader, FeedSubscription, Locks, PublishedBoards, UpdateFeed } from '../core/board-store/board-store.ts';
+import type { BoardReader, FeedSubscription, LiveModeration, Locks, PublishedBoards, UpdateFeed } from '../core/board-store/board-store.ts';
 import type { Presence } from '../core/presence/presence.ts';
-import { clientAddress, type AddressEvidence } from '../core/domain/client-ip.ts';
+import { addressKey, clientAddress, type AddressEvidence } from '../core/domain/client-ip.ts';
 import { parseRequestTarget } from '../core/http/request-target.ts';
 import { reportFailure } from '../core/observability/telemetry.ts';
 import { Broadcaster } from './broadcaster.ts';
 import { FeedRelay, type RelaySource } from '../core/board-store/feed-relay.ts';
 import { ReplayRing } from './replay-ring.ts';
 import { BoardMirror } from './board-mirror.ts';
+import { BoardStatusRelay } from './board-status-relay.ts';
 import { BoardPublisher } from '../core/service/board-publisher.ts';
 import type { BoardObjects } from '../core/publish/published-board.ts';
 import { decodePixelBatch } from '../core/protocol/pixel-batch.ts';
@@ -43,7 +44,7 @@ interface Client {
 
 export interface SocketServerDeps {
   config: Config;
-  store: BoardReader & UpdateFeed;
+  store: BoardReader & UpdateFeed & Pick<LiveModeration, 'boardStatus'>;
   presence: Presence;
   placer: PixelPlacer;
   /** With a relay source, this server relays the feed whenever it holds the relay lease. */
@@ -70,6 +71,8 @@ export class SocketServer {
   readonly relay: FeedRelay | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private online = 0;
+  /** The board's state and cooldown, as the feed last told (sent after every hello). */
+  private readonly status: BoardStatusRelay;
   private draining = false;
   private drained: Promise<void> | null = null;
   /** Counters for benchmarks, tests and /metrics. */
@@ -95,6 +98,7 @@ export class SocketServer {
     });
     this.ring = new ReplayRing(deps.config.socket.replayMs, deps.config.socket.replayMaxBytes);
     this.mirror = new BoardMirror(deps.store);
+    this.status = new BoardStatusRelay(() => deps.store.boardStatus(), (frame) => this.broadcast(frame));
     this.broadcaster = new Broadcaster(deps.store, {
       frame: (batch, lastSeq) => {
         this.mirror.apply(batch);
@@ -153,10 +157,12 @@ export class SocketServer {
     await this.broadcaster.start(this.deps.config.board);
     this.feed = await this.deps.store.subscribe({
       onBatch: (batch) => this.broadcaster.ingest(batch),
-      onReset: (epoch, seq) => this.broadcaster.reset(epoch, seq),
+      onReset: (epoch, seq) => { this.broadcaster.reset(epoch, seq); void this.status.refresh(); },
       onResize: (width, height, seq) => this.broadcaster.resize(width, height, seq),
-      onResync: () => void this.broadcaster.resync(),
+      onResync: () => { void this.broadcaster.resync(); void this.status.refresh(); },
+      onBoardStatus: (status) => this.status.changed(status),
     });
+    await this.status.load();
     this.reloadMirror();
     if (socket.digestMs > 0) this.timers.push(setInterval(() => this.sendDigest(), socket.digestMs));
     this.scheduleTick(socket.tickMs);
@@ -203,7 +209,7 @@ export class SocketServer {
       if (this.draining) return this.refuse(socket, 503, 'Service Unavailable');
       const evidence = upgradeEvidence(req);
       const ip = clientAddress(evidence, this.deps.config.clientAddress);
-      const open = this.perIp.get(ip) ?? 0;
+      const open = this.perIp.get(addressKey(ip)) ?? 0;
       if (open >= this.deps.config.socket.connectionsPerIp) return this.refuse(socket, 429, 'Too Many Requests');
       const token = target.query.get('token') ?? cookieValue(req.headers.cookie, SESSION_COOKIE) ?? null;
       const resume = resumeFrom(target.query);
@@ -222,16 +228,18 @@ export class SocketServer {
   private connected(ws: WebSocket, who: { ip: string; evidence: AddressEvidence; token: string | null }, resume: { seq: number; epoch: number } | null): void {
     const client: Client = { ws, ...who, alive: true, placing: false, messages: 0, windowStart: Date.now() };
     this.clients.add(client);
-    this.perIp.set(who.ip, (this.perIp.get(who.ip) ?? 0) + 1);
+    this.perIp.set(addressKey(who.ip), (this.perIp.get(addressKey(who.ip)) ?? 0) + 1);
     const { config } = this.deps;
     // A client that names where it is gets what it missed from memory, right after hello.
     const missed = resume && resume.epoch === this.broadcaster.epoch ? this.ring.framesAfter(resume.seq) : null;
     if (resume) this.stats[missed ? 'resumedFromMemory' : 'resumesMissed']++;
     ws.send(encodeServerMessage({
       type: 'hello', protocol: PROTOCOL_VERSION, seq: this.broadcaster.lastSeq, epoch: this.broadcaster.epoch, ...this.broadcaster.size,
-      cooldownMs: config.cooldown.cooldownMs, online: Math.max(this.online, this.clients.size), resumed: missed !== null,
+      cooldownMs: this.status.cooldownMs ?? config.cooldown.cooldownMs, online: Math.max(this.online, this.clients.size), resumed: missed !== null,
       segment: config.updatesSegment,
     }));
+    const board = this.status.helloMessage;
+    if (board) ws.send(board);
     for (const frame of missed ?? []) sendFramed(ws, frame);
     // Where the client now is (hello's seq): the digest to check its copy against, made once per seq.
     const digest = this.digestFrame();
@@ -245,9 +253,10 @@ export class SocketServer {
     ws.once('close', () => {
       this.clients.delete(client);
       this.watchers.forget(ws);
-      const left = (this.perIp.get(client.ip) ?? 1) - 1;
-      if (left > 0) this.perIp.set(client.ip, left);
-      else this.perIp.delete(client.ip);
+      const key = addressKey(client.ip); // caps count an IPv6 address by its /64
+      const left = (this.perIp.get(key) ?? 1) - 1;
+      if (left > 0) this.perIp.set(key, left);
+      else this.perIp.delete(key);
     });
   }
 

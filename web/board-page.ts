@@ -70,7 +70,7 @@ export class BoardPage {
     this.palette = new PaletteView($('palette'), () => this.refreshPlaceButton());
     this.info = new InfoPanel({
       width, height, board: () => sync.board, myUserId: () => session.me?.userId ?? null, zoom: () => this.vp.view.zoom,
-      close: () => this.selection.cancel(), toast: (t) => status.toast(t),
+      close: () => this.selection.cancel(), toast: (t) => status.toast(t), ensureSession: () => session.ensure(),
     });
     this.selection.onChange((p, how) => this.selected(p, how));
 

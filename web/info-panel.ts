@@ -5,6 +5,7 @@ import { colorAt, pixelIndex } from '../core/domain/board-codec.ts';
 import { PALETTE, PALETTE_NAMES } from '../core/domain/palette.ts';
 import { $ } from './dom.ts';
 import { relativeTime } from './relative-time.ts';
+import { reportAction } from './report.ts';
 import type { Pixel } from './selection.ts';
 import { formatHash, SELECT_ZOOM } from './view-state.ts';
 
@@ -30,6 +31,8 @@ export interface InfoDeps {
   zoom(): number;
   close(): void;
   toast(text: string): void;
+  /** Starts a session if there is none (reporting needs one). */
+  ensureSession(): Promise<unknown>;
 }
 
 export class InfoPanel {
@@ -37,6 +40,7 @@ export class InfoPanel {
   private readonly coords = $('info-coords');
   private readonly colour = $('info-colour');
   private readonly placer = $('info-placer');
+  private readonly report = $('info-report');
   private pixel: Pixel | null = null;
   private info: (Pixel & PixelInfo) | null = null;
   private fetchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -65,6 +69,7 @@ export class InfoPanel {
     this.coords.textContent = `${p.x}, ${p.y}`;
     this.showColour();
     this.placer.textContent = '';
+    this.report.replaceChildren(reportAction(p.x, p.y, (t) => this.d.toast(t), () => this.d.ensureSession()));
     this.fetchTimer = setTimeout(() => { void this.fetchPlacer(p, this.request); }, 250);
   }
 

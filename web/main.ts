@@ -8,6 +8,7 @@ import { BoardPage } from './board-page.ts';
 import { Session, SessionError } from './session.ts';
 import { StatusView } from './status.ts';
 import { showAccount } from './account.ts';
+import { showBoardStatus } from './board-status.ts';
 import { $ } from './dom.ts';
 import { PALETTE } from '../core/domain/palette.ts';
 import { attachCommunity, type Community } from './community/community.ts';
@@ -57,6 +58,8 @@ sync.on('board', () => {
   void saveBoard();
 });
 sync.on('pixel', (_seq, x, y, color) => page?.pixel(x, y, color));
+// Paused, ended or not yet open: a banner (the socket says so at once when an admin changes it).
+showBoardStatus(sync);
 sync.on('applied', () => { cacheDirty = true; });
 sync.start();
 

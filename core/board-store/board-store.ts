@@ -5,6 +5,7 @@
 import type { BoardSize } from '../domain/board-codec.ts';
 import type { PixelWrite } from '../domain/pixel-write.ts';
 import type { Cooldown, Placement } from '../domain/placement.ts';
+import type { BoardStatus, IpBan, LiveModerationState, ProtectedArea, Role, UserBan } from '../domain/moderation.ts';
 import type { PublishedBoard } from '../publish/published-board.ts';
 
 export type { Cooldown, Placement } from '../domain/placement.ts';
@@ -20,7 +21,7 @@ export interface PlaceRequest extends PixelWrite {
 }
 
 export type PlaceOutcome =
-  | { status: 'placed'; placement: Placement; oldestPendingAt: number | null }
+  | { status: 'placed'; placement: Placement; oldestPendingAt: number | null; cooldownMs?: number }
   /** The idempotency key was used before: this is the placement it made (maybe at other coordinates). */
   | { status: 'duplicate'; placement: Placement }
   | { status: 'cooldown'; retryAfterMs: number }
@@ -30,7 +31,13 @@ export type PlaceOutcome =
   | { status: 'fenced'; retryAfterMs: number }
   /** x or y is outside the board (its size now: it may have grown since the caller looked). */
   | { status: 'out_of_bounds'; width: number; height: number }
-  | { status: 'no_board' };
+  | { status: 'no_board' }
+  /** Moderation (checked in the same atomic step): the board is not open, the writer or address is banned, the pixel is protected. */
+  | { status: 'closed'; state: BoardStatus['state']; message: string | null; opensAt: number | null }
+  | { status: 'banned'; until: number | null }
+  /** A shadow-banned writer: nothing changed; `placement` is what the writer is told. */
+  | { status: 'shadow'; placement: Placement; cooldownMs: number }
+  | { status: 'protected' };
 
 /** What a rebuild restores. */
 export interface BoardState {
@@ -105,6 +112,8 @@ export interface FeedHandlers {
   onResize(width: number, height: number, seq: number): void;
   /** The feed was interrupted and may have lost messages: the listener should check for gaps. */
   onResync(): void;
+  /** An admin changed the board's state or cooldown. */
+  onBoardStatus?(status: BoardStatus): void;
 }
 
 export interface FeedSubscription {
@@ -138,7 +147,7 @@ export interface PublishedBoards {
   setPublished(board: PublishedBoard): Promise<void>;
 }
 
-export type LockName = 'rebuild' | 'drain' | 'snapshot' | 'restore-job' | 'relay' | 'publish';
+export type LockName = 'rebuild' | 'drain' | 'snapshot' | 'restore-job' | 'relay' | 'publish' | 'moderation' | 'rollback';
 
 /** A lock held by this process until released or until its time runs out. */
 export interface StoreLock {
@@ -157,5 +166,45 @@ export interface Lifecycle {
   close(): Promise<void>;
 }
 
+/** A pixel a moderator's change sets; with `expect`, only if the pixel still has that colour. */
+export interface ModeratorPixel {
+  x: number;
+  y: number;
+  color: number;
+  expect?: number;
+}
+
+export type ModeratorPlaceOutcome =
+  /** One entry per pixel asked for: its placement, or null where `expect` no longer held. */
+  | { status: 'placed'; placements: (Placement | null)[] }
+  | { status: 'fenced'; retryAfterMs: number }
+  | { status: 'no_board' };
+
+/**
+ * The live copies of what moderators set, which the write script reads in the same atomic step
+ * as the write (persistence has the originals; a rebuild puts them back with `restoreModeration`).
+ */
+export interface LiveModeration {
+  /** The state and cooldown in force (the configured cooldown until an admin changes it). */
+  boardStatus(): Promise<BoardStatus>;
+  /** Sets the state and tells the feed (socket clients hear it at once). */
+  setBoardStatus(status: BoardStatus): Promise<void>;
+  /** Replaces the protected areas. */
+  setProtectedAreas(areas: readonly ProtectedArea[]): Promise<void>;
+  setUserBan(userId: string, ban: UserBan | null): Promise<void>;
+  /** Replaces the address bans. */
+  setIpBans(bans: readonly IpBan[]): Promise<void>;
+  setRole(userId: string, role: Role | null): Promise<void>;
+  /** Replaces all of the above at once. */
+  restoreModeration(state: LiveModerationState): Promise<void>;
+  /**
+   * Moderators' changes (rollbacks, fills): ordinary placements with their own seqs, fed and
+   * kept pending like any other, but without cooldown, caps, bans or protection. Fenced by a rebuild.
+   */
+  placeAsModerator(pixels: readonly ModeratorPixel[], userId: string, now: number): Promise<ModeratorPlaceOutcome>;
+  /** Counts a report against the user's hourly cap; false (and nothing counted) when over it. */
+  takeReportSlot(userId: string, perHour: number, now: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
+}
+
 /** Everything a live-board adapter provides. */
-export interface BoardStore extends BoardReader, BoardWriter, PersistenceOutbox, UpdateFeed, SessionGate, ReadLimits, PublishedBoards, Locks, Lifecycle {}
+export interface BoardStore extends BoardReader, BoardWriter, PersistenceOutbox, UpdateFeed, SessionGate, ReadLimits, PublishedBoards, Locks, Lifecycle, LiveModeration {}

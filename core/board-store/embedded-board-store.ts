@@ -1,5 +1,5 @@
 // The live board held in this process, for `npm start` and fast tests. Same contract as Redis.
-import { growthProblem, pixelIndex, resizeBoard, setColorAt, type BoardSize } from '../domain/board-codec.ts';
+import { colorAt, growthProblem, pixelIndex, resizeBoard, setColorAt, type BoardSize } from '../domain/board-codec.ts';
 import { BadRequestError, RebuildInProgressError } from '../errors.ts';
 import { nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
 import { encodePixelBatch, type PixelUpdate } from '../protocol/pixel-batch.ts';
@@ -10,6 +10,10 @@ import type {
 import { collectUpdatesSince } from './updates-window.ts';
 import type { PublishedBoard } from '../publish/published-board.ts';
 import { reportFailure } from '../observability/telemetry.ts';
+import type { BoardStatus, IpBan, LiveModerationState, ProtectedArea, Role, UserBan } from '../domain/moderation.ts';
+import type { ModeratorPixel, ModeratorPlaceOutcome } from './board-store.ts';
+import { EmbeddedModeration } from './embedded-moderation.ts';
+import { addressKey } from '../domain/client-ip.ts';
 
 export interface EmbeddedBoardStoreOptions {
   size: BoardSize;
@@ -44,10 +48,23 @@ export class EmbeddedBoardStore implements BoardStore {
   private readonly revoked = new Map<string | null, number>();
   private readonly locks = new Map<LockName, { token: object; until: number }>();
   private readonly listeners = new Set<FeedHandlers>();
+  private readonly reports = new Map<string, Window>();
+  private readonly moderation: EmbeddedModeration;
   private publishedBoard: PublishedBoard | null = null;
 
   constructor(private readonly options: EmbeddedBoardStoreOptions) {
     this.size = options.size;
+    this.moderation = new EmbeddedModeration(options.rules.cooldownMs);
+  }
+
+  /** The rules in force: the configured cap, and the cooldown an admin set (or the configured one). */
+  private get rules(): CooldownRules {
+    return { ...this.options.rules, cooldownMs: this.moderation.status.cooldownMs };
+  }
+
+  /** How long a placement is remembered for the cooldown: at least the configured cooldown (so a raised one reaches it). */
+  private get remembered(): number {
+    return Math.max(this.options.rules.cooldownMs, this.moderation.status.cooldownMs);
   }
 
   async place(request: PlaceRequest): Promise<PlaceOutcome> {
@@ -64,26 +81,24 @@ export class EmbeddedBoardStore implements BoardStore {
     }
     const { size } = this;
     if (request.x >= size.width || request.y >= size.height) return { status: 'out_of_bounds', ...size };
-    const { rules } = this.options;
-    const allowedAt = nextAllowedAt(this.cooldowns.get(request.userId) ?? null, rules);
+    const verdict = this.moderation.check(request);
+    if (verdict.status !== 'ok' && verdict.status !== 'shadow') return verdict;
+    const rules = this.rules;
+    const last = this.cooldowns.get(request.userId) ?? null;
+    const allowedAt = last !== null && last + this.remembered > now ? nextAllowedAt(last, rules) : 0;
     if (allowedAt > now) return { status: 'cooldown', retryAfterMs: allowedAt - now };
-    const ipWindow = liveWindow(this.ipPlacements, request.ip, now);
+    if (verdict.status === 'shadow') {
+      this.cooldowns.set(request.userId, now);
+      const placement: Placement = { seq: this.seq, x: request.x, y: request.y, color: request.color, userId: request.userId, placedAt: now, version: 0 };
+      return { status: 'shadow', placement, cooldownMs: rules.cooldownMs };
+    }
+    const ipWindow = liveWindow(this.ipPlacements, addressKey(request.ip), now);
     if (ipWindow && ipWindow.count >= rules.placementsPerIp) {
       return { status: 'ip_limited', retryAfterMs: ipWindow.resetAt - now };
     }
-    if (rules.cooldownMs > 0) this.cooldowns.set(request.userId, now);
-    countIn(this.ipPlacements, request.ip, now, Math.max(rules.cooldownMs, 1000));
-    this.seq += 1;
-    this.version = Math.max(this.version + 1, now * 1000);
-    setColorAt(this.board, pixelIndex(size, request.x, request.y), request.color);
-    const placement: Placement = {
-      seq: this.seq, x: request.x, y: request.y, color: request.color, userId: request.userId, placedAt: now,
-      version: this.version,
-    };
-    this.recent.push({ seq: placement.seq, x: placement.x, y: placement.y, color: placement.color });
-    if (this.recent.length > this.options.updatesKept * 1.1) {
-      this.recent.splice(0, this.recent.length - this.options.updatesKept);
-    }
+    if (this.remembered > 0) this.cooldowns.set(request.userId, now);
+    countIn(this.ipPlacements, addressKey(request.ip), now, Math.max(rules.cooldownMs, 1000));
+    const placement = this.apply(request.x, request.y, request.color, request.userId, now);
     if (idemKey) this.rememberKey(idemKey, placement, now);
     let oldestPendingAt: number | null = null;
     for (const p of this.pending.values()) {
@@ -93,7 +108,65 @@ export class EmbeddedBoardStore implements BoardStore {
     this.pending.set(placement.seq, placement);
     const batch = encodePixelBatch([placement]);
     this.emit((l) => l.onBatch(batch));
-    return { status: 'placed', placement, oldestPendingAt };
+    return { status: 'placed', placement, oldestPendingAt, cooldownMs: rules.cooldownMs };
+  }
+
+  /** Sets the pixel under the next seq and keeps the update (the caller records it as pending and publishes it). */
+  private apply(x: number, y: number, color: number, userId: string, now: number): Placement {
+    this.seq += 1;
+    this.version = Math.max(this.version + 1, now * 1000);
+    setColorAt(this.board!, pixelIndex(this.size, x, y), color);
+    const placement: Placement = { seq: this.seq, x, y, color, userId, placedAt: now, version: this.version };
+    this.recent.push({ seq: placement.seq, x, y, color });
+    if (this.recent.length > this.options.updatesKept * 1.1) {
+      this.recent.splice(0, this.recent.length - this.options.updatesKept);
+    }
+    return placement;
+  }
+
+  async placeAsModerator(pixels: readonly ModeratorPixel[], userId: string, now: number): Promise<ModeratorPlaceOutcome> {
+    const fence = this.lockHeld('rebuild', Date.now());
+    if (fence) return { status: 'fenced', retryAfterMs: fence.until - Date.now() };
+    if (!this.board) return { status: 'no_board' };
+    const board = this.board;
+    const placements = pixels.map((p) => {
+      if (p.x >= this.size.width || p.y >= this.size.height) return null;
+      if (p.expect !== undefined && p.expect >= 0 && colorAt(board, pixelIndex(this.size, p.x, p.y)) !== p.expect) return null;
+      const placement = this.apply(p.x, p.y, p.color, userId, now);
+      this.pending.set(placement.seq, placement);
+      return placement;
+    });
+    const placed = placements.filter((p): p is Placement => p !== null);
+    if (placed.length) {
+      const batch = encodePixelBatch(placed);
+      this.emit((l) => l.onBatch(batch));
+    }
+    return { status: 'placed', placements };
+  }
+
+  async boardStatus(): Promise<BoardStatus> {
+    return { ...this.moderation.status };
+  }
+
+  async setBoardStatus(status: BoardStatus): Promise<void> {
+    this.moderation.status = { ...status };
+    this.emit((l) => l.onBoardStatus?.({ ...status }));
+  }
+
+  async setProtectedAreas(areas: readonly ProtectedArea[]): Promise<void> { this.moderation.setProtectedAreas(areas); }
+  async setUserBan(userId: string, ban: UserBan | null): Promise<void> { this.moderation.setUserBan(userId, ban); }
+  async setIpBans(bans: readonly IpBan[]): Promise<void> { this.moderation.setIpBans(bans); }
+  async setRole(userId: string, role: Role | null): Promise<void> { this.moderation.setRole(userId, role); }
+  async restoreModeration(state: LiveModerationState): Promise<void> {
+    this.moderation.restore(state);
+    this.emit((l) => l.onBoardStatus?.({ ...state.status }));
+  }
+
+  async takeReportSlot(userId: string, perHour: number, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    const window = liveWindow(this.reports, userId, now);
+    if (window && window.count >= perHour) return { allowed: false, retryAfterMs: window.resetAt - now };
+    countIn(this.reports, userId, now, HOUR);
+    return { allowed: true, retryAfterMs: 0 };
   }
 
   private rememberKey(key: string, placement: Placement, now: number): void {
@@ -133,22 +206,22 @@ export class EmbeddedBoardStore implements BoardStore {
 
   async cooldownStart(userId: string): Promise<number | null> {
     const last = this.cooldowns.get(userId) ?? null;
-    return nextAllowedAt(last, this.options.rules) > Date.now() ? last : null;
+    return last !== null && last + this.remembered > Date.now() ? last : null;
   }
 
   async takeSessionSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    const window = liveWindow(this.ipSessions, ip, now);
+    const window = liveWindow(this.ipSessions, addressKey(ip), now);
     if (window && window.count >= this.options.sessionsPerIpPerHour) {
       return { allowed: false, retryAfterMs: window.resetAt - now };
     }
-    countIn(this.ipSessions, ip, now, HOUR);
+    countIn(this.ipSessions, addressKey(ip), now, HOUR);
     return { allowed: true, retryAfterMs: 0 };
   }
 
   async takeReadSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    const window = liveWindow(this.ipReads, ip, now);
+    const window = liveWindow(this.ipReads, addressKey(ip), now);
     if (window && window.count >= (this.options.readsPerIpPerMinute ?? 120)) return { allowed: false, retryAfterMs: window.resetAt - now };
-    countIn(this.ipReads, ip, now, 60_000);
+    countIn(this.ipReads, addressKey(ip), now, 60_000);
     return { allowed: true, retryAfterMs: 0 };
   }
 
@@ -169,7 +242,7 @@ export class EmbeddedBoardStore implements BoardStore {
     this.epoch = Math.max(this.epoch + 1, now);
     this.recent.length = 0;
     for (const c of cooldowns) {
-      if (nextAllowedAt(c.placedAt, this.options.rules) > now) this.cooldowns.set(c.userId, c.placedAt);
+      if (c.placedAt + this.remembered > now) this.cooldowns.set(c.userId, c.placedAt);
     }
     const { epoch, seq } = this;
     this.emit((l) => l.onReset(epoch, seq));

@@ -10,6 +10,7 @@ import { createBoard } from '../domain/board-codec.ts';
 import { encodePixelBatch, encodePixelRecord } from '../protocol/pixel-batch.ts';
 import { decodeFeedMessage } from '../protocol/feed.ts';
 import { StoreUnavailableError } from '../errors.ts';
+import { describeModerationContract } from './moderation.contract.ts';
 
 let redis: RedisProcess;
 beforeAll(async () => { redis = await startTestRedis(); });
@@ -28,6 +29,11 @@ describeBoardStoreContract('redis (feed relay)', async () => {
   const relay = new FeedRelay(store, { tickMs: 5, leaseMs: 1000, pageSize: 1000 }, () => 0);
   relay.start();
   return { store, close: async () => { await relay.stop(); await store.close(); } };
+});
+
+describeModerationContract('redis', async () => {
+  const store = await open(undefined, 'publish');
+  return { store, close: () => store.close() };
 });
 
 // The earlier design, kept for comparison: every write publishes itself.

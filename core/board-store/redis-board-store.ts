@@ -16,6 +16,10 @@ import { redisKeys, type RedisKeys } from './redis-keys.ts';
 import { collectUpdatesSince } from './updates-window.ts';
 import type { PublishedBoard } from '../publish/published-board.ts';
 import { decodeFeedMessage, encodeFeedReset, encodeFeedResize } from '../protocol/feed.ts';
+import { addressBits } from '../domain/ip-range.ts';
+import type { BoardStatus, IpBan, LiveModerationState, ProtectedArea, Role, UserBan } from '../domain/moderation.ts';
+import type { ModeratorPixel, ModeratorPlaceOutcome } from './board-store.ts';
+import { RedisModeration } from './redis-moderation.ts';
 
 export interface RedisBoardStoreOptions {
   redis: RedisConfig;
@@ -38,7 +42,7 @@ export interface RedisBoardStoreOptions {
 }
 
 interface ScriptedRedis extends Redis {
-  placePixel(...args: (string | number)[]): Promise<[string, (number | string)?, string?, number?]>;
+  placePixel(...args: (string | number)[]): Promise<[string, (number | string)?, (number | string)?, (number | string)?, number?]>;
   takeSessionSlot(...args: (string | number)[]): Promise<[number, number]>;
   releaseLock(key: string, token: string): Promise<number>;
   renewLock(key: string, token: string, ttlMs: number): Promise<number>;
@@ -66,10 +70,15 @@ export class RedisBoardStore implements BoardStore {
   readonly keys: RedisKeys;
   readonly publishesEachWrite: boolean;
   private persistedBatch: { members: string[]; done: Promise<void> } | null = null;
+  private readonly moderation: RedisModeration;
 
   private constructor(private readonly client: ScriptedRedis, private readonly options: RedisBoardStoreOptions) {
     this.keys = redisKeys(options.redis.keyPrefix);
     this.publishesEachWrite = options.feedMode === 'publish';
+    this.moderation = new RedisModeration({
+      client, keys: this.keys, size: options.size, defaultCooldownMs: options.rules.cooldownMs, updatesKept: options.updatesKept,
+      publishesEachWrite: this.publishesEachWrite, run: (what, op) => this.run(what, op),
+    });
   }
 
   /** The connection, for adapters that share it (core/community). */
@@ -85,7 +94,8 @@ export class RedisBoardStore implements BoardStore {
   static async connect(options: RedisBoardStoreOptions): Promise<RedisBoardStore> {
     const client = new Redis(options.redis.url, redisClientOptions()) as ScriptedRedis;
     client.on('error', () => { /* surfaced per command as StoreUnavailableError */ });
-    client.defineCommand('placePixel', { numberOfKeys: 12, lua: PLACE_PIXEL_LUA });
+    client.defineCommand('placePixel', { numberOfKeys: 18, lua: PLACE_PIXEL_LUA });
+    RedisModeration.define(client);
     client.defineCommand('takeSessionSlot', { numberOfKeys: 1, lua: TAKE_SESSION_SLOT_LUA });
     client.defineCommand('releaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
     client.defineCommand('renewLock', { numberOfKeys: 1, lua: RENEW_LOCK_LUA });
@@ -116,10 +126,11 @@ export class RedisBoardStore implements BoardStore {
     const reply = await this.run('place', () => this.client.placePixel(
       k.board, k.seq, k.version, k.updates, k.pending, k.cooldown(request.userId), k.ipPlacements(request.ip),
       k.lock('rebuild'), key ? k.idempotency(request.userId, key) : k.board, k.revoked(request.userId), k.revokedAll, k.size,
+      k.boardState, k.bans, k.ipBans, k.ipBanLengths, k.protectedMap, k.roles,
       size.width, request.x, request.y, request.color, request.now,
       rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, request.userId, k.channel,
       request.sessionIssuedAt ?? NO_SESSION, this.options.idempotencyTtlMs ?? 600_000, key ? 1 : 0, this.publishesEachWrite ? 1 : 0,
-      size.height,
+      size.height, addressBits(request.ip) ?? '',
     ));
     switch (reply[0]) {
       case 'placed': {
@@ -131,6 +142,7 @@ export class RedisBoardStore implements BoardStore {
             placedAt: request.now, version: Number(reply[2]),
           },
           oldestPendingAt: oldest < 0 ? null : oldest,
+          cooldownMs: Number(reply[4]),
         };
       }
       case 'duplicate': {
@@ -141,6 +153,16 @@ export class RedisBoardStore implements BoardStore {
       case 'ip_limited': return { status: 'ip_limited', retryAfterMs: Number(reply[1]) };
       case 'fenced': return { status: 'fenced', retryAfterMs: Number(reply[1]) };
       case 'revoked': return { status: 'revoked' };
+      case 'closed': {
+        const state = String(reply[1]) as BoardStatus['state'];
+        return { status: 'closed', state, message: reply[2] ? String(reply[2]) : null, opensAt: reply[3] ? Number(reply[3]) : null };
+      }
+      case 'banned': return { status: 'banned', until: Number(reply[1]) || null };
+      case 'protected': return { status: 'protected' };
+      case 'shadow': {
+        const placement = { seq: Number(reply[1]), x: request.x, y: request.y, color: request.color, userId: request.userId, placedAt: request.now, version: 0 };
+        return { status: 'shadow', placement, cooldownMs: Number(reply[2]) };
+      }
       case 'out_of_bounds': return { status: 'out_of_bounds', width: Number(reply[1]), height: Number(reply[2]) };
       default: return { status: 'no_board' };
     }
@@ -245,8 +267,9 @@ export class RedisBoardStore implements BoardStore {
       .set(this.keys.version, state.version)
       .set(this.keys.epoch, epoch)
       .set(this.keys.size, `${size.width}x${size.height}`);
+    const cooldownMs = Math.max((await this.moderation.boardStatus()).cooldownMs, this.options.rules.cooldownMs);
     for (const c of cooldowns) {
-      const left = c.placedAt + this.options.rules.cooldownMs - now;
+      const left = c.placedAt + cooldownMs - now;
       if (left > 0) tx.set(this.keys.cooldown(c.userId), c.placedAt, 'PX', left);
     }
     tx.publish(this.keys.channel, encodeFeedReset(epoch, state.seq));
@@ -320,12 +343,25 @@ export class RedisBoardStore implements BoardStore {
       if (m.type === 'batch') handlers.onBatch(message);
       else if (m.type === 'reset') handlers.onReset(m.epoch, m.seq);
       else if (m.type === 'resize') handlers.onResize(m.width, m.height, m.seq);
+      else if (m.type === 'status') handlers.onBoardStatus?.(m.status);
       else handlers.onResync();
     });
     await sub.connect();
     await sub.subscribe(this.keys.channel);
     return { close: async () => { sub.disconnect(); } };
   }
+
+  boardStatus(): Promise<BoardStatus> { return this.moderation.boardStatus(); }
+  setBoardStatus(status: BoardStatus): Promise<void> { return this.moderation.setBoardStatus(status); }
+  setProtectedAreas(areas: readonly ProtectedArea[]): Promise<void> { return this.moderation.setProtectedAreas(areas); }
+  setUserBan(userId: string, ban: UserBan | null): Promise<void> { return this.moderation.setUserBan(userId, ban); }
+  setIpBans(bans: readonly IpBan[]): Promise<void> { return this.moderation.setIpBans(bans); }
+  setRole(userId: string, role: Role | null): Promise<void> { return this.moderation.setRole(userId, role); }
+  restoreModeration(state: LiveModerationState): Promise<void> { return this.moderation.restoreModeration(state); }
+  placeAsModerator(pixels: readonly ModeratorPixel[], userId: string, now: number): Promise<ModeratorPlaceOutcome> {
+    return this.moderation.placeAsModerator(pixels, userId, now);
+  }
+  takeReportSlot(userId: string, perHour: number, now: number) { return this.moderation.takeReportSlot(userId, perHour, now); }
 
   async ping(): Promise<void> {
     await this.run('ping', () => this.client.ping());

@@ -1,5 +1,7 @@
 // Every Redis key the service uses, in one place. All share one hash tag ({prefix}) so the
 // write script's keys live in one cluster slot.
+import { addressKey } from '../domain/client-ip.ts';
+
 export interface RedisKeys {
   board: string;
   seq: string;
@@ -26,6 +28,14 @@ export interface RedisKeys {
   credits(userId: string): string;
   placementWindow(windowStart: number): string;
   defence: string;
+  /** Moderation's live copies (core/board-store/redis-moderation.ts). */
+  boardState: string;
+  bans: string;
+  ipBans: string;
+  ipBanLengths: string;
+  protectedMap: string;
+  roles: string;
+  reports(userId: string, hour: number): string;
   // --- templates, heavy-read caps (core/community) ---
   /** A fixed-window counter: `name` says what is counted, `key` for whom, `window` which window. */
   limit(name: string, key: string, window: number): string;
@@ -61,15 +71,23 @@ export function redisKeys(prefix: string): RedisKeys {
     revokedAll: `${p}:revoked-all`,
     lock: (name) => `${p}:${name}-lock`,
     cooldown: (userId) => `${p}:cooldown:${userId}`,
-    ipPlacements: (ip) => `${p}:ip:${ip}`,
-    ipSessions: (ip, hour) => `${p}:sessions:${ip}:${hour}`,
-    ipReads: (ip, minute) => `${p}:reads:${ip}:${minute}`,
+    // Caps count an IPv6 address by its /64 (addressKey).
+    ipPlacements: (ip) => `${p}:ip:${addressKey(ip)}`,
+    ipSessions: (ip, hour) => `${p}:sessions:${addressKey(ip)}:${hour}`,
+    ipReads: (ip, minute) => `${p}:reads:${addressKey(ip)}:${minute}`,
     idempotency: (userId, key) => `${p}:idem:${userId}:${key}`,
     revoked: (userId) => `${p}:revoked:${userId}`,
     spent: (id) => `${p}:spent:${id}`,
     credits: (userId) => `${p}:credits:${userId}`,
     placementWindow: (windowStart) => `${p}:rate:${windowStart}`,
     defence: `${p}:defence`,
+    boardState: `${p}:board-state`,
+    bans: `${p}:bans`,
+    ipBans: `${p}:ip-bans`,
+    ipBanLengths: `${p}:ip-ban-lengths`,
+    protectedMap: `${p}:protected`,
+    roles: `${p}:roles`,
+    reports: (userId, hour) => `${p}:reports:${userId}:${hour}`,
     limit: (name, key, window) => `${p}:limit:${name}:${key}:${window}`,
     templateIndex: `${p}:tpl:index`,
     templateTarget: (id) => `${p}:tpl:target:${id}`,

@@ -2,23 +2,35 @@
 // idempotency and cooldown checks, the board change, the seq, the kept update, the
 // pending-persistence record and the publish can never be seen half done, and seq order is
 // exactly the order pixels land on the board.
+import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
 
 /**
  * KEYS: board, seq, version, updates stream, pending set, user cooldown, ip counter,
  *       rebuild lock, idempotency key (or the board key when there is none), user revocation, global revocation,
- *       board size ("WxH"; absent: the configured size)
- * ARGV: configured width, x, y, color, now, cooldownMs, placementsPerIp, updatesKept, userId, channel,
- *       sessionIssuedAt, idempotencyTtlMs, hasIdempotencyKey (0|1), publishEachWrite (0|1), configured height
- * Returns {'placed', seq, version, oldestPendingAt|-1} | {'duplicate', "seq:x:y:color:placedAt:version"}
+ *       board size ("WxH"; absent: the configured size),
+ *       board state, user bans, address bans, address-ban prefix lengths, protected bitmap, roles
+ * ARGV: configured width, x, y, color, now, cooldownMs (the default), placementsPerIp, updatesKept, userId, channel,
+ *       sessionIssuedAt, idempotencyTtlMs, hasIdempotencyKey (0|1), publishEachWrite (0|1), configured height,
+ *       address bits ("4:0101…", "6:…" or "")
+ * Returns {'placed', seq, version, oldestPendingAt|-1, cooldownMs} | {'duplicate', "seq:x:y:color:placedAt:version"}
  *       | {'cooldown', ms} | {'ip_limited', ms} | {'fenced', ms} | {'revoked'} | {'out_of_bounds', width, height} | {'no_board'}
+ *       | {'closed', state, message, opensAt|''} | {'banned', until (0: until lifted)} | {'protected'}
+ *       | {'shadow', seq, cooldownMs}
+ * The cooldown key holds when the user last placed; the wait is measured with the cooldown in
+ * force now, so an admin's change applies to every write from then on. The key lives at least as
+ * long as the configured cooldown, so a raised cooldown reaches placements made just before.
+ * The protected bitmap has a bit per pixel at y·MAX_BOARD_SIDE + x (protectedBit), so it stays
+ * right when the board grows.
  */
 export const PLACE_PIXEL_LUA = `
 local board, seqKey, versionKey, stream, pending, userKey, ipKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local lock, idemKey, revokedUser, revokedAll = KEYS[8], KEYS[9], KEYS[10], KEYS[11]
+local stateKey, bans, ipBans, ipLens, protectedKey, roles = KEYS[13], KEYS[14], KEYS[15], KEYS[16], KEYS[17], KEYS[18]
 local x, y, color = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local now, cooldownMs, ipLimit, kept = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local userId, channel, issuedAt, idemTtl, hasIdem = ARGV[9], ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12]), ARGV[13] == '1'
-local publishEach = ARGV[14] == '1'
+local publishEach, ipBits = ARGV[14] == '1', ARGV[16]
+local defaultCooldown = cooldownMs
 
 local fence = redis.call('PTTL', lock)
 if fence > 0 then return {'fenced', fence} end
@@ -38,12 +50,39 @@ if hasIdem then
   local prior = redis.call('GET', idemKey)
   if prior then return {'duplicate', prior} end
 end
-local wait = redis.call('PTTL', userKey)
-if wait > 0 then return {'cooldown', wait} end
+local st = redis.call('HMGET', stateKey, 'state', 'message', 'opensAt', 'cooldownMs')
+if st[1] and st[1] ~= 'live' then return {'closed', st[1], st[2] or '', st[3] or ''} end
+if st[3] and st[3] ~= '' and tonumber(st[3]) > now then return {'closed', 'live', st[2] or '', st[3]} end
+if st[4] and st[4] ~= '' then cooldownMs = tonumber(st[4]) end
+local shadow = false
+local ban = redis.call('HGET', bans, userId)
+if ban then
+  local untilAt, sh = string.match(ban, '^(%d+)|(%d)$')
+  untilAt = tonumber(untilAt)
+  if untilAt == 0 or untilAt > now then
+    if sh == '1' then shadow = true else return {'banned', untilAt} end
+  end
+end
+if not shadow and ipBits ~= '' then
+  local family = string.sub(ipBits, 1, 1)
+  for _, len in ipairs(redis.call('SMEMBERS', ipLens)) do
+    if string.sub(len, 1, 1) == family then
+      local untilAt = redis.call('HGET', ipBans, family .. ':' .. string.sub(ipBits, 3, 2 + tonumber(string.sub(len, 3))))
+      if untilAt and (tonumber(untilAt) == 0 or tonumber(untilAt) > now) then return {'banned', tonumber(untilAt)} end
+    end
+  end
+end
+if redis.call('GETBIT', protectedKey, y * ${MAX_BOARD_SIDE} + x) == 1 and not redis.call('HGET', roles, userId) then return {'protected'} end
+local last = tonumber(redis.call('GET', userKey) or '-1')
+if last >= 0 and now - last < cooldownMs then return {'cooldown', last + cooldownMs - now} end
+if shadow then
+  redis.call('SET', userKey, ARGV[5], 'PX', math.max(cooldownMs, defaultCooldown, 1000))
+  return {'shadow', tonumber(redis.call('GET', seqKey)), cooldownMs}
+end
 local used = tonumber(redis.call('GET', ipKey) or '0')
 if used >= ipLimit then return {'ip_limited', math.max(redis.call('PTTL', ipKey), 1)} end
 
-if cooldownMs > 0 then redis.call('SET', userKey, ARGV[5], 'PX', cooldownMs) end
+if cooldownMs > 0 or defaultCooldown > 0 then redis.call('SET', userKey, ARGV[5], 'PX', math.max(cooldownMs, defaultCooldown, 1000)) end
 if redis.call('INCR', ipKey) == 1 then redis.call('PEXPIRE', ipKey, math.max(cooldownMs, 1000)) end
 local seq = redis.call('INCR', seqKey)
 local version = string.format('%d', math.max(tonumber(redis.call('GET', versionKey) or '0') + 1, now * 1000))
@@ -55,7 +94,7 @@ redis.call('ZADD', pending, ARGV[5], seq .. ':' .. x .. ':' .. y .. ':' .. color
 if hasIdem then redis.call('SET', idemKey, seq .. ':' .. x .. ':' .. y .. ':' .. color .. ':' .. ARGV[5] .. ':' .. version, 'PX', idemTtl) end
 -- With a feed relay (the default), the relay publishes a batch per tick; this is the per-write way.
 if publishEach then redis.call('PUBLISH', channel, struct.pack('<BI4HHHB', 1, seq, 1, x, y, color)) end
-return {'placed', seq, version, tonumber(oldest[2] or '-1')}
+return {'placed', seq, version, tonumber(oldest[2] or '-1'), cooldownMs}
 `;
 
 /** KEYS: session counter. ARGV: limit, windowMs. Returns {allowed 0|1, retryAfterMs}. */

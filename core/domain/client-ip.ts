@@ -8,8 +8,8 @@
 //  - 'cloudfront': the CloudFront-Viewer-Address header (`ip:port`), which CloudFront adds when the
 //    origin request policy asks for it. Trusted only in this mode, i.e. when the origin can be
 //    reached through CloudFront alone.
-// An IPv6 address is keyed on its /64: one subscriber usually gets a whole /64 (often more), so
-// per-/128 caps would be no caps at all.
+// Per-address caps key an IPv6 address on its /64 (addressKey): one subscriber usually gets a whole
+// /64 (often more), so per-/128 caps would be no caps at all. Bans keep the whole address.
 import { isIP } from 'node:net';
 
 export const CLIENT_ADDRESS_SOURCES = ['socket', 'x-forwarded-for', 'cloudfront'] as const;
@@ -61,11 +61,11 @@ export function viewerIp(value: string | undefined): string | null {
 export function clientAddress(evidence: AddressEvidence, rule: ClientAddressRule): string {
   switch (rule.source) {
     case 'socket':
-      return addressKey(clientIp(evidence.forwardedFor, 0));
+      return clientIp(evidence.forwardedFor, 0);
     case 'x-forwarded-for':
-      return addressKey(clientIp(evidence.forwardedFor, rule.trustedProxyHops));
+      return clientIp(evidence.forwardedFor, rule.trustedProxyHops);
     case 'cloudfront':
-      return addressKey(viewerIp(evidence.viewerAddress) ?? clientIp(evidence.forwardedFor, 0));
+      return viewerIp(evidence.viewerAddress) ?? clientIp(evidence.forwardedFor, 0);
   }
 }
 

@@ -8,8 +8,8 @@ import { StoreUnavailableError } from '../errors.ts';
 import { reportFailure } from '../observability/telemetry.ts';
 import type { CassandraConfig } from '../config.ts';
 import { createCassandraClient } from './cassandra-client.ts';
-import { JOURNAL_BUCKET_SEQS, JOURNAL_SHARDS } from './cassandra-schema.ts';
-import type { PixelLog } from './pixel-log.ts';
+import { AREA_HOUR_MS, AREA_SHARDS, AREA_TILE, JOURNAL_BUCKET_SEQS, JOURNAL_SHARDS } from './cassandra-schema.ts';
+import type { AreaPlacements, AreaQuery, PixelLog } from './pixel-log.ts';
 
 const COLUMNS = 'seq, px, py, color, version, user_id, placed_at';
 const INSERT_HISTORY = 'INSERT INTO pixel_history (px, py, seq, color, version, user_id, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?';
@@ -18,6 +18,10 @@ const INSERT_USER = 'INSERT INTO user_placements (user_id, last_placed_at, last_
 const SELECT_HISTORY = `SELECT ${COLUMNS} FROM pixel_history WHERE px = ? AND py = ? LIMIT ?`;
 const SELECT_USER = 'SELECT last_placed_at FROM user_placements WHERE user_id = ?';
 const SELECT_RANGE = `SELECT ${COLUMNS} FROM placements_by_seq WHERE bucket = ? AND shard = ? AND seq > ? AND seq <= ?`;
+const INSERT_AREA = 'INSERT INTO placements_by_area (tx, ty, hour, shard, seq, px, py, color, version, user_id, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?';
+const SELECT_AREA = `SELECT ${COLUMNS} FROM placements_by_area WHERE tx = ? AND ty = ? AND hour = ? AND shard = ?`;
+/** Partitions of one hour read side by side. */
+const AREA_CONCURRENCY = 32;
 const UPSERT_SETTING = 'INSERT INTO board_settings (name, width, height) VALUES (?, ?, ?)';
 const SELECT_SETTING = 'SELECT width, height FROM board_settings WHERE name = ?';
 const SELECT_LAST = 'SELECT seq FROM placements_by_seq WHERE bucket = ? AND shard = ? ORDER BY seq DESC LIMIT 1';
@@ -72,12 +76,17 @@ export class CassandraPixelLog implements PixelLog {
 
   async record(p: Placement): Promise<void> {
     const placedAt = new Date(p.placedAt);
-    // One unlogged batch: one round trip for the three rows (each row is its own idempotent
+    // One unlogged batch: one round trip for the four rows (each row is its own idempotent
     // insert, so a partly applied batch is completed by the retry or the pending drain).
     await this.run('record', () => this.client.batch([
       { query: INSERT_HISTORY, params: [p.x, p.y, p.seq, p.color, p.version, p.userId, placedAt, p.version] },
       { query: INSERT_JOURNAL, params: [bucketOf(p.seq), p.seq % JOURNAL_SHARDS, p.seq, p.x, p.y, p.color, p.version, p.userId, placedAt, p.version] },
       { query: INSERT_USER, params: [p.userId, placedAt, p.seq, p.version] },
+      {
+        query: INSERT_AREA,
+        params: [Math.floor(p.x / AREA_TILE), Math.floor(p.y / AREA_TILE), Math.floor(p.placedAt / AREA_HOUR_MS), p.seq % AREA_SHARDS,
+          p.seq, p.x, p.y, p.color, p.version, p.userId, placedAt, p.version],
+      },
     ], { prepare: true, logged: false, isIdempotent: true }));
   }
 
@@ -133,6 +142,35 @@ export class CassandraPixelLog implements PixelLog {
       else empty = mid;
     }
     return lastIn(known);
+  }
+
+  /** Reads the tiles × shards of each hour the window touches, newest hour first, until `limit` are found. */
+  async placementsInArea(q: AreaQuery): Promise<AreaPlacements> {
+    const partitions: [number, number, number][] = [];
+    for (let tx = Math.floor(q.x0 / AREA_TILE); tx <= Math.floor(q.x1 / AREA_TILE); tx++) {
+      for (let ty = Math.floor(q.y0 / AREA_TILE); ty <= Math.floor(q.y1 / AREA_TILE); ty++) {
+        for (let shard = 0; shard < AREA_SHARDS; shard++) partitions.push([tx, ty, shard]);
+      }
+    }
+    const found: Placement[] = [];
+    const lastHour = Math.floor(q.from / AREA_HOUR_MS);
+    for (let hour = Math.floor(q.to / AREA_HOUR_MS); hour >= lastHour; hour--) {
+      for (let i = 0; i < partitions.length; i += AREA_CONCURRENCY) {
+        const parts = await this.run('area', () => Promise.all(partitions.slice(i, i + AREA_CONCURRENCY).map(async ([tx, ty, shard]) => {
+          const out: Placement[] = [];
+          const stream = this.client.stream(SELECT_AREA, [tx, ty, hour, shard], { prepare: true, fetchSize: 5000, autoPage: true });
+          for await (const row of rowsOf(stream)) {
+            const p = toPlacement(row);
+            if (p.x >= q.x0 && p.x <= q.x1 && p.y >= q.y0 && p.y <= q.y1 && p.placedAt >= q.from && p.placedAt <= q.to && (!q.userId || p.userId === q.userId)) out.push(p);
+          }
+          return out;
+        })));
+        for (const part of parts) found.push(...part);
+      }
+      if (found.length > q.limit) break;
+    }
+    found.sort((a, b) => b.seq - a.seq);
+    return { placements: found.slice(0, q.limit), truncated: found.length > q.limit };
   }
 
   async boardSize(): Promise<BoardSize | null> {

@@ -7,7 +7,7 @@
 
 export interface ColumnDef {
   name: string;
-  type: 'int' | 'bigint' | 'text' | 'timestamp';
+  type: 'int' | 'bigint' | 'text' | 'timestamp' | 'blob';
 }
 
 export interface TableDef {
@@ -18,12 +18,59 @@ export interface TableDef {
 }
 
 /**
+ * Moderation (core/moderation/cassandra-moderation-log.ts). Written at moderators' pace, read by
+ * partition: never a scan.
+ */
+export const MODERATION_TABLES: readonly TableDef[] = [
+  {
+    // Roles, bans, address bans, protected areas, the board's state: one partition per kind (a
+    // few hundred rows at most), each row a JSON body.
+    name: 'moderation_state',
+    partitionKey: ['kind'],
+    clustering: [{ name: 'item', order: 'ASC' }],
+    columns: [{ name: 'kind', type: 'text' }, { name: 'item', type: 'text' }, { name: 'body', type: 'text' }],
+  },
+  {
+    // The append-only audit log, a partition per month (yyyymm), newest first.
+    name: 'audit_log',
+    partitionKey: ['month'],
+    clustering: [{ name: 'at', order: 'DESC' }, { name: 'id', order: 'ASC' }],
+    columns: [{ name: 'month', type: 'int' }, { name: 'at', type: 'timestamp' }, { name: 'id', type: 'text' }, { name: 'body', type: 'text' }],
+  },
+  {
+    // Users' reports: the open queue and the resolved ones, ids sortable by time, newest first.
+    name: 'reports',
+    partitionKey: ['queue'],
+    clustering: [{ name: 'id', order: 'DESC' }],
+    columns: [{ name: 'queue', type: 'text' }, { name: 'id', type: 'text' }, { name: 'body', type: 'text' }],
+  },
+  {
+    // A rollback (chunk -1: what, who, why) and its changes, packed, in chunks (undo reads them).
+    name: 'rollbacks',
+    partitionKey: ['rollback_id'],
+    clustering: [{ name: 'chunk', order: 'ASC' }],
+    columns: [{ name: 'rollback_id', type: 'text' }, { name: 'chunk', type: 'int' }, { name: 'meta', type: 'text' }, { name: 'changes', type: 'blob' }],
+  },
+];
+
+/**
  * The journal of placements by seq is partitioned by (bucket, shard): a bucket holds
  * JOURNAL_BUCKET_SEQS consecutive seqs, spread over JOURNAL_SHARDS partitions by seq modulo, so
  * at r/place's 1,640 px/s peak a partition takes ~205 writes/s and holds 8,192 rows.
  */
 export const JOURNAL_BUCKET_SEQS = 65_536;
 export const JOURNAL_SHARDS = 8;
+
+/**
+ * Placements by area and time (the moderators' query, docs/MODERATION.md): partitioned by
+ * (TILE×TILE pixel tile, hour, shard), so a query reads only the tiles its rectangle touches in
+ * the hours its window touches, never the whole table. A shard (seq modulo) spreads a hot tile's
+ * hour over partitions: a rollback writing thousands of pixels into a few tiles stays under
+ * Keyspaces' 1,000 writes/s per partition.
+ */
+export const AREA_TILE = 64;
+export const AREA_HOUR_MS = 3_600_000;
+export const AREA_SHARDS = 4;
 
 export const TABLES: readonly TableDef[] = [
   {
@@ -45,6 +92,17 @@ export const TABLES: readonly TableDef[] = [
     columns: [
       { name: 'bucket', type: 'int' }, { name: 'shard', type: 'int' }, { name: 'seq', type: 'bigint' },
       { name: 'px', type: 'int' }, { name: 'py', type: 'int' }, { name: 'color', type: 'int' },
+      { name: 'version', type: 'bigint' }, { name: 'user_id', type: 'text' }, { name: 'placed_at', type: 'timestamp' },
+    ],
+  },
+  {
+    // Placements by area and time: the tiles × hours × shards a moderator's query touches.
+    name: 'placements_by_area',
+    partitionKey: ['tx', 'ty', 'hour', 'shard'],
+    clustering: [{ name: 'seq', order: 'DESC' }],
+    columns: [
+      { name: 'tx', type: 'int' }, { name: 'ty', type: 'int' }, { name: 'hour', type: 'int' }, { name: 'shard', type: 'int' },
+      { name: 'seq', type: 'bigint' }, { name: 'px', type: 'int' }, { name: 'py', type: 'int' }, { name: 'color', type: 'int' },
       { name: 'version', type: 'bigint' }, { name: 'user_id', type: 'text' }, { name: 'placed_at', type: 'timestamp' },
     ],
   },
@@ -76,6 +134,7 @@ export const TABLES: readonly TableDef[] = [
     clustering: [],
     columns: [{ name: 'name', type: 'text' }, { name: 'width', type: 'int' }, { name: 'height', type: 'int' }],
   },
+  ...MODERATION_TABLES,
 ];
 
 export function createKeyspaceCql(keyspace: string, replicationFactor: number): string {

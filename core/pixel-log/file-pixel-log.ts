@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Placement } from '../domain/placement.ts';
 import type { BoardSize } from '../domain/board-codec.ts';
 import { DataFormatError } from '../errors.ts';
-import type { PixelLog } from './pixel-log.ts';
+import type { AreaPlacements, AreaQuery, PixelLog } from './pixel-log.ts';
 import { countEvent, log } from '../observability/telemetry.ts';
 
 // Record: u16 bodyLength | body | u32 crc32(body)
@@ -121,6 +121,8 @@ export class FilePixelLog implements PixelLog {
   private readonly latest = new Map<number, Placement>();
   private readonly users = new Map<string, number>();
   private readonly offsets = new SeqOffsets();
+  /** Where each pixel's records are, in file order: history and area queries read only those. */
+  private readonly byPixel = new Map<number, number[]>();
   /** The file's length: where the next flush writes. */
   private size = 0;
   private queue: Buffer[] = [];
@@ -168,6 +170,9 @@ export class FilePixelLog implements PixelLog {
     if (p.seq > this.maxSeq) this.maxSeq = p.seq;
     this.offsets.set(p.seq, offset);
     const key = p.y * 65536 + p.x;
+    const at = this.byPixel.get(key);
+    if (at) at.push(offset);
+    else this.byPixel.set(key, [offset]);
     const current = this.latest.get(key);
     if (!current || current.version < p.version) this.latest.set(key, p);
     if ((this.users.get(p.userId) ?? -1) < p.placedAt) this.users.set(p.userId, p.placedAt);
@@ -215,9 +220,38 @@ export class FilePixelLog implements PixelLog {
   }
 
   async history(x: number, y: number, limit: number): Promise<Placement[]> {
-    const found = new Map<number, Placement>(); // a placement recorded twice (a drain) is one entry
-    decodeRecords(await readFile(this.filePath), (p) => { if (p.x === x && p.y === y) found.set(p.seq, p); });
-    return [...found.values()].sort((a, b) => b.seq - a.seq).slice(0, limit);
+    const found = await this.readAt(this.byPixel.get(y * 65536 + x) ?? []);
+    return found.sort((a, b) => b.seq - a.seq).slice(0, limit);
+  }
+
+  /** The records at these offsets; a placement recorded twice (a drain) is one entry. */
+  private async readAt(offsets: readonly number[]): Promise<Placement[]> {
+    const found = new Map<number, Placement>();
+    const buffer = Buffer.alloc(MAX_RECORD_BYTES);
+    for (const offset of offsets) {
+      const { bytesRead } = await this.file.read(buffer, 0, Math.min(MAX_RECORD_BYTES, this.size - offset), offset);
+      const length = recordAt(buffer.subarray(0, bytesRead), 0);
+      if (length > 0) {
+        const p = decodeBody(buffer.subarray(2, length - 4));
+        found.set(p.seq, p);
+      }
+    }
+    return [...found.values()];
+  }
+
+  async placementsInArea(q: AreaQuery): Promise<AreaPlacements> {
+    const found: Placement[] = [];
+    for (let y = q.y0; y <= q.y1; y++) {
+      for (let x = q.x0; x <= q.x1; x++) {
+        const offsets = this.byPixel.get(y * 65536 + x);
+        if (!offsets) continue;
+        for (const p of await this.readAt(offsets)) {
+          if (p.placedAt >= q.from && p.placedAt <= q.to && (!q.userId || p.userId === q.userId)) found.push(p);
+        }
+      }
+    }
+    found.sort((a, b) => b.seq - a.seq);
+    return { placements: found.slice(0, q.limit), truncated: found.length > q.limit };
   }
 
   async lastPlacement(userId: string): Promise<number | null> {

@@ -81,6 +81,30 @@ export function describePixelLogContract(name: string, open: () => Promise<LogFi
       expect(await log.seqFloor()).toBe(70_000);
     });
 
+    it('finds the placements in a rectangle and time window, newest first, by one user or all, across tiles and hours', async () => {
+      const H = 3_600_000;
+      const at = (seq: number, x: number, y: number, userId: string, placedAt: number) => placement(seq, { x, y, userId, placedAt });
+      const all = [
+        at(1, 10, 10, 'vandal', T), at(2, 70, 10, 'vandal', T + H), at(3, 10, 70, 'alice', T + H + 5), at(4, 200, 200, 'vandal', T + H),
+        at(5, 63, 64, 'vandal', T + 3 * H), at(6, 10, 10, 'alice', T + 3 * H + 1), at(7, 11, 10, 'vandal', T - 1),
+      ];
+      for (const p of all) await log.record(p);
+      await log.record(all[1]!); // a drain recording one again
+      const q = { x0: 0, y0: 0, x1: 100, y1: 100, from: T, to: T + 3 * H + 1, limit: 100 };
+      expect((await log.placementsInArea(q)).placements.map((p) => p.seq)).toEqual([6, 5, 3, 2, 1]);
+      expect(await log.placementsInArea({ ...q, userId: 'vandal' })).toEqual({ placements: [all[4], all[1], all[0]], truncated: false });
+      expect(await log.placementsInArea({ ...q, limit: 2 })).toEqual({ placements: [all[5], all[4]], truncated: true });
+      expect((await log.placementsInArea({ ...q, x0: 64, x1: 100 })).placements.map((p) => p.seq)).toEqual([2]);
+      expect((await log.placementsInArea({ ...q, from: T + 1, to: T + H })).placements.map((p) => p.seq)).toEqual([2]);
+    });
+
+    it('reads a pixel\'s history newest first, each placement once', async () => {
+      for (let seq = 1; seq <= 30; seq++) await log.record(placement(seq, { x: seq % 3, y: 5 }));
+      await log.record(placement(27, { x: 0, y: 5 }));
+      expect((await log.history(0, 5, 4)).map((p) => p.seq)).toEqual([30, 27, 24, 21]);
+      expect(await log.history(9, 9, 4)).toEqual([]);
+    });
+
     it('still has every acknowledged placement after a restart', async () => {
       await Promise.all(Array.from({ length: 50 }, (_, i) => log.record(placement(i + 1, { x: i, y: 3 }))));
       log = await fixture.reopen();

@@ -5,6 +5,22 @@
 // pixel-log.contract.ts.
 import type { Placement } from '../domain/placement.ts';
 import type { BoardSize } from '../domain/board-codec.ts';
+import type { Rect } from '../domain/moderation.ts';
+
+/** Placements inside a rectangle (corners included) placed within [from, to] (ms), by one user or all. */
+export interface AreaQuery extends Rect {
+  from: number;
+  to: number;
+  userId?: string | null;
+  limit: number;
+}
+
+export interface AreaPlacements {
+  /** Newest (highest seq) first, at most `limit`. */
+  placements: Placement[];
+  /** More placements matched than `limit`. */
+  truncated: boolean;
+}
 
 export interface PixelLog {
   /** Durable when the promise resolves. Idempotent: recording the same placement twice is harmless. */
@@ -24,6 +40,8 @@ export interface PixelLog {
    * that lost records to damage, a bound on the seqs they could have held.
    */
   seqFloor(): Promise<number>;
+  /** The moderators' query, reading only the parts of the log the area and window touch. */
+  placementsInArea(query: AreaQuery): Promise<AreaPlacements>;
   /** The size the board was last grown to (a live resize), or null if it never was: a restore makes the board this size. */
   boardSize(): Promise<BoardSize | null>;
   /** Durable when the promise resolves; recorded before the live board grows. */

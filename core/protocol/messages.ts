@@ -74,7 +74,20 @@ export type ServerMessage =
   | { type: 'placed'; id: string | number; seq: number; nextAllowedAt: number }
   | { type: 'error'; id?: string | number; error: string; message: string; retryAfterMs?: number }
   | { type: 'pong' }
+  /**
+   * The board's state and cooldown (an admin changed them): sent right after hello and to every
+   * client the moment it changes. Writes are refused unless `state` is live and `opensAt` has passed.
+   */
+  | BoardStatusMessage
   | TemplateGriefedMessage;
+
+export interface BoardStatusMessage {
+  type: 'board';
+  state: 'live' | 'paused' | 'ended';
+  message: string | null;
+  opensAt: number | null;
+  cooldownMs: number;
+}
 
 /**
  * Pixels of the template this client watches (a `watch` message) were turned from right to
@@ -92,7 +105,7 @@ export function encodeServerMessage(message: ServerMessage): string {
   return JSON.stringify(message);
 }
 
-const SERVER_TYPES = new Set<ServerMessage['type']>(['hello', 'digest', 'resize', 'reset', 'resync', 'online', 'placed', 'error', 'pong', 'template-griefed']);
+const SERVER_TYPES = new Set<ServerMessage['type']>(['hello', 'digest', 'resize', 'reset', 'resync', 'online', 'placed', 'error', 'pong', 'template-griefed', 'board']);
 
 /** A server message, or null for text that is not one (ignored by clients). */
 export function parseServerMessage(text: string): ServerMessage | null {

@@ -8,6 +8,7 @@ import { metrics, reportFailure } from '../observability/telemetry.ts';
 import type { PersistenceGate } from './persistence-gate.ts';
 import type { PendingDrainer } from './persist-pending.ts';
 import { drainOrphans, ensureBoard, type HealContext } from './self-heal.ts';
+import type { BoardStatus } from '../domain/moderation.ts';
 
 export interface PlaceContext extends HealContext {
   gate: PersistenceGate;
@@ -30,7 +31,11 @@ export type PlaceResult =
   /** x or y is off the board, whose size (now) is width × height. */
   | { status: 'out_of_bounds'; width: number; height: number }
   /** The idempotency key was used for a different pixel. */
-  | { status: 'key_reused'; placement: Placement };
+  | { status: 'key_reused'; placement: Placement }
+  /** Refused by moderation: the board is not open, the writer or address is banned, the pixel is protected. */
+  | { status: 'closed'; state: BoardStatus['state']; message: string | null; opensAt: number | null }
+  | { status: 'banned'; until: number | null }
+  | { status: 'protected' };
 
 /**
  * Throws StoreUnavailableError when a store fails (nothing is acknowledged; a write the live
@@ -55,19 +60,29 @@ export async function placePixel(
     case 'out_of_bounds': return outcome;
     case 'cooldown': return { status: 'rate_limited', retryAfterMs: outcome.retryAfterMs, reason: 'cooldown' };
     case 'ip_limited': return { status: 'rate_limited', retryAfterMs: outcome.retryAfterMs, reason: 'ip' };
+    case 'closed': return { status: 'closed', state: outcome.state, message: outcome.message, opensAt: outcome.opensAt };
+    case 'banned': return { status: 'banned', until: outcome.until };
+    case 'protected': return { status: 'protected' };
+    // The writer is told it placed; nothing changed, nothing is persisted.
+    case 'shadow': {
+      const p = outcome.placement;
+      return { status: 'placed', placement: p, nextAllowedAt: p.placedAt + outcome.cooldownMs, replayed: false };
+    }
     case 'duplicate': {
       const p = outcome.placement;
       if (p.x !== write.x || p.y !== write.y || p.color !== write.color) return { status: 'key_reused', placement: p };
       // The first attempt may have failed before persistence: make sure before answering again.
       await persist(ctx, p);
-      return { status: 'placed', placement: p, nextAllowedAt: nextAllowedAt(p.placedAt, ctx.rules), replayed: true };
+      const { cooldownMs } = await ctx.store.boardStatus();
+      return { status: 'placed', placement: p, nextAllowedAt: nextAllowedAt(p.placedAt, { ...ctx.rules, cooldownMs }), replayed: true };
     }
     case 'placed': {
       const { placement, oldestPendingAt } = outcome;
       await persist(ctx, placement);
       metrics.count('placements');
       drainOrphans(ctx, oldestPendingAt, now);
-      return { status: 'placed', placement, nextAllowedAt: nextAllowedAt(placement.placedAt, ctx.rules), replayed: false };
+      const rules = outcome.cooldownMs === undefined ? ctx.rules : { ...ctx.rules, cooldownMs: outcome.cooldownMs };
+      return { status: 'placed', placement, nextAllowedAt: nextAllowedAt(placement.placedAt, rules), replayed: false };
     }
   }
 }

@@ -6,14 +6,15 @@
 import { createBoard, pixelIndex, resizeBoard, setColorAt, type BoardSize } from '../domain/board-codec.ts';
 import { snapshotAtOrBefore, type SnapshotStore } from '../snapshots/snapshot-store.ts';
 import type { CooldownRules } from '../domain/cooldown.ts';
-import type { BoardHead, BoardReader, BoardWriter, Locks, PersistenceOutbox, StoreLock } from '../board-store/board-store.ts';
+import type { BoardHead, BoardReader, BoardWriter, LiveModeration, Locks, PersistenceOutbox, StoreLock } from '../board-store/board-store.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import type { PixelLog } from '../pixel-log/pixel-log.ts';
 import { describeError, log, metrics, reportFailure } from '../observability/telemetry.ts';
 import { DEFAULT_DRAIN, persistPending } from './persist-pending.ts';
+import { liveModerationState, type ModerationLog } from '../moderation/moderation-log.ts';
 
 export interface RebuildContext {
-  store: BoardReader & BoardWriter & PersistenceOutbox & Locks;
+  store: BoardReader & BoardWriter & PersistenceOutbox & Locks & LiveModeration;
   log: PixelLog;
   /** The configured size: the board's size unless it grew (PixelLog.boardSize) or a snapshot is bigger. */
   size: BoardSize;
@@ -21,6 +22,8 @@ export interface RebuildContext {
   /** The rebuild lock lives this long unless renewed (every third of it) while the rebuild runs. */
   rebuildLockMs: number;
   snapshots: SnapshotStore;
+  /** Where the board's state, cooldown, protected areas, bans and roles are kept: put back into the live store too. */
+  moderation?: ModerationLog;
   progress?: (line: string) => void;
 }
 
@@ -78,8 +81,16 @@ async function restoreFromPersistence(ctx: RebuildContext, started: number, lost
   // rebuilt board equals the live one. Writes are fenced, so this set no longer grows.
   const drained = await persistPending(ctx.store, ctx.log, Number.POSITIVE_INFINITY, { ...DEFAULT_DRAIN, pauseMs: 0, concurrency: 32 });
   if (drained > 0) say(`persisted ${drained} pending placements`);
+  // What the write script checks besides cooldowns comes back first (writes are still fenced).
+  let cooldownMs = ctx.rules.cooldownMs;
+  if (ctx.moderation) {
+    const moderation = await liveModerationState(ctx.moderation, ctx.rules.cooldownMs);
+    await ctx.store.restoreModeration(moderation);
+    cooldownMs = Math.max(cooldownMs, moderation.status.cooldownMs);
+    say(`board ${moderation.status.state}, cooldown ${moderation.status.cooldownMs} ms, ${moderation.areas.length} protected areas, ${moderation.bans.length + moderation.ipBans.length} bans, ${moderation.roles.length} roles`);
+  }
   const now = Date.now();
-  const cooldownFrom = now - ctx.rules.cooldownMs;
+  const cooldownFrom = now - cooldownMs;
   // Start from the newest snapshot old enough that the placements after it include every
   // cooldown still running: the work is bounded by the write rate, not by the number of users.
   const base = snapshotAtOrBefore(await ctx.snapshots.list(), cooldownFrom);
@@ -117,7 +128,7 @@ async function restoreFromPersistence(ctx: RebuildContext, started: number, lost
     seq = floor;
   }
   if (lost()) throw new StoreUnavailableError('the rebuild lock was lost; another rebuild may be running');
-  const cooldowns = ctx.rules.cooldownMs > 0 ? [...lastPlaced].map(([userId, placedAt]) => ({ userId, placedAt })) : [];
+  const cooldowns = cooldownMs > 0 ? [...lastPlaced].map(([userId, placedAt]) => ({ userId, placedAt })) : [];
   const head = await ctx.store.restore({ board, seq, version, size }, cooldowns, Date.now());
   const result = { ...head, pixels: touched.size, replayed, fromSnapshotSeq: base?.seq ?? null, cooldowns: cooldowns.length, ms: Date.now() - started };
   say(`board restored: ${touched.size} pixels, seq ${seq}, ${size.width}×${size.height}, epoch ${head.epoch}, from ${base ? `the snapshot at seq ${base.seq} and ` : ''}${replayed} placements after it, ${cooldowns.length} cooldowns, ${result.ms} ms`);

@@ -22,15 +22,21 @@ import { FileSnapshotStore } from '../snapshots/file-snapshot-store.ts';
 import { S3SnapshotStore } from '../snapshots/s3-snapshot-store.ts';
 import { log as telemetryLog, reportFailure } from '../observability/telemetry.ts';
 import { createGuard, type Guard } from '../guard/guard.ts';
+import type { ModerationLog } from '../moderation/moderation-log.ts';
+import { liveModerationState } from '../moderation/moderation-log.ts';
+import { FileModerationLog } from '../moderation/file-moderation-log.ts';
+import { CassandraModerationLog } from '../moderation/cassandra-moderation-log.ts';
+import type { ModerationContext } from '../moderation/moderation-service.ts';
 import { createCommunity, type Community } from '../community/community-services.ts';
 import type { BoardObjects } from '../publish/published-board.ts';
 import { FileBoardObjects } from '../publish/file-board-objects.ts';
 import { S3BoardObjects } from '../publish/s3-board-objects.ts';
 
-export interface Services extends PlaceContext {
+export interface Services extends PlaceContext, ModerationContext {
   /** The whole store: each part of the service takes the interfaces it needs from it. */
   store: BoardStore;
   config: Config;
+  moderation: ModerationLog;
   sessionSecret: string;
   /** Templates, history and the export (core/community). */
   community: Community;
@@ -69,6 +75,10 @@ export async function createPixelLog(config: Config): Promise<PixelLog> {
   return config.cassandra ? CassandraPixelLog.connect(config.cassandra) : FilePixelLog.open(config.dataDir);
 }
 
+export async function createModerationLog(config: Config): Promise<ModerationLog> {
+  return config.cassandra ? CassandraModerationLog.connect(config.cassandra) : FileModerationLog.open(config.dataDir);
+}
+
 /** The secret from config, or, for a local run, one kept in DATA_DIR so sessions survive restarts. */
 export function localSessionSecret(config: Config): string {
   if (config.sessionSecret) return config.sessionSecret;
@@ -92,8 +102,10 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const store = await createBoardStore(config);
   let log: PixelLog;
   let guard: Guard;
+  let moderation: ModerationLog;
   try {
     log = await createPixelLog(config);
+    moderation = await createModerationLog(config).catch(async (err: unknown) => { await log.close(); throw err; });
   } catch (err) {
     await store.close();
     throw err;
@@ -104,6 +116,14 @@ export async function createServices(config: Config, options: ServiceOptions = {
     await Promise.allSettled([store.close(), log.close()]);
     throw err;
   }
+  // Locally the admin command appends to the same file from another process: the in-process
+  // store takes in what it changed (roles) within a moment.
+  const unwatch = moderation instanceof FileModerationLog
+    ? moderation.watch(() => {
+      liveModerationState(moderation, config.cooldown.cooldownMs).then((state) => store.restoreModeration(state))
+        .catch((err: unknown) => reportFailure('moderation-sync', err));
+    })
+    : () => {};
   const community = createCommunity(config, store, log, sessionSecret);
   const services: Services = {
     config, store, log, sessionSecret, guard, community, size: config.board, rules: config.cooldown, boardSize: new KnownSize(config.board, store),
@@ -113,10 +133,14 @@ export async function createServices(config: Config, options: ServiceOptions = {
     rebuildLockMs: config.rebuildLockMs,
     snapshots: createSnapshotStore(config),
     jobs: restoreJobs(config.rebuildJob),
+    moderation,
+    moderationBatch: { size: config.moderation.batch, pauseMs: config.moderation.pauseMs },
+    reportsPerHour: config.moderation.reportsPerHour,
     close: async () => {
+      unwatch();
       await guard.defence.flush();
       await community.close();
-      await Promise.allSettled([store.close(), log.close(), guard.store.close()]);
+      await Promise.allSettled([store.close(), log.close(), moderation.close(), guard.store.close()]);
     },
   };
   if (ensureBoardAtStart) await ensureBoard({ ...services, progress: (line) => telemetryLog.info(line, { rebuild: true }) }, 'start', 60_000);

@@ -3,7 +3,7 @@
 // crash or an HTML error page.
 import { randomUUID } from 'node:crypto';
 import type { ALBEvent, ALBResult, Context } from 'aws-lambda';
-import { BadRequestError, PersistenceUnavailableError, RebuildInProgressError, StoreUnavailableError } from '../../core/errors.ts';
+import { BadRequestError, PersistenceUnavailableError, RebuildInProgressError, RefusedError, StoreUnavailableError } from '../../core/errors.ts';
 import { ConfigError } from '../../core/config.ts';
 import { retryAfterSeconds } from '../../core/domain/cooldown.ts';
 import { countEvent, describeError, log, metrics, telemetry } from '../../core/observability/telemetry.ts';
@@ -43,6 +43,7 @@ export function albHandler(name: string, run: AlbHandler): AlbHandler {
       return await run(event, context);
     } catch (err) {
       if (err instanceof BadRequestError) return errorResponse(400, err.code, err.message);
+      if (err instanceof RefusedError) return errorResponse(err.status, err.code, err.message, {}, err.extra);
       if (err instanceof StoreUnavailableError) {
         metrics.count('unavailable', { store: err.store ?? 'unknown' });
         log.warn('answered 503: a store is unavailable', { handler: name, error: describeError(err) });

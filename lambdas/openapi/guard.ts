@@ -74,21 +74,15 @@ export function guardPaths(op: (id: string, summary: string, responses: Record<s
         404: error('Proof of work is off on this board (no_challenges)'),
       }),
     },
-    '/api/auth/{provider}/start': {
-      get: op('auth-start', 'Start signing in: a redirect to the provider (PKCE, state, nonce)', {
-        302: { description: 'To the provider; the pending login is in a short-lived cookie', headers: { Location: { schema: { type: 'string' } } } },
-        404: htmlOrJson('The board does not offer this provider (unknown_provider)'),
-        503: htmlOrJson('The provider cannot be reached (provider_unavailable)'),
-      }, { parameters: [provider] }),
-    },
-    '/api/auth/{provider}/callback': {
-      get: op('auth-callback', 'Where the provider returns: checks state, code (PKCE), nonce and the ID token, then sets the session cookie', {
-        302: { description: 'Signed in: back to the board with the session cookie', headers: { 'Set-Cookie': { schema: { type: 'string' } } } },
-        400: htmlOrJson('Not signed in, and why: login_expired, login_replayed, state_mismatch, access_denied, code_rejected, nonce_mismatch, id_token_expired, signin_failed'),
-        404: htmlOrJson('The board does not offer this provider (unknown_provider)'),
+    '/api/auth/{provider}/{step}': {
+      get: op('auth', 'start: a redirect to the provider (PKCE, state, nonce). callback: where the provider returns; checks state, code (PKCE), nonce and the ID token, then sets the session cookie', {
+        302: { description: 'start: to the provider, the pending login in a short-lived cookie. callback: signed in, back to the board with the session cookie', headers: { Location: { schema: { type: 'string' } } } },
+        400: htmlOrJson('callback: not signed in, and why: login_expired, login_replayed, state_mismatch, access_denied, code_rejected, nonce_mismatch, id_token_expired, signin_failed'),
+        404: htmlOrJson('The board does not offer this provider (unknown_provider), or no such step'),
         503: htmlOrJson('The provider cannot be reached (provider_unavailable)'),
       }, {
         parameters: [provider,
+          { name: 'step', in: 'path', required: true, schema: { enum: ['start', 'callback'] } },
           { name: 'code', in: 'query', required: false, schema: { type: 'string' } },
           { name: 'state', in: 'query', required: false, schema: { type: 'string' } }],
       }),

@@ -4,7 +4,7 @@
 // repairs, the periodic safety check), one fetch at a time. No DOM: runs in browsers and Node.
 import { decodePixelBatch, type PixelBatch } from '../../core/protocol/pixel-batch.ts';
 import {
-  encodeClientMessage, parseServerMessage, PROTOCOL_VERSION, type DigestMessage, type HelloMessage, type ServerMessage, type TemplateGriefedMessage,
+  encodeClientMessage, parseServerMessage, PROTOCOL_VERSION, type BoardStatusMessage, type DigestMessage, type HelloMessage, type ServerMessage, type TemplateGriefedMessage,
 } from '../../core/protocol/messages.ts';
 import { compareDigest } from './digest-compare.ts';
 import { BoardReplica } from './board-replica.ts';
@@ -79,6 +79,8 @@ interface Events {
   hello: [message: HelloMessage];
   /** The server speaks a newer protocol than this code: reload it. */
   outdated: [protocol: number];
+  /** The board's state and cooldown (after hello, and whenever an admin changes them). */
+  boardStatus: [message: BoardStatusMessage];
   /** Pixels of the watched template (watchTemplate) were griefed. */
   griefed: [message: TemplateGriefedMessage];
 }
@@ -273,6 +275,10 @@ export class BoardSync {
       case 'reset':
         this.stats.resets++;
         void this.exclusive(() => this.repair.reload(m.epoch));
+        break;
+      case 'board':
+        this.cooldownMs = m.cooldownMs;
+        this.emit('boardStatus', m);
         break;
       case 'template-griefed':
         this.emit('griefed', m);

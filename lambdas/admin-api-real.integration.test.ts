@@ -1,0 +1,3 @@
+import { describeAdminApiContract } from './admin-api.contract.ts';
+
+describeAdminApiContract('real');
