@@ -9,6 +9,7 @@
 //   BENCH_RUNS (default 5), BENCH_PIXELS (default 25,000 placed before measuring),
 //   BENCH_ROOT (another checkout to measure, e.g. a worktree of an older commit; default this one)
 import './exit-on-signal.ts';
+import { postSession } from '../test-support/pow-solver.ts';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +42,7 @@ function* placements(total: number): Generator<{ x: number; y: number; color: nu
 }
 
 async function seedBoard(baseUrl: string, port: number): Promise<void> {
-  const session = (await (await fetch(`${baseUrl}/api/session`, { method: 'POST' })).json()) as { token: string };
+  const session = (await (await postSession(baseUrl)).json()) as { token: string };
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const all = [...placements(PIXELS)];
   let next = 0;
@@ -140,6 +141,7 @@ const port = await freePort();
 const service = await startServiceProcess({
   PORT: String(port), DATA_DIR: tempDir('first-paint'), SESSION_SECRET: 'bench-secret', BOARD_WIDTH: String(WIDTH), BOARD_HEIGHT: String(HEIGHT),
   COOLDOWN_MS: '0', PLACEMENTS_PER_IP: '1000000', SESSIONS_PER_IP_PER_HOUR: '1000000', SOCKET_CONNECTIONS_PER_IP: '100000', LOG_LEVEL: 'warn',
+  POW_EVERY: '0', // one session seeds the board
 }, path.join(ROOT, 'bin/start.ts'), 'ignore');
 const baseUrl = `http://127.0.0.1:${port}`;
 const browser = await chromium.launch({

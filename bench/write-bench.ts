@@ -106,6 +106,8 @@ async function openLoopCalls(total: number, call: (i: number) => Promise<unknown
 async function run(name: string, stores: BenchStores): Promise<Record<string, number | string>[]> {
   const service = await startServiceProcess({
     ...stores.env, SESSION_SECRET: SECRET, COOLDOWN_MS: '300000', PLACEMENTS_PER_IP: '1000000',
+    // The write path alone: tokens are minted here, with no proof-of-work credits (bench:bots measures that).
+    POW_DIFFICULTY: '0',
   });
   try {
     await closedLoop(service.port, tokens(2000)); // warm-up: JIT, prepared statements, connections

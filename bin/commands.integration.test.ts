@@ -26,7 +26,7 @@ describe('the documented commands on real Redis and Cassandra', () => {
       },
     });
   };
-  beforeAll(async () => { f = await startServiceFixture('real', { env: { BOARD_WIDTH: '50', BOARD_HEIGHT: '40' } }); });
+  beforeAll(async () => { f = await startServiceFixture('real', { env: { BOARD_WIDTH: '50', BOARD_HEIGHT: '40', DEFENCE_WINDOW_MS: '2000' } }); });
   afterAll(async () => f?.close());
 
   it('`npm run migrate` creates the keyspace and every table, and can run again', async () => {
@@ -108,6 +108,16 @@ describe('the documented commands on real Redis and Cassandra', () => {
     expect((await mallory.request('GET', '/api/me')).status).toBe(401);
     expect((await mallory.place(1, 1, 1)).status).toBe(401);
     expect((await other.request('GET', '/api/me')).status).toBe(200);
+  });
+
+  it('`npm run sessions -- defence` shows the defence level to moderators, and `defence 2` raises it for every process', async () => {
+    expect((await npmRun('sessions', ['defence'])).stdout).toContain('defence level 0');
+    expect((await npmRun('sessions', ['defence', '2'])).stdout).toContain('defence level 2');
+    const api = new ApiClient(f.url);
+    await expect.poll(async () => (await api.request('GET', '/api/config')).body.defenceLevel, { timeout: 5000 }).toBe(2);
+    expect((await api.request('POST', '/api/session')).body).toMatchObject({ error: 'sessions_paused' });
+    await npmRun('sessions', ['defence', '0']);
+    await expect.poll(async () => (await api.request('GET', '/api/config')).body.defenceLevel, { timeout: 5000 }).toBe(0);
   });
 
   it('`npm run board -- resize W H` grows the live board without a restart, keeps its pixels, and refuses to shrink it', async () => {

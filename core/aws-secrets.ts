@@ -22,3 +22,10 @@ export async function withRedisAuth(config: Config): Promise<Config> {
   url.password = encodeURIComponent(await readSecretString(config.redis.authSecretArn));
   return { ...config, redis: { ...config.redis, url: url.toString() } };
 }
+
+/** A secret given directly, or read from Secrets Manager (AWS). */
+export async function secretOf(value: string | null, arn: string | null): Promise<string> {
+  if (value) return value;
+  if (arn) return readSecretString(arn);
+  throw new Error('no secret configured');
+}

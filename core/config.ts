@@ -5,6 +5,10 @@ import { z } from 'zod';
 import type { BoardSize } from './domain/board-codec.ts';
 import type { CooldownRules } from './domain/cooldown.ts';
 import { CLIENT_ADDRESS_SOURCES, type ClientAddressRule } from './domain/client-ip.ts';
+import { guardConfig, GUARD_SCHEMA, type GuardConfig } from './guard-config.ts';
+import { blankIsUnset, ConfigError, int, oneOf, optionalText, text } from './config-fields.ts';
+
+export { ConfigError } from './config-fields.ts';
 
 export interface RedisConfig {
   url: string;
@@ -104,6 +108,8 @@ export interface Config {
   /** Templates, history, timelapse, heatmap and the export (issue 12). */
   community: CommunityConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Sign-in, eligibility, proof of work, CAPTCHA and the adaptive defence level (core/guard-config.ts). */
+  guard: GuardConfig;
 }
 
 export interface ModerationConfig {
@@ -160,38 +166,7 @@ export interface RebuildJobConfig {
   securityGroups: string[];
 }
 
-export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
-    super(`${variable}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
-
 type Env = Record<string, string | undefined>;
-
-/** Unset and blank both mean "the default". */
-const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
-
-function int(fallback: number, min: number, max: number) {
-  return z.preprocess(blankIsUnset, z.string()
-    .regex(/^-?\d+$/, { error: (i) => `expected an integer, got "${String(i.input)}"` })
-    .transform(Number)
-    .pipe(z.number().min(min, { error: (i) => `must be from ${min} to ${max}, got ${String(i.input)}` })
-      .max(max, { error: (i) => `must be from ${min} to ${max}, got ${String(i.input)}` }))
-    .optional()).transform((v) => v ?? fallback);
-}
-
-const optionalText = z.preprocess(blankIsUnset, z.string().optional()).transform((v) => v ?? null);
-
-function text(fallback: string, pattern?: RegExp) {
-  const base = pattern ? z.string().regex(pattern, { error: (i) => `"${String(i.input)}" is not valid (expected ${pattern})` }) : z.string();
-  return z.preprocess(blankIsUnset, base.optional()).transform((v) => v ?? fallback);
-}
-
-function oneOf<const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) {
-  return z.preprocess(blankIsUnset, z.enum(values, { error: (i) => `must be ${values.map((v) => `"${v}"`).join(' or ')}, got "${String(i.input)}"` }).optional())
-    .transform((v) => v ?? fallback);
-}
 
 /** Every variable the service reads, with its default and limits. */
 export const ENV_SCHEMA = z.object({
@@ -279,6 +254,7 @@ export const ENV_SCHEMA = z.object({
   TEMPLATE_TICK_MS: int(250, 10, 60_000),
   EXPORT_SECRET: optionalText,
   S3_ENDPOINT: z.preprocess(blankIsUnset, z.string().regex(/^https?:\/\//, { error: 'must be an http(s) URL' }).optional()).transform((v) => v ?? null),
+  ...GUARD_SCHEMA,
 });
 
 /** The variables a deployment sets that are not ours to document (read as fallbacks). */
@@ -354,6 +330,7 @@ export function loadConfig(env: Env = process.env): Config {
       historyMaxReplay: e.HISTORY_MAX_REPLAY, templateTickMs: e.TEMPLATE_TICK_MS, exportSecret: e.EXPORT_SECRET,
     },
     logLevel: e.LOG_LEVEL,
+    guard: guardConfig(e),
   };
 }
 

@@ -1,6 +1,7 @@
 // Past the caps of one network: a visitor who cannot get a session still sees the board, live;
 // a placement refused by the per-address cap never shows a personal cooldown.
 import { test, expect } from '@playwright/test';
+import { postSession } from '../test-support/pow-solver.ts';
 import { ApiClient } from '../test-support/api-client.ts';
 import { startE2eService, type E2eService } from './service.ts';
 import { canvasMatchesServer, openBoard, placePixel, selectColour } from './page-helpers.ts';
@@ -31,7 +32,7 @@ test('a placement refused by the address\'s cap says so and starts no personal c
 });
 
 test('past the session cap the board still shows and updates live; placing says why it cannot', async ({ browser }, info) => {
-  const refused = await fetch(`${service.url}/api/session`, { method: 'POST' });
+  const refused = await postSession(service.url);
   expect(refused.status).toBe(429); // the cap is used up
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();

@@ -6,6 +6,9 @@
 /* global process, Buffer, exports, require */
 'use strict';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS canary (the Synthetics runtime)
+const { createHash } = require('node:crypto');
+
 function readBody(res) {
   return new Promise((resolve, reject) => {
     const chunks = [];
@@ -13,6 +16,16 @@ function readBody(res) {
     res.on('end', () => resolve(Buffer.concat(chunks)));
     res.on('error', reject);
   });
+}
+
+/** ALTCHA's proof of work, as a player's browser does it: the n whose SHA-256(salt + n) is the challenge. */
+function solve(c) {
+  for (let n = 0; n <= c.maxnumber; n++) {
+    if (createHash('sha256').update(c.salt + n).digest('hex') === c.challenge) {
+      return Buffer.from(JSON.stringify({ algorithm: c.algorithm, challenge: c.challenge, number: n, salt: c.salt, signature: c.signature })).toString('base64');
+    }
+  }
+  throw new Error('GET /api/challenge: no solution');
 }
 
 function expectStatus(res, wanted, what) {
@@ -34,8 +47,16 @@ async function run(step, s) {
     if (!/^\d+$/.test(String(res.headers['x-board-seq']))) throw new Error('GET /api/board: no X-Board-Seq');
   });
 
+  let solution = null;
+  await step('solve a challenge', request('GET', '/api/challenge', {}), async (res) => {
+    if (res.statusCode === 404) return void (await readBody(res)); // no proof of work on this board
+    expectStatus(res, 200, 'GET /api/challenge');
+    solution = solve(JSON.parse((await readBody(res)).toString('utf8')));
+  });
+
   let token = null;
-  await step('start a session', request('POST', '/api/session', {}), async (res) => {
+  const session = solution ? JSON.stringify({ challenge: solution }) : undefined;
+  await step('start a session', request('POST', '/api/session', session ? { 'content-type': 'application/json' } : {}, session), async (res) => {
     expectStatus(res, 201, 'POST /api/session');
     token = JSON.parse((await readBody(res)).toString('utf8')).token;
     if (typeof token !== 'string' || token.length === 0) throw new Error('POST /api/session: no token');

@@ -35,7 +35,7 @@ describe('the canary script', () => {
     for (let run = 0; run < 2; run++) {
       const steps: string[] = [];
       await canary.run(step(steps), settings(x, y, color));
-      expect(steps).toEqual(['load the board', 'start a session', 'place a pixel']);
+      expect(steps).toEqual(['load the board', 'solve a challenge', 'start a session', 'place a pixel']);
     }
     const pixel = await (await fetch(`${f.url}/api/pixels/${x}/${y}`)).json();
     expect(pixel).toMatchObject({ color: 5 });

@@ -1,11 +1,11 @@
 // Which alarms watch the HTTP functions' errors and throttles (infra/operations.ts), kept free of
 // CDK so the cost model counts them too. Each public function has its own pair. The moderators'
-// functions (admin-*) are many and rarely called: they are watched in groups of up to 10 (the
-// most metrics one metric-math alarm may use), which keeps the stack under CloudFormation's 500
-// resources.
+// functions (admin-*), the sign-in functions (auth*: once per sign-in) and get-challenge (a small,
+// stateless one) are watched in groups of up to 10 (the most metrics one metric-math alarm may
+// use): an error in any of them still alarms, and the stack stays under CloudFormation's 500 resources.
 export const GROUP_SIZE = 10;
 
-const grouped = (name: string) => name.startsWith('admin-');
+export const grouped = (name: string) => name.startsWith('admin-') || name === 'auth' || name.startsWith('auth-') || name === 'get-challenge';
 
 export interface FunctionAlarmPlan {
   /** Functions with their own errors and throttles alarms. */

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthApp, type SynthesisedApp } from '../test-support/cdk-app.ts';
 import { ROUTES } from '../lambdas/routes.ts';
-import { functionAlarmCount, functionAlarmPlan } from './function-alarms.ts';
+import { functionAlarmCount, functionAlarmPlan, grouped } from './function-alarms.ts';
 import { CANARY_SCRIPT } from './canary.ts';
 import { FUNCTIONS_SERVICE, KEYSPACES_THROTTLES, UNAVAILABLE_CAUSES } from './operations.ts';
 import { METRICS } from '../core/observability/telemetry.ts';
@@ -41,8 +41,9 @@ describe('alarms', () => {
     for (const a of alarms.values()) expect(a.AlarmActions, a.AlarmName).toHaveLength(1);
     const plan = functionAlarmPlan(ROUTES.map((r) => r.name));
     for (const name of plan.single) for (const what of ['errors', 'throttles']) alarm(`${name}-${what}`);
-    // The moderators' functions in groups: every one of them is in exactly one group's alarms.
-    expect(plan.groups.flat().sort()).toEqual(ROUTES.map((r) => r.name).filter((n) => n.startsWith('admin-')).sort());
+    // The moderators' and sign-in functions in groups: every one of them is in exactly one group's alarms.
+    expect(plan.groups.flat().sort()).toEqual(ROUTES.map((r) => r.name).filter(grouped).sort());
+    expect(plan.groups.flat()).toEqual(expect.arrayContaining(['auth', 'auth-logout', 'admin-me']));
     plan.groups.forEach((names, i) => {
       for (const what of ['errors', 'throttles']) expect(JSON.stringify(alarm(`admin-${i + 1}-${what}`).Metrics).match(/FunctionName/g)).toHaveLength(names.length);
     });

@@ -110,8 +110,8 @@ export class Operations extends Construct {
         expression: names.map((_, j) => `m${j}`).join(' + '),
         usingMetrics: Object.fromEntries(names.map((n, j) => [`m${j}`, metric(fnOf(n))])), period: FIVE_MIN, label,
       });
-      alarm(`admin-${i + 1}-errors`, sum((fn) => fn.metricErrors({ period: FIVE_MIN }), 'errors'), 5, `Moderation functions threw errors (${names.join(', ')})`);
-      alarm(`admin-${i + 1}-throttles`, sum((fn) => fn.metricThrottles({ period: FIVE_MIN }), 'throttles'), 1, `Moderation functions were throttled (${names.join(', ')})`);
+      alarm(`admin-${i + 1}-errors`, sum((fn) => fn.metricErrors({ period: FIVE_MIN }), 'errors'), 5, `Grouped functions threw errors (${names.join(', ')})`);
+      alarm(`admin-${i + 1}-throttles`, sum((fn) => fn.metricThrottles({ period: FIVE_MIN }), 'throttles'), 1, `Grouped functions were throttled (${names.join(', ')})`);
     });
     // Snapshots failing two intervals running (a retry that succeeds is not an outage); the restore job logging an error.
     const snapshotPeriod = Duration.minutes(Math.max(5, settings.snapshotEveryMinutes));

@@ -1,6 +1,7 @@
 // The HTTP contract and the write-path invariants, driven through the local runner over real
 // HTTP. Run against embedded stores and against real Redis + Cassandra with the same tests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postSession } from '../test-support/pow-solver.ts';
 import { gunzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { ApiClient } from '../test-support/api-client.ts';
@@ -45,7 +46,7 @@ export function describeApiContract(backend: Backend): void {
     });
 
     it('creates a session with an HttpOnly cookie that authenticates like the bearer token', async () => {
-      const res = await fetch(`${f.url}/api/session`, { method: 'POST' });
+      const res = await postSession(f.url);
       expect(res.status).toBe(201);
       const body = (await res.json()) as { userId: string; token: string };
       const cookie = res.headers.get('set-cookie') ?? '';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postSession } from '../test-support/pow-solver.ts';
 import { startServiceFixture, type ServiceFixture } from '../test-support/service-fixture.ts';
 
 describe('POST /api/session', () => {
@@ -7,8 +8,8 @@ describe('POST /api/session', () => {
   afterAll(async () => f?.close());
 
   it('caps sessions per IP: the third in an hour gets 429 with Retry-After, and no cookie', async () => {
-    for (let i = 0; i < 2; i++) expect((await fetch(`${f.url}/api/session`, { method: 'POST' })).status).toBe(201);
-    const third = await fetch(`${f.url}/api/session`, { method: 'POST' });
+    for (let i = 0; i < 2; i++) expect((await postSession(f.url)).status).toBe(201);
+    const third = await postSession(f.url);
     expect(third.status).toBe(429);
     expect(await third.json()).toMatchObject({ error: 'rate_limited', message: expect.any(String), retryAfterMs: expect.any(Number) });
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -16,7 +17,7 @@ describe('POST /api/session', () => {
   });
 
   it('counts the address the proxy saw, not one the client claims in X-Forwarded-For', async () => {
-    const forged = await fetch(`${f.url}/api/session`, { method: 'POST', headers: { 'x-forwarded-for': '203.0.113.9' } });
+    const forged = await postSession(f.url, { 'x-forwarded-for': '203.0.113.9' });
     expect(forged.status).toBe(429);
   });
 });

@@ -11,6 +11,9 @@ import { handler as getSegment } from './get-segment.ts';
 import { handler as getTile } from './get-tile.ts';
 import { handler as getMe } from './get-me.ts';
 import { handler as health } from './health.ts';
+import { handler as getChallenge } from './get-challenge.ts';
+import { handler as auth } from './auth.ts';
+import { handler as authLogout } from './auth-logout.ts';
 import { handler as createReport } from './create-report.ts';
 import { handler as adminMe } from './admin-me.ts';
 import { handler as adminPlacements } from './admin-placements.ts';
@@ -52,6 +55,9 @@ export const HANDLERS: Readonly<Record<string, AlbHandler>> = {
   'get-tile': getTile,
   'get-me': getMe,
   health,
+  'get-challenge': getChallenge,
+  auth,
+  'auth-logout': authLogout,
   'create-report': createReport,
   'admin-me': adminMe,
   'admin-placements': adminPlacements,

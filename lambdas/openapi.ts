@@ -7,6 +7,7 @@ import type { Config } from '../core/config.ts';
 import { pixelWriteSchema } from '../core/domain/pixel-write.ts';
 import { MAX_BOARD_SIDE } from '../core/domain/board-codec.ts';
 import { COLOR_COUNT } from '../core/domain/palette.ts';
+import { CONFIG_PROPERTIES, GUARD_ERROR_PROPERTIES, SOLUTION, GUARD_SCHEMAS, guardPaths, ME_PROPERTIES } from './openapi/guard.ts';
 import { ADMIN_SCHEMAS, adminPaths } from './admin/openapi-admin.ts';
 import { BOARD_PNG_HISTORY, communityPaths, communitySchemas } from './openapi/community.ts';
 
@@ -36,6 +37,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
   const body = z.toJSONSchema(pixelWriteSchema({ width: MAX_BOARD_SIDE, height: MAX_BOARD_SIDE }), { io: 'input', target: 'draft-2020-12' }) as Schema;
   delete body.$schema;
   body.description = 'x < the board\'s width and y < its height (X-Board-Width, X-Board-Height: it may grow during an event)';
+  (body.properties as Schema).challenge = { ...SOLUTION, description: 'A solved challenge, when the last answer was 403 challenge_required' };
   const op = (operationId: string, summary: string, responses: Responses, extra: Schema = {}) =>
     ({ operationId, summary, responses: { ...badRequest, ...responses }, ...extra });
   const session = [{ bearer: [] }, { cookie: [] }];
@@ -63,6 +65,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
             field: { enum: ['x', 'y', 'color', 'body'] },
             retryAfterMs: int(),
             reason: { enum: ['cooldown', 'ip'] },
+            ...GUARD_ERROR_PROPERTIES,
             until: { type: ['integer', 'null'], description: 'banned: when the ban ends (null: until lifted)' },
             state: { enum: ['live', 'paused', 'ended'], description: 'board_closed: the board\'s state' },
             opensAt: { type: ['integer', 'null'], description: 'board_closed: when writes open (a countdown)' },
@@ -72,6 +75,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
         },
         ...ADMIN_SCHEMAS,
         PixelWrite: body,
+        ...GUARD_SCHEMAS,
         Placed: {
           type: 'object', required: ['x', 'y', 'color', 'seq', 'placedAt', 'nextAllowedAt'], additionalProperties: false,
           properties: { x: int(), y: int(), color: int(), seq: int(1), placedAt: int(), nextAllowedAt: int() },
@@ -87,6 +91,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
             state: { enum: ['live', 'paused', 'ended'] }, message: { type: ['string', 'null'] }, opensAt: { type: ['integer', 'null'] },
             palette: { type: 'array', minItems: COLOR_COUNT, maxItems: COLOR_COUNT, items: { type: 'string', pattern: '^#[0-9A-F]{6}$' } },
             names: { type: 'array', minItems: COLOR_COUNT, maxItems: COLOR_COUNT, items: { type: 'string', minLength: 1 }, description: 'What people call each colour, in palette order' },
+            ...CONFIG_PROPERTIES,
           },
         },
         PixelInfo: {
@@ -94,10 +99,11 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
           properties: { x: int(), y: int(), color: int(), userId: { type: 'string' }, placedAt: int() },
         },
         Me: {
-          type: 'object', required: ['userId', 'lastPlacedAt', 'nextAllowedAt', 'cooldownMs', 'exportId'],
+          type: 'object', required: ['userId', 'lastPlacedAt', 'nextAllowedAt', 'cooldownMs', 'exportId', 'provider', 'displayName', 'eligible', 'ineligibleReason'],
           properties: {
             userId: { type: 'string' }, lastPlacedAt: { type: ['integer', 'null'] }, nextAllowedAt: int(), cooldownMs: int(),
             exportId: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$', description: 'The user column of this user\'s rows in the export (npm run export)' },
+            ...ME_PROPERTIES,
           },
         },
         Health: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } },
@@ -106,11 +112,14 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
     },
     paths: {
       '/api/session': {
-        post: op('create-session', 'Start an anonymous session (capped per address)', {
+        post: op('create-session', 'Start an anonymous session (capped per address; with proof of work on, it needs a solved challenge)', {
           201: jsonResponse('The session; also set as the place_session cookie', ref('Session'), { 'Set-Cookie': header('place_session=<token>; HttpOnly; SameSite=Lax; Path=/') }),
+          403: error('challenge_required (no solution; a fresh challenge is in the answer), challenge_failed (wrong, expired or reused solution), captcha_required, captcha_failed, signin_required (SIGNIN_MODE=signin-required)'),
+          413: error('Body over 4 KiB'),
+          415: error('A body that is not application/json'),
           429: error('Too many sessions from this address this hour (Retry-After)'),
-          ...unavailable,
-        }),
+          503: error('A store is unavailable, or sessions_paused: new sessions are paused at defence level 2 (Retry-After)'),
+        }, { requestBody: { required: false, content: { 'application/json': { schema: ref('SessionRequest') } } } }),
       },
       '/api/config': {
         get: op('get-config', 'Board size, palette, and the board\'s state and cooldown in force', { 200: jsonResponse('The config', ref('Config')), ...unavailable }),
@@ -173,7 +182,7 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
         post: op('write-pixel', 'Place a pixel', {
           201: jsonResponse('Placed, live and durable', ref('Placed'), { 'Idempotent-Replayed': header('"true" when this answers a repeated Idempotency-Key') }),
           401: error('No, forged, expired or revoked session'),
-          403: error('banned (the user or the address; until) or protected (the pixel is in a protected area)'),
+          403: error('banned (the user or the address; until), protected (the pixel is in a protected area), challenge_required / challenge_failed (solve the challenge in the answer and send it as "challenge"), not_eligible (ineligibleReason says why), signin_required'),
           413: error('Body over 1 KiB'),
           423: error('board_closed: the board is paused, ended, or not open yet (state, boardMessage, opensAt)'),
           415: error('Not application/json'),
@@ -216,12 +225,13 @@ export function openApiDocument(config: Pick<Config, 'board' | 'cooldown' | 'ses
         }),
       },
       '/api/me': {
-        get: op('get-me', 'The caller\'s cooldown', {
+        get: op('get-me', 'The caller\'s cooldown, who they signed in as and whether they may place', {
           200: jsonResponse('The session\'s user and cooldown', ref('Me')),
           401: error('No valid session'),
           ...unavailable,
         }, { security: session }),
       },
+      ...guardPaths(op),
       '/healthz': {
         get: op('health', 'Whether both stores answer', { 200: jsonResponse('Healthy', ref('Health')), ...unavailable }),
       },

@@ -11,6 +11,10 @@ export interface Route {
 
 export const ROUTES: readonly Route[] = [
   { name: 'create-session', method: 'POST', path: '/api/session' },
+  { name: 'get-challenge', method: 'GET', path: '/api/challenge' },
+  // Both halves of a sign-in: /api/auth/{provider}/start and /api/auth/{provider}/callback.
+  { name: 'auth', method: 'GET', path: '/api/auth/*', openapiPath: '/api/auth/{provider}/{step}' },
+  { name: 'auth-logout', method: 'POST', path: '/api/auth/logout' },
   { name: 'get-config', method: 'GET', path: '/api/config' },
   { name: 'get-board', method: 'GET', path: '/api/board' },
   { name: 'get-board-png', method: 'GET', path: '/api/board.png' },

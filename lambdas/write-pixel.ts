@@ -10,6 +10,7 @@ import { bodyBytes, header, requestIp } from './http/request.ts';
 import { errorResponse, json } from './http/responses.ts';
 import { requestSession } from './http/session.ts';
 import { services } from './runtime.ts';
+import { refusal, takePlacementCredit } from './http/guard.ts';
 
 export const MAX_BODY_BYTES = 1024;
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
@@ -55,9 +56,21 @@ async function write(event: ALBEvent): Promise<ALBResult> {
   // Off the board as last seen here: it may have grown since, so look again before refusing.
   if (!check.ok && (check.field === 'x' || check.field === 'y')) check = checkPixelWrite(parsed, await s.boardSize.refresh());
   if (!check.ok) return errorResponse(400, 'invalid_pixel', check.message, {}, { field: check.field });
+  const refused = refusal(s, session);
+  if (refused) return refused;
+  const credit = await takePlacementCredit(s, session, (parsed as { challenge?: unknown }).challenge);
+  if ('statusCode' in credit) return credit;
 
   const who = { userId: session.userId, ip: requestIp(event, s.config.clientAddress), sessionIssuedAt: session.issuedAt };
-  const result = await placePixel(s, check.write, who, { idempotencyKey });
+  let result: Awaited<ReturnType<typeof placePixel>> | null = null;
+  try {
+    result = await placePixel(s, check.write, who, { idempotencyKey });
+  } finally {
+    // A credit pays for a placement: one refused (or failed) costs nothing.
+    const placedNew = result?.status === 'placed' && !result.replayed;
+    if (credit.credit !== null && !placedNew) await s.guard.store.refundCredit(session.userId, credit.credit);
+    if (placedNew) s.guard.defence.counted(session.issuedAt);
+  }
   switch (result.status) {
     case 'rate_limited': {
       const message = result.reason === 'cooldown'

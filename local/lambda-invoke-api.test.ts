@@ -13,7 +13,8 @@ describe('Lambda Invoke API of the local runner', () => {
   };
 
   beforeAll(async () => {
-    f = await startServiceFixture('embedded');
+    // Proof of work off: this is about the Invoke API, and a session is one call then.
+    f = await startServiceFixture('embedded', { env: { POW_DIFFICULTY: '0' } });
     lambda = new LambdaClient({ endpoint: f.invokeUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   });
   afterAll(async () => { lambda.destroy(); await f.close(); });

@@ -2,6 +2,7 @@
 // HTTP and WebSocket: X-Forwarded-For and CloudFront-Viewer-Address written by a client change
 // nothing unless configuration says who wrote them. In process, on embedded stores.
 import { afterEach, describe, expect, it } from 'vitest';
+import { postSession } from '../test-support/pow-solver.ts';
 import { WebSocket } from 'ws';
 import { startServiceFixture, type ServiceFixture } from '../test-support/service-fixture.ts';
 import { attachSocketServer, type LocalSockets } from '../local/local-sockets.ts';
@@ -31,7 +32,7 @@ describe('the address caps are keyed on', () => {
     ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0, ws }));
     ws.once('error', reject);
   });
-  const session = (headers: Record<string, string> = {}) => fetch(`${f.url}/api/session`, { method: 'POST', headers });
+  const session = (headers: Record<string, string> = {}) => postSession(f.url, headers);
   const token = async (headers: Record<string, string> = {}) => ((await (await session(headers)).json()) as { token: string }).token;
   const placeHttp = (t: string, x: number, headers: Record<string, string> = {}) => fetch(`${f.url}/api/pixels`, {
     method: 'POST', body: JSON.stringify({ x, y: 0, color: 3 }), headers: { 'content-type': 'application/json', authorization: `Bearer ${t}`, ...headers },

@@ -8,7 +8,7 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Config } from '../core/config.ts';
 import type { BoardReader, FeedSubscription, LiveModeration, Locks, PublishedBoards, UpdateFeed } from '../core/board-store/board-store.ts';
 import type { Presence } from '../core/presence/presence.ts';
-import { clientAddress, type AddressEvidence } from '../core/domain/client-ip.ts';
+import { addressKey, clientAddress, type AddressEvidence } from '../core/domain/client-ip.ts';
 import { parseRequestTarget } from '../core/http/request-target.ts';
 import { reportFailure } from '../core/observability/telemetry.ts';
 import { Broadcaster } from './broadcaster.ts';
@@ -203,7 +203,7 @@ export class SocketServer {
       if (this.draining) return this.refuse(socket, 503, 'Service Unavailable');
       const evidence = upgradeEvidence(req);
       const ip = clientAddress(evidence, this.deps.config.clientAddress);
-      const open = this.perIp.get(ip) ?? 0;
+      const open = this.perIp.get(addressKey(ip)) ?? 0;
       if (open >= this.deps.config.socket.connectionsPerIp) return this.refuse(socket, 429, 'Too Many Requests');
       const token = target.query.get('token') ?? cookieValue(req.headers.cookie, SESSION_COOKIE) ?? null;
       const resume = resumeFrom(target.query);
@@ -222,7 +222,7 @@ export class SocketServer {
   private connected(ws: WebSocket, who: { ip: string; evidence: AddressEvidence; token: string | null }, resume: { seq: number; epoch: number } | null): void {
     const client: Client = { ws, ...who, alive: true, placing: false, messages: 0, windowStart: Date.now() };
     this.clients.add(client);
-    this.perIp.set(who.ip, (this.perIp.get(who.ip) ?? 0) + 1);
+    this.perIp.set(addressKey(who.ip), (this.perIp.get(addressKey(who.ip)) ?? 0) + 1);
     const { config } = this.deps;
     // A client that names where it is gets what it missed from memory, right after hello.
     const missed = resume && resume.epoch === this.broadcaster.epoch ? this.ring.framesAfter(resume.seq) : null;
@@ -247,9 +247,10 @@ export class SocketServer {
     ws.once('close', () => {
       this.clients.delete(client);
       this.watchers.forget(ws);
-      const left = (this.perIp.get(client.ip) ?? 1) - 1;
-      if (left > 0) this.perIp.set(client.ip, left);
-      else this.perIp.delete(client.ip);
+      const key = addressKey(client.ip); // caps count an IPv6 address by its /64
+      const left = (this.perIp.get(key) ?? 1) - 1;
+      if (left > 0) this.perIp.set(key, left);
+      else this.perIp.delete(key);
     });
   }
 

@@ -1,6 +1,7 @@
 // A small typed client for the HTTP API, used by tests and benchmarks. Given an OpenApiCheck,
 // it checks every response against the OpenAPI document and throws on a mismatch.
 import type { OpenApiCheck } from './openapi-check.ts';
+import { solveChallenge, type Challenge } from './pow-solver.ts';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -29,18 +30,33 @@ export class ApiClient {
     return { status: res.status, headers: res.headers, body: body as T };
   }
 
+  /** The solution of a 403 challenge_required's challenge, or null when the answer is another one. */
+  static solutionOf(res: ApiResponse): string | null {
+    if (res.status !== 403 || res.body.error !== 'challenge_required') return null;
+    return solveChallenge(res.body.challenge as Challenge)?.payload ?? null;
+  }
+
+  /** Starts a session, solving the proof-of-work challenge when the service asks for one. */
   async startSession(): Promise<this> {
-    const res = await this.request<{ userId: string; token: string }>('POST', '/api/session');
+    let res = await this.request<{ userId: string; token: string }>('POST', '/api/session');
+    const solution = ApiClient.solutionOf(res as ApiResponse);
+    if (solution) {
+      res = await this.request('POST', '/api/session', { body: JSON.stringify({ challenge: solution }), headers: { 'content-type': 'application/json' } });
+    }
     if (res.status !== 201) throw new Error(`session: ${res.status} ${JSON.stringify(res.body)}`);
     this.token = res.body.token;
     this.userId = res.body.userId;
     return this;
   }
 
-  place(x: number, y: number, color: number) {
-    return this.request('POST', '/api/pixels', {
-      body: JSON.stringify({ x, y, color }), headers: { 'content-type': 'application/json' },
+  /** Places a pixel; asked for a challenge, it solves it and asks again (as the page does). */
+  async place(x: number, y: number, color: number) {
+    const post = (challenge?: string) => this.request('POST', '/api/pixels', {
+      body: JSON.stringify({ x, y, color, challenge }), headers: { 'content-type': 'application/json' },
     });
+    const res = await post();
+    const solution = ApiClient.solutionOf(res);
+    return solution ? post(solution) : res;
   }
 
   async board(): Promise<{ bytes: Uint8Array; seq: number }> {

@@ -48,6 +48,8 @@ export async function startServiceFixture(backend: Backend, options: FixtureOpti
     DATA_DIR: tempDir('place-data'), PORT: '0', COOLDOWN_MS: '60000', SESSION_SECRET: 'test-secret',
     // every test client comes from 127.0.0.1
     SESSIONS_PER_IP_PER_HOUR: '1000000', PLACEMENTS_PER_IP: '1000000',
+    // Proof of work on (as by default) but cheap, and asked only to start a session.
+    POW_DIFFICULTY: '1000', POW_EVERY: '0',
     // Tests compare clients with the live board; a published copy lags by up to a second.
     // The publishing tests turn it on.
     BOARD_PUBLISH_MS: '0',

@@ -7,6 +7,7 @@ import { readCachedBoard, saveCachedBoard } from './board-cache.ts';
 import { BoardPage } from './board-page.ts';
 import { Session, SessionError } from './session.ts';
 import { StatusView } from './status.ts';
+import { showAccount } from './account.ts';
 import { showBoardStatus } from './board-status.ts';
 import { $ } from './dom.ts';
 import { PALETTE } from '../core/domain/palette.ts';
@@ -81,11 +82,18 @@ document.addEventListener('visibilitychange', () => { if (document.visibilitySta
 window.addEventListener('pagehide', () => { void saveBoard(); });
 
 // --- a returning visitor's session ---------------------------------------------------------------
+// Back from signing in (the callback set the session cookie): this browser has a session now.
+if (location.hash === '#signed-in') {
+  session.signedIn();
+  history.replaceState(null, '', location.pathname + location.search);
+}
+session.onSolving = () => status.announce('Checking you are not a bot…');
 if (!session.known) {
   status.toast('Tap or click a pixel to select it, pick a colour, then press Place. Keys: arrows move, 1–9 and 0 pick colours, Enter places.', 8000);
 }
 session.restore().then((me) => {
   if (me && page) page.sessionReady(me);
+  void showAccount(session, me);
 }, (err: unknown) => {
   status.toast(err instanceof SessionError ? err.message : 'Could not read your session: you can watch, and placing will try again.', 8000);
 });

@@ -7,6 +7,14 @@ import type { BoardCanvas } from './board-canvas.ts';
 import { formatRemaining, type CooldownTimer } from './cooldown-timer.ts';
 import { SessionError, type Session } from './session.ts';
 import type { StatusView } from './status.ts';
+import { askedChallenge, solve } from './challenge.ts';
+import { INELIGIBLE_MESSAGES, SIGNIN_REQUIRED_MESSAGE, type IneligibleReason } from '../core/domain/ineligible.ts';
+
+/** Why this user cannot place, in words; null when they can. */
+export function ineligibleMessage(reason: string | null): string | null {
+  if (reason === null) return null;
+  return reason === 'signin_required' ? SIGNIN_REQUIRED_MESSAGE : (INELIGIBLE_MESSAGES[reason as IneligibleReason] ?? 'You cannot place pixels on this board.');
+}
 
 /** A fresh Idempotency-Key (getRandomValues works outside secure contexts too, unlike randomUUID). */
 function newKey(): string {
@@ -18,8 +26,8 @@ function newKey(): string {
  * Idempotency-Key: a retry never places twice, and the answer is the first attempt's if it
  * went through. Null when every attempt failed to connect.
  */
-export async function postPixel(x: number, y: number, color: number): Promise<Response | null> {
-  const init = { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': newKey() }, body: JSON.stringify({ x, y, color }) };
+export async function postPixel(x: number, y: number, color: number, challenge?: string): Promise<Response | null> {
+  const init = { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': newKey() }, body: JSON.stringify({ x, y, color, challenge }) };
   let last: Response | null = null;
   for (let attempt = 0; attempt < 4; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(4000, 500 * 2 ** attempt) * (0.75 + Math.random() / 2)));
@@ -88,13 +96,22 @@ export class Placer {
     }
     try {
       const me = await session.ensure();
+      const why = me.eligible === false ? ineligibleMessage(me.ineligibleReason) : null;
+      if (why) return status.toast(why, 10_000);
       if (me.nextAllowedAt > Date.now() && !timer.running) timer.startUntil(me.nextAllowedAt);
     } catch (err) {
       return status.toast(err instanceof SessionError ? err.message : 'Could not start a session: the pixel was not placed.', 10_000);
     }
     this.previews.set(y * this.d.width + x, color);
     canvas.setPixel(x, y, color);
-    const res = await postPixel(x, y, color);
+    let res = await postPixel(x, y, color);
+    // Every few placements (or each one while the board is under attack) a challenge proves a person is placing.
+    for (let attempt = 0; attempt < 2 && res?.status === 403; attempt++) {
+      const challenge = askedChallenge(res.status, (await res.clone().json().catch(() => ({}))) as Parameters<typeof askedChallenge>[1]);
+      if (!challenge) break;
+      status.announce('Checking you are not a bot…');
+      res = await postPixel(x, y, color, await solve(challenge));
+    }
     if (!res) {
       this.revert(x, y);
       return status.toast('The connection failed: the pixel was not placed.');
@@ -120,7 +137,8 @@ export class Placer {
       } catch (err) {
         status.toast(err instanceof SessionError ? err.message : 'Your session had expired and could not be renewed. Reload the page.');
       }
-    } else if (res.status === 503) status.toast(body.message ?? 'The board is busy right now. Try again in a moment.');
+    } else if (res.status === 403) status.toast(body.message ?? 'You cannot place pixels on this board.', 10_000);
+    else if (res.status === 503) status.toast(body.message ?? 'The board is busy right now. Try again in a moment.');
     else status.toast(body.message ?? `The pixel was not placed (${res.status}).`);
   }
 }

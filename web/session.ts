@@ -2,11 +2,18 @@
 // session (a flag in localStorage says one exists; the HttpOnly cookie holds it) is read at start
 // for their cooldown; a new visitor's is created on their first placement, so people who only
 // watch never use up their network's share of sessions (SESSIONS_PER_IP_PER_HOUR).
+import { askedChallenge, solve, type Challenge } from './challenge.ts';
+
 export interface Me {
   userId: string;
   lastPlacedAt: number | null;
   nextAllowedAt: number;
   cooldownMs: number;
+  /** How they signed in; null: an anonymous session. */
+  provider: 'oidc' | 'discord' | null;
+  displayName: string | null;
+  eligible: boolean;
+  ineligibleReason: string | null;
 }
 
 const FLAG = 'place:hasSession';
@@ -17,6 +24,25 @@ export class SessionError extends Error {
 
 export class Session {
   me: Me | null = null;
+  /** Told when a challenge is being solved (it takes a moment). */
+  onSolving: (() => void) | null = null;
+
+  /** A sign-in just came back (the callback set the cookie; this browser did not see it happen). */
+  signedIn(): void {
+    localStorage.setItem(FLAG, '1');
+  }
+
+  private solving(challenge: Challenge): Promise<string> {
+    this.onSolving?.();
+    return solve(challenge);
+  }
+
+  /** Signs out in this browser. */
+  async signOut(): Promise<void> {
+    await fetch('/api/auth/logout', { method: 'POST' });
+    localStorage.removeItem(FLAG);
+    this.me = null;
+  }
   private restoring: Promise<Me | null> | null = null;
   private creating: Promise<Me> | null = null;
 
@@ -62,11 +88,24 @@ export class Session {
   }
 
   private async create(): Promise<Me> {
-    let res: Response;
-    try {
-      res = await fetch('/api/session', { method: 'POST' });
-    } catch {
-      throw new SessionError('Could not reach the server to start your session. Check your connection and try again.');
+    const post = async (challenge?: string) => {
+      try {
+        return await fetch('/api/session', challenge
+          ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ challenge }) }
+          : { method: 'POST' });
+      } catch {
+        throw new SessionError('Could not reach the server to start your session. Check your connection and try again.');
+      }
+    };
+    // Proof of work: the board asks new sessions to solve a challenge (a bot farm pays for each).
+    // Asked for first (404: the board has none), so no request is sent just to be refused.
+    const first = await fetch('/api/challenge').catch(() => null);
+    let res = await post(first?.status === 200 ? await this.solving((await first.json()) as Challenge) : undefined);
+    for (let attempt = 0; attempt < 2 && res.status === 403; attempt++) {
+      const body = (await res.clone().json().catch(() => ({}))) as Parameters<typeof askedChallenge>[1];
+      const challenge = askedChallenge(res.status, body);
+      if (!challenge) break;
+      res = await post(await this.solving(challenge));
     }
     if (res.status === 429) {
       throw new SessionError('Too many people on your network started sessions in the last hour, so you cannot place pixels right now. You can keep watching the board; try again later.');

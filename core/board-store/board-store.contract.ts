@@ -78,6 +78,12 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
         expect((await store.place(req({ ip: '2.2.2.2', userId: 'bob' }))).status).toBe('placed');
       });
 
+      it('counts the addresses of one IPv6 /64 as one address for the cap', async () => {
+        for (let i = 1; i <= 3; i++) expect((await store.place(req({ ip: `2001:db8:0:1::${i}` }))).status).toBe('placed');
+        expect((await store.place(req({ ip: '2001:db8:0:1:ffff::9' }))).status).toBe('ip_limited');
+        expect((await store.place(req({ ip: '2001:db8:0:2::1' }))).status).toBe('placed');
+      });
+
       it('returns the updates after a seq as one consecutive batch', async () => {
         for (let i = 0; i < 5; i++) await store.place(req({ x: i, color: i }));
         const since = await store.updatesSince(2, 1000);

@@ -13,6 +13,7 @@ import { reportFailure } from '../observability/telemetry.ts';
 import type { BoardStatus, IpBan, LiveModerationState, ProtectedArea, Role, UserBan } from '../domain/moderation.ts';
 import type { ModeratorPixel, ModeratorPlaceOutcome } from './board-store.ts';
 import { EmbeddedModeration } from './embedded-moderation.ts';
+import { addressKey } from '../domain/client-ip.ts';
 
 export interface EmbeddedBoardStoreOptions {
   size: BoardSize;
@@ -91,12 +92,12 @@ export class EmbeddedBoardStore implements BoardStore {
       const placement: Placement = { seq: this.seq, x: request.x, y: request.y, color: request.color, userId: request.userId, placedAt: now, version: 0 };
       return { status: 'shadow', placement, cooldownMs: rules.cooldownMs };
     }
-    const ipWindow = liveWindow(this.ipPlacements, request.ip, now);
+    const ipWindow = liveWindow(this.ipPlacements, addressKey(request.ip), now);
     if (ipWindow && ipWindow.count >= rules.placementsPerIp) {
       return { status: 'ip_limited', retryAfterMs: ipWindow.resetAt - now };
     }
     if (this.remembered > 0) this.cooldowns.set(request.userId, now);
-    countIn(this.ipPlacements, request.ip, now, Math.max(rules.cooldownMs, 1000));
+    countIn(this.ipPlacements, addressKey(request.ip), now, Math.max(rules.cooldownMs, 1000));
     const placement = this.apply(request.x, request.y, request.color, request.userId, now);
     if (idemKey) this.rememberKey(idemKey, placement, now);
     let oldestPendingAt: number | null = null;
@@ -209,18 +210,18 @@ export class EmbeddedBoardStore implements BoardStore {
   }
 
   async takeSessionSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    const window = liveWindow(this.ipSessions, ip, now);
+    const window = liveWindow(this.ipSessions, addressKey(ip), now);
     if (window && window.count >= this.options.sessionsPerIpPerHour) {
       return { allowed: false, retryAfterMs: window.resetAt - now };
     }
-    countIn(this.ipSessions, ip, now, HOUR);
+    countIn(this.ipSessions, addressKey(ip), now, HOUR);
     return { allowed: true, retryAfterMs: 0 };
   }
 
   async takeReadSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    const window = liveWindow(this.ipReads, ip, now);
+    const window = liveWindow(this.ipReads, addressKey(ip), now);
     if (window && window.count >= (this.options.readsPerIpPerMinute ?? 120)) return { allowed: false, retryAfterMs: window.resetAt - now };
-    countIn(this.ipReads, ip, now, 60_000);
+    countIn(this.ipReads, addressKey(ip), now, 60_000);
     return { allowed: true, retryAfterMs: 0 };
   }
 

@@ -1,5 +1,7 @@
 // Every Redis key the service uses, in one place. All share one hash tag ({prefix}) so the
 // write script's keys live in one cluster slot.
+import { addressKey } from '../domain/client-ip.ts';
+
 export interface RedisKeys {
   board: string;
   seq: string;
@@ -21,6 +23,11 @@ export interface RedisKeys {
   ipReads(ip: string, minute: number): string;
   idempotency(userId: string, key: string): string;
   revoked(userId: string): string;
+  /** Guard store (core/guard): a used challenge solution or login state, a user's placement credits, placement counts of a window, the defence level. */
+  spent(id: string): string;
+  credits(userId: string): string;
+  placementWindow(windowStart: number): string;
+  defence: string;
   /** Moderation's live copies (core/board-store/redis-moderation.ts). */
   boardState: string;
   bans: string;
@@ -64,11 +71,16 @@ export function redisKeys(prefix: string): RedisKeys {
     revokedAll: `${p}:revoked-all`,
     lock: (name) => `${p}:${name}-lock`,
     cooldown: (userId) => `${p}:cooldown:${userId}`,
-    ipPlacements: (ip) => `${p}:ip:${ip}`,
-    ipSessions: (ip, hour) => `${p}:sessions:${ip}:${hour}`,
-    ipReads: (ip, minute) => `${p}:reads:${ip}:${minute}`,
+    // Caps count an IPv6 address by its /64 (addressKey).
+    ipPlacements: (ip) => `${p}:ip:${addressKey(ip)}`,
+    ipSessions: (ip, hour) => `${p}:sessions:${addressKey(ip)}:${hour}`,
+    ipReads: (ip, minute) => `${p}:reads:${addressKey(ip)}:${minute}`,
     idempotency: (userId, key) => `${p}:idem:${userId}:${key}`,
     revoked: (userId) => `${p}:revoked:${userId}`,
+    spent: (id) => `${p}:spent:${id}`,
+    credits: (userId) => `${p}:credits:${userId}`,
+    placementWindow: (windowStart) => `${p}:rate:${windowStart}`,
+    defence: `${p}:defence`,
     boardState: `${p}:board-state`,
     bans: `${p}:bans`,
     ipBans: `${p}:ip-bans`,

@@ -8,6 +8,8 @@
 //  - 'cloudfront': the CloudFront-Viewer-Address header (`ip:port`), which CloudFront adds when the
 //    origin request policy asks for it. Trusted only in this mode, i.e. when the origin can be
 //    reached through CloudFront alone.
+// Per-address caps key an IPv6 address on its /64 (addressKey): one subscriber usually gets a whole
+// /64 (often more), so per-/128 caps would be no caps at all. Bans keep the whole address.
 import { isIP } from 'node:net';
 
 export const CLIENT_ADDRESS_SOURCES = ['socket', 'x-forwarded-for', 'cloudfront'] as const;
@@ -65,4 +67,23 @@ export function clientAddress(evidence: AddressEvidence, rule: ClientAddressRule
     case 'cloudfront':
       return viewerIp(evidence.viewerAddress) ?? clientIp(evidence.forwardedFor, 0);
   }
+}
+
+/**
+ * What per-address caps count: an IPv4 address as it is (also when written IPv4-mapped,
+ * ::ffff:a.b.c.d, as a dual-stack socket reports it), an IPv6 address as its /64
+ * ("2001:db8:0:1::/64"), anything else unchanged.
+ */
+export function addressKey(ip: string): string {
+  const bare = ip.replace(/%.*$/, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
+  if (mapped && isIP(mapped[1]!) === 4) return mapped[1]!;
+  if (isIP(bare) !== 6) return ip;
+  const [head = '', tail] = bare.toLowerCase().split('::');
+  const groups = (part: string | undefined) => (part ? part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : []);
+  const left = groups(head);
+  const right = groups(tail);
+  // "::" stands for as many zero groups as are missing; only the first four groups matter here.
+  const all = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${all.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
 }

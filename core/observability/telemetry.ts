@@ -20,6 +20,8 @@ export const METRICS = {
   rebuilds: { kind: 'counter', unit: 'Count', help: 'Board rebuilds run', labels: ['outcome'] },
   rebuild_duration: { kind: 'histogram', unit: 'Milliseconds', help: 'How long a board rebuild took', labels: [] },
   failures: { kind: 'counter', unit: 'Count', help: 'Failures with no caller to report to, by what failed', labels: ['what'] },
+  defence_raised: { kind: 'counter', unit: 'Count', help: 'The adaptive defence level was raised (an alert), by the level reached', labels: ['level'] },
+  challenges: { kind: 'counter', unit: 'Count', help: 'Proof-of-work challenges, by outcome (issued, solved, failed)', labels: ['outcome'] },
   events: { kind: 'counter', unit: 'Count', help: 'Notable events (odd requests, damaged data, socket errors), by name', labels: ['name'] },
 } as const;
 

@@ -21,6 +21,7 @@ import { restoreJobs } from './restore-jobs.ts';
 import { FileSnapshotStore } from '../snapshots/file-snapshot-store.ts';
 import { S3SnapshotStore } from '../snapshots/s3-snapshot-store.ts';
 import { log as telemetryLog, reportFailure } from '../observability/telemetry.ts';
+import { createGuard, type Guard } from '../guard/guard.ts';
 import type { ModerationLog } from '../moderation/moderation-log.ts';
 import { liveModerationState } from '../moderation/moderation-log.ts';
 import { FileModerationLog } from '../moderation/file-moderation-log.ts';
@@ -41,6 +42,8 @@ export interface Services extends PlaceContext, ModerationContext {
   community: Community;
   /** The board's size as last seen here (it may grow during an event). */
   boardSize: KnownSize;
+  /** Sign-in, proof of work, CAPTCHA and the defence level (core/guard). */
+  guard: Guard;
   close(): Promise<void>;
 }
 
@@ -98,12 +101,19 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const sessionSecret = await secret(config);
   const store = await createBoardStore(config);
   let log: PixelLog;
+  let guard: Guard;
   let moderation: ModerationLog;
   try {
     log = await createPixelLog(config);
     moderation = await createModerationLog(config).catch(async (err: unknown) => { await log.close(); throw err; });
   } catch (err) {
     await store.close();
+    throw err;
+  }
+  try {
+    guard = await createGuard(config, sessionSecret);
+  } catch (err) {
+    await Promise.allSettled([store.close(), log.close()]);
     throw err;
   }
   // Locally the admin command appends to the same file from another process: the in-process
@@ -116,7 +126,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     : () => {};
   const community = createCommunity(config, store, log, sessionSecret);
   const services: Services = {
-    config, store, log, sessionSecret, community, size: config.board, rules: config.cooldown, boardSize: new KnownSize(config.board, store),
+    config, store, log, sessionSecret, guard, community, size: config.board, rules: config.cooldown, boardSize: new KnownSize(config.board, store),
     gate: new PersistenceGate(log, { probeIntervalMs: config.persistenceProbeMs, probeTimeoutMs: 2000 }),
     drainer: new PendingDrainer(store, log, { ...config.drain, pauseMs: 5 }, (err) => reportFailure('pending-drain', err)),
     orphanAfterMs: config.orphanAfterMs,
@@ -126,7 +136,12 @@ export async function createServices(config: Config, options: ServiceOptions = {
     moderation,
     moderationBatch: { size: config.moderation.batch, pauseMs: config.moderation.pauseMs },
     reportsPerHour: config.moderation.reportsPerHour,
-    close: async () => { unwatch(); await community.close(); await Promise.allSettled([store.close(), log.close(), moderation.close()]); },
+    close: async () => {
+      unwatch();
+      await guard.defence.flush();
+      await community.close();
+      await Promise.allSettled([store.close(), log.close(), moderation.close(), guard.store.close()]);
+    },
   };
   if (ensureBoardAtStart) await ensureBoard({ ...services, progress: (line) => telemetryLog.info(line, { rebuild: true }) }, 'start', 60_000);
   return services;
