@@ -7,8 +7,9 @@ import { WebSocket } from 'ws';
 import { BoardSync, type SocketLike, type SyncStats } from '../web/sync/board-sync.ts';
 import { addCounts, cloneCounts, countingFetch, diffCounts, emptyCounts, type FetchCounts } from './counting-fetch.ts';
 
-interface Start { apiUrl: string; socketUrls: string[]; count: number; firstClient: number; firstAddress: number }
-interface Client { sync: BoardSync; home: number; caughtUpAt: number | null }
+interface Start { apiUrl: string; socketUrls: string[]; count: number; firstClient: number; firstAddress: number; spreadMs?: number }
+/** `needsHello`: on the killed server, so not back until a server greets it again. */
+interface Client { sync: BoardSync; home: number; caughtUpAt: number | null; needsHello: boolean }
 
 const clients: Client[] = [];
 const http = emptyCounts();
@@ -23,9 +24,11 @@ function sumStats(): Partial<SyncStats> {
 }
 
 function watchCatchUp(c: Client): void {
-  if (killSeq !== null && c.caughtUpAt === null && c.sync.seq >= killSeq && c.sync.status === 'live') c.caughtUpAt = Date.now();
+  if (killSeq !== null && c.caughtUpAt === null && !c.needsHello && c.sync.seq >= killSeq && c.sync.status === 'live') c.caughtUpAt = Date.now();
 }
 
+// The bench stopped (or died): do not stay behind holding thousands of sockets.
+process.on('disconnect', () => process.exit(0));
 process.on('message', (msg: { type: string } & Record<string, unknown>) => {
   handle(msg).catch((err: unknown) => {
     console.error('reconnect worker failed', err);
@@ -35,7 +38,7 @@ process.on('message', (msg: { type: string } & Record<string, unknown>) => {
 
 async function handle(msg: { type: string } & Record<string, unknown>): Promise<void> {
   if (msg.type === 'start') {
-    const { apiUrl, socketUrls, count, firstClient, firstAddress } = msg as unknown as Start;
+    const { apiUrl, socketUrls, count, firstClient, firstAddress, spreadMs } = msg as unknown as Start;
     const fetchFn = countingFetch(http);
     // In waves, each live before the next: the first board loads are not what is measured.
     for (let i = 0; i < count; i += 250) {
@@ -47,12 +50,13 @@ async function handle(msg: { type: string } & Record<string, unknown>): Promise<
         // Spread over loopback addresses: one source address has ~28k ephemeral ports.
         const localAddress = `127.0.0.${firstAddress + (n % 8)}`;
         const sync = new BoardSync({
-          apiUrl, socketUrls: urls, fetch: fetchFn, checkIntervalMs: 0, recentKept: 2000,
+          apiUrl, socketUrls: urls, fetch: fetchFn, checkIntervalMs: 0, recentKept: 2000, ...(spreadMs ? { reconnectSpreadMs: spreadMs } : {}),
           openSocket: (url) => new WebSocket(url, { localAddress, perMessageDeflate: false }) as unknown as SocketLike,
         });
-        const c: Client = { sync, home, caughtUpAt: null };
+        const c: Client = { sync, home, caughtUpAt: null, needsHello: false };
         sync.on('applied', () => watchCatchUp(c));
         sync.on('status', () => watchCatchUp(c));
+        sync.on('hello', () => { c.needsHello = false; });
         sync.start();
         wave.push(c);
       }
@@ -64,7 +68,10 @@ async function handle(msg: { type: string } & Record<string, unknown>): Promise<
   } else if (msg.type === 'kill') {
     marked = { http: cloneCounts(http), stats: sumStats() };
     killSeq = msg.seq as number;
-    for (const c of clients) watchCatchUp(c);
+    for (const c of clients) {
+      c.needsHello = c.home === msg.killedHome;
+      watchCatchUp(c);
+    }
     process.send!({ type: 'marked' });
   } else if (msg.type === 'progress') {
     let behind = 0;
