@@ -144,12 +144,12 @@ async function storm(mode: 'replay' | 'no-replay') {
     await serverView(servers[1]!.port); // prom-client's loop-delay histogram restarts at each scrape
     const storm0 = await commandCalls(stats);
     const seqAtKill = lastSeq;
-    await servers[0]!.kill();
     const killedAt = Date.now();
-    await askAll(workers, { type: 'kill', seq: seqAtKill, killedHome: 0 }, 'marked');
+    await servers[0]!.kill();
+    await askAll(workers, { type: 'kill', seq: seqAtKill, killedHome: 0, killedAt }, 'marked');
     let allBackS = Number.NaN;
     let lastLog = 0;
-    while ((Date.now() - killedAt) / 1000 < Math.max(WINDOW_S, 120) ) {
+    while ((Date.now() - killedAt) / 1000 < Math.max(WINDOW_S, 120)) {
       const p = await askAll<{ behind: number; live: number }>(workers, { type: 'progress' }, 'progress');
       if (Math.floor((Date.now() - killedAt) / 5000) !== lastLog) {
         lastLog = Math.floor((Date.now() - killedAt) / 5000);

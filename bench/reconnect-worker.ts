@@ -9,7 +9,7 @@ import { addCounts, cloneCounts, countingFetch, diffCounts, emptyCounts, type Fe
 
 interface Start { apiUrl: string; socketUrls: string[]; count: number; firstClient: number; firstAddress: number; spreadMs?: number }
 /** `needsHello`: on the killed server, so not back until a server greets it again. */
-interface Client { sync: BoardSync; home: number; caughtUpAt: number | null; needsHello: boolean }
+interface Client { sync: BoardSync; home: number; caughtUpAt: number | null; needsHello: boolean; helloAt: number }
 
 const clients: Client[] = [];
 const http = emptyCounts();
@@ -53,10 +53,10 @@ async function handle(msg: { type: string } & Record<string, unknown>): Promise<
           apiUrl, socketUrls: urls, fetch: fetchFn, checkIntervalMs: 0, recentKept: 2000, ...(spreadMs ? { reconnectSpreadMs: spreadMs } : {}),
           openSocket: (url) => new WebSocket(url, { localAddress, perMessageDeflate: false }) as unknown as SocketLike,
         });
-        const c: Client = { sync, home, caughtUpAt: null, needsHello: false };
+        const c: Client = { sync, home, caughtUpAt: null, needsHello: false, helloAt: 0 };
         sync.on('applied', () => watchCatchUp(c));
         sync.on('status', () => watchCatchUp(c));
-        sync.on('hello', () => { c.needsHello = false; });
+        sync.on('hello', () => { c.needsHello = false; c.helloAt = Date.now(); });
         sync.start();
         wave.push(c);
       }
@@ -69,7 +69,8 @@ async function handle(msg: { type: string } & Record<string, unknown>): Promise<
     marked = { http: cloneCounts(http), stats: sumStats() };
     killSeq = msg.seq as number;
     for (const c of clients) {
-      c.needsHello = c.home === msg.killedHome;
+      // A client may have been greeted again before this message came: that greeting counts.
+      c.needsHello = c.home === msg.killedHome && c.helloAt < (msg.killedAt as number);
       watchCatchUp(c);
     }
     process.send!({ type: 'marked' });
