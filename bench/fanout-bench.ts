@@ -3,7 +3,7 @@
 // write→receive latency, frames delivered, server RSS per client, event-loop delay, and the
 // raw ws writes/s ceiling of this machine measured in the same run.
 //   FANOUT_RUNS (clients x socket-server processes: 5000x1,10000x1,10000x2), FANOUT_RATE (1000),
-//   FANOUT_SECONDS (15), FANOUT_IDLE_CLIENTS (19900, on one process)
+//   FANOUT_SECONDS (15), FANOUT_IDLE_CLIENTS (19900, on one process; 0 skips that run)
 import './exit-on-signal.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
@@ -173,8 +173,12 @@ const print = (title: string, row: Record<string, unknown>) => {
   for (const [k, v] of Object.entries(row)) console.log(`  ${k.padEnd(34)} ${v}`);
 };
 const most = Math.max(...RUNS.map(([clients]) => clients));
-print('raw ws ceiling of this machine', { [`writes/s (${most} clients, 257-byte frames)`]: await wsCeiling(most) });
+const ceiling = await wsCeiling(most);
+print('raw ws ceiling of this machine', { [`writes/s (${most} clients, 257-byte frames)`]: ceiling });
 for (const [clients, servers] of RUNS) {
-  print(`${clients} clients on ${servers} socket server(s), ${RATE} px/s for ${SECONDS} s`, await fanout(clients, RATE, SECONDS, servers));
+  const row = await fanout(clients, RATE, SECONDS, servers);
+  print(`${clients} clients on ${servers} socket server(s), ${RATE} px/s for ${SECONDS} s`, {
+    ...row, 'frames/s / raw ws ceiling': `${round((100 * row['frames/s delivered']) / ceiling, 0)} %`,
+  });
 }
-print(`${IDLE_CLIENTS} clients on one process, 100 px/s for 5 s`, await fanout(IDLE_CLIENTS, 100, 5));
+if (IDLE_CLIENTS > 0) print(`${IDLE_CLIENTS} clients on one process, 100 px/s for 5 s`, await fanout(IDLE_CLIENTS, 100, 5));

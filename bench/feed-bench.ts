@@ -3,6 +3,8 @@
 // tick), in one run. The subscribers are bare sockets that SUBSCRIBE and discard what comes (a
 // socket server's Redis connection, without the socket server). Writes go through the store's
 // write script and its persistence confirmation, as the write path does, at FEED_RATE/s.
+// Redis's own INFO commandstats (usec per command) says where each write's µs go: the write
+// script, the persistence confirmation (ZREM), the relay's reads (MULTI/GET/XRANGE), PUBLISH.
 //   FEED_SUBSCRIBERS (1,50,200), FEED_RATE (2000), FEED_SECONDS (10), FEED_RUNS (3)
 import './exit-on-signal.ts';
 import net from 'node:net';
@@ -13,6 +15,7 @@ import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
 import { FeedRelay } from '../core/board-store/feed-relay.ts';
 import { redisKeys } from '../core/board-store/redis-keys.ts';
 import { startRedis } from '../local/processes/redis-process.ts';
+import { Redis } from 'ioredis';
 import { freePort, tempDir } from '../test-support/test-services.ts';
 import { round } from './bench-support.ts';
 
@@ -43,12 +46,40 @@ async function subscribers(port: number, channel: string, count: number): Promis
   return { bytes: () => bytes, close: () => { for (const s of sockets) s.destroy(); } };
 }
 
+/** usec spent per command so far, from INFO commandstats ("cmdstat_evalsha:calls=…,usec=…"). */
+async function commandUsec(client: Redis): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const m of (await client.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=\d+,usec=(\d+)/gm)) out.set(m[1]!, Number(m[2]));
+  return out;
+}
+
+/**
+ * The write path's share of Redis time, from per-command usec deltas. Commands a script or a
+ * MULTI runs are counted both on their own and in the EVALSHA / EXEC that ran them, so only
+ * top-level commands are summed: the script (its PUBLISH, in the publish design, is inside it),
+ * the ZREM confirmations, the relay's MULTI/GET/XRANGE/EXEC and its PUBLISH.
+ */
+function writeParts(d: (cmd: string) => number, mode: 'publish' | 'relay'): Record<string, number> {
+  const parts = {
+    script: d('evalsha') + d('eval'),
+    'of which PUBLISH': mode === 'publish' ? d('publish') : 0,
+    confirm: d('zrem'),
+    'relay read': d('multi') + d('exec'),
+    'relay PUBLISH': mode === 'relay' ? d('publish') : 0,
+  };
+  return { ...parts, 'commands total': parts.script + parts.confirm + parts['relay read'] + parts['relay PUBLISH'] };
+}
+const PARTS = ['script', 'of which PUBLISH', 'confirm', 'relay read', 'relay PUBLISH', 'commands total'];
+
 const redis = await startRedis({ port: await freePort(), dataDir: tempDir('feed-bench') });
+const stats = new Redis(redis.url);
 const rows: Record<string, string | number>[] = [];
+const parts: Record<string, string | number>[] = [];
 try {
   for (const subs of SUBSCRIBERS) {
     for (const mode of ['publish', 'relay'] as const) {
       const perWrite: number[] = [];
+      const partUsec = new Map<string, number[]>();
       let delivered = 0;
       for (let run = 0; run < RUNS; run++) {
         const prefix = `b${randomBytes(4).toString('hex')}`;
@@ -61,6 +92,7 @@ try {
         const relay = mode === 'relay' ? new FeedRelay(store, { tickMs: 50, leaseMs: 3000, pageSize: 10_000 }, () => 0) : null;
         relay?.start();
         const total = RATE * SECONDS;
+        const usecBefore = await commandUsec(stats);
         const cpuBefore = cpuSeconds(redis.pid);
         const started = performance.now();
         const inflight: Promise<unknown>[] = [];
@@ -76,6 +108,9 @@ try {
         const cpu = cpuSeconds(redis.pid) - cpuBefore;
         await relay?.stop();
         perWrite.push((cpu * 1e6) / accepted);
+        const usecAfter = await commandUsec(stats);
+        const delta = (cmd: string) => ((usecAfter.get(cmd) ?? 0) - (usecBefore.get(cmd) ?? 0)) / accepted;
+        for (const [part, v] of Object.entries(writeParts(delta, mode))) partUsec.set(part, [...(partUsec.get(part) ?? []), v]);
         delivered = listeners.bytes();
         listeners.close();
         await store.close();
@@ -86,10 +121,18 @@ try {
         'MB delivered to subscribers (last run)': round(delivered / 1e6, 1),
       });
       console.log(rows.at(-1));
+      const range = (v: number[] | undefined) => (v ? `${round(Math.min(...v), 1)}–${round(Math.max(...v), 1)}` : '0');
+      parts.push({
+        subscribers: subs, design: mode,
+        ...Object.fromEntries(PARTS.map((p) => [`${p} µs`, range(partUsec.get(p))])),
+      });
     }
   }
   console.log(`\n${RATE} writes/s for ${SECONDS} s, ${RUNS} runs each; Redis CPU from /proc (10 ms resolution)`);
   console.table(rows);
+  console.log('\nRedis command time per accepted write (INFO commandstats usec; the CPU figure also holds reading, parsing and replying: the rest)');
+  console.table(parts);
 } finally {
+  stats.disconnect();
   await redis.stop();
 }

@@ -7,7 +7,8 @@
 // (the server's board loaded and the socket greeted). Cold: a new browser profile (nothing
 // cached). Warm: the same profile reloads.
 //   BENCH_RUNS (default 5), BENCH_PIXELS (default 25,000 placed before measuring),
-//   BENCH_ROOT (another checkout to measure, e.g. a worktree of an older commit; default this one)
+//   BENCH_ROOT (another checkout to measure, e.g. a worktree of an older commit; default this one),
+//   BENCH_WIDTH × BENCH_HEIGHT (default 1000 × 1000; up to 3000 × 2000, r/place 2023's final size)
 import './exit-on-signal.ts';
 import { postSession } from '../test-support/pow-solver.ts';
 import http from 'node:http';
@@ -22,8 +23,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const PIXELS = Number(process.env.BENCH_PIXELS ?? 25_000);
 const SAMPLES = 64;
 const ROOT = path.resolve(process.env.BENCH_ROOT ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
-const WIDTH = 1000;
-const HEIGHT = 1000;
+const WIDTH = Number(process.env.BENCH_WIDTH ?? 1000);
+const HEIGHT = Number(process.env.BENCH_HEIGHT ?? 1000);
 /** Lighthouse's mobile throttling: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up (bytes/s for CDP). */
 const LINK = { offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
 

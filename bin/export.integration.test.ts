@@ -1,6 +1,6 @@
 // Must hold: the export round-trips. `npm run export`, run as the README shows, on Redis +
 // Cassandra: replaying its CSV gives the live board byte for byte, and the final PNG is the
-// live board.png.
+// live board.png; a banned user's rows are flagged.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { startServiceFixture, type ServiceFixture } from '../test-support/servic
 import { ApiClient } from '../test-support/api-client.ts';
 import { tempDir } from '../test-support/test-services.ts';
 import { replayCsv } from '../core/archive/replay-csv.ts';
+import { banUser } from '../core/moderation/moderation-service.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -23,6 +24,8 @@ describe('npm run export on real Redis and Cassandra', () => {
     await Promise.all(users.map(async (u, k) => {
       for (let i = 0; i < 150; i++) expect((await u.place((i * 7 + k) % 60, (i * 3 + k * 5) % 40, (i + k) % 16)).status).toBe(201);
     }));
+    // A moderator bans one of them: the archive flags that user's rows.
+    await banUser(f.services, 'test-moderator', { userId: users[5]!.userId!, until: null, shadow: false, reason: 'griefing' });
     const live = await users[0]!.board();
     const out = tempDir('export');
     const c = f.config.cassandra!;
@@ -42,5 +45,9 @@ describe('npm run export on real Redis and Cassandra', () => {
     const csv = readFileSync(path.join(out, 'placements.csv'), 'utf8');
     expect(csv.split('\n').filter((l) => l.includes(`,${me.body.exportId},`))).toHaveLength(150);
     for (const u of users) expect(csv).not.toContain(u.userId!);
+    const banned = await users[5]!.request<{ exportId: string }>('GET', '/api/me');
+    const flagged = csv.split('\n').filter((l) => l.endsWith(',1'));
+    expect(flagged).toHaveLength(150);
+    expect(flagged.every((l) => l.includes(`,${banned.body.exportId},`))).toBe(true);
   });
 });

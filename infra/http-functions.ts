@@ -75,18 +75,25 @@ export interface StoreSettings {
   keyspace: string;
 }
 
-/** The board and the stores, as every process that touches them reads them (core/config.ts). */
-export function storeEnvironment(scope: Construct, props: StoreSettings): Record<string, string> {
+/** The board and the journal (Keyspaces), as every process that reads them reads them (core/config.ts). */
+export function journalEnvironment(scope: Construct, props: Pick<StoreSettings, 'settings' | 'keyspace'>): Record<string, string> {
   const stack = Stack.of(scope);
   return {
     BOARD_WIDTH: String(props.settings.boardWidth),
     BOARD_HEIGHT: String(props.settings.boardHeight),
-    COOLDOWN_MS: String(props.settings.cooldownMs),
-    REDIS_URL: props.redisUrl,
-    REDIS_AUTH_SECRET_ARN: props.redisAuth.secretArn,
     CASSANDRA_CONTACT_POINTS: `cassandra.${stack.region}.${stack.urlSuffix}`,
     CASSANDRA_FLAVOUR: 'keyspaces',
     CASSANDRA_KEYSPACE: props.keyspace,
+  };
+}
+
+/** The board and the stores, as every process that touches them reads them (core/config.ts). */
+export function storeEnvironment(scope: Construct, props: StoreSettings): Record<string, string> {
+  return {
+    ...journalEnvironment(scope, props),
+    COOLDOWN_MS: String(props.settings.cooldownMs),
+    REDIS_URL: props.redisUrl,
+    REDIS_AUTH_SECRET_ARN: props.redisAuth.secretArn,
   };
 }
 
@@ -127,6 +134,9 @@ const HOT = new Set(['write-pixel', 'get-board']);
 /** POWERTOOLS_SERVICE_NAME of every function: the `service` dimension of their metrics (infra/operations.ts alarms on it). */
 export const FUNCTIONS_SERVICE = 'pixel-board';
 
+/** Where stored media live in the media bucket (MEDIA_PREFIX), served by CloudFront at /media/* (infra/cdn.ts). */
+export const MEDIA_PREFIX = 'media/';
+
 export interface HttpFunctionsProps extends StoreSettings {
   vpc: ec2.IVpc;
   securityGroup: ec2.ISecurityGroup;
@@ -157,7 +167,7 @@ export class HttpFunctions extends Construct {
       // Logs and EMF metrics (lambdas/http/lambda-telemetry.ts): the `service` dimension of every metric.
       POWERTOOLS_SERVICE_NAME: FUNCTIONS_SERVICE,
       // Stored media under media/, which CloudFront serves at /media/* (infra/cdn.ts).
-      ...(props.media ? { MEDIA_BUCKET: props.media.bucketName, MEDIA_PREFIX: 'media/', MEDIA_URL: '/media/' } : {}),
+      ...(props.media ? { MEDIA_BUCKET: props.media.bucketName, MEDIA_PREFIX, MEDIA_URL: '/media/' } : {}),
     };
 
     for (const route of ROUTES) {
@@ -182,8 +192,8 @@ export class HttpFunctions extends Construct {
         bundling: lambdaBundling(png),
       });
       props.redisAuth.grantRead(fn);
-      if (props.media && MEDIA_WRITERS.has(route.name)) props.media.grantReadWrite(fn, 'media/*');
-      else if (props.media && MEDIA_READERS.has(route.name)) props.media.grantRead(fn, 'media/*');
+      if (props.media && MEDIA_WRITERS.has(route.name)) props.media.grantReadWrite(fn, `${MEDIA_PREFIX}*`);
+      else if (props.media && MEDIA_READERS.has(route.name)) props.media.grantRead(fn, `${MEDIA_PREFIX}*`);
       props.sessionSecret.grantRead(fn);
       const [keyspacesRead] = keyspacesReadWrite(this, props.keyspace);
       fn.addToRolePolicy(keyspacesRead!);

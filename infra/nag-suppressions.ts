@@ -2,6 +2,7 @@
 // findings one by one (no prefix matching), so wildcard findings are listed exactly.
 import { Validations, type Stack } from 'aws-cdk-lib';
 import { SNAPSHOT_PREFIX } from './board-jobs.ts';
+import { EXPORT_OBJECTS } from './export-job.ts';
 import { PUBLISHED_PREFIX } from '../core/publish/published-board.ts';
 
 export function acknowledgeReviewedFindings(
@@ -23,6 +24,7 @@ export function acknowledgeReviewedFindings(
     })),
     { id: wildcard(`Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${where.account}-${where.region}/*`), reason: 'CDK BucketDeployment reads the page from the CDK asset bucket.' },
     { id: wildcard(`Resource::<${mediaBucketLogicalId}.Arn>/media/*`), reason: 'Template images and timelapses are new objects under media/ in the media bucket, named by id or by a hash of their parameters.' },
+    { id: wildcard(`Resource::<${mediaBucketLogicalId}.Arn>/${EXPORT_OBJECTS}*`), reason: 'The export task puts each archive as new objects under media/export/<time>/ (a new folder a run), and nowhere else in the media bucket.' },
     { id: wildcard(`Resource::<${siteBucketLogicalId}.Arn>/${PUBLISHED_PREFIX}*`), reason: 'The socket servers put each published board as a new object under boards/ (named by epoch, seq and size), and nowhere else in the site bucket.' },
     { id: wildcard(`Resource::<${canaryArtifactsLogicalId}.Arn>/*`), reason: 'The canary writes each run\'s report and logs as new objects in its own artifacts bucket.' },
     { id: wildcard(`Resource::<${snapshotBucketLogicalId}.Arn>/${SNAPSHOT_PREFIX}*`), reason: 'Snapshots are new objects under the snapshots prefix (one a snapshot, named by its seq): the snapshot function puts them, the restore task reads them; nothing else in the bucket.' },

@@ -11,6 +11,7 @@ export class Network extends Construct {
   readonly lambdaSg: ec2.SecurityGroup;
   readonly socketSg: ec2.SecurityGroup;
   readonly restoreSg: ec2.SecurityGroup;
+  readonly exportSg: ec2.SecurityGroup;
   readonly redisSg: ec2.SecurityGroup;
   readonly endpointSg: ec2.SecurityGroup;
 
@@ -30,6 +31,7 @@ export class Network extends Construct {
     this.lambdaSg = new ec2.SecurityGroup(this, 'LambdaSg', { vpc: this.vpc, description: 'HTTP Lambda functions' });
     this.socketSg = new ec2.SecurityGroup(this, 'SocketSg', { vpc: this.vpc, description: 'Socket-server tasks' });
     this.restoreSg = new ec2.SecurityGroup(this, 'RestoreSg', { vpc: this.vpc, description: 'Restore task (bin/rebuild.ts on Fargate)' });
+    this.exportSg = new ec2.SecurityGroup(this, 'ExportSg', { vpc: this.vpc, description: 'Export task (bin/export.ts on Fargate): Keyspaces, Secrets Manager, S3; not Redis' });
     this.redisSg = new ec2.SecurityGroup(this, 'RedisSg', { vpc: this.vpc, description: 'ElastiCache: only Lambdas and socket servers', allowAllOutbound: false });
     this.endpointSg = new ec2.SecurityGroup(this, 'EndpointSg', { vpc: this.vpc, description: 'Interface endpoints', allowAllOutbound: false });
     for (const client of [this.lambdaSg, this.socketSg, this.restoreSg]) {
@@ -37,6 +39,9 @@ export class Network extends Construct {
       this.endpointSg.addIngressRule(client, ec2.Port.tcp(443), 'AWS APIs from the app');
       this.endpointSg.addIngressRule(client, ec2.Port.tcp(9142), 'Keyspaces from the app');
     }
+    // The export reads only the journal (Keyspaces) and the session secret, and writes to S3 (the gateway endpoint).
+    this.endpointSg.addIngressRule(this.exportSg, ec2.Port.tcp(443), 'Secrets Manager from the export task');
+    this.endpointSg.addIngressRule(this.exportSg, ec2.Port.tcp(9142), 'Keyspaces from the export task');
     const subnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     const endpoints: [string, ec2.InterfaceVpcEndpointAwsService][] = [
       ['Keyspaces', new ec2.InterfaceVpcEndpointAwsService('cassandra')],

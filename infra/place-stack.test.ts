@@ -261,6 +261,10 @@ describe('CDK app', () => {
     for (const b of config.CacheBehaviors.filter((b) => String(b.PathPattern).startsWith('/api'))) expect(b.ResponseHeadersPolicyId).toEqual({ Ref: apiPolicy });
   });
 
+  it('stays within CloudFormation\'s 500 resources a stack (a deploy past it fails)', () => {
+    expect(Object.keys(resources).length).toBeLessThanOrEqual(500);
+  });
+
   it('reads settings from context and refuses bad ones by name', () => {
     expect(readSettings((k) => ({ envName: 'prod', boardWidth: '2000' } as Record<string, string>)[k])).toMatchObject({ envName: 'prod', boardWidth: 2000 });
     expect(() => readSettings((k) => (k === 'cooldownMs' ? 'soon' : undefined))).toThrow(/cooldownMs/);

@@ -1,5 +1,5 @@
 // The whole service on AWS: network, ElastiCache, Keyspaces, the HTTP Lambdas behind an ALB,
-// the socket servers on Fargate, board snapshots and the restore task, CloudFront + S3 for the
+// the socket servers on Fargate, board snapshots, the restore and export tasks, CloudFront + S3 for the
 // page, secrets, alarms and a dashboard.
 import { Construct } from 'constructs';
 import { CfnOutput, RemovalPolicy, Stack, type CfnElement, type StackProps } from 'aws-cdk-lib';
@@ -14,6 +14,7 @@ import { KeyspacesTables } from './keyspaces-tables.ts';
 import { HttpFunctions } from './http-functions.ts';
 import { SocketService } from './socket-service.ts';
 import { BoardJobs } from './board-jobs.ts';
+import { ExportJob } from './export-job.ts';
 import { LoadBalancer } from './load-balancer.ts';
 import { Cdn } from './cdn.ts';
 import { Operations } from './operations.ts';
@@ -38,6 +39,7 @@ export class PlaceStack extends Stack {
   readonly functions: HttpFunctions;
   readonly sockets: SocketService;
   readonly jobs: BoardJobs;
+  readonly exportJob: ExportJob;
   readonly loadBalancer: LoadBalancer;
   readonly cdn: Cdn;
   readonly operations: Operations;
@@ -76,6 +78,9 @@ export class PlaceStack extends Stack {
       settings, vpc: this.network.vpc, functionSg: this.network.lambdaSg, restoreSg: this.network.restoreSg, cluster: this.sockets.cluster,
       redisUrl: this.redis.url, redisAuth: this.redis.authToken, keyspace, functions: this.functions.functions,
     });
+    this.exportJob = new ExportJob(this, 'Export', {
+      settings, keyspace, securityGroup: this.network.exportSg, sessionSecret, media,
+    });
     this.loadBalancer = new LoadBalancer(this, 'Alb', {
       settings, vpc: this.network.vpc, functions: this.functions.functions, sockets: this.sockets.service, socketSg: this.network.socketSg,
     });
@@ -97,6 +102,10 @@ export class PlaceStack extends Stack {
     new CfnOutput(this, 'RestoreTaskDefinition', { value: this.jobs.restoreTask.family });
     new CfnOutput(this, 'RestoreSubnets', { value: this.network.vpc.privateSubnets.map((s) => s.subnetId).join(',') });
     new CfnOutput(this, 'RestoreSecurityGroup', { value: this.network.restoreSg.securityGroupId });
+    // And an export (same cluster and subnets): where it writes, its task and its group.
+    new CfnOutput(this, 'MediaBucket', { value: media.bucketName });
+    new CfnOutput(this, 'ExportTaskDefinition', { value: this.exportJob.task.family });
+    new CfnOutput(this, 'ExportSecurityGroup', { value: this.network.exportSg.securityGroupId });
     acknowledgeReviewedFindings(
       this,
       settings,

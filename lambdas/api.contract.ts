@@ -106,6 +106,23 @@ export function describeApiContract(backend: Backend): void {
       expect(gunzipSync(gz.bytes).length).toBe(64 * 48 / 2);
     });
 
+    it('serves a tile of the board (the whole of this small board), gzip when asked, and 400 for a tile off the board', async () => {
+      const carol = await user();
+      await carol.place(63, 47, 7);
+      const { bytes, seq } = await carol.board();
+      const res = await fetch(`${f.url}/api/board/tiles/0/0`, { headers: { 'accept-encoding': 'gzip' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-encoding')).toBe('gzip');
+      expect([res.headers.get('x-tile-x'), res.headers.get('x-tile-y'), res.headers.get('x-tile-width'), res.headers.get('x-tile-height')]).toEqual(['0', '0', '64', '48']);
+      expect(Number(res.headers.get('x-board-seq'))).toBeGreaterThanOrEqual(seq);
+      expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
+      for (const path of ['1/0', '0/1', 'x/0']) {
+        const bad = await fetch(`${f.url}/api/board/tiles/${path}`);
+        expect(bad.status).toBe(400);
+        expect(await bad.json()).toMatchObject({ error: 'invalid_tile' });
+      }
+    });
+
     it('renders board.png in the exact palette colours', async () => {
       const bob = await user();
       await bob.place(10, 11, 5);

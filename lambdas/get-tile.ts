@@ -3,11 +3,15 @@
 // at. A client fetches a tile only when the digest says its copy of that tile differs.
 import { colorAt, setColorAt } from '../core/domain/board-codec.ts';
 import { DIGEST_TILE, tileColumns, tileCount, tileRect } from '../core/protocol/board-digest.ts';
+import { gzip } from 'node:zlib';
+import { promisify } from 'node:util';
 import { albHandler } from './http/handler.ts';
+import { acceptsGzip } from './http/request.ts';
 import { binary, errorResponse } from './http/responses.ts';
 import { boardHeaders, currentBoard, currentHead } from './board-cache.ts';
 import { services } from './runtime.ts';
 
+const gzipAsync = promisify(gzip);
 const SHAPE = /^\/api\/board\/tiles\/([^/]+)\/([^/]+)$/;
 
 export const handler = albHandler('get-tile', async (event) => {
@@ -28,8 +32,12 @@ export const handler = albHandler('get-tile', async (event) => {
     const row = (r.y + y) * board.width + r.x;
     for (let x = 0; x < r.width; x++, o++) setColorAt(out, o, colorAt(board.bytes, row + x));
   }
-  return binary(200, out, {
+  const gzip = acceptsGzip(event);
+  // A tile of a busy board gzips to about 40 % (and CloudFront does not compress octet-streams).
+  return binary(200, gzip ? await gzipAsync(out, { level: 6 }) : out, {
     'content-type': 'application/octet-stream',
+    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    vary: 'Accept-Encoding',
     'cache-control': `public, max-age=${s.config.boardMaxAgeSeconds}`,
     ...boardHeaders(board),
     'x-tile-x': String(r.x), 'x-tile-y': String(r.y), 'x-tile-width': String(r.width), 'x-tile-height': String(r.height),

@@ -6,7 +6,8 @@ import type { BoardReader, BoardSnapshot } from '../core/board-store/board-store
 import { colorAt, pixelIndex, resizeBoard, setColorAt, type BoardSize } from '../core/domain/board-codec.ts';
 import { boardDigest, encodeDigest, tileCount, tileOf, DIGEST_TILE } from '../core/protocol/board-digest.ts';
 import { decodePixelBatch, forEachPixel } from '../core/protocol/pixel-batch.ts';
-import type { DigestMessage } from '../core/protocol/messages.ts';
+import { encodeServerMessage, type DigestMessage } from '../core/protocol/messages.ts';
+import { textFrame } from './framed-send.ts';
 import { reportFailure } from '../core/observability/telemetry.ts';
 
 export class BoardMirror {
@@ -17,6 +18,7 @@ export class BoardMirror {
   private hashes: Uint32Array | null = null;
   private dirty: Uint8Array = new Uint8Array(0);
   private cached: DigestMessage | null = null;
+  private framed: { message: DigestMessage; frame: Buffer } | null = null;
   private loading: Promise<void> | null = null;
   /** Loads from the store, and reloads after lost updates or a restore. */
   loads = 0;
@@ -111,6 +113,14 @@ export class BoardMirror {
       type: 'digest', epoch: this.epoch, seq: this.seq, width: this.size.width, height: this.size.height, tile: DIGEST_TILE, hashes: encodeDigest(this.hashes),
     };
     return this.cached;
+  }
+
+  /** The digest as a text frame, framed once for every client (null as for digest()). */
+  digestFrame(sentSeq: number): Buffer | null {
+    const digest = this.digest(sentSeq);
+    if (!digest) return null;
+    if (this.framed?.message !== digest) this.framed = { message: digest, frame: textFrame(encodeServerMessage(digest)) };
+    return this.framed.frame;
   }
 
   private allDirty(): void {

@@ -22,9 +22,10 @@ import { decodePixelBatch } from '../core/protocol/pixel-batch.ts';
 import { binaryFrame, sendFramed, textFrame } from './framed-send.ts';
 import { parseClientMessage } from '../core/protocol/messages.ts';
 import type { PixelPlacer } from './pixel-placer.ts';
+import { newSocketStats } from './socket-stats.ts';
 import { reject, resumeFrom, upgradeEvidence } from './upgrade-request.ts';
 import { cookieValue } from '../lambdas/http/cookies.ts';
-import { CLOSE, encodeServerMessage, PROTOCOL_VERSION, SESSION_COOKIE, type DigestMessage, type ServerMessage } from '../core/protocol/messages.ts';
+import { CLOSE, encodeServerMessage, PROTOCOL_VERSION, SESSION_COOKIE, type ServerMessage } from '../core/protocol/messages.ts';
 import type { TemplateEvents } from '../core/community/community-store.ts';
 import { TemplateWatchers } from './template-watch.ts';
 
@@ -76,17 +77,10 @@ export class SocketServer {
   private draining = false;
   private drained: Promise<void> | null = null;
   /** Counters for benchmarks, tests and /metrics. */
-  readonly stats = {
-    framesSent: 0, bytesSent: 0, slowConsumersClosed: 0, upgradesRefused: 0, socketErrors: 0, resyncs: 0, resets: 0,
-    /** Reconnecting clients caught up from memory, and those who had to go to HTTP (too far behind, or another epoch). */
-    resumedFromMemory: 0, resumesMissed: 0, resizes: 0, digestsSent: 0,
-    /** Clients whose copy differed from a digest, and the tiles and pixels they repaired. */
-    clientMismatches: 0, mismatchedTiles: 0, mismatchedPixels: 0,
-  };
+  readonly stats = newSocketStats();
   private readonly mirror: BoardMirror;
   /** Null unless given somewhere to publish to. */
   readonly publisher: BoardPublisher | null = null;
-  private lastDigest: { message: DigestMessage; frame: Buffer } | null = null;
   private readonly ring: ReplayRing;
   /** Called with each broadcast tick's duration (seconds), for the tick histogram. */
   onTick: ((seconds: number) => void) | null = null;
@@ -242,7 +236,7 @@ export class SocketServer {
     if (board) ws.send(board);
     for (const frame of missed ?? []) sendFramed(ws, frame);
     // Where the client now is (hello's seq): the digest to check its copy against, made once per seq.
-    const digest = this.digestFrame();
+    const digest = this.mirror.digestFrame(this.broadcaster.lastSeq);
     if (digest) sendFramed(ws, digest);
     ws.on('pong', () => { client.alive = true; });
     ws.on('message', (data, isBinary) => this.message(client, data, isBinary));
@@ -265,16 +259,8 @@ export class SocketServer {
     void this.mirror.load(() => ({ seq: this.broadcaster.lastSeq, epoch: this.broadcaster.epoch }));
   }
 
-  /** The digest at the last seq sent, framed once for every client; null while the mirror is not there. */
-  private digestFrame(): Buffer | null {
-    const digest = this.mirror.digest(this.broadcaster.lastSeq);
-    if (!digest) return null;
-    if (this.lastDigest?.message !== digest) this.lastDigest = { message: digest, frame: textFrame(encodeServerMessage(digest)) };
-    return this.lastDigest.frame;
-  }
-
   private sendDigest(): void {
-    const frame = this.digestFrame();
+    const frame = this.mirror.digestFrame(this.broadcaster.lastSeq);
     if (frame) {
       this.stats.digestsSent++;
       this.broadcast(frame);

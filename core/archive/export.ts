@@ -41,6 +41,9 @@ export interface ExportManifest {
   files: Record<string, { bytes: number; sha256: string }>;
 }
 
+/** Where an export goes in the media store: EXPORT_PREFIX + <time>/ (under MEDIA_PREFIX in S3). */
+export const EXPORT_PREFIX = 'export/';
+
 export const CSV_COLUMNS = ['seq', 'placed_at', 'x', 'y', 'color', 'user', 'banned'] as const;
 const PARQUET_ROWS = 100_000;
 

@@ -12,7 +12,6 @@ import { RedisCommunityStore } from './redis-community-store.ts';
 import { CassandraTemplateRecords, FileTemplateRecords, type TemplateRecords } from './template-records.ts';
 import { FileMediaStore, type MediaStore } from '../media/media-store.ts';
 import { S3MediaStore } from '../media/s3-media-store.ts';
-import { NO_BANS, type BanList } from './bans.ts';
 import { exportKey } from './export-id.ts';
 
 export interface Community {
@@ -20,7 +19,6 @@ export interface Community {
   live: CommunityStore;
   records: TemplateRecords;
   media: MediaStore;
-  bans: BanList;
   /** Key of the export's user hash. */
   exportKey: Buffer;
   close(): Promise<void>;
@@ -38,7 +36,7 @@ export function createCommunity(config: Config, store: BoardStore, log: PixelLog
   const records = log instanceof CassandraPixelLog ? new CassandraTemplateRecords(log.connection) : new FileTemplateRecords(path.join(config.dataDir, 'templates'));
   const media = createMediaStore(config);
   return {
-    live, records, media, bans: NO_BANS, exportKey: exportKey(config.community.exportSecret, sessionSecret),
+    live, records, media, exportKey: exportKey(config.community.exportSecret, sessionSecret),
     close: async () => {
       await live.close();
       if (media instanceof S3MediaStore) media.destroy();
