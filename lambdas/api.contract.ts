@@ -108,7 +108,7 @@ export function describeApiContract(backend: Backend): void {
 
     it('serves a tile of the board (the whole of this small board), gzip when asked, and 400 for a tile off the board', async () => {
       const carol = await user();
-      await carol.place(63, 47, 7);
+      await carol.place(62, 46, 7); // not (63, 47): a later test needs that one never placed
       const { bytes, seq } = await carol.board();
       const res = await fetch(`${f.url}/api/board/tiles/0/0`, { headers: { 'accept-encoding': 'gzip' } });
       expect(res.status).toBe(200);
