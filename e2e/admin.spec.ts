@@ -131,7 +131,8 @@ test('an admin rolls back a vandal, undoes it, protects the area, bans the vanda
   await expect(admin.locator('#reports tbody tr')).toHaveCount(0);
 
   // Every change is in the audit log, newest first, with who and why.
-  const actions = await admin.locator('#audit tbody tr td:nth-child(3)').allTextContents();
-  expect(actions.slice(0, 8)).toEqual(['report.resolve', 'board.state', 'board.state', 'user.ban', 'area.protect', 'rollback.undo', 'rollback', 'role.grant']);
+  // (The audit table reloads after the resolve answers: wait for it.)
+  await expect.poll(async () => (await admin.locator('#audit tbody tr td:nth-child(3)').allTextContents()).slice(0, 8))
+    .toEqual(['report.resolve', 'board.state', 'board.state', 'user.ban', 'area.protect', 'rollback.undo', 'rollback', 'role.grant']);
   await expect(admin.locator('#audit tbody tr').first()).toContainText(adminId);
 });

@@ -2,6 +2,7 @@
 // admin API with the reason typed once at the top, and says what happened.
 import { AdminBoard } from './admin-board.ts';
 import { api, ApiError, type AuditEntry, type BoardStatus, type ChangeResult, type Placement, type Rect, type Report } from './admin-api.ts';
+import { Session } from '../session.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const input = (id: string) => $<HTMLInputElement>(id);
@@ -45,7 +46,8 @@ function button(text: string, run: () => Promise<void>, id?: string): HTMLButton
 async function signIn(): Promise<{ userId: string; role: string } | null> {
   let me = await fetch('/api/me');
   if (me.status === 401) {
-    await fetch('/api/session', { method: 'POST' });
+    // Started as the board page does: solving the proof-of-work challenge when the board asks for one.
+    await new Session().renew().catch(() => null);
     me = await fetch('/api/me');
   }
   const { userId } = (await me.json()) as { userId: string };
