@@ -50,6 +50,8 @@ export async function startServiceFixture(backend: Backend, options: FixtureOpti
     SESSIONS_PER_IP_PER_HOUR: '1000000', PLACEMENTS_PER_IP: '1000000',
     // Proof of work on (as by default) but cheap, and asked only to start a session.
     POW_DIFFICULTY: '1000', POW_EVERY: '0',
+    // A test's burst of writes is not an attack: the defence level stays down (its tests raise it).
+    DEFENCE_MIN_PLACEMENTS: '1000000000',
     // Tests compare clients with the live board; a published copy lags by up to a second.
     // The publishing tests turn it on.
     BOARD_PUBLISH_MS: '0',

@@ -70,6 +70,8 @@ describe('restore as a job', () => {
       const url = `http://127.0.0.1:${runner.port}`;
       const users = await Promise.all(Array.from({ length: 20 }, () => new ApiClient(url).startSession()));
       for (const [i, u] of users.entries()) await u.place(i, i, (i % 15) + 1);
+      // The board is served from a copy published every second: wait for the one with every write.
+      await expect.poll(async () => (await users[0]!.board()).seq, { timeout: 10_000 }).toBe(users.length);
       const live = await users[0]!.board();
       const raw = new Redis(redis.url);
       await raw.flushall();
