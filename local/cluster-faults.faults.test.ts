@@ -80,6 +80,8 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
       BOARD_WIDTH: String(SIZE.width), BOARD_HEIGHT: String(SIZE.height), COOLDOWN_MS: '0', SESSION_SECRET: 'faults',
       SESSIONS_PER_IP_PER_HOUR: '1000000', PLACEMENTS_PER_IP: '1000000', ORPHAN_AFTER_MS: '1000', SOCKET_TICK_MS: '20',
       LAMBDA_INVOKE_PORT: String(await freePort()), DATA_DIR: dir,
+      // The load's writers solve the challenge that starts a session only, and a load is not an attack.
+      POW_DIFFICULTY: '1000', POW_EVERY: '0', DEFENCE_MIN_PLACEMENTS: '1000000000',
     };
     runner = await startRunner();
     sockets.push(await startSocket(), await startSocket());
