@@ -1,7 +1,10 @@
 // `npm run bench:fanout`: one socket-server process on Redis, N raw WebSocket clients in
 // worker processes, a writer placing R pixels/s through the Redis write script. Reports
 // write→receive latency, frames delivered, server RSS per client, event-loop delay, and the
-// raw ws writes/s ceiling of this machine measured in the same run.
+// raw ws writes/s ceiling of this machine measured in the same run: once with 257-byte frames
+// (a 50-pixel batch, what 1,000 px/s at 20 ticks/s would send), and after each run with frames
+// the size that run's frames averaged (stretched ticks send fewer, bigger frames, and a write
+// costs more the more bytes it carries).
 //   FANOUT_RUNS (clients x socket-server processes: 5000x1,10000x1,10000x2), FANOUT_RATE (1000),
 //   FANOUT_SECONDS (15), FANOUT_IDLE_CLIENTS (19900, on one process; 0 skips that run)
 import './exit-on-signal.ts';
@@ -13,6 +16,7 @@ import { ENTRY, startServiceProcess, type ServiceProcess } from '../local/proces
 import { freePort, tempDir } from '../test-support/test-services.ts';
 import { waitForPort } from '../local/processes/process-control.ts';
 import { round, summarize } from './bench-support.ts';
+import { BATCH_HEADER_BYTES, PIXEL_RECORD_BYTES } from '../core/protocol/pixel-batch.ts';
 import type { FrameRecord } from './raw-ws-client.ts';
 
 const RUNS = (process.env.FANOUT_RUNS ?? '5000x1,10000x1,10000x2').split(',').map((r) => r.split('x').map(Number) as [number, number]);
@@ -129,6 +133,7 @@ async function fanout(clients: number, rate: number, seconds: number, serverCoun
     }
     const lat = summarize(latencies);
     const totalBytes = reports.reduce((n, r) => n + r.totalBytes, 0);
+    const framesPerClientSecond = (after.framesSent - idle.framesSent) / elapsed;
     return {
       clients: connected,
       'socket-server processes': serverCount,
@@ -139,6 +144,7 @@ async function fanout(clients: number, rate: number, seconds: number, serverCoun
       'frames/s delivered': round((after.delivered - idle.delivered) / elapsed, 0),
       'sampled clients with every pixel': `${complete}/${sampledClients}`,
       'frames/s per sampled client': round(sampledFrames / sampledClients / elapsed, 1),
+      'average frame bytes': Math.round(BATCH_HEADER_BYTES + (PIXEL_RECORD_BYTES * writeTimes.size) / elapsed / framesPerClientSecond),
       'MB/s to clients': round(totalBytes / elapsed / 1e6, 1),
       'server RSS MB': round(after.rssBytes / 1e6, 0),
       'RSS KB/client (idle)': round((idle.rssBytes - before.rssBytes) / connected / 1024, 2),
@@ -153,14 +159,14 @@ async function fanout(clients: number, rate: number, seconds: number, serverCoun
   }
 }
 
-async function wsCeiling(clients: number): Promise<number> {
+async function wsCeiling(clients: number, bytes: number): Promise<number> {
   const port = await freePort();
   const server = fork(new URL('./ws-ceiling-server.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, PORT: String(port) }, stdio: 'inherit' });
   const workers = startWorkers(WORKERS);
   try {
     await waitForPort(port, 10_000);
     await connectClients(workers, [port], clients);
-    const result = await ask<{ writesPerSecond: number }>(server, { type: 'blast', ms: 3000 }, 'result');
+    const result = await ask<{ writesPerSecond: number }>(server, { type: 'blast', ms: 3000, bytes }, 'result');
     return Math.round(result.writesPerSecond);
   } finally {
     for (const w of workers) w.send({ type: 'stop' });
@@ -173,12 +179,16 @@ const print = (title: string, row: Record<string, unknown>) => {
   for (const [k, v] of Object.entries(row)) console.log(`  ${k.padEnd(34)} ${v}`);
 };
 const most = Math.max(...RUNS.map(([clients]) => clients));
-const ceiling = await wsCeiling(most);
+const ceiling = await wsCeiling(most, 257);
 print('raw ws ceiling of this machine', { [`writes/s (${most} clients, 257-byte frames)`]: ceiling });
 for (const [clients, servers] of RUNS) {
   const row = await fanout(clients, RATE, SECONDS, servers);
+  const matched = await wsCeiling(clients, row['average frame bytes']);
   print(`${clients} clients on ${servers} socket server(s), ${RATE} px/s for ${SECONDS} s`, {
-    ...row, 'frames/s / raw ws ceiling': `${round((100 * row['frames/s delivered']) / ceiling, 0)} %`,
+    ...row,
+    'frames/s / raw ws ceiling (257 B)': `${round((100 * row['frames/s delivered']) / ceiling, 0)} %`,
+    [`raw ws ceiling (${row['average frame bytes']} B frames)`]: `${matched} writes/s`,
+    'frames/s / raw ws ceiling (same size)': `${round((100 * row['frames/s delivered']) / matched, 0)} %`,
   });
 }
 if (IDLE_CLIENTS > 0) print(`${IDLE_CLIENTS} clients on one process, 100 px/s for 5 s`, await fanout(IDLE_CLIENTS, 100, 5));

@@ -1,5 +1,5 @@
-// The machine's ceiling for WebSocket writes: a bare ws server writing one small pre-framed
-// message to each connected client as fast as it can, for a fixed time.
+// The machine's ceiling for WebSocket writes: a bare ws server writing one pre-framed message
+// (of the size asked) to each connected client as fast as it can, for a fixed time.
 import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { binaryFrame, sendFramed } from '../socket-server/framed-send.ts';
@@ -10,9 +10,9 @@ const clients = new Set<WebSocket>();
 wss.on('connection', (ws) => { clients.add(ws); ws.on('close', () => clients.delete(ws)); });
 server.listen(Number(process.env.PORT), '127.0.0.1');
 
-process.on('message', (msg: { type: string; ms: number }) => {
+process.on('message', (msg: { type: string; ms: number; bytes: number }) => {
   if (msg.type !== 'blast') return;
-  const frame = binaryFrame(new Uint8Array(257)); // the size of a 50-pixel batch
+  const frame = binaryFrame(new Uint8Array(msg.bytes));
   let writes = 0;
   const started = performance.now();
   const round = () => {

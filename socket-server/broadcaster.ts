@@ -95,8 +95,11 @@ export class Broadcaster {
     await this.repair();
   }
 
-  /** One broadcast tick: send the consecutive run that is ready, and repair a gap that has stood too long. */
-  tick(now = Date.now()): void {
+  /**
+   * One broadcast tick: send the consecutive run that is ready, and repair a gap that has stood
+   * too long. Says whether a frame went out.
+   */
+  tick(now = Date.now()): boolean {
     let count = 0;
     while (count < MAX_BATCH_PIXELS && this.waiting.has(this.nextSeq + count)) count++;
     if (count > 0) {
@@ -115,6 +118,7 @@ export class Broadcaster {
       this.gapSince ??= now;
       if (now - this.gapSince >= this.options.gapWaitMs) void this.repair();
     }
+    return count > 0;
   }
 
   private async repair(): Promise<void> {

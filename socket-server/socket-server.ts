@@ -12,6 +12,7 @@ import { addressKey, clientAddress, type AddressEvidence } from '../core/domain/
 import { parseRequestTarget } from '../core/http/request-target.ts';
 import { reportFailure } from '../core/observability/telemetry.ts';
 import { Broadcaster } from './broadcaster.ts';
+import { TickClock } from './tick-clock.ts';
 import { FeedRelay, type RelaySource } from '../core/board-store/feed-relay.ts';
 import { ReplayRing } from './replay-ring.ts';
 import { BoardMirror } from './board-mirror.ts';
@@ -70,7 +71,7 @@ export class SocketServer {
   private griefs: { close(): Promise<void> } | null = null;
   /** Null when the store publishes each write itself (or for the in-process store). */
   readonly relay: FeedRelay | null = null;
-  private tickTimer: NodeJS.Timeout | null = null;
+  private readonly clock: TickClock;
   private online = 0;
   /** The board's state and cooldown, as the feed last told (sent after every hello). */
   private readonly status: BoardStatusRelay;
@@ -122,10 +123,18 @@ export class SocketServer {
         // The board as clients were last sent it, from the mirror: no store read.
         () => this.mirror.copyAt(this.broadcaster.lastSeq));
     }
+    this.clock = new TickClock(deps.config.socket.tickMs, () => this.broadcaster.tick(), (seconds) => this.onTick?.(seconds));
     if (deps.relay) {
       const { tickMs, relayLeaseMs, repairPageSize } = deps.config.socket;
-      this.relay = new FeedRelay(deps.relay, { tickMs, leaseMs: relayLeaseMs, pageSize: repairPageSize }, () => this.broadcaster.lastSeq);
+      this.relay = new FeedRelay(deps.relay, { tickMs, leaseMs: relayLeaseMs, pageSize: repairPageSize },
+        () => this.broadcaster.lastSeq, (batch) => this.ingest(batch));
     }
+  }
+
+  /** Feed input (from the channel, or straight from this server's relay): out at the next tick due. */
+  private ingest(batch: Uint8Array): void {
+    this.broadcaster.ingest(batch);
+    this.clock.wake();
   }
 
   get connections(): number {
@@ -150,7 +159,7 @@ export class SocketServer {
     const { socket } = this.deps.config;
     await this.broadcaster.start(this.deps.config.board);
     this.feed = await this.deps.store.subscribe({
-      onBatch: (batch) => this.broadcaster.ingest(batch),
+      onBatch: (batch) => this.ingest(batch),
       onReset: (epoch, seq) => { this.broadcaster.reset(epoch, seq); void this.status.refresh(); },
       onResize: (width, height, seq) => this.broadcaster.resize(width, height, seq),
       onResync: () => { void this.broadcaster.resync(); void this.status.refresh(); },
@@ -159,29 +168,13 @@ export class SocketServer {
     await this.status.load();
     this.reloadMirror();
     if (socket.digestMs > 0) this.timers.push(setInterval(() => this.sendDigest(), socket.digestMs));
-    this.scheduleTick(socket.tickMs);
+    this.clock.start();
     this.relay?.start();
     this.publisher?.start();
     if (this.deps.templateEvents) this.griefs = await this.deps.templateEvents.subscribeGriefs((e) => this.watchers.notify(e));
     this.timers.push(setInterval(() => this.heartbeat(), socket.pingIntervalMs));
     this.timers.push(setInterval(() => void this.reportOnline(), socket.onlineIntervalMs));
     await this.reportOnline();
-  }
-
-  /**
-   * Ticks clock themselves: the next tick comes tickMs after this one started. When writing
-   * the frame to every client takes longer than that (many clients on a busy machine), ticks
-   * run back to back, yielding to the event loop in between so pings, upgrades and the feed
-   * still run, instead of piling up as interval callbacks would.
-   */
-  private scheduleTick(delayMs: number): void {
-    this.tickTimer = setTimeout(() => {
-      const started = performance.now();
-      this.broadcaster.tick();
-      const spent = performance.now() - started;
-      this.onTick?.(spent / 1000);
-      this.scheduleTick(Math.max(this.deps.config.socket.tickMs - spent, 1));
-    }, delayMs);
   }
 
   /** Takes over upgrade requests for /ws on an HTTP server. */
@@ -377,7 +370,7 @@ export class SocketServer {
 
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
-    if (this.tickTimer) clearTimeout(this.tickTimer);
+    this.clock.stop();
     await this.relay?.stop();
     await this.publisher?.stop();
     await this.feed?.close();

@@ -27,6 +27,19 @@ describe('feed relay', () => {
     expect(published).toEqual([[1, 2, 3], [4, 5]]);
   });
 
+  it('hands each batch to its own server before publishing it, so its clients need not wait for the echo', async () => {
+    const { source, published, place } = await setup();
+    const order: string[] = [];
+    const publish = source.publishBatch;
+    source.publishBatch = async (b) => { order.push('published'); await publish(b); };
+    const relay = new FeedRelay(source, { tickMs: 50, leaseMs: 1000, pageSize: 1000 }, () => 0,
+      (b) => order.push(`relayed ${batchToUpdates(decodePixelBatch(b)).map((u) => u.seq).join(',')}`));
+    await place(2);
+    await relay.tick();
+    expect(order).toEqual(['relayed 1,2', 'published']);
+    expect(published).toEqual([[1, 2]]);
+  });
+
   it('lets one server relay at a time; another takes over from its own feed position when the lease is gone', async () => {
     const { source, published, place } = await setup();
     const first = new FeedRelay(source, { tickMs: 50, leaseMs: 100, pageSize: 1000 }, () => 0);

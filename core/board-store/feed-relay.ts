@@ -26,8 +26,16 @@ export class FeedRelay {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
-  /** `fromSeq`: where this server's own feed is (what it has already seen published). */
-  constructor(private readonly source: RelaySource, private readonly options: FeedRelayOptions, private readonly fromSeq: () => number) {}
+  /**
+   * `fromSeq`: where this server's own feed is (what it has already seen published).
+   * `relayed`: each batch as it is read, before it is published: the relaying server's own
+   * clients need not wait for the channel to echo it back (the echo is then a duplicate,
+   * which subscribers ignore by seq).
+   */
+  constructor(
+    private readonly source: RelaySource, private readonly options: FeedRelayOptions, private readonly fromSeq: () => number,
+    private readonly relayed: (batch: Uint8Array) => void = () => {},
+  ) {}
 
   get leading(): boolean {
     return this.lease !== null;
@@ -82,6 +90,7 @@ export class FeedRelay {
       }
       const count = decodePixelBatch(updates.batch).count;
       if (count === 0) return;
+      this.relayed(updates.batch);
       await this.source.publishBatch(updates.batch);
       this.last = updates.lastSeq;
       this.stats.batches++;
