@@ -1,10 +1,11 @@
 // `npm run bench:feed`: Redis CPU per accepted write as the number of subscribed socket servers
-// grows, for the earlier design (every write publishes itself) and the relay (one batch per
-// tick), in one run. The subscribers are bare sockets that SUBSCRIBE and discard what comes (a
-// socket server's Redis connection, without the socket server). Writes go through the store's
-// write script and its persistence confirmation, as the write path does, at FEED_RATE/s.
-// Redis's own INFO commandstats (usec per command) says where each write's µs go: the write
-// script, the persistence confirmation (ZREM), the relay's reads (MULTI/GET/XRANGE), PUBLISH.
+// grows, for the earlier design (every write publishes itself), the relay (one batch per tick),
+// and the relay with the subscribers on a read replica (REDIS_FEED_URL), in one run. The
+// subscribers are bare sockets that SUBSCRIBE and discard what comes (a socket server's Redis
+// connection, without the socket server). Writes go through the store's write script and its
+// persistence confirmation, as the write path does, at FEED_RATE/s. Redis's own INFO
+// commandstats (usec per command) says where each write's µs go: the write script, the
+// persistence confirmation (ZREM), the relay's reads (MULTI/GET/XRANGE), PUBLISH.
 //   FEED_SUBSCRIBERS (1,50,200), FEED_RATE (2000), FEED_SECONDS (10), FEED_RUNS (3)
 import './exit-on-signal.ts';
 import net from 'node:net';
@@ -59,41 +60,49 @@ async function commandUsec(client: Redis): Promise<Map<string, number>> {
  * top-level commands are summed: the script (its PUBLISH, in the publish design, is inside it),
  * the ZREM confirmations, the relay's MULTI/GET/XRANGE/EXEC and its PUBLISH.
  */
-function writeParts(d: (cmd: string) => number, mode: 'publish' | 'relay'): Record<string, number> {
+type Design = 'publish' | 'relay' | 'relay-replica';
+const DESIGNS: Record<Design, string> = {
+  publish: 'publish each write (before)', relay: 'relay, a batch per tick', 'relay-replica': 'relay, subscribers on a replica',
+};
+
+function writeParts(d: (cmd: string) => number, mode: Design): Record<string, number> {
   const parts = {
     script: d('evalsha') + d('eval'),
     'of which PUBLISH': mode === 'publish' ? d('publish') : 0,
     confirm: d('zrem'),
     'relay read': d('multi') + d('exec'),
-    'relay PUBLISH': mode === 'relay' ? d('publish') : 0,
+    'relay PUBLISH': mode !== 'publish' ? d('publish') : 0,
   };
   return { ...parts, 'commands total': parts.script + parts.confirm + parts['relay read'] + parts['relay PUBLISH'] };
 }
 const PARTS = ['script', 'of which PUBLISH', 'confirm', 'relay read', 'relay PUBLISH', 'commands total'];
 
 const redis = await startRedis({ port: await freePort(), dataDir: tempDir('feed-bench') });
+const replica = await startRedis({ port: await freePort(), dataDir: tempDir('feed-bench-replica'), replicaOf: redis.port });
 const stats = new Redis(redis.url);
 const rows: Record<string, string | number>[] = [];
 const parts: Record<string, string | number>[] = [];
 try {
   for (const subs of SUBSCRIBERS) {
-    for (const mode of ['publish', 'relay'] as const) {
+    for (const mode of Object.keys(DESIGNS) as Design[]) {
       const perWrite: number[] = [];
+      const replicaPerWrite: number[] = [];
       const partUsec = new Map<string, number[]>();
       let delivered = 0;
       for (let run = 0; run < RUNS; run++) {
         const prefix = `b${randomBytes(4).toString('hex')}`;
         const store = await RedisBoardStore.connect({
           redis: { url: redis.url, keyPrefix: prefix, authSecretArn: null }, size, rules: { cooldownMs: 300_000, placementsPerIp: 1e9 },
-          sessionsPerIpPerHour: 1, updatesKept: 100_000, feedMode: mode,
+          sessionsPerIpPerHour: 1, updatesKept: 100_000, feedMode: mode === 'publish' ? 'publish' : 'relay',
         });
         await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
-        const listeners = await subscribers(redis.port, redisKeys(prefix).channel, subs);
-        const relay = mode === 'relay' ? new FeedRelay(store, { tickMs: 50, leaseMs: 3000, pageSize: 10_000 }, () => 0) : null;
+        const listeners = await subscribers(mode === 'relay-replica' ? replica.port : redis.port, redisKeys(prefix).channel, subs);
+        const relay = mode !== 'publish' ? new FeedRelay(store, { tickMs: 50, leaseMs: 3000, pageSize: 10_000 }, () => 0) : null;
         relay?.start();
         const total = RATE * SECONDS;
         const usecBefore = await commandUsec(stats);
         const cpuBefore = cpuSeconds(redis.pid);
+        const replicaBefore = cpuSeconds(replica.pid);
         const started = performance.now();
         const inflight: Promise<unknown>[] = [];
         let accepted = 0;
@@ -106,6 +115,7 @@ try {
         await Promise.all(inflight);
         await new Promise((r) => setTimeout(r, 200)); // the relay's last tick
         const cpu = cpuSeconds(redis.pid) - cpuBefore;
+        replicaPerWrite.push(((cpuSeconds(replica.pid) - replicaBefore) * 1e6) / accepted);
         await relay?.stop();
         perWrite.push((cpu * 1e6) / accepted);
         const usecAfter = await commandUsec(stats);
@@ -116,8 +126,9 @@ try {
         await store.close();
       }
       rows.push({
-        'subscribers': subs, design: mode === 'publish' ? 'publish each write (before)' : 'relay, a batch per tick (now)',
-        'Redis CPU µs per write (min–max)': `${round(Math.min(...perWrite), 1)}–${round(Math.max(...perWrite), 1)}`,
+        'subscribers': subs, design: DESIGNS[mode],
+        'primary CPU µs per write (min–max)': `${round(Math.min(...perWrite), 1)}–${round(Math.max(...perWrite), 1)}`,
+        'replica CPU µs per write': `${round(Math.min(...replicaPerWrite), 1)}–${round(Math.max(...replicaPerWrite), 1)}`,
         'MB delivered to subscribers (last run)': round(delivered / 1e6, 1),
       });
       console.log(rows.at(-1));
@@ -134,5 +145,6 @@ try {
   console.table(parts);
 } finally {
   stats.disconnect();
+  await replica.stop();
   await redis.stop();
 }

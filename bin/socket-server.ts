@@ -45,7 +45,7 @@ const stopConnections = config.socket.metricsNamespace
 const server = http.createServer(socketHttpEndpoints({ store, registry: telemetry.registry, connections: () => sockets.connections }));
 hardenHttpServer(server);
 sockets.attach(server);
-server.listen(config.port, config.host, () => log.info('socket server listening', { serverId: sockets.serverId, url: `ws://${config.host}:${config.port}/ws` }));
+server.listen(config.port, config.host, config.socket.listenBacklog, () => log.info('socket server listening', { serverId: sockets.serverId, url: `ws://${config.host}:${config.port}/ws` }));
 
 // On ECS: drain as soon as the task is being stopped, while the load balancer still carries the
 // sockets (it cuts them when its deregistration delay ends; SIGTERM only comes after that).

@@ -14,13 +14,18 @@ export async function readSecretString(arn: string): Promise<string> {
   }
 }
 
-/** The config with the Redis auth token (REDIS_AUTH_SECRET_ARN) put into REDIS_URL. */
+/** The config with the Redis auth token (REDIS_AUTH_SECRET_ARN) put into REDIS_URL and REDIS_FEED_URL. */
 export async function withRedisAuth(config: Config): Promise<Config> {
   if (!config.redis?.authSecretArn) return config;
-  const url = new URL(config.redis.url);
-  url.username = '';
-  url.password = encodeURIComponent(await readSecretString(config.redis.authSecretArn));
-  return { ...config, redis: { ...config.redis, url: url.toString() } };
+  const token = encodeURIComponent(await readSecretString(config.redis.authSecretArn));
+  const withToken = (raw: string) => {
+    const url = new URL(raw);
+    url.username = '';
+    url.password = token;
+    return url.toString();
+  };
+  const { url, feedUrl } = config.redis;
+  return { ...config, redis: { ...config.redis, url: withToken(url), feedUrl: feedUrl ? withToken(feedUrl) : feedUrl } };
 }
 
 /** A secret given directly, or read from Secrets Manager (AWS). */

@@ -27,6 +27,10 @@ export function optionalUrl() {
   return z.preprocess(blankIsUnset, z.string().regex(/^https?:\/\/[^\s]+$/, { error: 'must be an http(s) URL' }).optional()).transform((v) => v ?? null);
 }
 
+/** A Redis URL (redis:// or rediss:// for TLS), or null when unset. */
+export const redisUrl = z.preprocess(blankIsUnset, z.string().regex(/^rediss?:\/\//, { error: 'must start with redis:// or rediss://' }).optional())
+  .transform((v) => v ?? null);
+
 /** A decimal number such as 2.5. */
 export function decimal(fallback: number, min: number, max: number) {
   const range = { error: (i: { input: unknown }) => `must be from ${min} to ${max}, got ${String(i.input)}` };

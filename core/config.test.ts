@@ -13,6 +13,8 @@ describe('config', () => {
   it('fails at start naming a bad setting', () => {
     expect(() => loadConfig({ BOARD_WIDTH: 'wide' })).toThrow(/BOARD_WIDTH/);
     expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrow(ConfigError);
+    expect(() => loadConfig({ REDIS_URL: 'redis://a:6379', REDIS_FEED_URL: 'b:6379' })).toThrow(/REDIS_FEED_URL/);
+    expect(() => loadConfig({ REDIS_FEED_URL: 'redis://b:6379' })).toThrow(/REDIS_FEED_URL: needs REDIS_URL/);
     expect(() => loadConfig({ CASSANDRA_CONTACT_POINTS: 'a', CASSANDRA_FLAVOUR: 'keyspaces' })).toThrow(/CASSANDRA_REGION/);
   });
 

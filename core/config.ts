@@ -6,7 +6,7 @@ import type { BoardSize } from './domain/board-codec.ts';
 import type { CooldownRules } from './domain/cooldown.ts';
 import { CLIENT_ADDRESS_SOURCES, type ClientAddressRule } from './domain/client-ip.ts';
 import { guardConfig, GUARD_SCHEMA, type GuardConfig } from './guard-config.ts';
-import { blankIsUnset, ConfigError, int, oneOf, optionalText, text } from './config-fields.ts';
+import { blankIsUnset, ConfigError, int, oneOf, optionalText, redisUrl, text } from './config-fields.ts';
 
 export { ConfigError } from './config-fields.ts';
 
@@ -16,6 +16,12 @@ export interface RedisConfig {
   keyPrefix: string;
   /** Secrets Manager ARN of the auth token (ElastiCache), put into the URL at start. */
   authSecretArn: string | null;
+  /**
+   * Where socket servers subscribe to the update feed: a read replica (ElastiCache's reader
+   * endpoint), so the primary sends each batch once, to the replica, however many socket
+   * servers listen. Unset (or absent): the primary.
+   */
+  feedUrl?: string | null;
 }
 
 export interface CassandraConfig {
@@ -53,6 +59,12 @@ export interface SocketConfig {
   /** How often the board's digest (tile hashes) goes to every client; 0: never. */
   digestMs: number;
   replayMaxBytes: number;
+  /**
+   * Connections the kernel queues for a socket server before it accepts them (capped by the
+   * kernel's somaxconn): a lost server's clients arrive at the others all at once, and a full
+   * queue drops handshakes that TCP then retries only after 1, 3, 7… s.
+   */
+  listenBacklog: number;
   /** 'relay': one elected socket server publishes a batch per tick; 'publish': every write publishes itself. */
   feedMode: 'relay' | 'publish';
   /** How long the relay's lease lives unless renewed: the longest the feed stalls if the relaying server dies. */
@@ -188,8 +200,8 @@ export const ENV_SCHEMA = z.object({
   UPDATES_SEGMENT: int(8192, 64, 65_535),
   READS_PER_IP_PER_MINUTE: int(120, 1, 1_000_000),
   DATA_DIR: text('./data'),
-  REDIS_URL: z.preprocess(blankIsUnset, z.string().regex(/^rediss?:\/\//, { error: 'must start with redis:// or rediss://' }).optional())
-    .transform((v) => v ?? null),
+  REDIS_URL: redisUrl,
+  REDIS_FEED_URL: redisUrl,
   REDIS_KEY_PREFIX: text('place', /^[A-Za-z0-9_-]{1,40}$/),
   REDIS_AUTH_SECRET_ARN: optionalText,
   CASSANDRA_CONTACT_POINTS: optionalText,
@@ -216,6 +228,7 @@ export const ENV_SCHEMA = z.object({
   SOCKET_REPLAY_MS: int(300_000, 0, 3_600_000),
   SOCKET_DIGEST_MS: int(60_000, 0, 3_600_000),
   SOCKET_REPLAY_MAX_BYTES: int(64 * 1024 * 1024, 0, 1 << 30),
+  SOCKET_LISTEN_BACKLOG: int(4096, 1, 65_535),
   FEED_MODE: oneOf(['relay', 'publish'], 'relay'),
   RELAY_LEASE_MS: int(3000, 500, 60_000),
   SOCKET_METRICS_NAMESPACE: optionalText,
@@ -286,7 +299,7 @@ export function loadConfig(env: Env = process.env): Config {
     updatesPerResponse: e.UPDATES_PER_RESPONSE,
     updatesSegment: e.UPDATES_SEGMENT,
     readsPerIpPerMinute: e.READS_PER_IP_PER_MINUTE,
-    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, authSecretArn: e.REDIS_AUTH_SECRET_ARN } : null,
+    redis: redisConfig(e),
     cassandra: cassandraConfig(e),
     dataDir: e.DATA_DIR,
     host: e.HOST,
@@ -306,6 +319,7 @@ export function loadConfig(env: Env = process.env): Config {
       replayMs: e.SOCKET_REPLAY_MS,
       digestMs: e.SOCKET_DIGEST_MS,
       replayMaxBytes: e.SOCKET_REPLAY_MAX_BYTES,
+      listenBacklog: e.SOCKET_LISTEN_BACKLOG,
       feedMode: e.FEED_MODE,
       relayLeaseMs: e.RELAY_LEASE_MS,
       metricsNamespace: e.SOCKET_METRICS_NAMESPACE,
@@ -346,6 +360,14 @@ function rebuildJobConfig(e: z.infer<typeof ENV_SCHEMA>): RebuildJobConfig {
     if (job.subnets.length === 0) throw new ConfigError('REBUILD_TASK_SUBNETS', 'is required when REBUILD_JOB=ecs');
   }
   return job;
+}
+
+function redisConfig(e: z.infer<typeof ENV_SCHEMA>): RedisConfig | null {
+  if (!e.REDIS_URL) {
+    if (e.REDIS_FEED_URL) throw new ConfigError('REDIS_FEED_URL', 'needs REDIS_URL (the primary) as well');
+    return null;
+  }
+  return { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, authSecretArn: e.REDIS_AUTH_SECRET_ARN, feedUrl: e.REDIS_FEED_URL };
 }
 
 function cassandraConfig(e: z.infer<typeof ENV_SCHEMA>): CassandraConfig | null {

@@ -183,6 +183,15 @@ describe('CDK app', () => {
     expect(env).toContain('BOARD_PUBLISH_BUCKET');
   });
 
+  it('subscribes the socket servers to the feed on the replicas (the reader endpoint), writes stay on the primary', () => {
+    const [groupId] = ofType('AWS::ElastiCache::ReplicationGroup')[0]!;
+    const env = (ofType('AWS::ECS::TaskDefinition').find(([id]) => id.startsWith('SocketsTask'))![1].Properties as {
+      ContainerDefinitions: { Environment: { Name: string; Value: unknown }[] }[] }).ContainerDefinitions[0]!.Environment;
+    const value = (name: string) => JSON.stringify(env.find((e) => e.Name === name)?.Value);
+    expect(value('REDIS_FEED_URL')).toContain(`"${groupId}","ReaderEndPoint.Address"`);
+    expect(value('REDIS_URL')).toContain(`"${groupId}","PrimaryEndPoint.Address"`);
+  });
+
   it('creates the Keyspaces tables of the schema, after their keyspace, with PITR and client-side timestamps', () => {
     const keyspace = ofType('AWS::Cassandra::Keyspace')[0]![0];
     const tables = ofType('AWS::Cassandra::Table');

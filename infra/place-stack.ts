@@ -71,7 +71,7 @@ export class PlaceStack extends Stack {
       redisAuth: this.redis.authToken, sessionSecret, keyspace, media,
     });
     this.sockets = new SocketService(this, 'Sockets', {
-      settings, vpc: this.network.vpc, securityGroup: this.network.socketSg, redisUrl: this.redis.url,
+      settings, vpc: this.network.vpc, securityGroup: this.network.socketSg, redisUrl: this.redis.url, redisFeedUrl: this.redis.feedUrl,
       redisAuth: this.redis.authToken, writePixel: this.functions.byName('write-pixel').target,
     });
     this.jobs = new BoardJobs(this, 'Jobs', {

@@ -10,9 +10,11 @@ import type { Settings } from './settings.ts';
 export class RedisCluster extends Construct {
   readonly group: elasticache.CfnReplicationGroup;
   readonly authToken: secrets.Secret;
+  private readonly replicas: number;
 
   constructor(scope: Construct, id: string, props: { vpc: ec2.IVpc; securityGroup: ec2.ISecurityGroup; settings: Settings }) {
     super(scope, id);
+    this.replicas = props.settings.redisReplicas;
     this.authToken = new secrets.Secret(this, 'AuthToken', {
       description: 'ElastiCache auth token',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
@@ -44,5 +46,15 @@ export class RedisCluster extends Construct {
 
   get url(): string {
     return `rediss://${this.group.attrPrimaryEndPointAddress}:${this.group.attrPrimaryEndPointPort}`;
+  }
+
+  /**
+   * The reader endpoint, where socket servers subscribe to the update feed (REDIS_FEED_URL): the
+   * primary then sends each batch once, to its replicas, however many socket tasks listen. Null
+   * without replicas.
+   */
+  get feedUrl(): string | null {
+    if (this.replicas === 0) return null;
+    return `rediss://${this.group.attrReaderEndPointAddress}:${this.group.attrReaderEndPointPort}`;
   }
 }

@@ -43,6 +43,8 @@ export interface SocketServiceProps {
   vpc: ec2.IVpc;
   securityGroup: ec2.ISecurityGroup;
   redisUrl: string;
+  /** A replica's endpoint for the update feed (REDIS_FEED_URL); null: the primary. */
+  redisFeedUrl: string | null;
   redisAuth: secrets.ISecret;
   writePixel: lambda.IFunction;
 }
@@ -77,6 +79,7 @@ export class SocketService extends Construct {
         COOLDOWN_MS: String(settings.cooldownMs),
         REDIS_URL: props.redisUrl,
         REDIS_AUTH_SECRET_ARN: props.redisAuth.secretArn,
+        ...(props.redisFeedUrl ? { REDIS_FEED_URL: props.redisFeedUrl } : {}),
         WRITE_PIXEL_FUNCTION: props.writePixel.functionArn,
         // Only CloudFront's VPC origin reaches the ALB: the viewer address it adds is the one to trust.
         CLIENT_ADDRESS_SOURCE: 'cloudfront',

@@ -44,7 +44,7 @@ export async function startLocalServer(services: Services, options: LocalServerO
   hardenHttpServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
+    server.listen(options.port, options.host, services.config.socket.listenBacklog, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -26,8 +26,8 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `${prefix}-`));
 }
 
-export async function startTestRedis(): Promise<RedisProcess> {
-  return startRedis({ port: await freePort(), dataDir: tempDir('redis') });
+export async function startTestRedis(replicaOf?: number): Promise<RedisProcess> {
+  return startRedis({ port: await freePort(), dataDir: tempDir('redis'), replicaOf });
 }
 
 /** The shared test Cassandra's port, set by the vitest global setup. */

@@ -7,7 +7,7 @@ import { CONTRACT_KEPT, CONTRACT_RULES, CONTRACT_SIZE, describeBoardStoreContrac
 import { startTestRedis } from '../../test-support/test-services.ts';
 import type { RedisProcess } from '../../local/processes/redis-process.ts';
 import { createBoard } from '../domain/board-codec.ts';
-import { encodePixelBatch, encodePixelRecord } from '../protocol/pixel-batch.ts';
+import { batchToUpdates, decodePixelBatch, encodePixelBatch, encodePixelRecord } from '../protocol/pixel-batch.ts';
 import { decodeFeedMessage } from '../protocol/feed.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import { describeModerationContract } from './moderation.contract.ts';
@@ -73,6 +73,37 @@ describe('redis board store layout', () => {
     sub.disconnect();
     raw.disconnect();
     await store.close();
+  });
+
+  it('with a feed URL, subscribes on the replica: batches the relay publishes on the primary reach it', async () => {
+    const replica = await startTestRedis(redis.port);
+    const keyPrefix = `f${randomBytes(4).toString('hex')}`;
+    const store = await RedisBoardStore.connect({
+      redis: { url: redis.url, feedUrl: replica.url, keyPrefix, authSecretArn: null }, size: CONTRACT_SIZE, rules: CONTRACT_RULES,
+      sessionsPerIpPerHour: 2, updatesKept: CONTRACT_KEPT,
+    });
+    const relay = new FeedRelay(store, { tickMs: 5, leaseMs: 1000, pageSize: 1000 }, () => 0);
+    const [primary, onReplica] = [new Redis(redis.url), new Redis(replica.url)];
+    try {
+      await expect.poll(async () => (await onReplica.info('replication')).includes('master_link_status:up'), { timeout: 20_000 }).toBe(true);
+      await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], Date.now());
+      const seqs: number[] = [];
+      const feed = await store.subscribe({
+        onBatch: (b) => seqs.push(...batchToUpdates(decodePixelBatch(b)).map((u) => u.seq)), onReset: () => {}, onResize: () => {}, onResync: () => {},
+      });
+      const subscribers = async (r: Redis) => ((await r.pubsub('NUMSUB', store.keys.channel)) as [string, number])[1];
+      expect([await subscribers(primary), await subscribers(onReplica)]).toEqual([0, 1]);
+      relay.start();
+      for (let x = 0; x < 3; x++) await store.place({ x, y: 0, color: 5, userId: `u${x}`, ip: 'i', now: Date.now() });
+      await expect.poll(() => seqs).toEqual([1, 2, 3]);
+      await feed.close();
+    } finally {
+      await relay.stop();
+      primary.disconnect();
+      onReplica.disconnect();
+      await store.close();
+      await replica.stop();
+    }
   });
 
   it('fails fast with StoreUnavailableError when Redis is gone', async () => {

@@ -331,7 +331,9 @@ export class RedisBoardStore implements BoardStore {
 
   async subscribe(handlers: FeedHandlers): Promise<FeedSubscription> {
     // Pub/sub needs its own connection; this one queues while reconnecting and resubscribes itself.
-    const sub = new Redis(this.options.redis.url, { lazyConnect: true, retryStrategy: (n) => Math.min(50 * 2 ** n, 1000) });
+    // With a feed URL it goes to a replica: Redis replicates PUBLISH, so the primary sends each
+    // batch once (down the replication stream) however many socket servers subscribe.
+    const sub = new Redis(this.options.redis.feedUrl ?? this.options.redis.url, { lazyConnect: true, retryStrategy: (n) => Math.min(50 * 2 ** n, 1000) });
     sub.on('error', () => { /* reconnects by itself; onResync fires on ready */ });
     let connectedOnce = false;
     sub.on('ready', () => {

@@ -15,6 +15,8 @@ export const CLOSE = {
   UNSUPPORTED_DATA: 1003,
   /** A message over SOCKET_MAX_MESSAGE_BYTES. */
   MESSAGE_TOO_BIG: 1009,
+  /** The connection ended without a close frame (a lost server, a connect that timed out); never sent. */
+  ABNORMAL: 1006,
   /** The server is draining (SIGTERM): reconnect soon, elsewhere. */
   SERVICE_RESTART: 1012,
   /** The client's send buffer passed SOCKET_MAX_BUFFERED_BYTES. */

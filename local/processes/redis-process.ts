@@ -21,6 +21,8 @@ export interface RedisOptions {
    * saw succeed survives a kill -9. Redis's own default ('everysec') may lose the last second.
    */
   appendOnly?: boolean;
+  /** Start as a read replica of the Redis on this local port (as ElastiCache's replicas are). */
+  replicaOf?: number;
 }
 
 export async function startRedis(opts: RedisOptions): Promise<RedisProcess> {
@@ -29,7 +31,8 @@ export async function startRedis(opts: RedisOptions): Promise<RedisProcess> {
   const child = spawn('redis-server', [
     '--bind', '127.0.0.1', '--port', String(opts.port), '--dir', opts.dataDir,
     '--save', '', '--appendonly', opts.appendOnly ? 'yes' : 'no', '--appendfsync', 'always', '--protected-mode', 'yes',
-    '--daemonize', 'no', '--loglevel', 'warning',
+    '--daemonize', 'no', '--loglevel', 'warning', '--repl-diskless-sync-delay', '0', // a replica syncs at once
+    ...(opts.replicaOf ? ['--replicaof', '127.0.0.1', String(opts.replicaOf)] : []),
   ], { stdio: 'ignore' });
   killWithParent(child);
   let exitInfo: string | null = null;

@@ -48,6 +48,24 @@ describe('reconnecting socket', () => {
     expect(sockets.opened).toHaveLength(8);
   });
 
+  it('gives up a connection that does not open within the connect timeout, and tries the next URL', () => {
+    const sockets = fakeSockets();
+    const closes: number[] = [];
+    const socket = new ReconnectingSocket(
+      { urls: ['ws://a/ws', 'ws://b/ws'], open: sockets.open, baseMs: 100, random: () => 0, lossSpreadMs: 0, connectTimeoutMs: 5000 },
+      { message: () => {}, close: (c) => closes.push(c) },
+    );
+    socket.start();
+    vi.advanceTimersByTime(4999);
+    expect(sockets.opened).toHaveLength(1);
+    vi.advanceTimersByTime(1 + 50); // timed out, then the first backoff (jittered to half of 100 ms)
+    expect([sockets.opened[0]!.readyState, closes, new URL(sockets.last().url).host]).toEqual([3, [CLOSE.ABNORMAL], 'b']);
+    sockets.last().accept(); // this one opens in time: no timeout later
+    vi.advanceTimersByTime(60_000);
+    expect([sockets.opened.length, socket.open]).toEqual([2, true]);
+    socket.stop();
+  });
+
   it('after a server is lost, spreads the first attempt over the loss spread; later ones back off as usual', () => {
     const times = [0, 0.5, 0.999].map((r) => {
       const { sockets, socket } = setup(() => r, 2000);

@@ -29,6 +29,11 @@ export interface ReconnectingSocketOptions {
    * every client of a lost server reconnects to the others, spread out rather than all at once.
    */
   lossSpreadMs?: number;
+  /**
+   * A connection not open within this long is given up and the next URL tried: a handshake the
+   * server's full listen queue dropped is otherwise retried by TCP alone, for up to minutes.
+   */
+  connectTimeoutMs?: number;
   /** Query parameters for each connection, asked at connect time (where the client is). */
   query?: () => Record<string, string> | null;
   /** For tests: the jitter source. */
@@ -51,6 +56,7 @@ export class ReconnectingSocket {
   private attempt = 0;
   private stopped = true;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private connectTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: ReconnectingSocketOptions, private readonly events: SocketEvents) {}
 
@@ -67,6 +73,7 @@ export class ReconnectingSocket {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.clearConnectTimer();
     this.socket?.close(1000, 'bye');
     this.socket = null;
   }
@@ -95,9 +102,25 @@ export class ReconnectingSocket {
     socket.onmessage = (ev) => { if (this.socket === socket) this.events.message(ev.data); };
     socket.onclose = (ev) => { if (this.socket === socket) this.lost(ev.code); };
     socket.onerror = () => {};
+    socket.onopen = () => this.clearConnectTimer();
+    this.connectTimer = setTimeout(() => {
+      if (this.socket !== socket || socket.readyState === OPEN) return;
+      this.lost(CLOSE.ABNORMAL);
+      try {
+        socket.close();
+      } catch {
+        // closing a socket that never opened may throw in some implementations; it is dropped anyway
+      }
+    }, this.options.connectTimeoutMs ?? 10_000);
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
   }
 
   private lost(code: number): void {
+    this.clearConnectTimer();
     this.socket = null;
     if (this.stopped) return;
     this.reconnects++;
