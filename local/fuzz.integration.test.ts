@@ -60,8 +60,13 @@ describe(`fuzz (seed ${FUZZ_SEED}): npm start survives hostile HTTP and WebSocke
     }, ENTRY.runner, 'ignore');
     url = `http://127.0.0.1:${service.port}`;
     const writer = await new ApiClient(url).startSession();
-    for (let i = 0; i < 5; i++) await writer.place(i, i, i + 1).then(() => writer.startSession());
-    before = await writer.board();
+    for (let i = 0; i < 5; i++) {
+      expect((await writer.place(i, i, i + 1)).status).toBe(201);
+      await writer.startSession();
+    }
+    // The board may come from a published copy up to BOARD_PUBLISH_MS behind: wait for the one with all five.
+    for (const deadline = Date.now() + 15_000; (before = await writer.board()).seq !== 5 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 100));
+    expect(before.seq).toBe(5);
   });
   afterAll(async () => service?.stop());
 

@@ -1,14 +1,10 @@
 // Solves an ALTCHA (v1) challenge in Node, as a scripted client would: SHA-256(salt + n) for
 // n = 0, 1, … until it equals the challenge. Synchronous node:crypto, so it is as fast as a bot's.
 import { createHash } from 'node:crypto';
+import type { Challenge } from '../web/challenge.ts';
 
-export interface Challenge {
-  algorithm: string;
-  challenge: string;
-  salt: string;
-  signature: string;
-  maxnumber: number;
-}
+// The page's type: a test client solves exactly what the page is given.
+export type { Challenge };
 
 /** ALTCHA's payload: base64 JSON {algorithm, challenge, number, salt, signature}; null if not solvable. */
 export function solveChallenge(c: Challenge): { payload: string; number: number } | null {

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { killChild, killWithParent, stopChild, waitForPort } from './process-control.ts';
-import { freePort } from '../../test-support/test-services.ts';
+import { freePort, tempDir } from '../../test-support/test-services.ts';
 
 export interface ServiceProcess {
   port: number;
@@ -23,14 +23,17 @@ export const ENTRY = {
   sessions: 'bin/sessions.ts',
 } as const;
 
-/** An entry point as a child process (so a load generator does not share its event loop). */
+/**
+ * An entry point as a child process (so a load generator does not share its event loop). Without
+ * a DATA_DIR in `env` it gets a fresh folder of its own, never the working directory's ./data.
+ */
 export async function startServiceProcess(
   env: Record<string, string>, entry: string = ENTRY.runner, stdio: 'inherit' | 'ignore' | { logFile: string } = 'inherit',
 ): Promise<ServiceProcess> {
   const port = Number(env.PORT) || (await freePort());
   const out = typeof stdio === 'object' ? openSync(stdio.logFile, 'a') : stdio;
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', out, out],
+    env: { ...process.env, DATA_DIR: tempDir('service-data'), ...env, PORT: String(port) }, stdio: ['ignore', out, out],
   });
   if (typeof out === 'number') closeSync(out);
   killWithParent(child);
