@@ -6,7 +6,8 @@
 // persistence confirmation, as the write path does, at FEED_RATE/s. Redis's own INFO
 // commandstats (usec per command) says where each write's µs go: the write script, the
 // persistence confirmation (ZREM), the relay's reads (MULTI/GET/XRANGE), PUBLISH.
-//   FEED_SUBSCRIBERS (1,50,200), FEED_RATE (2000), FEED_SECONDS (10), FEED_RUNS (3)
+//   FEED_SUBSCRIBERS (1,50,200), FEED_RATE (2000), FEED_SECONDS (10), FEED_RUNS (3),
+//   FEED_DESIGNS (publish,relay,replicated relay,relay-replica)
 import './exit-on-signal.ts';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -60,10 +61,16 @@ async function commandUsec(client: Redis): Promise<Map<string, number>> {
  * top-level commands are summed: the script (its PUBLISH, in the publish design, is inside it),
  * the ZREM confirmations, the relay's MULTI/GET/XRANGE/EXEC and its PUBLISH.
  */
-type Design = 'publish' | 'relay' | 'relay-replica';
-const DESIGNS: Record<Design, string> = {
-  publish: 'publish each write (before)', relay: 'relay, a batch per tick', 'relay-replica': 'relay, subscribers on a replica',
+// A Redis with a replica pays for replication on every write (ElastiCache with redisReplicas ≥ 1
+// does), so designs are compared on the same setup: without a replica, and with one.
+type Design = 'publish' | 'relay' | 'replicated relay' | 'relay-replica';
+const DESIGNS: Record<Design, { title: string; replicated: boolean }> = {
+  publish: { title: 'publish each write (before), no replica', replicated: false },
+  relay: { title: 'relay, a batch per tick, no replica', replicated: false },
+  'replicated relay': { title: 'relay, with a replica, subscribers on the primary', replicated: true },
+  'relay-replica': { title: 'relay, with a replica, subscribers on the replica', replicated: true },
 };
+const CHOSEN = (process.env.FEED_DESIGNS?.split(',') ?? Object.keys(DESIGNS)) as Design[];
 
 function writeParts(d: (cmd: string) => number, mode: Design): Record<string, number> {
   const parts = {
@@ -77,14 +84,17 @@ function writeParts(d: (cmd: string) => number, mode: Design): Record<string, nu
 }
 const PARTS = ['script', 'of which PUBLISH', 'confirm', 'relay read', 'relay PUBLISH', 'commands total'];
 
-const redis = await startRedis({ port: await freePort(), dataDir: tempDir('feed-bench') });
-const replica = await startRedis({ port: await freePort(), dataDir: tempDir('feed-bench-replica'), replicaOf: redis.port });
-const stats = new Redis(redis.url);
+const plain = await startRedis({ port: await freePort(), dataDir: tempDir('feed-bench') });
+const primary = await startRedis({ port: await freePort(), dataDir: tempDir('feed-bench-primary') });
+const replica = await startRedis({ port: await freePort(), dataDir: tempDir('feed-bench-replica'), replicaOf: primary.port });
+const stats = { plain: new Redis(plain.url), primary: new Redis(primary.url) };
 const rows: Record<string, string | number>[] = [];
 const parts: Record<string, string | number>[] = [];
 try {
   for (const subs of SUBSCRIBERS) {
-    for (const mode of Object.keys(DESIGNS) as Design[]) {
+    for (const mode of CHOSEN) {
+      const redis = DESIGNS[mode].replicated ? primary : plain;
+      const statsOf = DESIGNS[mode].replicated ? stats.primary : stats.plain;
       const perWrite: number[] = [];
       const replicaPerWrite: number[] = [];
       const partUsec = new Map<string, number[]>();
@@ -100,7 +110,7 @@ try {
         const relay = mode !== 'publish' ? new FeedRelay(store, { tickMs: 50, leaseMs: 3000, pageSize: 10_000 }, () => 0) : null;
         relay?.start();
         const total = RATE * SECONDS;
-        const usecBefore = await commandUsec(stats);
+        const usecBefore = await commandUsec(statsOf);
         const cpuBefore = cpuSeconds(redis.pid);
         const replicaBefore = cpuSeconds(replica.pid);
         const started = performance.now();
@@ -118,7 +128,7 @@ try {
         replicaPerWrite.push(((cpuSeconds(replica.pid) - replicaBefore) * 1e6) / accepted);
         await relay?.stop();
         perWrite.push((cpu * 1e6) / accepted);
-        const usecAfter = await commandUsec(stats);
+        const usecAfter = await commandUsec(statsOf);
         const delta = (cmd: string) => ((usecAfter.get(cmd) ?? 0) - (usecBefore.get(cmd) ?? 0)) / accepted;
         for (const [part, v] of Object.entries(writeParts(delta, mode))) partUsec.set(part, [...(partUsec.get(part) ?? []), v]);
         delivered = listeners.bytes();
@@ -126,9 +136,9 @@ try {
         await store.close();
       }
       rows.push({
-        'subscribers': subs, design: DESIGNS[mode],
+        'subscribers': subs, design: DESIGNS[mode].title,
         'primary CPU µs per write (min–max)': `${round(Math.min(...perWrite), 1)}–${round(Math.max(...perWrite), 1)}`,
-        'replica CPU µs per write': `${round(Math.min(...replicaPerWrite), 1)}–${round(Math.max(...replicaPerWrite), 1)}`,
+        'replica CPU µs per write': DESIGNS[mode].replicated ? `${round(Math.min(...replicaPerWrite), 1)}–${round(Math.max(...replicaPerWrite), 1)}` : '–',
         'MB delivered to subscribers (last run)': round(delivered / 1e6, 1),
       });
       console.log(rows.at(-1));
@@ -144,7 +154,9 @@ try {
   console.log('\nRedis command time per accepted write (INFO commandstats usec; the CPU figure also holds reading, parsing and replying: the rest)');
   console.table(parts);
 } finally {
-  stats.disconnect();
+  stats.plain.disconnect();
+  stats.primary.disconnect();
   await replica.stop();
-  await redis.stop();
+  await primary.stop();
+  await plain.stop();
 }
