@@ -1,6 +1,7 @@
-// `npm run start:cluster`: the real topology on one machine. Redis and Cassandra on their own
-// ports with data under DATA_DIR/cluster, the HTTP runner (Lambda handlers) on PORT, and
-// SOCKET_SERVERS socket-server processes on the ports after it. Ctrl-C stops everything.
+// `npm run start:cluster`: the real topology on one machine. Redis (a primary and a replica, as
+// ElastiCache runs by default) and Cassandra on their own ports with data under DATA_DIR/cluster,
+// the HTTP runner (Lambda handlers) on PORT, and SOCKET_SERVERS socket-server processes on the
+// ports after it, subscribed to the update feed on the replica. Ctrl-C stops everything.
 import path from 'node:path';
 import { processConfig } from '../core/process-config.ts';
 import { migrate } from '../core/pixel-log/migrate.ts';
@@ -20,6 +21,7 @@ const cqlPort = Number(process.env.CLUSTER_CQL_PORT ?? 9052);
 
 console.log('starting redis-server and Cassandra …');
 const redis = await startRedis({ port: redisPort, dataDir: path.join(dir, 'redis'), appendOnly: true });
+const replica = await startRedis({ port: redisPort + 1, dataDir: path.join(dir, 'redis-replica'), replicaOf: redisPort });
 const cassandra = await startCassandra({ dataDir: path.join(dir, 'cassandra'), cqlPort, storagePort: cqlPort + 1000 });
 await migrate(localCassandraConfig(cqlPort, 'place'), (line) => console.log(line));
 
@@ -33,7 +35,9 @@ const invokePort = config.lambdaInvokePort ?? config.port + 1000;
 processes.push(await startServiceProcess({ ...env, PORT: String(config.port), LAMBDA_INVOKE_PORT: String(invokePort), REBUILD_JOB: 'process' }, ENTRY.runner));
 const http = `http://${config.host}:${config.port}`;
 for (let i = 1; i <= count; i++) {
-  processes.push(await startServiceProcess({ ...env, PORT: String(config.port + i), LAMBDA_ENDPOINT: `http://127.0.0.1:${invokePort}` }, ENTRY.socketServer));
+  processes.push(await startServiceProcess({
+    ...env, REDIS_FEED_URL: replica.url, PORT: String(config.port + i), LAMBDA_ENDPOINT: `http://127.0.0.1:${invokePort}`,
+  }, ENTRY.socketServer));
 }
 console.log(`\ncluster up: page and API on ${http}; socket servers on ${processes.slice(1).map((p) => `ws://${config.host}:${p.port}/ws`).join(', ')}`);
 
@@ -44,6 +48,7 @@ async function stop(): Promise<void> {
   console.log('stopping the cluster …');
   await Promise.all(processes.map((p) => p.stop()));
   await cassandra.stop();
+  await replica.stop();
   await redis.stop();
   process.exit(0);
 }
