@@ -190,8 +190,9 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
         setColorAt(persistedBoard, pixelIndex(SIZE, p.x, p.y), p.color);
         maxSeq = Math.max(maxSeq, p.seq);
       });
-      const truth = await new ApiClient(api()).board();
-      expect(truth.seq).toBe(maxSeq);
+      // The board may come from a published copy up to BOARD_PUBLISH_MS behind: wait for the newest.
+      let truth = await new ApiClient(api()).board();
+      await expect.poll(async () => (truth = await new ApiClient(api()).board()).seq, { timeout: 15_000 }).toBe(maxSeq);
       expect(Math.max(...load.acked.map((w) => w.seq))).toBeLessThanOrEqual(truth.seq);
       const differing: number[] = [];
       for (let i = 0; i < SIZE.width * SIZE.height; i++) if (colorAt(truth.bytes, i) !== colorAt(persistedBoard, i)) differing.push(i);
