@@ -2,7 +2,6 @@
 // snapshots; a function that takes one every snapshotEveryMinutes (an EventBridge rule); and the
 // restore job, `bin/rebuild.ts` as a Fargate task, which the functions that find the live board
 // missing start (ECS RunTask) and never wait on. Each has the rights it needs and no more.
-import path from 'node:path';
 import { Construct } from 'constructs';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -10,11 +9,10 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { FUNCTIONS_SERVICE, HISTORY_READERS, REPO_ROOT, RESTORE_TRIGGERS, keyspacesReadWrite, lambdaBundling, storeEnvironment, type HttpFunction, type StoreSettings } from './http-functions.ts';
+import { FUNCTIONS_SERVICE, HISTORY_READERS, appFunction, RESTORE_TRIGGERS, keyspacesReadWrite, lambdaBundling, storeEnvironment, type HttpFunction, type StoreSettings } from './http-functions.ts';
 import { METRICS_NAMESPACE, appImage } from './socket-service.ts';
 import { logBucket } from './log-bucket.ts';
 
@@ -74,13 +72,7 @@ export class BoardJobs extends Construct {
     this.snapshotFunction = new NodejsFunction(this, 'take-snapshot', {
       functionName: `place-${settings.envName}-take-snapshot`,
       description: `lambdas/jobs/take-snapshot.ts: a board snapshot every ${settings.snapshotEveryMinutes} min`,
-      entry: path.join(REPO_ROOT, 'lambdas', 'jobs', 'take-snapshot.ts'),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: settings.lambdaMemoryMb,
+      ...appFunction('jobs/take-snapshot.ts', settings.lambdaMemoryMb),
       timeout: Duration.seconds(60),
       // Lambda retries a failed run; one later than the next scheduled run is worth nothing.
       retryAttempts: 2,

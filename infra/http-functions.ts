@@ -29,6 +29,19 @@ export const LAMBDA_BUNDLE = {
   keepNames: true,
 };
 
+/** What every function of the app shares: built from `lambdas/<file>` of this repo, on Node 24 ARM. */
+export function appFunction(file: string, memorySize: number) {
+  return {
+    entry: path.join(REPO_ROOT, 'lambdas', file),
+    handler: 'handler',
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize,
+  };
+}
+
 /** esbuild options of a function (NodejsFunction `bundling`); sharp only where it is used (the drawing functions). */
 export function lambdaBundling(withSharp = false): BundlingOptions {
   return {
@@ -178,13 +191,7 @@ export class HttpFunctions extends Construct {
       const fn = new NodejsFunction(this, route.name, {
         functionName: `place-${settings.envName}-${route.name}`,
         description: `lambdas/${route.name}.ts: ${route.method} ${route.path}`,
-        entry: path.join(REPO_ROOT, 'lambdas', `${route.name}.ts`),
-        handler: 'handler',
-        projectRoot: REPO_ROOT,
-        depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-        runtime: lambda.Runtime.NODEJS_24_X,
-        architecture: lambda.Architecture.ARM_64,
-        memorySize: settings.lambdaMemoryMb,
+        ...appFunction(`${route.name}.ts`, settings.lambdaMemoryMb),
         timeout: Duration.seconds(15),
         vpc: props.vpc,
         vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
