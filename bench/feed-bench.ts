@@ -1,13 +1,16 @@
 // `npm run bench:feed`: Redis CPU per accepted write as the number of subscribed socket servers
-// grows, for the earlier design (every write publishes itself), the relay (one batch per tick),
-// and the relay with the subscribers on a read replica (REDIS_FEED_URL), in one run. The
+// grows, for the earlier design (every write publishes itself, one script call per write), the
+// relay (one batch per tick) with one script call per write (as from Lambdas) and with writes
+// batched per call (REDIS_WRITE_BATCH_MS, as from the local runner), and the relay with the
+// subscribers on a read replica (REDIS_FEED_URL), in one run. The
 // subscribers are bare sockets that SUBSCRIBE and discard what comes (a socket server's Redis
 // connection, without the socket server). Writes go through the store's write script and its
 // persistence confirmation, as the write path does, at FEED_RATE/s. Redis's own INFO
 // commandstats (usec per command) says where each write's µs go: the write script, the
 // persistence confirmation (ZREM), the relay's reads (MULTI/GET/XRANGE), PUBLISH.
 //   FEED_SUBSCRIBERS (1,50,200), FEED_RATE (2000), FEED_SECONDS (10), FEED_RUNS (3),
-//   FEED_DESIGNS (publish,relay,replicated relay,relay-replica)
+//   FEED_DESIGNS (publish,relay-single,relay,relay-replica; also: replicated relay),
+//   FEED_BATCH_MS (the REDIS_WRITE_BATCH_MS default)
 import './exit-on-signal.ts';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { createBoard } from '../core/domain/board-codec.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
 import { FeedRelay } from '../core/board-store/feed-relay.ts';
 import { redisKeys } from '../core/board-store/redis-keys.ts';
+import { loadConfig } from '../core/config.ts';
 import { startRedis } from '../local/processes/redis-process.ts';
 import { Redis } from 'ioredis';
 import { freePort, tempDir } from '../test-support/test-services.ts';
@@ -63,14 +67,16 @@ async function commandUsec(client: Redis): Promise<Map<string, number>> {
  */
 // A Redis with a replica pays for replication on every write (ElastiCache with redisReplicas ≥ 1
 // does), so designs are compared on the same setup: without a replica, and with one.
-type Design = 'publish' | 'relay' | 'replicated relay' | 'relay-replica';
-const DESIGNS: Record<Design, { title: string; replicated: boolean }> = {
-  publish: { title: 'publish each write (before), no replica', replicated: false },
-  relay: { title: 'relay, a batch per tick, no replica', replicated: false },
-  'replicated relay': { title: 'relay, with a replica, subscribers on the primary', replicated: true },
-  'relay-replica': { title: 'relay, with a replica, subscribers on the replica', replicated: true },
+type Design = 'publish' | 'relay-single' | 'relay' | 'replicated relay' | 'relay-replica';
+const BATCH_MS = Number(process.env.FEED_BATCH_MS ?? loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis!.writeBatchMs);
+const DESIGNS: Record<Design, { title: string; replicated: boolean; batchMs: number }> = {
+  publish: { title: 'publish each write (before), a call per write, no replica', replicated: false, batchMs: 0 },
+  'relay-single': { title: 'relay, a call per write, no replica', replicated: false, batchMs: 0 },
+  relay: { title: `relay, writes batched (${BATCH_MS} ms), no replica`, replicated: false, batchMs: BATCH_MS },
+  'replicated relay': { title: `relay, writes batched (${BATCH_MS} ms), with a replica, subscribers on the primary`, replicated: true, batchMs: BATCH_MS },
+  'relay-replica': { title: `relay, writes batched (${BATCH_MS} ms), with a replica, subscribers on the replica`, replicated: true, batchMs: BATCH_MS },
 };
-const CHOSEN = (process.env.FEED_DESIGNS?.split(',') ?? Object.keys(DESIGNS)) as Design[];
+const CHOSEN = (process.env.FEED_DESIGNS?.split(',') ?? ['publish', 'relay-single', 'relay', 'relay-replica']) as Design[];
 
 function writeParts(d: (cmd: string) => number, mode: Design): Record<string, number> {
   const parts = {
@@ -102,7 +108,7 @@ try {
       for (let run = 0; run < RUNS; run++) {
         const prefix = `b${randomBytes(4).toString('hex')}`;
         const store = await RedisBoardStore.connect({
-          redis: { url: redis.url, keyPrefix: prefix, authSecretArn: null }, size, rules: { cooldownMs: 300_000, placementsPerIp: 1e9 },
+          redis: { url: redis.url, keyPrefix: prefix, authSecretArn: null, writeBatchMs: DESIGNS[mode].batchMs }, size, rules: { cooldownMs: 300_000, placementsPerIp: 1e9 },
           sessionsPerIpPerHour: 1, updatesKept: 100_000, feedMode: mode === 'publish' ? 'publish' : 'relay',
         });
         await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());

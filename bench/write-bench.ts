@@ -5,7 +5,7 @@
 import './exit-on-signal.ts';
 import http from 'node:http';
 import { signSession, newUserId } from '../core/domain/session-token.ts';
-import { loadConfig } from '../core/config.ts';
+import { loadConfig, type RedisConfig } from '../core/config.ts';
 import { CassandraPixelLog } from '../core/pixel-log/cassandra-pixel-log.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
 import { embeddedStores, post, realStores, round, startServiceProcess, summarize, type BenchStores } from './bench-support.ts';
@@ -72,19 +72,28 @@ function report(name: string, phase: Phase): Record<string, number | string> {
 async function storesAlone(stores: BenchStores): Promise<Record<string, number | string>[]> {
   const config = loadConfig(stores.env);
   const log = await CassandraPixelLog.connect(config.cassandra!);
-  const store = await RedisBoardStore.connect({
-    redis: config.redis!, size: config.board, rules: { cooldownMs: 0, placementsPerIp: 1_000_000 }, sessionsPerIpPerHour: 1, updatesKept: 100_000,
+  const storeWith = (redis: RedisConfig) => RedisBoardStore.connect({
+    redis, size: config.board, rules: { cooldownMs: 0, placementsPerIp: 1_000_000 }, sessionsPerIpPerHour: 1, updatesKept: 100_000,
   });
+  const store = await storeWith(config.redis!);
+  // One script call per write, as from a Lambda function (REDIS_WRITE_BATCH_MS=0).
+  const single = await storeWith({ ...config.redis!, writeBatchMs: 0 });
   try {
     const now = Date.now();
     const placement = (i: number) => ({ seq: 10_000_000 + i, x: i % 1000, y: Math.floor(i / 1000) % 1000, color: i % 16, userId: `alone${i}`, placedAt: now, version: now * 1000 + i });
     await openLoopCalls(2000, (i) => log.record(placement(i))); // warm-up
     const cassandra = await openLoopCalls(RATE * SECONDS, (i) => log.record(placement(i)));
     const redis = await openLoopCalls(RATE * SECONDS, (i) => store.place({ x: i % 1000, y: 0, color: 1, userId: `alone${i}`, ip: 'bench', now: Date.now() }));
-    return [report(`Cassandra record alone, ${RATE}/s`, cassandra), report(`Redis place script alone, ${RATE}/s`, redis)];
+    const redisSingle = await openLoopCalls(RATE * SECONDS, (i) => single.place({ x: i % 1000, y: 1, color: 1, userId: `single${i}`, ip: 'bench', now: Date.now() }));
+    return [
+      report(`Cassandra record alone, ${RATE}/s`, cassandra),
+      report(`Redis place script alone, writes batched (${config.redis!.writeBatchMs} ms), ${RATE}/s`, redis),
+      report(`Redis place script alone, a call per write, ${RATE}/s`, redisSingle),
+    ];
   } finally {
     await log.close();
     await store.close();
+    await single.close();
   }
 }
 

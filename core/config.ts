@@ -22,6 +22,14 @@ export interface RedisConfig {
    * servers listen. Unset (or absent): the primary.
    */
   feedUrl?: string | null;
+  /**
+   * How long a write waits for others to share its Redis script call (ms; 0: only writes issued
+   * together share one). A batch costs Redis far less per write; a Lambda serves one request at
+   * a time, so the CDK app sets 0 there.
+   */
+  writeBatchMs?: number;
+  /** Most writes in one script call. */
+  writeBatchMax?: number;
 }
 
 export interface CassandraConfig {
@@ -202,6 +210,8 @@ export const ENV_SCHEMA = z.object({
   DATA_DIR: text('./data'),
   REDIS_URL: redisUrl,
   REDIS_FEED_URL: redisUrl,
+  REDIS_WRITE_BATCH_MS: int(2, 0, 50),
+  REDIS_WRITE_BATCH_MAX: int(64, 1, 512),
   REDIS_KEY_PREFIX: text('place', /^[A-Za-z0-9_-]{1,40}$/),
   REDIS_AUTH_SECRET_ARN: optionalText,
   CASSANDRA_CONTACT_POINTS: optionalText,
@@ -367,7 +377,10 @@ function redisConfig(e: z.infer<typeof ENV_SCHEMA>): RedisConfig | null {
     if (e.REDIS_FEED_URL) throw new ConfigError('REDIS_FEED_URL', 'needs REDIS_URL (the primary) as well');
     return null;
   }
-  return { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, authSecretArn: e.REDIS_AUTH_SECRET_ARN, feedUrl: e.REDIS_FEED_URL };
+  return {
+    url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, authSecretArn: e.REDIS_AUTH_SECRET_ARN, feedUrl: e.REDIS_FEED_URL,
+    writeBatchMs: e.REDIS_WRITE_BATCH_MS, writeBatchMax: e.REDIS_WRITE_BATCH_MAX,
+  };
 }
 
 function cassandraConfig(e: z.infer<typeof ENV_SCHEMA>): CassandraConfig | null {

@@ -175,6 +175,8 @@ export class HttpFunctions extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
       ...storeEnvironment(this, props),
       SESSION_SECRET_ARN: props.sessionSecret.secretArn,
+      // A function serves one request at a time: no other write could share its Redis call, so it does not wait for one.
+      REDIS_WRITE_BATCH_MS: '0',
       // Only CloudFront's VPC origin reaches the ALB: the viewer address (and protocol) it adds is the one to trust.
       CLIENT_ADDRESS_SOURCE: 'cloudfront',
       // Logs and EMF metrics (lambdas/http/lambda-telemetry.ts): the `service` dimension of every metric.

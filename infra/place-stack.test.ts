@@ -192,6 +192,11 @@ describe('CDK app', () => {
     expect(value('REDIS_URL')).toContain(`"${groupId}","PrimaryEndPoint.Address"`);
   });
 
+  it('does not make write-pixel wait for other writes to share its Redis call (a function serves one request at a time)', () => {
+    const fn = ofType('AWS::Lambda::Function').find(([id]) => id === logicalId('write-pixel'))![1];
+    expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.REDIS_WRITE_BATCH_MS).toBe('0');
+  });
+
   it('creates the Keyspaces tables of the schema, after their keyspace, with PITR and client-side timestamps', () => {
     const keyspace = ofType('AWS::Cassandra::Keyspace')[0]![0];
     const tables = ofType('AWS::Cassandra::Table');

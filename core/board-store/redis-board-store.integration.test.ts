@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { RedisBoardStore } from './redis-board-store.ts';
+import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
 import { FeedRelay } from './feed-relay.ts';
 import { CONTRACT_KEPT, CONTRACT_RULES, CONTRACT_SIZE, describeBoardStoreContract } from './board-store.contract.ts';
 import { startTestRedis } from '../../test-support/test-services.ts';
@@ -16,9 +17,9 @@ let redis: RedisProcess;
 beforeAll(async () => { redis = await startTestRedis(); });
 afterAll(async () => redis.stop());
 
-function open(keyPrefix = `t${randomBytes(4).toString('hex')}`, feedMode: 'relay' | 'publish' = 'relay') {
+function open(keyPrefix = `t${randomBytes(4).toString('hex')}`, feedMode: 'relay' | 'publish' = 'relay', writeBatchMs = 0) {
   return RedisBoardStore.connect({
-    redis: { url: redis.url, keyPrefix, authSecretArn: null }, size: CONTRACT_SIZE, rules: CONTRACT_RULES, sessionsPerIpPerHour: 2,
+    redis: { url: redis.url, keyPrefix, authSecretArn: null, writeBatchMs }, size: CONTRACT_SIZE, rules: CONTRACT_RULES, sessionsPerIpPerHour: 2,
     updatesKept: CONTRACT_KEPT, feedMode,
   });
 }
@@ -73,6 +74,70 @@ describe('redis board store layout', () => {
     sub.disconnect();
     raw.disconnect();
     await store.close();
+  });
+
+  it('writes that share one script call get exactly the answers they would get one at a time, in seq order', async () => {
+    const now = Date.now();
+    const requests: PlaceRequest[] = [
+      { x: 1, y: 1, color: 1, userId: 'a', ip: 'ip-a', now },
+      { x: 2, y: 1, color: 2, userId: 'a', ip: 'ip-a', now: now + 1 }, // a is cooling down
+      { x: 3, y: 1, color: 3, userId: 'b', ip: 'ip-b', now, idempotencyKey: 'k' },
+      { x: 4, y: 1, color: 4, userId: 'b', ip: 'ip-b', now: now + 2, idempotencyKey: 'k' }, // a retry: the first answer
+      { x: CONTRACT_SIZE.width, y: 0, color: 5, userId: 'c', ip: 'ip-c', now },
+      ...['e1', 'e2', 'e3', 'e4'].map((userId, i) => ({ x: 5 + i, y: 2, color: 6 + i, userId, ip: 'shared', now: now + 3 })), // 3 per address
+    ];
+    const raw = new Redis(redis.url);
+    // ioredis sends a connection's first call of a script as EVAL, later ones as EVALSHA.
+    const calls = async () => [...(await raw.info('commandstats')).matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+
+    const alone = await open();
+    await alone.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], now);
+    const oneAtATime: PlaceOutcome[] = [];
+    for (const r of requests) oneAtATime.push(await alone.place(r));
+
+    const batched = await open(undefined, 'relay', 50);
+    await batched.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], now);
+    const before = await calls();
+    const together = await Promise.all(requests.map((r) => batched.place(r)));
+    expect(await calls()).toBe(before + 1);
+
+    expect(together.map((o) => o.status)).toEqual([
+      'placed', 'cooldown', 'placed', 'duplicate', 'out_of_bounds', 'placed', 'placed', 'placed', 'ip_limited',
+    ]);
+    // The address counter's expiry is real time: one at a time took a few ms longer.
+    const seconds = (o: PlaceOutcome) => (o.status === 'ip_limited' ? { ...o, retryAfterMs: Math.ceil(o.retryAfterMs / 1000) } : o);
+    expect(together.map(seconds)).toEqual(oneAtATime.map(seconds));
+    expect(together.flatMap((o) => (o.status === 'placed' ? [o.placement.seq] : []))).toEqual([1, 2, 3, 4, 5]);
+    expect(together[5]).toMatchObject({ oldestPendingAt: now });
+    // The board, the kept updates and the pending records are the same too.
+    expect((await batched.snapshot())?.bytes).toEqual((await alone.snapshot())?.bytes);
+    expect(await batched.updatesSince(0, 100)).toEqual(await alone.updatesSince(0, 100));
+    expect(await batched.pendingPersistence(now + 10, 100)).toEqual(await alone.pendingPersistence(now + 10, 100));
+    raw.disconnect();
+    await alone.close();
+    await batched.close();
+  });
+
+  it('sends a full batch at once: REDIS_WRITE_BATCH_MAX writes a call at most', async () => {
+    const store = await RedisBoardStore.connect({
+      redis: { url: redis.url, keyPrefix: `t${randomBytes(4).toString('hex')}`, authSecretArn: null, writeBatchMs: 10_000, writeBatchMax: 2 },
+      size: CONTRACT_SIZE, rules: { cooldownMs: 0, placementsPerIp: 100 }, sessionsPerIpPerHour: 2, updatesKept: CONTRACT_KEPT,
+    });
+    await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], Date.now());
+    // Four writes fill two batches, which go without waiting out the 10 s; the fifth waits for close().
+    const full = await Promise.all([1, 2, 3, 4].map((x) => store.place({ x, y: 0, color: 1, userId: 'u', ip: 'i', now: Date.now() })));
+    expect(full.map((o) => (o.status === 'placed' ? o.placement.seq : o.status))).toEqual([1, 2, 3, 4]);
+    const fifth = store.place({ x: 5, y: 0, color: 1, userId: 'u', ip: 'i', now: Date.now() });
+    await store.close();
+    await expect(fifth).resolves.toMatchObject({ placement: { seq: 5 } });
+  });
+
+  it('a write waiting for its batch still gets its answer when the store closes', async () => {
+    const store = await open(undefined, 'relay', 10_000);
+    await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], Date.now());
+    const waiting = store.place({ x: 1, y: 1, color: 1, userId: 'u', ip: 'i', now: Date.now() });
+    await store.close();
+    await expect(waiting).resolves.toMatchObject({ status: 'placed', placement: { seq: 1 } });
   });
 
   it('with a feed URL, subscribes on the replica: batches the relay publishes on the primary reach it', async () => {

@@ -1,18 +1,29 @@
-// Lua run atomically inside Redis. One script per pixel write, so the fence, revocation,
-// idempotency and cooldown checks, the board change, the seq, the kept update, the
-// pending-persistence record and the publish can never be seen half done, and seq order is
-// exactly the order pixels land on the board.
+// Lua run atomically inside Redis. One script call places a batch of pixels (the writes that
+// reached this process within REDIS_WRITE_BATCH_MS), one after the other, so the fence,
+// revocation, idempotency and cooldown checks, the board change, the seq, the kept update, the
+// pending-persistence record and the publish can never be seen half done, seq order is exactly
+// the order pixels land on the board, and each write gets the answer it would have got alone.
+// A batch pays once for the script call and for what every write shares (the seq, the version,
+// the board's state and size, one BITFIELD, one ZADD): most of a write's Redis time otherwise.
 import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
 
+/** Shared KEYS and ARGV come first, then this many of each per write (the store builds both). */
+const PLACE_SHARED_KEYS = 14;
+const PLACE_KEYS_PER_WRITE = 4;
+const PLACE_SHARED_ARGS = 7;
+const PLACE_ARGS_PER_WRITE = 8;
+
 /**
- * KEYS: board, seq, version, updates stream, pending set, user cooldown, ip counter,
- *       rebuild lock, idempotency key (or the board key when there is none), user revocation, global revocation,
- *       board size ("WxH"; absent: the configured size),
- *       board state, user bans, address bans, address-ban prefix lengths, protected bitmap, roles
- * ARGV: configured width, x, y, color, now, cooldownMs (the default), placementsPerIp, updatesKept, userId, channel,
- *       sessionIssuedAt, idempotencyTtlMs, hasIdempotencyKey (0|1), publishEachWrite (0|1), configured height,
+ * KEYS: board, seq, version, updates stream, pending set, rebuild lock, global revocation,
+ *       board size ("WxH"; absent: the configured size), board state, user bans, address bans,
+ *       address-ban prefix lengths, protected bitmap, roles;
+ *       then per write: user cooldown, ip counter, idempotency key (or the board key when there is none), user revocation
+ * ARGV: configured width, configured height, cooldownMs (the default), placementsPerIp, updatesKept, channel,
+ *       publishEachWrite (0|1);
+ *       then per write: x, y, color, now, userId, sessionIssuedAt, idempotencyTtlMs (0: no idempotency key),
  *       address bits ("4:0101…", "6:…" or "")
- * Returns {'placed', seq, version, oldestPendingAt|-1, cooldownMs} | {'duplicate', "seq:x:y:color:placedAt:version"}
+ * Returns one reply per write, in order:
+ *       {'placed', seq, version, oldestPendingAt|-1, cooldownMs} | {'duplicate', "seq:x:y:color:placedAt:version"}
  *       | {'cooldown', ms} | {'ip_limited', ms} | {'fenced', ms} | {'revoked'} | {'out_of_bounds', width, height} | {'no_board'}
  *       | {'closed', state, message, opensAt|''} | {'banned', until (0: until lifted)} | {'protected'}
  *       | {'shadow', seq, cooldownMs}
@@ -20,83 +31,118 @@ import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
  * force now, so an admin's change applies to every write from then on. The key lives at least as
  * long as the configured cooldown, so a raised cooldown reaches placements made just before.
  * The protected bitmap has a bit per pixel at y·MAX_BOARD_SIDE + x (protectedBit), so it stays
- * right when the board grows.
+ * right when the board grows. Per-user and per-address keys are written as each write is placed,
+ * so a later write of the same batch sees them as it would in a later call.
  */
-export const PLACE_PIXEL_LUA = `
-local board, seqKey, versionKey, stream, pending, userKey, ipKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
-local lock, idemKey, revokedUser, revokedAll = KEYS[8], KEYS[9], KEYS[10], KEYS[11]
-local stateKey, bans, ipBans, ipLens, protectedKey, roles = KEYS[13], KEYS[14], KEYS[15], KEYS[16], KEYS[17], KEYS[18]
-local x, y, color = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local now, cooldownMs, ipLimit, kept = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-local userId, channel, issuedAt, idemTtl, hasIdem = ARGV[9], ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12]), ARGV[13] == '1'
-local publishEach, ipBits = ARGV[14] == '1', ARGV[16]
-local defaultCooldown = cooldownMs
+export const PLACE_PIXELS_LUA = `
+local board, seqKey, versionKey, stream, pending, lock, revokedAll = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local sizeKey, stateKey, bans, ipBans, ipLens, protectedKey, roles = KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14]
+local defaultCooldown, ipLimit, kept = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local channel, publishEach = ARGV[6], ARGV[7] == '1'
+local writes = (#KEYS - ${PLACE_SHARED_KEYS}) / ${PLACE_KEYS_PER_WRITE}
+local replies = {}
 
 local fence = redis.call('PTTL', lock)
-if fence > 0 then return {'fenced', fence} end
--- The small values every write reads, in one call (each redis.call costs Redis time on every write).
-local v = redis.call('MGET', seqKey, KEYS[12], revokedUser, revokedAll, userKey, ipKey, versionKey)
-local currentSeq, size, lastAt, used, lastVersion = v[1], v[2], v[5], v[6], v[7]
-if not currentSeq or redis.call('EXISTS', board) == 0 then return {'no_board'} end
--- The size lives here, not in the caller's config: the board may have grown during the event.
-local width, height = tonumber(ARGV[1]), tonumber(ARGV[15])
-if size then
-  local w, h = string.match(size, '^(%d+)x(%d+)$')
+if fence > 0 then
+  for i = 1, writes do replies[i] = {'fenced', fence} end
+  return replies
+end
+-- What every write shares, read once. The size lives here, not in the caller's config: the
+-- board may have grown during the event.
+local g = redis.call('MGET', seqKey, sizeKey, revokedAll, versionKey)
+if not g[1] or redis.call('EXISTS', board) == 0 then
+  for i = 1, writes do replies[i] = {'no_board'} end
+  return replies
+end
+local seq, startSeq, version = tonumber(g[1]), tonumber(g[1]), g[4] or '0'
+local width, height = tonumber(ARGV[1]), tonumber(ARGV[2])
+if g[2] then
+  local w, h = string.match(g[2], '^(%d+)x(%d+)$')
   width, height = tonumber(w), tonumber(h)
 end
-if x >= width or y >= height then return {'out_of_bounds', width, height} end
-local index = y * width + x
-local revoked = math.max(tonumber(v[3] or '-1'), tonumber(v[4] or '-1'))
-if issuedAt <= revoked then return {'revoked'} end
-if hasIdem then
-  local prior = redis.call('GET', idemKey)
-  if prior then return {'duplicate', prior} end
-end
+local revokedAllAt = tonumber(g[3] or '-1')
 local st = redis.call('HMGET', stateKey, 'state', 'message', 'opensAt', 'cooldownMs')
-if st[1] and st[1] ~= 'live' then return {'closed', st[1], st[2] or '', st[3] or ''} end
-if st[3] and st[3] ~= '' and tonumber(st[3]) > now then return {'closed', 'live', st[2] or '', st[3]} end
+local cooldownMs = defaultCooldown
 if st[4] and st[4] ~= '' then cooldownMs = tonumber(st[4]) end
-local shadow = false
-local ban = redis.call('HGET', bans, userId)
-if ban then
-  local untilAt, sh = string.match(ban, '^(%d+)|(%d)$')
-  untilAt = tonumber(untilAt)
-  if untilAt == 0 or untilAt > now then
-    if sh == '1' then shadow = true else return {'banned', untilAt} end
+local cooldownTtl = math.max(cooldownMs, defaultCooldown, 1000)
+local banLengths = nil
+local oldest = nil
+local bits, members = {'BITFIELD', board}, {'ZADD', pending}
+
+local function place(i)
+  local k, a = ${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE}, ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
+  local userKey, ipKey, idemKey, revokedUser = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]
+  -- Numbers only where compared: turning them back into strings costs more than keeping both.
+  local xArg, yArg, color, nowArg, userId = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
+  local x, y, now, issuedAt, idemTtl, ipBits = tonumber(xArg), tonumber(yArg), tonumber(nowArg), tonumber(ARGV[a + 6]), tonumber(ARGV[a + 7]), ARGV[a + 8]
+  if x >= width or y >= height then return {'out_of_bounds', width, height} end
+  local v = redis.call('MGET', revokedUser, userKey, ipKey)
+  if issuedAt <= math.max(tonumber(v[1] or '-1'), revokedAllAt) then return {'revoked'} end
+  if idemTtl > 0 then
+    local prior = redis.call('GET', idemKey)
+    if prior then return {'duplicate', prior} end
   end
-end
-if not shadow and ipBits ~= '' then
-  local family = string.sub(ipBits, 1, 1)
-  for _, len in ipairs(redis.call('SMEMBERS', ipLens)) do
-    if string.sub(len, 1, 1) == family then
-      local untilAt = redis.call('HGET', ipBans, family .. ':' .. string.sub(ipBits, 3, 2 + tonumber(string.sub(len, 3))))
-      if untilAt and (tonumber(untilAt) == 0 or tonumber(untilAt) > now) then return {'banned', tonumber(untilAt)} end
+  if st[1] and st[1] ~= 'live' then return {'closed', st[1], st[2] or '', st[3] or ''} end
+  if st[3] and st[3] ~= '' and tonumber(st[3]) > now then return {'closed', 'live', st[2] or '', st[3]} end
+  local shadow = false
+  local ban = redis.call('HGET', bans, userId)
+  if ban then
+    local untilAt, sh = string.match(ban, '^(%d+)|(%d)$')
+    untilAt = tonumber(untilAt)
+    if untilAt == 0 or untilAt > now then
+      if sh == '1' then shadow = true else return {'banned', untilAt} end
     end
   end
-end
-if redis.call('GETBIT', protectedKey, y * ${MAX_BOARD_SIDE} + x) == 1 and not redis.call('HGET', roles, userId) then return {'protected'} end
-local last = tonumber(lastAt or '-1')
-if last >= 0 and now - last < cooldownMs then return {'cooldown', last + cooldownMs - now} end
-if shadow then
-  redis.call('SET', userKey, ARGV[5], 'PX', math.max(cooldownMs, defaultCooldown, 1000))
-  return {'shadow', tonumber(currentSeq), cooldownMs}
-end
-used = tonumber(used or '0')
-if used >= ipLimit then return {'ip_limited', math.max(redis.call('PTTL', ipKey), 1)} end
+  if not shadow and ipBits ~= '' then
+    banLengths = banLengths or redis.call('SMEMBERS', ipLens)
+    local family = string.sub(ipBits, 1, 1)
+    for _, len in ipairs(banLengths) do
+      if string.sub(len, 1, 1) == family then
+        local untilAt = redis.call('HGET', ipBans, family .. ':' .. string.sub(ipBits, 3, 2 + tonumber(string.sub(len, 3))))
+        if untilAt and (tonumber(untilAt) == 0 or tonumber(untilAt) > now) then return {'banned', tonumber(untilAt)} end
+      end
+    end
+  end
+  if redis.call('GETBIT', protectedKey, y * ${MAX_BOARD_SIDE} + x) == 1 and not redis.call('HGET', roles, userId) then return {'protected'} end
+  local last = tonumber(v[2] or '-1')
+  if last >= 0 and now - last < cooldownMs then return {'cooldown', last + cooldownMs - now} end
+  if shadow then
+    redis.call('SET', userKey, nowArg, 'PX', cooldownTtl)
+    return {'shadow', seq, cooldownMs}
+  end
+  if tonumber(v[3] or '0') >= ipLimit then return {'ip_limited', math.max(redis.call('PTTL', ipKey), 1)} end
 
-if cooldownMs > 0 or defaultCooldown > 0 then redis.call('SET', userKey, ARGV[5], 'PX', math.max(cooldownMs, defaultCooldown, 1000)) end
-if redis.call('INCR', ipKey) == 1 then redis.call('PEXPIRE', ipKey, math.max(cooldownMs, 1000)) end
-local seq = redis.call('INCR', seqKey)
-local version = string.format('%d', math.max(tonumber(lastVersion or '0') + 1, now * 1000))
-redis.call('SET', versionKey, version)
-redis.call('BITFIELD', board, 'SET', 'u4', '#' .. index, color)
-redis.call('XADD', stream, 'MAXLEN', '~', kept, seq .. '-0', 'p', struct.pack('<HHB', x, y, color))
-local oldest = redis.call('ZRANGE', pending, 0, 0, 'WITHSCORES')
-redis.call('ZADD', pending, ARGV[5], seq .. ':' .. x .. ':' .. y .. ':' .. color .. ':' .. ARGV[5] .. ':' .. version .. ':' .. userId)
-if hasIdem then redis.call('SET', idemKey, seq .. ':' .. x .. ':' .. y .. ':' .. color .. ':' .. ARGV[5] .. ':' .. version, 'PX', idemTtl) end
--- With a feed relay (the default), the relay publishes a batch per tick; this is the per-write way.
-if publishEach then redis.call('PUBLISH', channel, struct.pack('<BI4HHHB', 1, seq, 1, x, y, color)) end
-return {'placed', seq, version, tonumber(oldest[2] or '-1'), cooldownMs}
+  if cooldownMs > 0 or defaultCooldown > 0 then redis.call('SET', userKey, nowArg, 'PX', cooldownTtl) end
+  if redis.call('INCR', ipKey) == 1 then redis.call('PEXPIRE', ipKey, math.max(cooldownMs, 1000)) end
+  if not oldest then
+    local first = redis.call('ZRANGE', pending, 0, 0, 'WITHSCORES')
+    oldest = tonumber(first[2] or '-1')
+  end
+  local oldestBefore = oldest
+  if oldest < 0 or now < oldest then oldest = now end
+  seq = seq + 1
+  local seqArg = string.format('%d', seq)
+  version = string.format('%d', math.max(tonumber(version) + 1, now * 1000))
+  local n = #bits
+  bits[n + 1], bits[n + 2], bits[n + 3], bits[n + 4] = 'SET', 'u4', '#' .. (y * width + x), color
+  redis.call('XADD', stream, 'MAXLEN', '~', kept, seqArg .. '-0', 'p', struct.pack('<HHB', x, y, color))
+  local record = seqArg .. ':' .. xArg .. ':' .. yArg .. ':' .. color .. ':' .. nowArg .. ':' .. version
+  n = #members
+  members[n + 1], members[n + 2] = nowArg, record .. ':' .. userId
+  if idemTtl > 0 then redis.call('SET', idemKey, record, 'PX', idemTtl) end
+  -- With a feed relay (the default), the relay publishes a batch per tick; this is the per-write way.
+  if publishEach then redis.call('PUBLISH', channel, struct.pack('<BI4HHHB', 1, seq, 1, x, y, color)) end
+  return {'placed', seq, version, oldestBefore, cooldownMs}
+end
+
+for i = 1, writes do replies[i] = place(i) end
+if seq > startSeq then
+  redis.call('SET', seqKey, string.format('%d', seq))
+  redis.call('SET', versionKey, version)
+  redis.call(unpack(bits))
+  redis.call(unpack(members))
+end
+return replies
 `;
 
 /** KEYS: session counter. ARGV: limit, windowMs. Returns {allowed 0|1, retryAfterMs}. */
