@@ -10,7 +10,8 @@
 // persistence confirmation (ZREM), the relay's reads (MULTI/GET/XRANGE), PUBLISH.
 //   FEED_SUBSCRIBERS (1,50,200), FEED_RATE (2000), FEED_SECONDS (10), FEED_RUNS (3),
 //   FEED_DESIGNS (publish,relay-single,relay,relay-replica; also: replicated relay),
-//   FEED_BATCH_MS (the REDIS_WRITE_BATCH_MS default)
+//   FEED_BATCH_MS (the REDIS_WRITE_BATCH_MS default); FEED_DESIGNS=none measures only the floor:
+//   the Redis CPU of a bare PING and of an empty script called with a write's keys and arguments.
 import './exit-on-signal.ts';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -52,10 +53,13 @@ async function subscribers(port: number, channel: string, count: number): Promis
   return { bytes: () => bytes, close: () => { for (const s of sockets) s.destroy(); } };
 }
 
-/** usec spent per command so far, from INFO commandstats ("cmdstat_evalsha:calls=…,usec=…"). */
+/** usec spent per command so far ("evalsha"), and calls ("evalsha#calls"), from INFO commandstats. */
 async function commandUsec(client: Redis): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (const m of (await client.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=\d+,usec=(\d+)/gm)) out.set(m[1]!, Number(m[2]));
+  for (const m of (await client.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    out.set(m[1]!, Number(m[3]));
+    out.set(`${m[1]!}#calls`, Number(m[2]));
+  }
   return out;
 }
 
@@ -69,14 +73,52 @@ async function commandUsec(client: Redis): Promise<Map<string, number>> {
 // does), so designs are compared on the same setup: without a replica, and with one.
 type Design = 'publish' | 'relay-single' | 'relay' | 'replicated relay' | 'relay-replica';
 const BATCH_MS = Number(process.env.FEED_BATCH_MS ?? loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis!.writeBatchMs);
-const DESIGNS: Record<Design, { title: string; replicated: boolean; batchMs: number }> = {
-  publish: { title: 'publish each write (before), a call per write, no replica', replicated: false, batchMs: 0 },
-  'relay-single': { title: 'relay, a call per write, no replica', replicated: false, batchMs: 0 },
+// "A call per write" is one script call for each write (batches of one), as from a Lambda function.
+const DESIGNS: Record<Design, { title: string; replicated: boolean; batchMs: number; batchMax?: number }> = {
+  publish: { title: 'publish each write (before), a call per write, no replica', replicated: false, batchMs: 0, batchMax: 1 },
+  'relay-single': { title: 'relay, a call per write, no replica', replicated: false, batchMs: 0, batchMax: 1 },
   relay: { title: `relay, writes batched (${BATCH_MS} ms), no replica`, replicated: false, batchMs: BATCH_MS },
   'replicated relay': { title: `relay, writes batched (${BATCH_MS} ms), with a replica, subscribers on the primary`, replicated: true, batchMs: BATCH_MS },
   'relay-replica': { title: `relay, writes batched (${BATCH_MS} ms), with a replica, subscribers on the replica`, replicated: true, batchMs: BATCH_MS },
 };
-const CHOSEN = (process.env.FEED_DESIGNS?.split(',') ?? ['publish', 'relay-single', 'relay', 'relay-replica']) as Design[];
+const CHOSEN = (process.env.FEED_DESIGNS === 'none' ? []
+  : process.env.FEED_DESIGNS?.split(',') ?? ['publish', 'relay-single', 'relay', 'relay-replica']) as Design[];
+
+/**
+ * What any one-call-per-write design pays before doing anything: Redis CPU per call of a bare
+ * PING, and of an empty script given as many keys (18) and arguments (16) as one write had.
+ */
+async function floor(redis: { url: string; pid: number }): Promise<Record<string, string>> {
+  const client = new Redis(redis.url, { enableAutoPipelining: true });
+  const keys = Array.from({ length: 18 }, (_, i) => `floor-key-${i}`);
+  const args = Array.from({ length: 16 }, (_, i) => `argument-${i}`);
+  const sha = (await client.script('LOAD', 'return 1')) as string;
+  const perCall = async (call: () => Promise<unknown>) => {
+    const values: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const total = RATE * Math.max(1, Math.round(SECONDS / 2));
+      const before = cpuSeconds(redis.pid);
+      const started = performance.now();
+      const inflight: Promise<unknown>[] = [];
+      for (let i = 0; i < total; i++) {
+        const wait = started + (i * 1000) / RATE - performance.now();
+        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        inflight.push(call());
+      }
+      await Promise.all(inflight);
+      values.push(((cpuSeconds(redis.pid) - before) * 1e6) / total);
+    }
+    return `${round(Math.min(...values), 1)}–${round(Math.max(...values), 1)}`;
+  };
+  try {
+    return {
+      'PING, CPU µs per call': await perCall(() => client.ping()),
+      'empty script, 18 keys + 16 args, CPU µs per call': await perCall(() => client.evalsha(sha, 18, ...keys, ...args)),
+    };
+  } finally {
+    client.disconnect();
+  }
+}
 
 function writeParts(d: (cmd: string) => number, mode: Design): Record<string, number> {
   const parts = {
@@ -97,6 +139,8 @@ const stats = { plain: new Redis(plain.url), primary: new Redis(primary.url) };
 const rows: Record<string, string | number>[] = [];
 const parts: Record<string, string | number>[] = [];
 try {
+  const floorRow = await floor(plain);
+  console.log(floorRow);
   for (const subs of SUBSCRIBERS) {
     for (const mode of CHOSEN) {
       const redis = DESIGNS[mode].replicated ? primary : plain;
@@ -104,11 +148,12 @@ try {
       const perWrite: number[] = [];
       const replicaPerWrite: number[] = [];
       const partUsec = new Map<string, number[]>();
+      const writesPerCall: number[] = [];
       let delivered = 0;
       for (let run = 0; run < RUNS; run++) {
         const prefix = `b${randomBytes(4).toString('hex')}`;
         const store = await RedisBoardStore.connect({
-          redis: { url: redis.url, keyPrefix: prefix, authSecretArn: null, writeBatchMs: DESIGNS[mode].batchMs }, size, rules: { cooldownMs: 300_000, placementsPerIp: 1e9 },
+          redis: { url: redis.url, keyPrefix: prefix, authSecretArn: null, writeBatchMs: DESIGNS[mode].batchMs, writeBatchMax: DESIGNS[mode].batchMax }, size, rules: { cooldownMs: 300_000, placementsPerIp: 1e9 },
           sessionsPerIpPerHour: 1, updatesKept: 100_000, feedMode: mode === 'publish' ? 'publish' : 'relay',
         });
         await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
@@ -137,6 +182,8 @@ try {
         const usecAfter = await commandUsec(statsOf);
         const delta = (cmd: string) => ((usecAfter.get(cmd) ?? 0) - (usecBefore.get(cmd) ?? 0)) / accepted;
         for (const [part, v] of Object.entries(writeParts(delta, mode))) partUsec.set(part, [...(partUsec.get(part) ?? []), v]);
+        const scriptCalls = (delta('evalsha#calls') + delta('eval#calls')) * accepted;
+        writesPerCall.push(total / scriptCalls);
         delivered = listeners.bytes();
         listeners.close();
         await store.close();
@@ -150,15 +197,19 @@ try {
       console.log(rows.at(-1));
       const range = (v: number[] | undefined) => (v ? `${round(Math.min(...v), 1)}–${round(Math.max(...v), 1)}` : '0');
       parts.push({
-        subscribers: subs, design: mode,
+        subscribers: subs, design: mode, 'writes per script call': range(writesPerCall),
         ...Object.fromEntries(PARTS.map((p) => [`${p} µs`, range(partUsec.get(p))])),
       });
     }
   }
-  console.log(`\n${RATE} writes/s for ${SECONDS} s, ${RUNS} runs each; Redis CPU from /proc (10 ms resolution)`);
-  console.table(rows);
-  console.log('\nRedis command time per accepted write (INFO commandstats usec; the CPU figure also holds reading, parsing and replying: the rest)');
-  console.table(parts);
+  console.log(`\nThe floor at ${RATE} calls/s, one connection (Redis CPU from /proc)`);
+  console.table([floorRow]);
+  if (rows.length > 0) {
+    console.log(`\n${RATE} writes/s for ${SECONDS} s, ${RUNS} runs each; Redis CPU from /proc (10 ms resolution)`);
+    console.table(rows);
+    console.log('\nRedis command time per accepted write (INFO commandstats usec; the CPU figure also holds reading, parsing and replying: the rest)');
+    console.table(parts);
+  }
 } finally {
   stats.plain.disconnect();
   stats.primary.disconnect();

@@ -76,8 +76,8 @@ async function storesAlone(stores: BenchStores): Promise<Record<string, number |
     redis, size: config.board, rules: { cooldownMs: 0, placementsPerIp: 1_000_000 }, sessionsPerIpPerHour: 1, updatesKept: 100_000,
   });
   const store = await storeWith(config.redis!);
-  // One script call per write, as from a Lambda function (REDIS_WRITE_BATCH_MS=0).
-  const single = await storeWith({ ...config.redis!, writeBatchMs: 0 });
+  // One script call per write, as from a Lambda function (which serves one request at a time).
+  const single = await storeWith({ ...config.redis!, writeBatchMs: 0, writeBatchMax: 1 });
   try {
     const now = Date.now();
     const placement = (i: number) => ({ seq: 10_000_000 + i, x: i % 1000, y: Math.floor(i / 1000) % 1000, color: i % 16, userId: `alone${i}`, placedAt: now, version: now * 1000 + i });
