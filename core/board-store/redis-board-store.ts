@@ -11,8 +11,9 @@ import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, LockName, PlaceOutcome, PlaceRequest,
   Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
-import { PLACE_PIXELS_LUA, RELEASE_LOCK_LUA, RENEW_LOCK_LUA, REVOKE_LUA, TAKE_SESSION_SLOT_LUA } from './redis-scripts.ts';
+import { PLACE_PIXELS_LUA, placeOutcome, type PlaceReply, RELEASE_LOCK_LUA, RENEW_LOCK_LUA, REVOKE_LUA, TAKE_SESSION_SLOT_LUA } from './redis-scripts.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
+import { CallBatcher } from './call-batcher.ts';
 import { collectUpdatesSince } from './updates-window.ts';
 import type { PublishedBoard } from '../publish/published-board.ts';
 import { decodeFeedMessage, encodeFeedReset, encodeFeedResize } from '../protocol/feed.ts';
@@ -74,13 +75,15 @@ export class RedisBoardStore implements BoardStore {
   readonly publishesEachWrite: boolean;
   private persistedBatch: { members: string[]; done: Promise<void> } | null = null;
   private readonly moderation: RedisModeration;
-  private writeQueue: { request: PlaceRequest; resolve(outcome: PlaceOutcome): void; reject(err: unknown): void }[] = [];
-  private writeTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
-  private readonly writesInFlight = new Set<Promise<void>>();
+  private readonly writes: CallBatcher<PlaceRequest, PlaceOutcome>;
 
   private constructor(private readonly client: ScriptedRedis, private readonly options: RedisBoardStoreOptions) {
     this.keys = redisKeys(options.redis.keyPrefix);
     this.publishesEachWrite = options.feedMode === 'publish';
+    this.writes = new CallBatcher(
+      { lingerMs: options.redis.writeBatchMs ?? 0, max: options.redis.writeBatchMax ?? DEFAULT_WRITE_BATCH_MAX },
+      (requests) => this.placeBatch(requests),
+    );
     this.moderation = new RedisModeration({
       client, keys: this.keys, size: options.size, defaultCooldownMs: options.rules.cooldownMs, updatesKept: options.updatesKept,
       publishesEachWrite: this.publishesEachWrite, run: (what, op) => this.run(what, op),
@@ -131,33 +134,7 @@ export class RedisBoardStore implements BoardStore {
    * got alone, for a fraction of the Redis time (docs/PERFORMANCE.md, "Redis cost per write").
    */
   place(request: PlaceRequest): Promise<PlaceOutcome> {
-    return new Promise((resolve, reject) => {
-      const queue = this.writeQueue;
-      queue.push({ request, resolve, reject });
-      if (queue.length >= (this.options.redis.writeBatchMax ?? DEFAULT_WRITE_BATCH_MAX)) this.flushWrites();
-      else if (queue.length === 1) {
-        const lingerMs = this.options.redis.writeBatchMs ?? 0;
-        // 0: only writes issued in the same turn of the event loop share a call.
-        this.writeTimer = lingerMs > 0 ? setTimeout(() => this.flushWrites(), lingerMs) : setImmediate(() => this.flushWrites());
-      }
-    });
-  }
-
-  private flushWrites(): void {
-    if (this.writeTimer) {
-      clearTimeout(this.writeTimer as NodeJS.Timeout);
-      clearImmediate(this.writeTimer as NodeJS.Immediate);
-      this.writeTimer = null;
-    }
-    const batch = this.writeQueue;
-    if (batch.length === 0) return;
-    this.writeQueue = [];
-    const sent = this.placeBatch(batch.map((w) => w.request)).then(
-      (outcomes) => batch.forEach((w, i) => w.resolve(outcomes[i]!)),
-      (err: unknown) => batch.forEach((w) => w.reject(err)),
-    );
-    this.writesInFlight.add(sent);
-    void sent.finally(() => this.writesInFlight.delete(sent));
+    return this.writes.call(request);
   }
 
   private async placeBatch(requests: PlaceRequest[]): Promise<PlaceOutcome[]> {
@@ -384,50 +361,8 @@ export class RedisBoardStore implements BoardStore {
   }
 
   async close(): Promise<void> {
-    // Writes waiting for their batch still get their answer.
-    this.flushWrites();
-    await Promise.all(this.writesInFlight);
+    await this.writes.drain(); // writes waiting for their batch still get their answer
     this.client.disconnect();
-  }
-}
-
-type PlaceReply = [string, (number | string)?, (number | string)?, (number | string)?, number?];
-
-/** What one write's reply from the write script means (PLACE_PIXELS_LUA lists the replies). */
-function placeOutcome(request: PlaceRequest, reply: PlaceReply): PlaceOutcome {
-  switch (reply[0]) {
-    case 'placed': {
-      const oldest = Number(reply[3]);
-      return {
-        status: 'placed',
-        placement: {
-          seq: Number(reply[1]), x: request.x, y: request.y, color: request.color, userId: request.userId,
-          placedAt: request.now, version: Number(reply[2]),
-        },
-        oldestPendingAt: oldest < 0 ? null : oldest,
-        cooldownMs: Number(reply[4]),
-      };
-    }
-    case 'duplicate': {
-      const [seq, x, y, color, placedAt, version] = String(reply[1]).split(':').map(Number) as number[];
-      return { status: 'duplicate', placement: { seq: seq!, x: x!, y: y!, color: color!, placedAt: placedAt!, version: version!, userId: request.userId } };
-    }
-    case 'cooldown': return { status: 'cooldown', retryAfterMs: Number(reply[1]) };
-    case 'ip_limited': return { status: 'ip_limited', retryAfterMs: Number(reply[1]) };
-    case 'fenced': return { status: 'fenced', retryAfterMs: Number(reply[1]) };
-    case 'revoked': return { status: 'revoked' };
-    case 'closed': {
-      const state = String(reply[1]) as BoardStatus['state'];
-      return { status: 'closed', state, message: reply[2] ? String(reply[2]) : null, opensAt: reply[3] ? Number(reply[3]) : null };
-    }
-    case 'banned': return { status: 'banned', until: Number(reply[1]) || null };
-    case 'protected': return { status: 'protected' };
-    case 'shadow': {
-      const placement = { seq: Number(reply[1]), x: request.x, y: request.y, color: request.color, userId: request.userId, placedAt: request.now, version: 0 };
-      return { status: 'shadow', placement, cooldownMs: Number(reply[2]) };
-    }
-    case 'out_of_bounds': return { status: 'out_of_bounds', width: Number(reply[1]), height: Number(reply[2]) };
-    default: return { status: 'no_board' };
   }
 }
 

@@ -6,6 +6,8 @@
 // A batch pays once for the script call and for what every write shares (the seq, the version,
 // the board's state and size, one BITFIELD, one ZADD): most of a write's Redis time otherwise.
 import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
+import type { BoardStatus } from '../domain/moderation.ts';
+import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
 
 /** Shared KEYS and ARGV come first, then this many of each per write (the store builds both). */
 const PLACE_SHARED_KEYS = 14;
@@ -144,6 +146,46 @@ if seq > startSeq then
 end
 return replies
 `;
+
+export type PlaceReply = [string, (number | string)?, (number | string)?, (number | string)?, number?];
+
+/** What one write's reply from the write script means (PLACE_PIXELS_LUA lists the replies). */
+export function placeOutcome(request: PlaceRequest, reply: PlaceReply): PlaceOutcome {
+  switch (reply[0]) {
+    case 'placed': {
+      const oldest = Number(reply[3]);
+      return {
+        status: 'placed',
+        placement: {
+          seq: Number(reply[1]), x: request.x, y: request.y, color: request.color, userId: request.userId,
+          placedAt: request.now, version: Number(reply[2]),
+        },
+        oldestPendingAt: oldest < 0 ? null : oldest,
+        cooldownMs: Number(reply[4]),
+      };
+    }
+    case 'duplicate': {
+      const [seq, x, y, color, placedAt, version] = String(reply[1]).split(':').map(Number) as number[];
+      return { status: 'duplicate', placement: { seq: seq!, x: x!, y: y!, color: color!, placedAt: placedAt!, version: version!, userId: request.userId } };
+    }
+    case 'cooldown': return { status: 'cooldown', retryAfterMs: Number(reply[1]) };
+    case 'ip_limited': return { status: 'ip_limited', retryAfterMs: Number(reply[1]) };
+    case 'fenced': return { status: 'fenced', retryAfterMs: Number(reply[1]) };
+    case 'revoked': return { status: 'revoked' };
+    case 'closed': {
+      const state = String(reply[1]) as BoardStatus['state'];
+      return { status: 'closed', state, message: reply[2] ? String(reply[2]) : null, opensAt: reply[3] ? Number(reply[3]) : null };
+    }
+    case 'banned': return { status: 'banned', until: Number(reply[1]) || null };
+    case 'protected': return { status: 'protected' };
+    case 'shadow': {
+      const placement = { seq: Number(reply[1]), x: request.x, y: request.y, color: request.color, userId: request.userId, placedAt: request.now, version: 0 };
+      return { status: 'shadow', placement, cooldownMs: Number(reply[2]) };
+    }
+    case 'out_of_bounds': return { status: 'out_of_bounds', width: Number(reply[1]), height: Number(reply[2]) };
+    default: return { status: 'no_board' };
+  }
+}
 
 /** KEYS: session counter. ARGV: limit, windowMs. Returns {allowed 0|1, retryAfterMs}. */
 export const TAKE_SESSION_SLOT_LUA = `
