@@ -22,13 +22,8 @@ export interface RedisConfig {
    * servers listen. Unset (or absent): the primary.
    */
   feedUrl?: string | null;
-  /**
-   * How long a write waits for others to share its Redis script call (ms; 0: only writes issued
-   * together share one). A batch costs Redis far less per write; a Lambda serves one request at
-   * a time, so the CDK app sets 0 there.
-   */
+  /** How long a write waits for others to share its script call (ms; 0: only writes issued together). */
   writeBatchMs?: number;
-  /** Most writes in one script call. */
   writeBatchMax?: number;
 }
 
@@ -377,10 +372,8 @@ function redisConfig(e: z.infer<typeof ENV_SCHEMA>): RedisConfig | null {
     if (e.REDIS_FEED_URL) throw new ConfigError('REDIS_FEED_URL', 'needs REDIS_URL (the primary) as well');
     return null;
   }
-  return {
-    url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, authSecretArn: e.REDIS_AUTH_SECRET_ARN, feedUrl: e.REDIS_FEED_URL,
-    writeBatchMs: e.REDIS_WRITE_BATCH_MS, writeBatchMax: e.REDIS_WRITE_BATCH_MAX,
-  };
+  const { REDIS_URL: url, REDIS_KEY_PREFIX: keyPrefix, REDIS_AUTH_SECRET_ARN: authSecretArn, REDIS_FEED_URL: feedUrl } = e;
+  return { url, keyPrefix, authSecretArn, feedUrl, writeBatchMs: e.REDIS_WRITE_BATCH_MS, writeBatchMax: e.REDIS_WRITE_BATCH_MAX };
 }
 
 function cassandraConfig(e: z.infer<typeof ENV_SCHEMA>): CassandraConfig | null {
