@@ -24,7 +24,7 @@ import { loadConfig } from '../core/config.ts';
 import { startRedis } from '../local/processes/redis-process.ts';
 import { Redis } from 'ioredis';
 import { freePort, tempDir } from '../test-support/test-services.ts';
-import { round } from './bench-support.ts';
+import { atRate, round } from './bench-support.ts';
 
 const SUBSCRIBERS = (process.env.FEED_SUBSCRIBERS ?? '1,50,200').split(',').map(Number);
 const RATE = Number(process.env.FEED_RATE ?? 2000);
@@ -98,14 +98,7 @@ async function floor(redis: { url: string; pid: number }): Promise<Record<string
     for (let run = 0; run < RUNS; run++) {
       const total = RATE * Math.max(1, Math.round(SECONDS / 2));
       const before = cpuSeconds(redis.pid);
-      const started = performance.now();
-      const inflight: Promise<unknown>[] = [];
-      for (let i = 0; i < total; i++) {
-        const wait = started + (i * 1000) / RATE - performance.now();
-        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-        inflight.push(call());
-      }
-      await Promise.all(inflight);
+      await atRate(total, RATE, call);
       values.push(((cpuSeconds(redis.pid) - before) * 1e6) / total);
     }
     return `${round(Math.min(...values), 1)}–${round(Math.max(...values), 1)}`;
@@ -164,16 +157,9 @@ try {
         const usecBefore = await commandUsec(statsOf);
         const cpuBefore = cpuSeconds(redis.pid);
         const replicaBefore = cpuSeconds(replica.pid);
-        const started = performance.now();
-        const inflight: Promise<unknown>[] = [];
         let accepted = 0;
-        for (let i = 0; i < total; i++) {
-          const wait = started + (i * 1000) / RATE - performance.now();
-          if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-          inflight.push(store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: `u${run}-${i}`, ip: 'bench', now: Date.now() })
-            .then((o) => { if (o.status === 'placed') { accepted++; return store.markPersisted(o.placement); } return undefined; }));
-        }
-        await Promise.all(inflight);
+        await atRate(total, RATE, (i) => store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: `u${run}-${i}`, ip: 'bench', now: Date.now() })
+          .then((o) => { if (o.status === 'placed') { accepted++; return store.markPersisted(o.placement); } return undefined; }));
         await new Promise((r) => setTimeout(r, 200)); // the relay's last tick
         const cpu = cpuSeconds(redis.pid) - cpuBefore;
         replicaPerWrite.push(((cpuSeconds(replica.pid) - replicaBefore) * 1e6) / accepted);

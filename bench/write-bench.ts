@@ -8,7 +8,7 @@ import { signSession, newUserId } from '../core/domain/session-token.ts';
 import { loadConfig, type RedisConfig } from '../core/config.ts';
 import { CassandraPixelLog } from '../core/pixel-log/cassandra-pixel-log.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
-import { embeddedStores, post, realStores, round, startServiceProcess, summarize, type BenchStores } from './bench-support.ts';
+import { atRate, embeddedStores, post, realStores, round, startServiceProcess, summarize, type BenchStores } from './bench-support.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -101,14 +101,10 @@ async function openLoopCalls(total: number, call: (i: number) => Promise<unknown
   const latencies: number[] = [];
   let failed = 0;
   const started = performance.now();
-  const inflight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const wait = started + (i * 1000) / RATE - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+  await atRate(total, RATE, (i) => {
     const t0 = performance.now();
-    inflight.push(call(i).then(() => { latencies.push(performance.now() - t0); }, () => { failed++; }));
-  }
-  await Promise.all(inflight);
+    return call(i).then(() => { latencies.push(performance.now() - t0); }, () => { failed++; });
+  });
   return { acked: latencies.length, failed, seconds: (performance.now() - started) / 1000, latencies };
 }
 

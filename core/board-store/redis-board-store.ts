@@ -51,7 +51,7 @@ interface ScriptedRedis extends Redis {
 }
 
 /** Writes per script call at most: a call's KEYS and ARGV grow with it, and Redis runs nothing else meanwhile. */
-export const DEFAULT_WRITE_BATCH_MAX = 64;
+const DEFAULT_WRITE_BATCH_MAX = 64;
 
 /** A session issued at this time is never covered by a revocation (callers without a session). */
 const NO_SESSION = Number.MAX_SAFE_INTEGER;
@@ -131,7 +131,7 @@ export class RedisBoardStore implements BoardStore {
   /**
    * Writes that arrive within `redis.writeBatchMs` of each other (up to `writeBatchMax`) go to
    * Redis as one script call, placed one after the other: each gets the answer it would have
-   * got alone, for a fraction of the Redis time (docs/PERFORMANCE.md, "Redis cost per write").
+   * got alone, for less Redis time per write (docs/PERFORMANCE.md, "Redis cost per write").
    */
   place(request: PlaceRequest): Promise<PlaceOutcome> {
     return this.writes.call(request);
@@ -159,6 +159,7 @@ export class RedisBoardStore implements BoardStore {
     }
     return replies.map((reply, i) => placeOutcome(requests[i]!, reply));
   }
+
   /** Confirmations arriving in the same tick go to Redis as one ZREM. */
   markPersisted(placement: Placement): Promise<void> {
     if (!this.persistedBatch) {

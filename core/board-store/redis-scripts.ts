@@ -4,7 +4,7 @@
 // pending-persistence record and the publish can never be seen half done, seq order is exactly
 // the order pixels land on the board, and each write gets the answer it would have got alone.
 // A batch pays once for the script call and for what every write shares (the seq, the version,
-// the board's state and size, one BITFIELD, one ZADD): most of a write's Redis time otherwise.
+// the board's state and size, one BITFIELD, one ZADD), which a call per write pays each time.
 import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
 import type { BoardStatus } from '../domain/moderation.ts';
 import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
@@ -74,7 +74,7 @@ local bits, members = {'BITFIELD', board}, {'ZADD', pending}
 local function place(i)
   local k, a = ${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE}, ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
   local userKey, ipKey, idemKey, revokedUser = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]
-  -- Numbers only where compared: turning them back into strings costs more than keeping both.
+  -- Numbers where compared; the strings go into the records as they came.
   local xArg, yArg, color, nowArg, userId = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
   local x, y, now, issuedAt, idemTtl, ipBits = tonumber(xArg), tonumber(yArg), tonumber(nowArg), tonumber(ARGV[a + 6]), tonumber(ARGV[a + 7]), ARGV[a + 8]
   if x >= width or y >= height then return {'out_of_bounds', width, height} end
