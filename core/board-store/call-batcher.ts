@@ -17,7 +17,8 @@ interface Waiting<In, Out> {
 
 export class CallBatcher<In, Out> {
   private queue: Waiting<In, Out>[] = [];
-  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private readonly inFlight = new Set<Promise<void>>();
 
   /** `send` answers a batch with one output per input, in order. */
@@ -28,7 +29,8 @@ export class CallBatcher<In, Out> {
       this.queue.push({ input, resolve, reject });
       if (this.queue.length >= this.options.max) this.flush();
       else if (this.queue.length === 1) {
-        this.timer = this.options.lingerMs > 0 ? setTimeout(() => this.flush(), this.options.lingerMs) : setImmediate(() => this.flush());
+        if (this.options.lingerMs > 0) this.timer = setTimeout(() => this.flush(), this.options.lingerMs);
+        else this.immediate = setImmediate(() => this.flush());
       }
     });
   }
@@ -40,11 +42,10 @@ export class CallBatcher<In, Out> {
   }
 
   private flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer as NodeJS.Timeout);
-      clearImmediate(this.timer as NodeJS.Immediate);
-      this.timer = null;
-    }
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
