@@ -63,7 +63,7 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
     } catch (err) {
       const recent = load.attempts.filter((a) => a.start >= from);
       const statuses = recent.reduce<Record<string, number>>((m, a) => ({ ...m, [String(a.status)]: (m[String(a.status)] ?? 0) + 1 }), {});
-      throw new Error(`${(err as Error).message}\nattempts since the fault: ${JSON.stringify(statuses)}, writers failed: ${load.failures.join('; ')}\n${tails()}`, { cause: err });
+      throw new Error(`${(err as Error).message}\nattempts since the fault: ${JSON.stringify(statuses)}, outage so far: ${JSON.stringify(outage(name, load.attempts, from))}, writers failed: ${load.failures.join('; ')}\n${tails()}`, { cause: err });
     }
     const spells = offline.filter((o) => o.start >= from).map((o) => o.end - o.start);
     reports.push({ ...outage(name, load.attempts, from), socketClientsOfflineMaxMs: Math.max(0, ...spells) });

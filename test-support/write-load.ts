@@ -102,7 +102,8 @@ export class WriteLoad {
 
 export interface OutageReport {
   fault: string;
-  /** From the first attempt the fault failed until the next acknowledged one (0: none failed). */
+  /** From the first attempt the fault failed until the next acknowledged one begun after that
+   *  failure (0: none failed; -1: none yet). */
   outageMs: number;
   /** Attempts answered 503 in the window, and how long the slowest took. */
   fast503s: number;
@@ -118,7 +119,10 @@ export interface OutageReport {
 export function outage(fault: string, attempts: readonly Attempt[], from: number): OutageReport {
   const after = attempts.filter((a) => a.end >= from).sort((a, b) => a.end - b.end);
   const firstFailure = after.find((a) => a.status !== 201);
-  const recovered = firstFailure ? after.find((a) => a.status === 201 && a.start >= firstFailure.start) : undefined;
+  // Begun after the failure was seen: a write that began while the failed one was in flight
+  // and was acknowledged before it failed says nothing about recovery (and would make the
+  // outage negative).
+  const recovered = firstFailure ? after.find((a) => a.status === 201 && a.start >= firstFailure.end) : undefined;
   const until = recovered?.end ?? (firstFailure ? Number.POSITIVE_INFINITY : from);
   const window = after.filter((a) => a.start <= until);
   const failed503 = window.filter((a) => a.status === 503);
