@@ -5,13 +5,19 @@
 // subscribers on a read replica (REDIS_FEED_URL), in one run. The
 // subscribers are bare sockets that SUBSCRIBE and discard what comes (a socket server's Redis
 // connection, without the socket server). Writes go through the store's write script and its
-// persistence confirmation, as the write path does, at FEED_RATE/s. Redis's own INFO
-// commandstats (usec per command) says where each write's µs go: the write script, the
-// persistence confirmation (ZREM), the relay's reads (MULTI/GET/XRANGE), PUBLISH.
-//   FEED_SUBSCRIBERS (1,50,200), FEED_RATE (2000), FEED_SECONDS (10), FEED_RUNS (3),
+// persistence confirmation, as the write path does, at each of FEED_RATE writes/s: a light load
+// (2,000/s, about r/place 2022's peak) and a loaded Redis (20,000/s). Per-write CPU differs
+// between them because an idle Redis pays to wake up for each call (the floor table shows it with
+// a bare PING at each rate). Redis's own INFO commandstats (usec per command) says where each
+// write's µs go: the write script, the persistence confirmation (ZREM), the relay's reads
+// (MULTI/GET/XRANGE), PUBLISH.
+//   FEED_SUBSCRIBERS (1,50,200), FEED_RATE (2000,20000), FEED_SECONDS (10), FEED_RUNS (3),
 //   FEED_DESIGNS (publish,relay-single,relay,relay-replica; also: replicated relay),
-//   FEED_BATCH_MS (the REDIS_WRITE_BATCH_MS default); FEED_DESIGNS=none measures only the floor:
-//   the Redis CPU of a bare PING and of an empty script called with a write's keys and arguments.
+//   FEED_BATCH_MS (the REDIS_WRITE_BATCH_MS default), FEED_CONNECTIONS (32: the concurrent
+//   writers of "a call per write", like as many Lambda instances); FEED_DESIGNS=none measures
+//   only the floor: the Redis CPU of a bare PING and of an empty script called with a write's
+//   keys and arguments. The publish design runs at the first rate only: at 20,000 writes/s to 200
+//   subscribers it would be 4 M deliveries a second, past Redis's output buffer limits.
 import './exit-on-signal.ts';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -27,7 +33,8 @@ import { freePort, tempDir } from '../test-support/test-services.ts';
 import { atRate, round } from './bench-support.ts';
 
 const SUBSCRIBERS = (process.env.FEED_SUBSCRIBERS ?? '1,50,200').split(',').map(Number);
-const RATE = Number(process.env.FEED_RATE ?? 2000);
+const RATES = (process.env.FEED_RATE ?? '2000,20000').split(',').map(Number);
+const CONNECTIONS = Number(process.env.FEED_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.FEED_SECONDS ?? 10);
 const RUNS = Number(process.env.FEED_RUNS ?? 3);
 const size = { width: 1000, height: 1000 };
@@ -88,7 +95,7 @@ const CHOSEN = (process.env.FEED_DESIGNS === 'none' ? []
  * What any one-call-per-write design pays before doing anything: Redis CPU per call of a bare
  * PING, and of an empty script given as many keys (18) and arguments (16) as one write had.
  */
-async function floor(redis: { url: string; pid: number }): Promise<Record<string, string>> {
+async function floor(redis: { url: string; pid: number }, rate: number): Promise<Record<string, string | number>> {
   const client = new Redis(redis.url, { enableAutoPipelining: true });
   const keys = Array.from({ length: 18 }, (_, i) => `floor-key-${i}`);
   const args = Array.from({ length: 16 }, (_, i) => `argument-${i}`);
@@ -96,15 +103,16 @@ async function floor(redis: { url: string; pid: number }): Promise<Record<string
   const perCall = async (call: () => Promise<unknown>) => {
     const values: number[] = [];
     for (let run = 0; run < RUNS; run++) {
-      const total = RATE * Math.max(1, Math.round(SECONDS / 2));
+      const total = rate * Math.max(1, Math.round(SECONDS / 2));
       const before = cpuSeconds(redis.pid);
-      await atRate(total, RATE, call);
+      await atRate(total, rate, call);
       values.push(((cpuSeconds(redis.pid) - before) * 1e6) / total);
     }
     return `${round(Math.min(...values), 1)}–${round(Math.max(...values), 1)}`;
   };
   try {
     return {
+      'calls/s': rate,
       'PING, CPU µs per call': await perCall(() => client.ping()),
       'empty script, 18 keys + 16 args, CPU µs per call': await perCall(() => client.evalsha(sha, 18, ...keys, ...args)),
     };
@@ -131,67 +139,85 @@ const replica = await startRedis({ port: await freePort(), dataDir: tempDir('fee
 const stats = { plain: new Redis(plain.url), primary: new Redis(primary.url) };
 const rows: Record<string, string | number>[] = [];
 const parts: Record<string, string | number>[] = [];
+const floors: Record<string, string | number>[] = [];
+const range = (v: number[] | undefined) => (v ? `${round(Math.min(...v), 1)}–${round(Math.max(...v), 1)}` : '0');
+
+/** One cell: `subs` subscribers, one design, at `rate` writes/s, RUNS times. */
+async function cell(rate: number, subs: number, mode: Design): Promise<void> {
+  const redis = DESIGNS[mode].replicated ? primary : plain;
+  const statsOf = DESIGNS[mode].replicated ? stats.primary : stats.plain;
+  const perWrite: number[] = [];
+  const replicaPerWrite: number[] = [];
+  const achieved: number[] = [];
+  const partUsec = new Map<string, number[]>();
+  const writesPerCall: number[] = [];
+  let delivered = 0;
+  for (let run = 0; run < RUNS; run++) {
+    const prefix = `b${randomBytes(4).toString('hex')}`;
+    // A call per write comes from many writers at once (each Lambda instance serves one
+    // request at a time, on its own connection); a batching process writes on one.
+    const connections = DESIGNS[mode].batchMax === 1 ? CONNECTIONS : 1;
+    const stores = await Promise.all(Array.from({ length: connections }, () => RedisBoardStore.connect({
+      redis: { url: redis.url, keyPrefix: prefix, authSecretArn: null, writeBatchMs: DESIGNS[mode].batchMs, writeBatchMax: DESIGNS[mode].batchMax }, size, rules: { cooldownMs: 300_000, placementsPerIp: 1e9 },
+      sessionsPerIpPerHour: 1, updatesKept: 100_000, feedMode: mode === 'publish' ? 'publish' : 'relay',
+    })));
+    await stores[0]!.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
+    const listeners = await subscribers(mode === 'relay-replica' ? replica.port : redis.port, redisKeys(prefix).channel, subs);
+    const relay = mode !== 'publish' ? new FeedRelay(stores[0]!, { tickMs: 50, leaseMs: 3000, pageSize: 10_000 }, () => 0) : null;
+    relay?.start();
+    const total = rate * SECONDS;
+    const usecBefore = await commandUsec(statsOf);
+    const cpuBefore = cpuSeconds(redis.pid);
+    const replicaBefore = cpuSeconds(replica.pid);
+    const started = performance.now();
+    let accepted = 0;
+    await atRate(total, rate, (i) => {
+      const store = stores[i % connections]!;
+      return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: `u${run}-${i}`, ip: 'bench', now: Date.now() })
+        .then((o) => { if (o.status === 'placed') { accepted++; return store.markPersisted(o.placement); } return undefined; });
+    });
+    achieved.push((accepted * 1000) / (performance.now() - started));
+    await new Promise((r) => setTimeout(r, 200)); // the relay's last tick
+    const cpu = cpuSeconds(redis.pid) - cpuBefore;
+    replicaPerWrite.push(((cpuSeconds(replica.pid) - replicaBefore) * 1e6) / accepted);
+    await relay?.stop();
+    perWrite.push((cpu * 1e6) / accepted);
+    const usecAfter = await commandUsec(statsOf);
+    const delta = (cmd: string) => ((usecAfter.get(cmd) ?? 0) - (usecBefore.get(cmd) ?? 0)) / accepted;
+    for (const [part, v] of Object.entries(writeParts(delta, mode))) partUsec.set(part, [...(partUsec.get(part) ?? []), v]);
+    const scriptCalls = (delta('evalsha#calls') + delta('eval#calls')) * accepted;
+    writesPerCall.push(total / scriptCalls);
+    delivered = listeners.bytes();
+    listeners.close();
+    await Promise.all(stores.map((s) => s.close()));
+  }
+  rows.push({
+    'writes/s (achieved)': `${rate} (${range(achieved.map(Math.round))})`, subscribers: subs, design: DESIGNS[mode].title,
+    'primary CPU µs per write (min–max)': range(perWrite),
+    'replica CPU µs per write': DESIGNS[mode].replicated ? range(replicaPerWrite) : '–',
+    'MB delivered to subscribers (last run)': round(delivered / 1e6, 1),
+  });
+  console.log(rows.at(-1));
+  parts.push({
+    'writes/s': rate, subscribers: subs, design: mode, 'writes per script call': range(writesPerCall),
+    ...Object.fromEntries(PARTS.map((p) => [`${p} µs`, range(partUsec.get(p))])),
+  });
+}
+
 try {
-  const floorRow = await floor(plain);
-  console.log(floorRow);
-  for (const subs of SUBSCRIBERS) {
-    for (const mode of CHOSEN) {
-      const redis = DESIGNS[mode].replicated ? primary : plain;
-      const statsOf = DESIGNS[mode].replicated ? stats.primary : stats.plain;
-      const perWrite: number[] = [];
-      const replicaPerWrite: number[] = [];
-      const partUsec = new Map<string, number[]>();
-      const writesPerCall: number[] = [];
-      let delivered = 0;
-      for (let run = 0; run < RUNS; run++) {
-        const prefix = `b${randomBytes(4).toString('hex')}`;
-        const store = await RedisBoardStore.connect({
-          redis: { url: redis.url, keyPrefix: prefix, authSecretArn: null, writeBatchMs: DESIGNS[mode].batchMs, writeBatchMax: DESIGNS[mode].batchMax }, size, rules: { cooldownMs: 300_000, placementsPerIp: 1e9 },
-          sessionsPerIpPerHour: 1, updatesKept: 100_000, feedMode: mode === 'publish' ? 'publish' : 'relay',
-        });
-        await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
-        const listeners = await subscribers(mode === 'relay-replica' ? replica.port : redis.port, redisKeys(prefix).channel, subs);
-        const relay = mode !== 'publish' ? new FeedRelay(store, { tickMs: 50, leaseMs: 3000, pageSize: 10_000 }, () => 0) : null;
-        relay?.start();
-        const total = RATE * SECONDS;
-        const usecBefore = await commandUsec(statsOf);
-        const cpuBefore = cpuSeconds(redis.pid);
-        const replicaBefore = cpuSeconds(replica.pid);
-        let accepted = 0;
-        await atRate(total, RATE, (i) => store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: `u${run}-${i}`, ip: 'bench', now: Date.now() })
-          .then((o) => { if (o.status === 'placed') { accepted++; return store.markPersisted(o.placement); } return undefined; }));
-        await new Promise((r) => setTimeout(r, 200)); // the relay's last tick
-        const cpu = cpuSeconds(redis.pid) - cpuBefore;
-        replicaPerWrite.push(((cpuSeconds(replica.pid) - replicaBefore) * 1e6) / accepted);
-        await relay?.stop();
-        perWrite.push((cpu * 1e6) / accepted);
-        const usecAfter = await commandUsec(statsOf);
-        const delta = (cmd: string) => ((usecAfter.get(cmd) ?? 0) - (usecBefore.get(cmd) ?? 0)) / accepted;
-        for (const [part, v] of Object.entries(writeParts(delta, mode))) partUsec.set(part, [...(partUsec.get(part) ?? []), v]);
-        const scriptCalls = (delta('evalsha#calls') + delta('eval#calls')) * accepted;
-        writesPerCall.push(total / scriptCalls);
-        delivered = listeners.bytes();
-        listeners.close();
-        await store.close();
-      }
-      rows.push({
-        'subscribers': subs, design: DESIGNS[mode].title,
-        'primary CPU µs per write (min–max)': `${round(Math.min(...perWrite), 1)}–${round(Math.max(...perWrite), 1)}`,
-        'replica CPU µs per write': DESIGNS[mode].replicated ? `${round(Math.min(...replicaPerWrite), 1)}–${round(Math.max(...replicaPerWrite), 1)}` : '–',
-        'MB delivered to subscribers (last run)': round(delivered / 1e6, 1),
-      });
-      console.log(rows.at(-1));
-      const range = (v: number[] | undefined) => (v ? `${round(Math.min(...v), 1)}–${round(Math.max(...v), 1)}` : '0');
-      parts.push({
-        subscribers: subs, design: mode, 'writes per script call': range(writesPerCall),
-        ...Object.fromEntries(PARTS.map((p) => [`${p} µs`, range(partUsec.get(p))])),
-      });
+  for (const rate of RATES) {
+    floors.push(await floor(plain, rate));
+    console.log(floors.at(-1));
+  }
+  for (const [r, rate] of RATES.entries()) {
+    for (const subs of SUBSCRIBERS) {
+      for (const mode of CHOSEN) if (mode !== 'publish' || r === 0) await cell(rate, subs, mode);
     }
   }
-  console.log(`\nThe floor at ${RATE} calls/s, one connection (Redis CPU from /proc)`);
-  console.table([floorRow]);
+  console.log('\nThe floor: one connection (Redis CPU from /proc)');
+  console.table(floors);
   if (rows.length > 0) {
-    console.log(`\n${RATE} writes/s for ${SECONDS} s, ${RUNS} runs each; Redis CPU from /proc (10 ms resolution)`);
+    console.log(`\n${SECONDS} s per run, ${RUNS} runs each; Redis CPU from /proc (10 ms resolution)`);
     console.table(rows);
     console.log('\nRedis command time per accepted write (INFO commandstats usec; the CPU figure also holds reading, parsing and replying: the rest)');
     console.table(parts);

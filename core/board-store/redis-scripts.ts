@@ -44,14 +44,16 @@ local channel, publishEach = ARGV[6], ARGV[7] == '1'
 local writes = (#KEYS - ${PLACE_SHARED_KEYS}) / ${PLACE_KEYS_PER_WRITE}
 local replies = {}
 
-local fence = redis.call('PTTL', lock)
-if fence > 0 then
-  for i = 1, writes do replies[i] = {'fenced', fence} end
-  return replies
-end
 -- What every write shares, read once. The size lives here, not in the caller's config: the
 -- board may have grown during the event.
-local g = redis.call('MGET', seqKey, sizeKey, revokedAll, versionKey)
+local g = redis.call('MGET', seqKey, sizeKey, revokedAll, versionKey, lock)
+if g[5] then
+  local fence = redis.call('PTTL', lock)
+  if fence > 0 then
+    for i = 1, writes do replies[i] = {'fenced', fence} end
+    return replies
+  end
+end
 if not g[1] or redis.call('EXISTS', board) == 0 then
   for i = 1, writes do replies[i] = {'no_board'} end
   return replies
@@ -139,8 +141,7 @@ end
 
 for i = 1, writes do replies[i] = place(i) end
 if seq > startSeq then
-  redis.call('SET', seqKey, string.format('%d', seq))
-  redis.call('SET', versionKey, version)
+  redis.call('MSET', seqKey, string.format('%d', seq), versionKey, version)
   redis.call(unpack(bits))
   redis.call(unpack(members))
 end
