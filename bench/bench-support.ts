@@ -24,7 +24,9 @@ export async function atRate<T>(total: number, rate: number, call: (i: number) =
   for (let i = 0; i < total; i++) {
     const wait = started + (i * 1000) / rate - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    inflight.push(call(i));
+    const pending = call(i);
+    pending.catch(() => {}); // failures reach the caller through Promise.all below, not as unhandled
+    inflight.push(pending);
   }
   return Promise.all(inflight);
 }
