@@ -95,12 +95,6 @@ async function commandUsec(client: Redis): Promise<Map<string, number>> {
   return out;
 }
 
-/**
- * The write path's share of Redis time, from per-command usec deltas. Commands a script or a
- * MULTI runs are counted both on their own and in the EVALSHA / EXEC that ran them, so only
- * top-level commands are summed: the script (its PUBLISH, in the publish design, is inside it),
- * the ZREM confirmations, the relay's MULTI/GET/XRANGE/EXEC and its PUBLISH.
- */
 // A Redis with a replica pays for replication on every write (ElastiCache with redisReplicas ≥ 1
 // does), so designs are compared on the same setup: without a replica, and with one.
 type Design = 'publish' | 'relay-single' | 'relay' | 'replicated relay' | 'relay-replica';
@@ -118,7 +112,7 @@ const CHOSEN = (process.env.FEED_DESIGNS === 'none' ? []
 
 /**
  * What any one-call-per-write design pays before doing anything: Redis CPU per call of a bare
- * PING, and of an empty script given as many keys (18) and arguments (16) as one write had.
+ * PING, and of an empty script given 18 keys and 16 arguments (a single write sends 18 and 15).
  */
 async function floor(redis: { url: string; pid: number }, rate: number): Promise<Record<string, string | number>> {
   const client = new Redis(redis.url, { enableAutoPipelining: true });
@@ -146,6 +140,12 @@ async function floor(redis: { url: string; pid: number }, rate: number): Promise
   }
 }
 
+/**
+ * The write path's share of Redis time, from per-command usec deltas. Commands a script or a
+ * MULTI runs are counted both on their own and in the EVALSHA / EXEC that ran them, so only
+ * top-level commands are summed: the script (its PUBLISH, in the publish design, is inside it),
+ * the ZREM confirmations, the relay's MULTI/GET/XRANGE/EXEC and its PUBLISH.
+ */
 function writeParts(d: (cmd: string) => number, mode: Design): Record<string, number> {
   const parts = {
     script: d('evalsha') + d('eval'),

@@ -53,6 +53,9 @@ interface ScriptedRedis extends Redis {
 /** Writes per script call at most: a call's KEYS and ARGV grow with it, and Redis runs nothing else meanwhile. */
 const DEFAULT_WRITE_BATCH_MAX = 64;
 
+/** Pending records one ZREM removes at most. */
+const MAX_CONFIRMATIONS_PER_CALL = 1000;
+
 /** A session issued at this time is never covered by a revocation (callers without a session). */
 const NO_SESSION = Number.MAX_SAFE_INTEGER;
 
@@ -73,9 +76,9 @@ export function redisClientOptions(): RedisOptions {
 export class RedisBoardStore implements BoardStore {
   readonly keys: RedisKeys;
   readonly publishesEachWrite: boolean;
-  private persistedBatch: { members: string[]; done: Promise<void> } | null = null;
   private readonly moderation: RedisModeration;
   private readonly writes: CallBatcher<PlaceRequest, PlaceOutcome>;
+  private readonly confirmations: CallBatcher<string, void>;
 
   private constructor(private readonly client: ScriptedRedis, private readonly options: RedisBoardStoreOptions) {
     this.keys = redisKeys(options.redis.keyPrefix);
@@ -84,6 +87,11 @@ export class RedisBoardStore implements BoardStore {
       { lingerMs: options.redis.writeBatchMs ?? 0, max: options.redis.writeBatchMax ?? DEFAULT_WRITE_BATCH_MAX },
       (requests) => this.placeBatch(requests),
     );
+    // Confirmations made in the same turn go to Redis as one ZREM.
+    this.confirmations = new CallBatcher({ lingerMs: 0, max: MAX_CONFIRMATIONS_PER_CALL }, async (members) => {
+      await this.run('markPersisted', () => this.client.zrem(this.keys.pending, ...members));
+      return members.map(() => undefined);
+    });
     this.moderation = new RedisModeration({
       client, keys: this.keys, size: options.size, defaultCooldownMs: options.rules.cooldownMs, updatesKept: options.updatesKept,
       publishesEachWrite: this.publishesEachWrite, run: (what, op) => this.run(what, op),
@@ -160,18 +168,8 @@ export class RedisBoardStore implements BoardStore {
     return replies.map((reply, i) => placeOutcome(requests[i]!, reply));
   }
 
-  /** Confirmations arriving in the same tick go to Redis as one ZREM. */
   markPersisted(placement: Placement): Promise<void> {
-    if (!this.persistedBatch) {
-      const batch = { members: [] as string[], done: null as unknown as Promise<void> };
-      batch.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        this.persistedBatch = null;
-        return this.run('markPersisted', () => this.client.zrem(this.keys.pending, ...batch.members)).then(() => {});
-      });
-      this.persistedBatch = batch;
-    }
-    this.persistedBatch.members.push(pendingMember(placement));
-    return this.persistedBatch.done;
+    return this.confirmations.call(pendingMember(placement));
   }
 
   async pendingPersistence(placedBefore: number, limit: number): Promise<Placement[]> {
@@ -363,6 +361,7 @@ export class RedisBoardStore implements BoardStore {
 
   async close(): Promise<void> {
     await this.writes.drain(); // writes waiting for their batch still get their answer
+    await this.confirmations.drain();
     this.client.disconnect();
   }
 }
