@@ -1,5 +1,6 @@
-# One image for the ECS Fargate containers: the socket server (the default command), the restore
-# job (`node rebuild.mjs`, infra/board-jobs.ts) and the export job (`node export.mjs`, infra/export-job.ts).
+# One image for the ECS Fargate containers: the socket server (the default command), the writer
+# service (`node writer.mjs`, infra/writer-service.ts), the restore job (`node rebuild.mjs`,
+# infra/board-jobs.ts) and the export job (`node export.mjs`, infra/export-job.ts).
 # Build from the repository root: docker build -t place-socket .
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
@@ -14,7 +15,7 @@ COPY bin ./bin
 # infra/http-functions.ts): class names kept (errors are logged by name), and aws-sdk as
 # aws-sdk/global, all the Keyspaces SigV4 plugin needs of AWS SDK v2. sharp (the export's PNG and
 # timelapse) is native, so it stays outside the bundles.
-RUN for entry in socket-server rebuild export; do \
+RUN for entry in socket-server writer rebuild export; do \
       npx esbuild bin/$entry.ts --bundle --platform=node --target=node24 --format=esm --keep-names \
         --alias:aws-sdk=aws-sdk/global --external:sharp --outfile=dist/$entry.mjs \
         --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);" || exit 1; \
@@ -28,7 +29,7 @@ RUN npm query '#sharp, #sharp *' | node -e "for (const p of JSON.parse(require('
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=8081 HOST=0.0.0.0
 WORKDIR /app
-COPY --from=build /app/dist/socket-server.mjs /app/dist/rebuild.mjs /app/dist/export.mjs ./
+COPY --from=build /app/dist/socket-server.mjs /app/dist/writer.mjs /app/dist/rebuild.mjs /app/dist/export.mjs ./
 COPY --from=build /app/dist/node_modules ./node_modules
 # The export task's writable folder (its DATA_DIR; the root filesystem is read-only): ECS fills the
 # task's volume mounted at a VOLUME's path from the image, so the image's user may write there.

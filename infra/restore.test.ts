@@ -217,8 +217,8 @@ describe('the image (Dockerfile)', () => {
   const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
   const build = dockerfile.replace(/\\\n\s*/g, ' ').split('\n').find((l) => l.startsWith('RUN ') && l.includes('esbuild'))!;
 
-  it('bundles the socket server, the restore job and the export job with the Lambda bundles\' esbuild settings, and ships them', () => {
-    expect(build).toMatch(/for entry in socket-server rebuild export; do/);
+  it('bundles the socket server, the writer, the restore job and the export job with the Lambda bundles\' esbuild settings, and ships them', () => {
+    expect(build).toMatch(/for entry in socket-server writer rebuild export; do/);
     expect(build).toContain('npx esbuild bin/$entry.ts --bundle --platform=node');
     expect(build).toContain(`--target=${LAMBDA_BUNDLE.target}`);
     expect(build).toContain('--format=esm');
@@ -230,7 +230,7 @@ describe('the image (Dockerfile)', () => {
     // sharp is native (the export draws with it): outside the bundles, shipped beside them (infra/export-job.test.ts).
     expect(build).toContain('--external:sharp');
     const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-    expect(runtimeStage).toMatch(/COPY --from=build .*\/dist\/socket-server\.mjs .*\/dist\/rebuild\.mjs .*\.\//);
+    expect(runtimeStage).toMatch(/COPY --from=build .*\/dist\/socket-server\.mjs .*\/dist\/writer\.mjs .*\/dist\/rebuild\.mjs .*\.\//);
     expect(runtimeStage).toContain('CMD ["node", "socket-server.mjs"]');
     expect(RESTORE_COMMAND[1]).toBe('rebuild.mjs');
   });

@@ -38,7 +38,8 @@ export function resetServices(): void {
   stores = null;
 }
 
-async function sessionSecret(cfg: Config): Promise<string> {
+/** The session key: from Secrets Manager (SESSION_SECRET_ARN), else as a local run keeps it. */
+export async function sessionSecret(cfg: Config): Promise<string> {
   if (cfg.sessionSecretArn) return readSecretString(cfg.sessionSecretArn);
   if (process.env.AWS_LAMBDA_FUNCTION_NAME && !cfg.sessionSecret) {
     throw new Error('SESSION_SECRET or SESSION_SECRET_ARN must be set in Lambda');

@@ -10,7 +10,7 @@ import type { AlbHandler } from '../lambdas/http/handler.ts';
 import { parseRequestTarget } from '../core/http/request-target.ts';
 import { reportFailure } from '../core/observability/telemetry.ts';
 import { hardenHttpServer } from '../core/http/harden-server.ts';
-import { readBody, RequestTooLargeError } from './alb-gateway.ts';
+import { readBody, RequestTooLargeError } from '../lambdas/http/alb-gateway.ts';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const MAX_PAYLOAD = 6 * 1024 * 1024;

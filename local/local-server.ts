@@ -9,10 +9,9 @@ import { parseRequestTarget, type RequestTarget } from '../core/http/request-tar
 import { reportFailure } from '../core/observability/telemetry.ts';
 import { hardenHttpServer } from '../core/http/harden-server.ts';
 import { HANDLERS } from '../lambdas/handlers.ts';
-import { matchRoute } from '../lambdas/routes.ts';
 import { errorResponse } from '../lambdas/http/responses.ts';
 import { provideServices } from '../lambdas/runtime.ts';
-import { albEvent, readBody, RequestTooLargeError, sendAlbResult } from './alb-gateway.ts';
+import { sendAlbResult, serveApi } from '../lambdas/http/alb-gateway.ts';
 import { servePublished } from './published-boards.ts';
 
 export interface LocalServer {
@@ -66,21 +65,5 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, fallba
   if (path.startsWith('/boards/') && (req.method === 'GET' || req.method === 'HEAD')) return servePublished(req, res, path, published);
   const isApi = path.startsWith('/api/') || path === '/healthz';
   if (!isApi && fallback && (await fallback(req, res, target))) return;
-  const match = matchRoute(req.method ?? 'GET', path);
-  if ('status' in match) {
-    const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
-    const result = match.status === 404
-      ? errorResponse(404, 'not_found', `Nothing is at ${shown}.`)
-      : errorResponse(405, 'method_not_allowed', `${req.method} is not allowed on ${shown}.`);
-    return sendAlbResult(res, result, req.method === 'HEAD');
-  }
-  let body: Buffer;
-  try {
-    body = await readBody(req);
-  } catch (err) {
-    if (err instanceof RequestTooLargeError) return sendAlbResult(res, errorResponse(413, 'payload_too_large', 'The request body is too large.'));
-    throw err;
-  }
-  const result = await HANDLERS[match.route.name]!(albEvent(req, target, body));
-  sendAlbResult(res, result, req.method === 'HEAD');
+  return serveApi(req, res, target, HANDLERS);
 }

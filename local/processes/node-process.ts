@@ -18,6 +18,7 @@ export interface ServiceProcess {
 export const ENTRY = {
   runner: 'bin/start.ts',
   socketServer: 'bin/socket-server.ts',
+  writer: 'bin/writer.ts',
   migrate: 'bin/migrate.ts',
   rebuild: 'bin/rebuild.ts',
   sessions: 'bin/sessions.ts',
