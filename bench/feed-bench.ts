@@ -14,7 +14,9 @@
 //   FEED_SUBSCRIBERS (1,50,200), FEED_RATE (2000,20000), FEED_SECONDS (10), FEED_RUNS (3),
 //   FEED_DESIGNS (publish,relay-single,relay,relay-replica; also: replicated relay),
 //   FEED_BATCH_MS (the REDIS_WRITE_BATCH_MS default), FEED_CONNECTIONS (32: the concurrent
-//   writers of "a call per write", like as many Lambda instances); FEED_DESIGNS=none measures
+//   writers of "a call per write", like as many Lambda instances), FEED_WRITERS (1: how many
+//   batching processes share the writes of a batched design, like the writer service's tasks;
+//   a list runs each); FEED_DESIGNS=none measures
 //   only the floor: the Redis CPU of a bare PING and of an empty script called with a write's
 //   keys and arguments. The publish design runs at the first rate only: at 20,000 writes/s to 200
 //   subscribers it would be 4 M deliveries a second, past Redis's output buffer limits.
@@ -35,6 +37,7 @@ import { atRate, round } from './bench-support.ts';
 const SUBSCRIBERS = (process.env.FEED_SUBSCRIBERS ?? '1,50,200').split(',').map(Number);
 const RATES = (process.env.FEED_RATE ?? '2000,20000').split(',').map(Number);
 const CONNECTIONS = Number(process.env.FEED_CONNECTIONS ?? 32);
+const WRITERS = (process.env.FEED_WRITERS ?? '1').split(',').map(Number);
 const SECONDS = Number(process.env.FEED_SECONDS ?? 10);
 const RUNS = Number(process.env.FEED_RUNS ?? 3);
 const size = { width: 1000, height: 1000 };
@@ -167,8 +170,11 @@ const parts: Record<string, string | number>[] = [];
 const floors: Record<string, string | number>[] = [];
 const range = (v: number[] | undefined) => (v ? `${round(Math.min(...v), 1)}–${round(Math.max(...v), 1)}` : '0');
 
-/** One cell: `subs` subscribers, one design, at `rate` writes/s, RUNS times. */
-async function cell(rate: number, subs: number, mode: Design): Promise<void> {
+/** The design's title, with the number of batching processes when there are several. */
+const titleOf = (mode: Design, writers: number) => (writers > 1 ? `${DESIGNS[mode].title}, from ${writers} writer processes` : DESIGNS[mode].title);
+
+/** One cell: `subs` subscribers, one design, at `rate` writes/s, RUNS times; batched writes spread over `writers` batching stores. */
+async function cell(rate: number, subs: number, mode: Design, writers: number): Promise<void> {
   const redis = DESIGNS[mode].replicated ? primary : plain;
   const statsOf = DESIGNS[mode].replicated ? stats.primary : stats.plain;
   const perWrite: number[] = [];
@@ -180,8 +186,9 @@ async function cell(rate: number, subs: number, mode: Design): Promise<void> {
   for (let run = 0; run < RUNS; run++) {
     const prefix = `b${randomBytes(4).toString('hex')}`;
     // A call per write comes from many writers at once (each Lambda instance serves one
-    // request at a time, on its own connection); a batching process writes on one.
-    const connections = DESIGNS[mode].batchMax === 1 ? CONNECTIONS : 1;
+    // request at a time, on its own connection); a batching process writes on one, and the
+    // writes are spread evenly over the processes (as the ALB spreads them over writer tasks).
+    const connections = DESIGNS[mode].batchMax === 1 ? CONNECTIONS : writers;
     const stores = await Promise.all(Array.from({ length: connections }, () => RedisBoardStore.connect({
       redis: { url: redis.url, keyPrefix: prefix, authSecretArn: null, writeBatchMs: DESIGNS[mode].batchMs, writeBatchMax: DESIGNS[mode].batchMax }, size, rules: { cooldownMs: 300_000, placementsPerIp: 1e9 },
       sessionsPerIpPerHour: 1, updatesKept: 100_000, feedMode: mode === 'publish' ? 'publish' : 'relay',
@@ -219,14 +226,14 @@ async function cell(rate: number, subs: number, mode: Design): Promise<void> {
     }
   }
   rows.push({
-    'writes/s (achieved)': `${rate} (${range(achieved.map(Math.round))})`, subscribers: subs, design: DESIGNS[mode].title,
+    'writes/s (achieved)': `${rate} (${range(achieved.map(Math.round))})`, subscribers: subs, design: titleOf(mode, writers),
     'primary CPU µs per write (min–max)': range(perWrite),
     'replica CPU µs per write': DESIGNS[mode].replicated ? range(replicaPerWrite) : '–',
     'MB delivered to subscribers (last run)': round(delivered / 1e6, 1),
   });
   console.log(rows.at(-1));
   parts.push({
-    'writes/s': rate, subscribers: subs, design: mode, 'writes per script call': range(writesPerCall),
+    'writes/s': rate, subscribers: subs, design: writers > 1 ? `${mode} ×${writers}` : mode, 'writes per script call': range(writesPerCall),
     ...Object.fromEntries(PARTS.map((p) => [`${p} µs`, range(partUsec.get(p))])),
   });
 }
@@ -240,11 +247,13 @@ try {
     for (const subs of SUBSCRIBERS) {
       for (const mode of CHOSEN) {
         if (mode === 'publish' && r > 0) continue;
-        // A cell this machine cannot drive (commands time out) is reported, not fatal.
-        await cell(rate, subs, mode).catch((err: unknown) => {
-          rows.push({ 'writes/s (achieved)': `${rate} (not sustained)`, subscribers: subs, design: DESIGNS[mode].title, 'primary CPU µs per write (min–max)': (err as Error).message });
-          console.log(rows.at(-1));
-        });
+        for (const writers of DESIGNS[mode].batchMax === 1 ? [1] : WRITERS) {
+          // A cell this machine cannot drive (commands time out) is reported, not fatal.
+          await cell(rate, subs, mode, writers).catch((err: unknown) => {
+            rows.push({ 'writes/s (achieved)': `${rate} (not sustained)`, subscribers: subs, design: titleOf(mode, writers), 'primary CPU µs per write (min–max)': (err as Error).message });
+            console.log(rows.at(-1));
+          });
+        }
       }
     }
   }
