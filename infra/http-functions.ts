@@ -197,7 +197,7 @@ export function keyspacesAccess(scope: Construct, keyspace: string, name: string
 export interface HttpFunction {
   route: Route;
   fn: NodejsFunction;
-  /** What the ALB invokes: the function, or its alias when provisioned concurrency is on. */
+  /** What the ALB (or, for write-pixel, the socket servers) invokes: the function, or its alias when provisioned concurrency is on. */
   target: lambda.IFunction;
 }
 
