@@ -48,6 +48,7 @@ export class BoardJobs extends Construct {
   readonly restoreLogs: logs.LogGroup;
   /** Error lines of the restore job (alarmed in infra/operations.ts). */
   readonly restoreErrors: logs.MetricFilter;
+  private readonly restoreStart: { familyArn: string; roles: string[]; environment: Record<string, string>; clusterArn: string };
 
   constructor(scope: Construct, id: string, props: BoardJobsProps) {
     super(scope, id);
@@ -133,23 +134,21 @@ export class BoardJobs extends Construct {
       }));
     }
 
-    // The functions that find the board missing start the task, in this cluster only, passing its two roles to ECS only.
-    const familyArn = stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${this.restoreTask.family}:*` });
-    const executionRole = this.restoreTask.obtainExecutionRole();
+    // The functions that find the board missing start the task (so do the writer tasks: infra/writer-service.ts).
+    this.restoreStart = {
+      familyArn: stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${this.restoreTask.family}:*` }),
+      roles: [taskRole.roleArn, this.restoreTask.obtainExecutionRole().roleArn],
+      environment: {
+        REBUILD_JOB: 'ecs',
+        REBUILD_TASK_CLUSTER: props.cluster.clusterArn,
+        REBUILD_TASK_DEFINITION: this.restoreTask.family,
+        REBUILD_TASK_SUBNETS: props.vpc.selectSubnets(subnets).subnetIds.join(','),
+        REBUILD_TASK_SECURITY_GROUPS: props.restoreSg.securityGroupId,
+      },
+      clusterArn: props.cluster.clusterArn,
+    };
     for (const { fn } of props.functions.filter((f) => RESTORE_TRIGGERS.has(f.route.name))) {
-      fn.addEnvironment('REBUILD_JOB', 'ecs');
-      fn.addEnvironment('REBUILD_TASK_CLUSTER', props.cluster.clusterArn);
-      fn.addEnvironment('REBUILD_TASK_DEFINITION', this.restoreTask.family);
-      fn.addEnvironment('REBUILD_TASK_SUBNETS', props.vpc.selectSubnets(subnets).subnetIds.join(','));
-      fn.addEnvironment('REBUILD_TASK_SECURITY_GROUPS', props.restoreSg.securityGroupId);
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'StartRestoreTask', actions: ['ecs:RunTask'], resources: [familyArn],
-        conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } },
-      }));
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'PassRestoreRoles', actions: ['iam:PassRole'], resources: [taskRole.roleArn, executionRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      }));
+      this.letStartRestore(fn.grantPrincipal, (name, value) => fn.addEnvironment(name, value));
     }
 
     // The restore job logs one JSON line at level error when it fails (bin/rebuild.ts, core/service/rebuild.ts).
@@ -160,5 +159,23 @@ export class BoardJobs extends Construct {
       metricName: RESTORE_ERRORS_METRIC,
       metricValue: '1',
     });
+  }
+
+  /**
+   * What a process that finds the board missing needs to start the restore task (core/service/rebuild.ts,
+   * REBUILD_JOB=ecs): the REBUILD_* settings, ecs:RunTask of the restore family in this cluster only, and
+   * iam:PassRole of its two roles to ECS only.
+   */
+  letStartRestore(principal: iam.IPrincipal, addEnvironment: (name: string, value: string) => void): void {
+    const { familyArn, roles, environment, clusterArn } = this.restoreStart;
+    for (const [name, value] of Object.entries(environment)) addEnvironment(name, value);
+    principal.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'StartRestoreTask', actions: ['ecs:RunTask'], resources: [familyArn],
+      conditions: { ArnEquals: { 'ecs:cluster': clusterArn } },
+    }));
+    principal.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'PassRestoreRoles', actions: ['iam:PassRole'], resources: roles,
+      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    }));
   }
 }

@@ -44,6 +44,24 @@ describe('cost model', () => {
     expect(e.total).toBeLessThan(520);
   });
 
+  it('runs the page\'s writes on the writer tasks: at least writerMinTasks, more when the peak needs more CPU than half theirs; none in Lambda', () => {
+    const taskHour = 0.5 * 0.03238 + 1 * 0.00356;
+    const month = estimate(monthScenario(1000, DEFAULTS), APP);
+    expect(item(month, 'Fargate writers')).toBeCloseTo(2 * 730 * taskHour, 6);
+    expect(month.items.find((i) => i.item === 'Fargate writers')!.note).toMatch(/every pixel assumed placed over HTTP/);
+    // 0.5 vCPU kept at 50 %, 1 ms of CPU a write: 250 writes/s a task; r/place's 1,640/s at the peak needs 7.
+    const event = estimate(rplace2022Scenario(DEFAULTS), APP);
+    expect(event.items.find((i) => i.item === 'Fargate writers')!.note).toContain('7 at the peak');
+    const avgRate = event.scenario.pixels / (83 * 3600);
+    expect(item(event, 'Fargate writers')).toBeCloseTo(Math.max(2, avgRate / 250) * 83 * taskHour, 6);
+    expect(estimate(rplace2022Scenario({ ...DEFAULTS, writerMaxTasks: 6 }), APP).warnings.join()).toMatch(/7 writer tasks at the peak: raise writerMaxTasks \(6\)/);
+    // More pixels cost the writers (above their minimum) and Keyspaces, not Lambda.
+    const base = monthScenario(1_000_000, DEFAULTS);
+    const busier = estimate({ ...base, pixels: base.pixels * 100, peakPixelsPerSecond: base.peakPixelsPerSecond * 100 }, APP);
+    expect(item(busier, 'Lambda')).toBeCloseTo(item(estimate(base, APP), 'Lambda'), 9);
+    expect(item(busier, 'Fargate writers')).toBeGreaterThan(item(estimate(base, APP), 'Fargate writers'));
+  });
+
   it('prices Keyspaces writes at the post-2024 on-demand rate, three rows a pixel', () => {
     expect(PRICES.keyspacesWriteUnit.usd).toBe(0.625e-6);
     const e = estimate(monthScenario(1_000_000, DEFAULTS), APP);

@@ -9,6 +9,7 @@ import { boardByteLength } from '../core/domain/board-codec.ts';
 import { ROUTES } from '../lambdas/routes.ts';
 import { functionAlarmCount } from './function-alarms.ts';
 import { MANAGED_RULE_GROUPS } from './edge-protection.ts';
+import { WRITER_CPU_TARGET_PERCENT } from './writer-service.ts';
 
 type Status = 'confirmed' | 'secondary' | 'unconfirmed';
 export interface Price { usd: number; per: string; status: Status; source: string }
@@ -82,8 +83,13 @@ export const ASSUMED = {
   boardGzipRatio: 0.3,
   /** index.html, app.js and app.css, compressed. */
   pageBytes: 10_000,
-  /** Billed Lambda time at 1,024 MB: a write (Redis script + Keyspaces batch over the network; not measurable here), a board fetch, anything else. */
-  writeBilledMs: 20,
+  /**
+   * CPU a writer task spends on a write (HTTP, the handler, the Redis and Keyspaces clients with TLS
+   * and SigV4). Not measured: the local runner with embedded stores does 8,700–9,200 writes/s on
+   * 2 shared cores (≤ 0.23 ms of CPU a write, docs/PERFORMANCE.md), without those clients.
+   */
+  writerCpuMsPerWrite: 1,
+  /** Billed Lambda time at 1,024 MB: a board fetch, anything else. */
   boardBilledMs: 30,
   otherBilledMs: 10,
   /** A scheduled snapshot: read the board from Redis, gzip it, one S3 PUT (not measured here). */
@@ -134,7 +140,7 @@ export interface Scenario {
 
 const MONTH_HOURS = 730;
 /** Alarms besides each function's errors and throttles (infra/operations.ts; a test keeps this true). */
-export const ALARMS_BEYOND_FUNCTIONS = 17;
+export const ALARMS_BEYOND_FUNCTIONS = 18;
 
 export function monthScenario(users: number, deploy: Settings, name = `${users.toLocaleString('en-US')} users`): Scenario {
   const pixels = users * ASSUMED.pixelsPerUser;
@@ -228,12 +234,13 @@ export function estimate(s: Scenario, app: AppBehaviour): Estimate {
   add('WAF', (PRICES.wafAcl.usd + rules * PRICES.wafRule.usd) * share + requests * PRICES.wafRequest.usd, `ACL + ${rules} rules; ${fmtCount(requests)} requests`);
 
   // ALB: hours, and capacity units on the largest dimension, hour by hour (load taken as even).
-  const lambdaBytesPerHour = (originBoardFetches * boardBytes * 4 / 3 + s.pixels * 1500) / hours; // base64 board, small JSON writes
-  const socketBytesPerHour = socketBytes / hours;
+  const lambdaBytesPerHour = (originBoardFetches * boardBytes * 4 / 3) / hours; // base64 board
+  // Sockets and small JSON writes to the writer tasks: 1 GB an hour per LCU (IP targets); Lambda targets 0.4 GB.
+  const taskBytesPerHour = (socketBytes + s.pixels * 1500) / hours;
   const dimensions: [string, number][] = [
     ['new connections', connects / seconds / 25],
     ['open sockets', avgConcurrent / 3000],
-    ['bytes: sockets, and board fetches to Lambda', socketBytesPerHour / GB / 1 + lambdaBytesPerHour / GB / 0.4],
+    ['bytes: sockets and writes, and board fetches to Lambda', taskBytesPerHour / GB / 1 + lambdaBytesPerHour / GB / 0.4],
     ['rule evaluations', (requests / seconds) * Math.max(0, ROUTES.length + 1 - 10) / 1000],
   ];
   const [dimension, lcu] = dimensions.reduce((a, b) => (b[1] > a[1] ? b : a));
@@ -246,6 +253,17 @@ export function estimate(s: Scenario, app: AppBehaviour): Estimate {
   add('ElastiCache', nodes * hours * nodeHour, `${nodes} × ${d.redisNodeType}`);
   const engineLoad = s.peakPixelsPerSecond * MEASURED.redisScriptMs / 1000;
   if (engineLoad > 0.5) warnings.push(`${s.name}: the write script alone keeps Redis ${Math.round(engineLoad * 100)} % busy at the peak`);
+
+  // Fargate writers: every pixel assumed placed by the page (POST /api/pixels; placements over a
+  // socket are a minority), the tasks kept at the autoscaling target's CPU (never below the minimum).
+  const writerVcpu = d.writerCpu / 1024;
+  const writerTaskHourUsd = writerVcpu * PRICES.fargateVcpuHour.usd + (d.writerMemoryMb / 1024) * PRICES.fargateGbHour.usd;
+  const writesPerTask = (WRITER_CPU_TARGET_PERCENT / 100) * writerVcpu / (ASSUMED.writerCpuMsPerWrite / 1000);
+  const avgWriters = Math.max(d.writerMinTasks, avgPixelsPerSecond / writesPerTask);
+  const peakWriters = Math.max(d.writerMinTasks, Math.ceil(s.peakPixelsPerSecond / writesPerTask));
+  if (peakWriters > d.writerMaxTasks) warnings.push(`${s.name}: ${peakWriters} writer tasks at the peak: raise writerMaxTasks (${d.writerMaxTasks})`);
+  add('Fargate writers', avgWriters * hours * writerTaskHourUsd,
+    `${avgWriters.toFixed(1)} tasks on average, ${peakWriters} at the peak (${writerVcpu} vCPU, ${d.writerMemoryMb / 1024} GB; ${ASSUMED.writerCpuMsPerWrite} ms CPU a write, assumed); every pixel assumed placed over HTTP`);
 
   // Fargate: tasks follow the sockets (never below the minimum).
   const vcpu = d.socketCpu / 1024;
@@ -261,21 +279,23 @@ export function estimate(s: Scenario, app: AppBehaviour): Estimate {
   add('Keyspaces', wru * PRICES.keyspacesWriteUnit.usd + storedGb * (PRICES.keyspacesStorageGb.usd + PRICES.keyspacesPitrGb.usd) * share,
     `${fmtCount(wru)} WRU; +${storedGb.toFixed(1)} GB history`);
 
-  // Lambda: a write per pixel (HTTP or socket), a session per user, board fetches the CDN let through, repairs on reconnect,
-  // and the scheduled snapshots. (A restore task runs only when Redis lost the board: minutes of Fargate, left out.)
+  // Lambda: a session per user, board fetches the CDN let through, repairs on reconnect, and the
+  // scheduled snapshots; no writes (the writer tasks above; write-pixel serves only placements over a
+  // socket, taken as none). (A restore task runs only when Redis lost the board: minutes of Fargate, left out.)
   const gbs = (ms: number, n: number) => n * (ms / 1000) * (d.lambdaMemoryMb / 1024);
   const snapshots = (hours * 60) / d.snapshotEveryMinutes;
-  const invocations = s.pixels + s.users + originBoardFetches + connects + snapshots;
-  const computeUsd = (gbs(ASSUMED.writeBilledMs, s.pixels) + gbs(ASSUMED.boardBilledMs, originBoardFetches) + gbs(ASSUMED.otherBilledMs, s.users + connects)
+  const invocations = s.users + originBoardFetches + connects + snapshots;
+  const computeUsd = (gbs(ASSUMED.boardBilledMs, originBoardFetches) + gbs(ASSUMED.otherBilledMs, s.users + connects)
     + gbs(ASSUMED.snapshotBilledMs, snapshots)) * PRICES.lambdaGbSecond.usd;
-  add('Lambda', invocations * PRICES.lambdaRequest.usd + computeUsd, `${fmtCount(invocations)} invocations; ${ASSUMED.writeBilledMs} ms billed a write (assumed)`);
+  add('Lambda', invocations * PRICES.lambdaRequest.usd + computeUsd, `${fmtCount(invocations)} invocations; writes on the writer tasks`);
 
   add('CloudFront', cloudFrontTransferUsd(cloudFrontBytes) + requests * PRICES.cloudFrontRequest.usd,
     `${fmtTb(cloudFrontBytes)} out: sockets ${fmtTb(socketBytes)}, board re-checks ${fmtTb(recheckBytes)}`);
 
   // Observability: logs, metrics, alarms, the canary, the dashboard; secrets.
   const alarms = functionAlarmCount(ROUTES.map((r) => r.name)) + ALARMS_BEYOND_FUNCTIONS;
-  const logsGb = (invocations * ASSUMED.lambdaLogBytes + s.socketHours * ASSUMED.flowLogBytesPerSocketHour) / GB;
+  // A write logs about what an invocation does (its EMF lines), whether a function or a writer serves it.
+  const logsGb = ((invocations + s.pixels) * ASSUMED.lambdaLogBytes + s.socketHours * ASSUMED.flowLogBytesPerSocketHour) / GB;
   const canaryRuns = (hours * 60) / d.canaryEveryMinutes;
   add('CloudWatch, canary, secrets', logsGb * PRICES.logsIngestGb.usd + (alarms * PRICES.alarm.usd + ASSUMED.customMetrics * PRICES.customMetric.usd + PRICES.dashboard.usd + 2 * PRICES.secret.usd) * share
     + canaryRuns * PRICES.canaryRun.usd, `${logsGb.toFixed(0)} GB logs, ${alarms} alarms, ${Math.round(canaryRuns)} canary runs`);

@@ -141,8 +141,12 @@ export const SHARP_FUNCTIONS = new Set(['get-board-png', 'create-template', 'get
 /** Functions that read or write stored media (MEDIA_BUCKET): template images, timelapses. */
 const MEDIA_WRITERS = new Set(['create-template', 'get-timelapse', 'get-template']);
 const MEDIA_READERS = new Set(['get-template-png']);
-/** Functions whose latency users feel on every action: provisioned concurrency applies to them. */
-const HOT = new Set(['write-pixel', 'get-board']);
+/**
+ * Functions whose latency users feel on every action: provisioned concurrency applies to them.
+ * Not write-pixel: the page's writes go to the writer tasks (infra/writer-service.ts); the function
+ * serves only placements made over a socket.
+ */
+const HOT = new Set(['get-board']);
 
 /** POWERTOOLS_SERVICE_NAME of every function: the `service` dimension of their metrics (infra/operations.ts alarms on it). */
 export const FUNCTIONS_SERVICE = 'pixel-board';
@@ -150,18 +154,50 @@ export const FUNCTIONS_SERVICE = 'pixel-board';
 /** Where stored media live in the media bucket (MEDIA_PREFIX), served by CloudFront at /media/* (infra/cdn.ts). */
 export const MEDIA_PREFIX = 'media/';
 
-export interface HttpFunctionsProps extends StoreSettings {
-  vpc: ec2.IVpc;
-  securityGroup: ec2.ISecurityGroup;
+export interface HttpEnvironmentProps extends StoreSettings {
   sessionSecret: secrets.ISecret;
   /** Template images and timelapses (issue 12). */
   media?: s3.IBucket;
 }
 
+export interface HttpFunctionsProps extends HttpEnvironmentProps {
+  vpc: ec2.IVpc;
+  securityGroup: ec2.ISecurityGroup;
+}
+
+/**
+ * The environment of every HTTP handler (core/config.ts), in a function or in the writer tasks
+ * (infra/writer-service.ts), which run the write-pixel handler with the same settings.
+ */
+export function httpEnvironment(scope: Construct, props: HttpEnvironmentProps): Record<string, string> {
+  return {
+    NODE_OPTIONS: '--enable-source-maps',
+    ...storeEnvironment(scope, props),
+    SESSION_SECRET_ARN: props.sessionSecret.secretArn,
+    // A function serves one request at a time: no other write could share its Redis call, so it does not wait for one.
+    REDIS_WRITE_BATCH_MS: '0',
+    // Only CloudFront's VPC origin reaches the ALB: the viewer address (and protocol) it adds is the one to trust.
+    CLIENT_ADDRESS_SOURCE: 'cloudfront',
+    // Logs and EMF metrics (lambdas/http/lambda-telemetry.ts): the `service` dimension of every metric.
+    POWERTOOLS_SERVICE_NAME: FUNCTIONS_SERVICE,
+    // Stored media under media/, which CloudFront serves at /media/* (infra/cdn.ts).
+    ...(props.media ? { MEDIA_BUCKET: props.media.bucketName, MEDIA_PREFIX, MEDIA_URL: '/media/' } : {}),
+  };
+}
+
+/** Keyspaces for the handler `name` (least privilege): Select everywhere it reads, Modify on its KEYSPACES_WRITE_TABLES only. */
+export function keyspacesAccess(scope: Construct, keyspace: string, name: string): iam.PolicyStatement[] {
+  const [read] = keyspacesReadWrite(scope, keyspace);
+  const writes = KEYSPACES_WRITE_TABLES[name];
+  return writes
+    ? [read!, new iam.PolicyStatement({ sid: 'KeyspacesWrite', actions: ['cassandra:Modify'], resources: writes.map((t) => keyspacesTableArn(scope, keyspace, t)) })]
+    : [read!];
+}
+
 export interface HttpFunction {
   route: Route;
   fn: NodejsFunction;
-  /** What the ALB invokes: the function, or its alias when provisioned concurrency is on. */
+  /** What the ALB (or, for write-pixel, the socket servers) invokes: the function, or its alias when provisioned concurrency is on. */
   target: lambda.IFunction;
 }
 
@@ -171,19 +207,7 @@ export class HttpFunctions extends Construct {
   constructor(scope: Construct, id: string, props: HttpFunctionsProps) {
     super(scope, id);
     const { settings } = props;
-    const environment = {
-      NODE_OPTIONS: '--enable-source-maps',
-      ...storeEnvironment(this, props),
-      SESSION_SECRET_ARN: props.sessionSecret.secretArn,
-      // A function serves one request at a time: no other write could share its Redis call, so it does not wait for one.
-      REDIS_WRITE_BATCH_MS: '0',
-      // Only CloudFront's VPC origin reaches the ALB: the viewer address (and protocol) it adds is the one to trust.
-      CLIENT_ADDRESS_SOURCE: 'cloudfront',
-      // Logs and EMF metrics (lambdas/http/lambda-telemetry.ts): the `service` dimension of every metric.
-      POWERTOOLS_SERVICE_NAME: FUNCTIONS_SERVICE,
-      // Stored media under media/, which CloudFront serves at /media/* (infra/cdn.ts).
-      ...(props.media ? { MEDIA_BUCKET: props.media.bucketName, MEDIA_PREFIX, MEDIA_URL: '/media/' } : {}),
-    };
+    const environment = httpEnvironment(this, props);
 
     // One log group for every HTTP function (Lambda names the function in each stream, and
     // Powertools in each line's function_name): a group each would cost 47 of the stack's 500 resources.
@@ -207,12 +231,7 @@ export class HttpFunctions extends Construct {
       if (props.media && MEDIA_WRITERS.has(route.name)) props.media.grantReadWrite(fn, `${MEDIA_PREFIX}*`);
       else if (props.media && MEDIA_READERS.has(route.name)) props.media.grantRead(fn, `${MEDIA_PREFIX}*`);
       props.sessionSecret.grantRead(fn);
-      const [keyspacesRead] = keyspacesReadWrite(this, props.keyspace);
-      fn.addToRolePolicy(keyspacesRead!);
-      const writes = KEYSPACES_WRITE_TABLES[route.name];
-      if (writes) {
-        fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'KeyspacesWrite', actions: ['cassandra:Modify'], resources: writes.map((t) => keyspacesTableArn(this, props.keyspace, t)) }));
-      }
+      for (const statement of keyspacesAccess(this, props.keyspace, route.name)) fn.addToRolePolicy(statement);
       const provisioned = HOT.has(route.name) && settings.provisionedConcurrency > 0;
       const target = provisioned
         ? new lambda.Alias(this, `${route.name}-live`, {

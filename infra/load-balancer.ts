@@ -1,6 +1,6 @@
-// The ALB, internal: reachable only through CloudFront's VPC origin (cdn.ts admits it). /api/*
-// and /healthz go to one Lambda target group per function (by path and method), /ws to the socket
-// servers. With a custom domain it speaks HTTPS with a certificate for origin.<domain>; without,
+// The ALB, internal: reachable only through CloudFront's VPC origin (cdn.ts admits it). /ws goes
+// to the socket servers, POST /api/pixels to the writer tasks (writer-service.ts), the rest of
+// /api/* and /healthz to one Lambda target group per function (by path and method). With a custom domain it speaks HTTPS with a certificate for origin.<domain>; without,
 // HTTP inside the VPC origin's private connection. Idle timeout and deregistration delay are
 // sized for long-lived WebSockets and their drain (see socket-service.ts).
 import { createHash } from 'node:crypto';
@@ -15,6 +15,8 @@ import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { HttpFunction } from './http-functions.ts';
 import { DEREGISTRATION_DELAY_S, SOCKET_PORT } from './socket-service.ts';
+import { WRITER_DEREGISTRATION_DELAY_S, WRITER_PORT, WRITER_ROUTES } from './writer-service.ts';
+import { ROUTES } from '../lambdas/routes.ts';
 import type { Settings } from './settings.ts';
 import { logBucket } from './log-bucket.ts';
 
@@ -62,6 +64,9 @@ export interface LoadBalancerProps {
   functions: HttpFunction[];
   sockets: ecs.FargateService;
   socketSg: ec2.ISecurityGroup;
+  /** The writer tasks (WRITER_ROUTES) and their group. */
+  writers: ecs.FargateService;
+  writerSg: ec2.ISecurityGroup;
 }
 
 export class LoadBalancer extends Construct {
@@ -71,6 +76,7 @@ export class LoadBalancer extends Construct {
   readonly port: number;
   readonly https: boolean;
   readonly socketTargetGroup: elbv2.ApplicationTargetGroup;
+  readonly writerTargetGroup: elbv2.ApplicationTargetGroup;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -131,8 +137,30 @@ export class LoadBalancer extends Construct {
       action: elbv2.ListenerAction.forward([this.socketTargetGroup]),
     });
 
-    // Exact paths first, prefixes (/api/pixels/*) after.
-    const ordered = [...props.functions].sort((a, b) => Number(a.route.path.endsWith('/*')) - Number(b.route.path.endsWith('/*')));
+    // The writers: after /ws, before every function's rule (10 on).
+    this.writerTargetGroup = new elbv2.ApplicationTargetGroup(this, 'WriterTargets', {
+      vpc: props.vpc,
+      port: WRITER_PORT,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      targets: [props.writers],
+      // A write takes milliseconds: a stopping writer's last ones are long done by then.
+      deregistrationDelay: Duration.seconds(WRITER_DEREGISTRATION_DELAY_S),
+      healthCheck: { path: '/healthz', interval: Duration.seconds(15), healthyThresholdCount: 2, unhealthyThresholdCount: 3 },
+      loadBalancingAlgorithmType: elbv2.TargetGroupLoadBalancingAlgorithmType.LEAST_OUTSTANDING_REQUESTS,
+    });
+    props.writerSg.connections.allowFrom(this.alb, ec2.Port.tcp(WRITER_PORT), 'ALB to writer tasks');
+    const writerRoutes = ROUTES.filter((r) => WRITER_ROUTES.has(r.name));
+    writerRoutes.forEach((route, i) => {
+      this.listener.addAction(`${route.name}-writers`, {
+        priority: 2 + i,
+        conditions: [elbv2.ListenerCondition.pathPatterns([route.path]), elbv2.ListenerCondition.httpRequestMethods([route.method])],
+        action: elbv2.ListenerAction.forward([this.writerTargetGroup]),
+      });
+    });
+
+    // Every other route to its function. Exact paths first, prefixes (/api/pixels/*) after.
+    const ordered = props.functions.filter((f) => !WRITER_ROUTES.has(f.route.name)).sort((a, b) => Number(a.route.path.endsWith('/*')) - Number(b.route.path.endsWith('/*')));
     ordered.forEach(({ route, target }, i) => {
       const targetGroupName = lambdaTargetGroupName(settings.envName, route.name);
       const group = new elbv2.ApplicationTargetGroup(this, `${route.name}-targets`, {

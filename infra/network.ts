@@ -28,7 +28,7 @@ export class Network extends Construct {
         all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: settings.logRetentionDays })) },
       },
     });
-    this.lambdaSg = new ec2.SecurityGroup(this, 'LambdaSg', { vpc: this.vpc, description: 'HTTP Lambda functions' });
+    this.lambdaSg = new ec2.SecurityGroup(this, 'LambdaSg', { vpc: this.vpc, description: 'HTTP Lambda functions and writer tasks' });
     this.socketSg = new ec2.SecurityGroup(this, 'SocketSg', { vpc: this.vpc, description: 'Socket-server tasks' });
     this.restoreSg = new ec2.SecurityGroup(this, 'RestoreSg', { vpc: this.vpc, description: 'Restore task (bin/rebuild.ts on Fargate)' });
     this.exportSg = new ec2.SecurityGroup(this, 'ExportSg', { vpc: this.vpc, description: 'Export task (bin/export.ts on Fargate): Keyspaces, Secrets Manager, S3; not Redis' });

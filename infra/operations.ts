@@ -1,7 +1,8 @@
 // Alarms (to an SNS topic) and one dashboard. Handlers turn store outages into 503s, so Lambda
 // Errors never sees them: the alarms watch the service's own EMF metrics (namespace PixelBoard,
 // `service` dimension; lambdas/http/lambda-telemetry.ts) for 503s by cause, failed rebuilds and
-// placements stopping while people are connected, beside Lambda errors and throttles, ALB 5xx,
+// placements stopping while people are connected (the writer tasks publish with the functions'
+// `service`), beside Lambda errors and throttles, ALB 5xx, too few socket-server or writer tasks,
 // Redis on every node (a failover moves the primary), Keyspaces throttling with the dimensions it
 // publishes, and a canary that plays.
 import { Construct } from 'constructs';
@@ -16,6 +17,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { FUNCTIONS_SERVICE, type HttpFunction } from './http-functions.ts';
 import type { SocketService } from './socket-service.ts';
+import type { WriterService } from './writer-service.ts';
 import { functionAlarmPlan } from './function-alarms.ts';
 import type { BoardJobs } from './board-jobs.ts';
 import type { Settings } from './settings.ts';
@@ -31,6 +33,8 @@ export interface OperationsProps {
   alb: elbv2.ApplicationLoadBalancer;
   redis: elasticache.CfnReplicationGroup;
   sockets: SocketService;
+  /** The writer tasks (POST /api/pixels). */
+  writers: WriterService;
   keyspace: string;
   /** Where the canary plays. */
   siteHost: string;
@@ -122,7 +126,7 @@ export class Operations extends Construct {
     const alb5xx = props.alb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: FIVE_MIN, statistic: 'Sum' });
     const targets5xx = props.alb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: FIVE_MIN, statistic: 'Sum' });
     alarm('alb-5xx', alb5xx, 20, 'The load balancer answered 5xx');
-    alarm('target-5xx', targets5xx, 20, 'Functions or socket servers answered 5xx');
+    alarm('target-5xx', targets5xx, 20, 'Functions, writers or socket servers answered 5xx');
 
     // 503s by cause (Unavailable, dimension store), and all of them whatever the cause.
     const unavailable = UNAVAILABLE_CAUSES.map((store) => own('unavailable', { store }).with({ label: `503: ${store}` }));
@@ -161,12 +165,18 @@ export class Operations extends Construct {
     alarm('redis-cpu', redisCpu, 70, 'Redis engine CPU high on a node: every write runs a script there');
     alarm('redis-memory', redisMemory, 80, 'Redis memory high on a node');
 
-    const tasks = new cloudwatch.Metric({
-      namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount',
-      dimensionsMap: { ClusterName: props.sockets.cluster.clusterName, ServiceName: props.sockets.serviceName },
-      statistic: 'Minimum', period: Duration.minutes(1),
+    // Container Insights, per service of the cluster (both services run in the socket servers' cluster).
+    const serviceMetric = (serviceName: string, metricName: string, statistic: string) => new cloudwatch.Metric({
+      namespace: 'ECS/ContainerInsights', metricName,
+      dimensionsMap: { ClusterName: props.sockets.cluster.clusterName, ServiceName: serviceName },
+      statistic, period: Duration.minutes(1),
     });
+    const tasks = serviceMetric(props.sockets.serviceName, 'RunningTaskCount', 'Minimum');
     alarm('socket-tasks-low', tasks, settings.socketMinTasks, 'Fewer socket-server tasks than the minimum', { comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD });
+    const writerTasks = serviceMetric(props.writers.serviceName, 'RunningTaskCount', 'Minimum');
+    alarm('writer-tasks-low', writerTasks, settings.writerMinTasks, 'Fewer writer tasks than the minimum: POST /api/pixels (the page\'s writes) has less room, or none',
+      { comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD });
+    const writerCpu = props.writers.service.metricCpuUtilization({ period: Duration.minutes(1), label: 'writer CPU % (average)' });
 
     // Keyspaces publishes these with Keyspace, Operation and TableName; a query spans every table and operation.
     const throttles = KEYSPACES_THROTTLES.map((metricName) =>
@@ -195,6 +205,7 @@ export class Operations extends Construct {
         [
           new cloudwatch.GraphWidget({ title: 'Keyspaces throttling', left: throttles }),
           new cloudwatch.GraphWidget({ title: 'Canary', left: [this.canary.canary.metricSuccessPercent({ period: FIVE_MIN })] }),
+          new cloudwatch.GraphWidget({ title: 'Writers (POST /api/pixels)', left: [writerTasks.with({ label: 'writer tasks' })], right: [writerCpu] }),
         ],
       ],
     });

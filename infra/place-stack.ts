@@ -1,5 +1,5 @@
 // The whole service on AWS: network, ElastiCache, Keyspaces, the HTTP Lambdas behind an ALB,
-// the socket servers on Fargate, board snapshots, the restore and export tasks, CloudFront + S3 for the
+// the socket servers and the writers (POST /api/pixels) on Fargate, board snapshots, the restore and export tasks, CloudFront + S3 for the
 // page, secrets, alarms and a dashboard.
 import { Construct } from 'constructs';
 import { CfnOutput, RemovalPolicy, Stack, type CfnElement, type StackProps } from 'aws-cdk-lib';
@@ -14,6 +14,7 @@ import { KeyspacesTables } from './keyspaces-tables.ts';
 import { HttpFunctions } from './http-functions.ts';
 import { SocketService } from './socket-service.ts';
 import { BoardJobs } from './board-jobs.ts';
+import { WriterService } from './writer-service.ts';
 import { ExportJob } from './export-job.ts';
 import { LoadBalancer } from './load-balancer.ts';
 import { Cdn } from './cdn.ts';
@@ -39,6 +40,7 @@ export class PlaceStack extends Stack {
   readonly functions: HttpFunctions;
   readonly sockets: SocketService;
   readonly jobs: BoardJobs;
+  readonly writers: WriterService;
   readonly exportJob: ExportJob;
   readonly loadBalancer: LoadBalancer;
   readonly cdn: Cdn;
@@ -78,11 +80,16 @@ export class PlaceStack extends Stack {
       settings, vpc: this.network.vpc, functionSg: this.network.lambdaSg, restoreSg: this.network.restoreSg, cluster: this.sockets.cluster,
       redisUrl: this.redis.url, redisAuth: this.redis.authToken, keyspace, functions: this.functions.functions,
     });
+    this.writers = new WriterService(this, 'Writers', {
+      settings, vpc: this.network.vpc, securityGroup: this.network.lambdaSg, cluster: this.sockets.cluster, jobs: this.jobs,
+      redisUrl: this.redis.url, redisAuth: this.redis.authToken, sessionSecret, keyspace, media,
+    });
     this.exportJob = new ExportJob(this, 'Export', {
       settings, keyspace, securityGroup: this.network.exportSg, sessionSecret, media,
     });
     this.loadBalancer = new LoadBalancer(this, 'Alb', {
       settings, vpc: this.network.vpc, functions: this.functions.functions, sockets: this.sockets.service, socketSg: this.network.socketSg,
+      writers: this.writers.service, writerSg: this.network.lambdaSg,
     });
     this.cdn = new Cdn(this, 'Cdn', {
       settings, vpc: this.network.vpc, alb: this.loadBalancer.alb, albPort: this.loadBalancer.port, webDir: props.webDir, webAclArn: props.webAclArn,
@@ -90,7 +97,7 @@ export class PlaceStack extends Stack {
     });
     this.sockets.publishBoardsTo(this.cdn.site);
     this.operations = new Operations(this, 'Operations', {
-      settings, functions: this.functions.functions, jobs: this.jobs, alb: this.loadBalancer.alb, redis: this.redis.group, sockets: this.sockets, keyspace,
+      settings, functions: this.functions.functions, jobs: this.jobs, alb: this.loadBalancer.alb, redis: this.redis.group, sockets: this.sockets, writers: this.writers, keyspace,
       siteHost: this.cdn.siteHost,
     });
 

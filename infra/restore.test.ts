@@ -155,7 +155,7 @@ describe('the restore job in AWS', () => {
     for (const name of ['RestoreCluster', 'RestoreTaskDefinition', 'RestoreSecurityGroup', 'SnapshotBucket']) expect(outputs[name], name).toBeDefined();
   });
 
-  it('can be started by write-pixel, get-board and get-board-png alone: RunTask on its family in its cluster, PassRole of its two roles to ECS', () => {
+  it('can be started by write-pixel, get-board, get-board-png and the writer tasks alone: RunTask on its family in its cluster, PassRole of its two roles to ECS', () => {
     expect([...RESTORE_TRIGGERS].sort()).toEqual(['get-board', 'get-board-png', 'write-pixel']);
     const { task, execution } = taskRoles();
     const starters = new Set<string>();
@@ -173,7 +173,9 @@ describe('the restore job in AWS', () => {
       expect(passRole.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
     }
     const triggers = ROUTES.filter((r) => RESTORE_TRIGGERS.has(r.name)).map((r) => roleOf(functionByFile(`lambdas/${r.name}.ts`)[1]));
-    expect([...starters].sort()).toEqual(triggers.sort());
+    // The writer tasks run write-pixel's handler (infra/writer-service.ts): they start it too.
+    const writerRole = (app.ofType('AWS::ECS::TaskDefinition').find(([id]) => id.startsWith('WritersTask'))![1].Properties.TaskRoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    expect([...starters].sort()).toEqual([...triggers, writerRole].sort());
     for (const [, fn] of app.ofType('AWS::Lambda::Function')) {
       const env = fn.Properties.Environment ? envOf(fn) : {};
       const trigger = RESTORE_TRIGGERS.has(String(fn.Properties.Description ?? '').match(/^lambdas\/([a-z-]+)\.ts/)?.[1] ?? '');

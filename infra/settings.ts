@@ -10,13 +10,18 @@ export interface Settings {
   lambdaMemoryMb: number;
   /** Reserved concurrency of write-pixel (0 = none). */
   writeReservedConcurrency: number;
-  /** Provisioned concurrency of write-pixel and get-board (0 = none). */
+  /** Provisioned concurrency of get-board (0 = none); the page's writes go to the writer tasks. */
   provisionedConcurrency: number;
   socketMinTasks: number;
   socketMaxTasks: number;
   socketCpu: number;
   socketMemoryMb: number;
   connectionsPerTask: number;
+  /** The writer service (infra/writer-service.ts): POST /api/pixels on Fargate, so concurrent writes share a Redis call. */
+  writerMinTasks: number;
+  writerMaxTasks: number;
+  writerCpu: number;
+  writerMemoryMb: number;
   redisNodeType: string;
   redisReplicas: number;
   natGateways: number;
@@ -59,6 +64,10 @@ export const DEFAULTS: Settings = {
   socketCpu: 1024,
   socketMemoryMb: 2048,
   connectionsPerTask: 8000,
+  writerMinTasks: 2,
+  writerMaxTasks: 10,
+  writerCpu: 512,
+  writerMemoryMb: 1024,
   redisNodeType: 'cache.r7g.large',
   redisReplicas: 1,
   natGateways: 1,
@@ -96,6 +105,9 @@ export function readSettings(context: (key: string) => unknown): Settings {
   const s = out as unknown as Settings;
   if (!/^[a-z][a-z0-9-]{0,15}$/.test(s.envName)) throw new Error(`context envName: lower-case letters, digits and dashes, got "${s.envName}"`);
   if (s.socketMinTasks > s.socketMaxTasks) throw new Error('context socketMinTasks: must not exceed socketMaxTasks');
+  // At least one writer: without one POST /api/pixels has nowhere to go.
+  if (!Number.isInteger(s.writerMinTasks) || s.writerMinTasks < 1) throw new Error('context writerMinTasks: a whole number of tasks, at least 1');
+  if (s.writerMinTasks > s.writerMaxTasks) throw new Error('context writerMinTasks: must not exceed writerMaxTasks');
   const domain = [s.domainName, s.hostedZoneId, s.zoneName];
   if (domain.some((v) => v !== null) && domain.some((v) => v === null)) {
     throw new Error('context domainName, hostedZoneId, zoneName: set all three for a custom domain, or none');

@@ -1,0 +1,107 @@
+// The writer service (issue 13): POST /api/pixels, the page's write path, served by long-lived
+// Node processes on ECS Fargate (bin/writer.ts, the image's writer.mjs) instead of the write-pixel
+// Lambda. A process serves many requests at once, so the writes reaching it within
+// REDIS_WRITE_BATCH_MS share one Redis script call (core/board-store CallBatcher): what brings
+// Redis CPU per write under 20 µs (docs/PERFORMANCE.md, "Redis cost per write"), which a function
+// serving one request at a time cannot. Same handler, same settings and rights as the function.
+import { Construct } from 'constructs';
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { httpEnvironment, keyspacesAccess, type HttpEnvironmentProps } from './http-functions.ts';
+import { appImage } from './socket-service.ts';
+import type { BoardJobs } from './board-jobs.ts';
+
+export const WRITER_PORT = 8082;
+/** The routes (lambdas/routes.ts names) the writers serve: the ALB sends them to the writers, not to their functions. */
+export const WRITER_ROUTES: ReadonlySet<string> = new Set(['write-pixel']);
+/** The handler whose settings and rights a writer has. */
+const HANDLER = 'write-pixel';
+export const WRITER_COMMAND = ['node', 'writer.mjs'];
+export const WRITER_CONTAINER = 'writer';
+/** How long a writer may wait for other writes to share its Redis call (the local runner's default). */
+export const WRITER_BATCH_MS = 2;
+/** A write is short: a stopping writer answers what it has within ~10 s of SIGTERM; SIGKILL comes later than that. */
+export const WRITER_STOP_TIMEOUT_S = 30;
+/** The ALB waits this long for a deregistered writer's requests before cutting them (they take milliseconds). */
+export const WRITER_DEREGISTRATION_DELAY_S = 20;
+/** Autoscaling keeps the tasks' average CPU about here. */
+export const WRITER_CPU_TARGET_PERCENT = 50;
+
+export interface WriterServiceProps extends HttpEnvironmentProps {
+  vpc: ec2.IVpc;
+  /** The functions' group: it already reaches Redis and the interface endpoints. */
+  securityGroup: ec2.ISecurityGroup;
+  /** The socket servers' cluster. */
+  cluster: ecs.ICluster;
+  /** The restore task, which a writer that finds the board missing starts. */
+  jobs: BoardJobs;
+}
+
+export class WriterService extends Construct {
+  readonly service: ecs.FargateService;
+  readonly task: ecs.FargateTaskDefinition;
+  readonly container: ecs.ContainerDefinition;
+  readonly serviceName: string;
+
+  constructor(scope: Construct, id: string, props: WriterServiceProps) {
+    super(scope, id);
+    const { settings } = props;
+    this.serviceName = `place-${settings.envName}-writers`;
+    this.task = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: settings.writerCpu,
+      memoryLimitMiB: settings.writerMemoryMb,
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    this.container = this.task.addContainer(WRITER_CONTAINER, {
+      image: appImage(),
+      command: WRITER_COMMAND,
+      portMappings: [{ containerPort: WRITER_PORT }],
+      environment: {
+        // The write-pixel function's settings (its logs and metrics carry the same `service`, so the alarms on placements see both)...
+        ...httpEnvironment(this, props),
+        PORT: String(WRITER_PORT),
+        HOST: '0.0.0.0',
+        // ...but a process serves many requests at once: writes within this window share one Redis call.
+        REDIS_WRITE_BATCH_MS: String(WRITER_BATCH_MS),
+      },
+      logging: ecs.LogDrivers.awsLogs({
+        streamPrefix: 'writer',
+        logGroup: new logs.LogGroup(this, 'Logs', { retention: settings.logRetentionDays }),
+      }),
+      healthCheck: {
+        command: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${WRITER_PORT}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(3),
+        retries: 3,
+        startPeriod: Duration.seconds(10),
+      },
+      stopTimeout: Duration.seconds(WRITER_STOP_TIMEOUT_S),
+      readonlyRootFilesystem: true,
+    });
+    // Exactly the write-pixel function's rights: its secrets, Keyspaces (Modify on the placement tables only), the restore task.
+    const role = this.task.taskRole;
+    props.redisAuth.grantRead(role);
+    props.sessionSecret.grantRead(role);
+    for (const statement of keyspacesAccess(this, props.keyspace, HANDLER)) role.addToPrincipalPolicy(statement);
+    props.jobs.letStartRestore(role, (name, value) => this.container.addEnvironment(name, value));
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      serviceName: this.serviceName,
+      cluster: props.cluster,
+      taskDefinition: this.task,
+      desiredCount: settings.writerMinTasks,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [props.securityGroup],
+      circuitBreaker: { rollback: true },
+      healthCheckGracePeriod: Duration.seconds(30),
+    });
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: settings.writerMinTasks, maxCapacity: settings.writerMaxTasks });
+    scaling.scaleOnCpuUtilization('Cpu', {
+      targetUtilizationPercent: WRITER_CPU_TARGET_PERCENT, scaleOutCooldown: Duration.minutes(1), scaleInCooldown: Duration.minutes(5),
+    });
+  }
+}
