@@ -16,7 +16,8 @@
 //   FEED_BATCH_MS (the REDIS_WRITE_BATCH_MS default), FEED_CONNECTIONS (32: the concurrent
 //   writers of "a call per write", like as many Lambda instances), FEED_WRITERS (1: how many
 //   batching processes share the writes of a batched design, like the writer service's tasks;
-//   a list runs each); FEED_DESIGNS=none measures
+//   a list runs each), FEED_KEYS (0; 1: every write carries an Idempotency-Key, as the page's
+//   do, which costs the script a GET and a SET more); FEED_DESIGNS=none measures
 //   only the floor: the Redis CPU of a bare PING and of an empty script called with a write's
 //   keys and arguments. The publish design runs at the first rate only: at 20,000 writes/s to 200
 //   subscribers it would be 4 M deliveries a second, past Redis's output buffer limits.
@@ -38,6 +39,7 @@ const SUBSCRIBERS = (process.env.FEED_SUBSCRIBERS ?? '1,50,200').split(',').map(
 const RATES = (process.env.FEED_RATE ?? '2000,20000').split(',').map(Number);
 const CONNECTIONS = Number(process.env.FEED_CONNECTIONS ?? 32);
 const WRITERS = (process.env.FEED_WRITERS ?? '1').split(',').map(Number);
+const KEYS = process.env.FEED_KEYS === '1';
 const SECONDS = Number(process.env.FEED_SECONDS ?? 10);
 const RUNS = Number(process.env.FEED_RUNS ?? 3);
 const size = { width: 1000, height: 1000 };
@@ -206,7 +208,8 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
       let accepted = 0;
       await atRate(total, rate, (i) => {
         const store = stores[i % connections]!;
-        return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: `u${run}-${i}`, ip: 'bench', now: Date.now() })
+        const idempotencyKey = KEYS ? `k${run}-${i}` : null;
+        return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: `u${run}-${i}`, ip: 'bench', now: Date.now(), idempotencyKey })
           .then((o) => { if (o.status === 'placed') { accepted++; return store.markPersisted(o.placement); } return undefined; });
       });
       achieved.push((accepted * 1000) / (performance.now() - started));
