@@ -202,6 +202,29 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
         expect((await store.place(req({ userId: 'ivy', idempotencyKey: 'k2' }))).status).toBe('cooldown');
       });
 
+      it('answers a late retry with its first answer after the user placed again, and a key only within its 10 minutes', async () => {
+        const first = await store.place(req({ userId: 'kim', idempotencyKey: 'k1', x: 4, y: 4, color: 4 }));
+        if (first.status !== 'placed') throw new Error('not placed');
+        expect(await store.cooldownStart('kim')).toBe(now);
+        // The cooldown (60 s) is over: a new key places; then a retry of the first still gets its answer.
+        const second = await store.place(req({ userId: 'kim', idempotencyKey: 'k2', x: 5, y: 5, color: 6, now: now + 61_000 }));
+        if (second.status !== 'placed') throw new Error('not placed');
+        expect(await store.place(req({ userId: 'kim', idempotencyKey: 'k1', x: 4, y: 4, color: 4, now: now + 62_000 })))
+          .toEqual({ status: 'duplicate', placement: first.placement });
+        expect(await store.place(req({ userId: 'kim', idempotencyKey: 'k2', x: 5, y: 5, color: 6, now: now + 63_000 })))
+          .toEqual({ status: 'duplicate', placement: second.placement });
+        // A write without a key replaces the user's last placement too; both keys still answer.
+        const third = await store.place(req({ userId: 'kim', x: 6, y: 6, color: 7, now: now + 125_000 }));
+        expect(third.status).toBe('placed');
+        expect((await store.place(req({ userId: 'kim', idempotencyKey: 'k2', now: now + 126_000 }))).status).toBe('duplicate');
+        expect((await store.place(req({ userId: 'kim', idempotencyKey: 'k1', now: now + 127_000 }))).status).toBe('duplicate');
+        expect((await store.head())?.seq).toBe(third.status === 'placed' ? third.placement.seq : -1);
+        // Ten minutes after its placement a key is spent: the same key places anew (the cooldown is over).
+        expect((await store.place(req({ userId: 'kim', idempotencyKey: 'k1', now: now + 600_001 }))).status).toBe('placed');
+        expect((await store.place(req({ userId: 'kim', idempotencyKey: 'k2', now: now + 650_000 }))).status).toBe('duplicate');
+        expect((await store.place(req({ userId: 'kim', idempotencyKey: 'k2', now: now + 661_001 }))).status).toBe('placed');
+      });
+
       it('refuses sessions issued at or before a revocation, theirs or everyone\'s, and no others', async () => {
         await store.revokeSessions('mallory', now - 1000);
         expect((await store.place(req({ userId: 'mallory', sessionIssuedAt: now - 2000 }))).status).toBe('revoked');

@@ -152,13 +152,15 @@ export class RedisBoardStore implements BoardStore {
       k.board, k.seq, k.version, k.updates, k.pending, k.lock('rebuild'), k.revokedAll, k.size,
       k.boardState, k.bans, k.ipBans, k.ipBanLengths, k.protectedMap, k.roles,
     ];
+    const idempotencyTtlMs = this.options.idempotencyTtlMs ?? 600_000;
     const args: (string | number)[] = [
       size.width, size.height, rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, k.channel, this.publishesEachWrite ? 1 : 0,
+      idempotencyTtlMs,
     ];
-    const idempotencyTtlMs = this.options.idempotencyTtlMs ?? 600_000;
     for (const r of requests) {
       const key = r.idempotencyKey ?? null;
-      keys.push(k.cooldown(r.userId), k.ipPlacements(r.ip), key ? k.idempotency(r.userId, key) : k.board, k.revoked(r.userId));
+      // Without a key the script reads the (small) revocation key in its place, never the board.
+      keys.push(k.cooldown(r.userId), k.ipPlacements(r.ip), key ? k.idempotency(r.userId, key) : k.revoked(r.userId), k.revoked(r.userId));
       args.push(r.x, r.y, r.color, r.now, r.userId, r.sessionIssuedAt ?? NO_SESSION, key ? idempotencyTtlMs : 0, addressBits(r.ip) ?? '');
     }
     const replies = await this.run('place', () => this.client.placePixels(keys.length, ...keys, ...args));
@@ -217,7 +219,8 @@ export class RedisBoardStore implements BoardStore {
 
   async cooldownStart(userId: string): Promise<number | null> {
     const value = await this.run('cooldown', () => this.client.get(this.keys.cooldown(userId)));
-    return value === null ? null : Number(value);
+    // "at", or "at|record|key" when the placement had an Idempotency-Key (redis-scripts.ts).
+    return value === null ? null : Number.parseInt(value, 10);
   }
 
   async takeSessionSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {

@@ -12,16 +12,16 @@ import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
 /** Shared KEYS and ARGV come first, then this many of each per write (the store builds both). */
 const PLACE_SHARED_KEYS = 14;
 const PLACE_KEYS_PER_WRITE = 4;
-const PLACE_SHARED_ARGS = 7;
+const PLACE_SHARED_ARGS = 8;
 const PLACE_ARGS_PER_WRITE = 8;
 
 /**
  * KEYS: board, seq, version, updates stream, pending set, rebuild lock, global revocation,
  *       board size ("WxH"; absent: the configured size), board state, user bans, address bans,
  *       address-ban prefix lengths, protected bitmap, roles;
- *       then per write: user cooldown, ip counter, idempotency key (or the board key when there is none), user revocation
+ *       then per write: user cooldown, ip counter, idempotency key (or the user revocation key when there is none), user revocation
  * ARGV: configured width, configured height, cooldownMs (the default), placementsPerIp, updatesKept, channel,
- *       publishEachWrite (0|1);
+ *       publishEachWrite (0|1), idempotency window (ms);
  *       then per write: x, y, color, now, userId, sessionIssuedAt, idempotencyTtlMs (0: no idempotency key),
  *       address bits ("4:0101…", "6:…" or "")
  * Returns one reply per write, in order:
@@ -29,7 +29,13 @@ const PLACE_ARGS_PER_WRITE = 8;
  *       | {'cooldown', ms} | {'ip_limited', ms} | {'fenced', ms} | {'revoked'} | {'out_of_bounds', width, height} | {'no_board'}
  *       | {'closed', state, message, opensAt|''} | {'banned', until (0: until lifted)} | {'protected'}
  *       | {'shadow', seq, cooldownMs}
- * The cooldown key holds when the user last placed; the wait is measured with the cooldown in
+ * The cooldown key holds when the user last placed ("at"), and, when that write had an
+ * Idempotency-Key, its record ("at|record|idempotency key"): the script reads that key for every
+ * write anyway, so the record costs no key of its own. Before a newer placement replaces it, a
+ * record still inside the idempotency window moves to the idempotency key (for the rest of the
+ * window), so a late retry of it is still answered; that costs a SET only when the user places
+ * again within the window, which the cooldown prevents while the window is not longer than it.
+ * The wait is measured with the cooldown in
  * force now, so an admin's change applies to every write from then on. The key lives at least as
  * long as the configured cooldown, so a raised cooldown reaches placements made just before.
  * The protected bitmap has a bit per pixel at y·MAX_BOARD_SIDE + x (protectedBit), so it stays
@@ -40,7 +46,7 @@ export const PLACE_PIXELS_LUA = `
 local board, seqKey, versionKey, stream, pending, lock, revokedAll = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local sizeKey, stateKey, bans, ipBans, ipLens, protectedKey, roles = KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14]
 local defaultCooldown, ipLimit, kept = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
-local channel, publishEach = ARGV[6], ARGV[7] == '1'
+local channel, publishEach, idemWindow = ARGV[6], ARGV[7] == '1', tonumber(ARGV[8])
 local writes = (#KEYS - ${PLACE_SHARED_KEYS}) / ${PLACE_KEYS_PER_WRITE}
 local replies = {}
 
@@ -80,11 +86,22 @@ local function place(i)
   local xArg, yArg, color, nowArg, userId = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
   local x, y, now, issuedAt, idemTtl, ipBits = tonumber(xArg), tonumber(yArg), tonumber(nowArg), tonumber(ARGV[a + 6]), tonumber(ARGV[a + 7]), ARGV[a + 8]
   if x >= width or y >= height then return {'out_of_bounds', width, height} end
-  local v = redis.call('MGET', revokedUser, userKey, ipKey)
+  local v = redis.call('MGET', revokedUser, userKey, ipKey, idemKey)
   if issuedAt <= math.max(tonumber(v[1] or '-1'), revokedAllAt) then return {'revoked'} end
+  -- The user's last placement, and its idempotency record when it had a key (the key last: it may hold any character).
+  local last, lastRecord, lastIdem = tonumber(v[2] or '-1'), nil, nil
+  if v[2] and not last then
+    local at, record, key = string.match(v[2], '^(%d+)|([^|]+)|(.+)$')
+    last, lastRecord, lastIdem = tonumber(at) or -1, record, key
+  end
   if idemTtl > 0 then
-    local prior = redis.call('GET', idemKey)
-    if prior then return {'duplicate', prior} end
+    if lastIdem == idemKey and now < last + idemWindow then return {'duplicate', lastRecord} end
+    -- A record moved to its own key: its window is counted from its placement (the record's fifth field), as above.
+    if v[4] and now < tonumber(string.match(v[4], '^[^:]*:[^:]*:[^:]*:[^:]*:(%d+)') or '0') + idemWindow then return {'duplicate', v[4]} end
+  end
+  -- Before the user's key is written again: a record still inside its window keeps answering from a key of its own.
+  local function keepLastRecord()
+    if lastIdem and now < last + idemWindow then redis.call('SET', lastIdem, lastRecord, 'PX', last + idemWindow - now) end
   end
   if st[1] and st[1] ~= 'live' then return {'closed', st[1], st[2] or '', st[3] or ''} end
   if st[3] and st[3] ~= '' and tonumber(st[3]) > now then return {'closed', 'live', st[2] or '', st[3]} end
@@ -108,15 +125,14 @@ local function place(i)
     end
   end
   if redis.call('GETBIT', protectedKey, y * ${MAX_BOARD_SIDE} + x) == 1 and not redis.call('HGET', roles, userId) then return {'protected'} end
-  local last = tonumber(v[2] or '-1')
   if last >= 0 and now - last < cooldownMs then return {'cooldown', last + cooldownMs - now} end
   if shadow then
+    keepLastRecord()
     redis.call('SET', userKey, nowArg, 'PX', cooldownTtl)
     return {'shadow', seq, cooldownMs}
   end
   if tonumber(v[3] or '0') >= ipLimit then return {'ip_limited', math.max(redis.call('PTTL', ipKey), 1)} end
 
-  if cooldownMs > 0 or defaultCooldown > 0 then redis.call('SET', userKey, nowArg, 'PX', cooldownTtl) end
   if redis.call('INCR', ipKey) == 1 then redis.call('PEXPIRE', ipKey, math.max(cooldownMs, 1000)) end
   if not oldest then
     local first = redis.call('ZRANGE', pending, 0, 0, 'WITHSCORES')
@@ -133,7 +149,13 @@ local function place(i)
   local record = seqArg .. ':' .. xArg .. ':' .. yArg .. ':' .. color .. ':' .. nowArg .. ':' .. version
   n = #members
   members[n + 1], members[n + 2] = nowArg, record .. ':' .. userId
-  if idemTtl > 0 then redis.call('SET', idemKey, record, 'PX', idemTtl) end
+  if idemTtl > 0 then
+    keepLastRecord()
+    redis.call('SET', userKey, nowArg .. '|' .. record .. '|' .. idemKey, 'PX', math.max(cooldownTtl, idemTtl))
+  elseif cooldownMs > 0 or defaultCooldown > 0 then
+    keepLastRecord()
+    redis.call('SET', userKey, nowArg, 'PX', cooldownTtl)
+  end
   -- With a feed relay (the default), the relay publishes a batch per tick; this is the per-write way.
   if publishEach then redis.call('PUBLISH', channel, struct.pack('<BI4HHHB', 1, seq, 1, x, y, color)) end
   return {'placed', seq, version, oldestBefore, cooldownMs}
