@@ -118,6 +118,32 @@ describe('redis board store layout', () => {
     await batched.close();
   });
 
+  it('a shared call refuses banned writers and protected pixels as calls one at a time do, and skips those checks when nothing is banned or protected', async () => {
+    const now = Date.now();
+    const requests: PlaceRequest[] = [
+      { x: 1, y: 1, color: 1, userId: 'vandal', ip: 'ip-v', now },
+      { x: 2, y: 1, color: 2, userId: 'ghost', ip: 'ip-g', now },
+      { x: 3, y: 3, color: 3, userId: 'fan', ip: 'ip-f', now }, // inside the protected area
+      { x: 5, y: 5, color: 4, userId: 'fine', ip: 'ip-o', now },
+    ];
+    const outcomes = async (moderated: boolean, batchMs: number) => {
+      const store = await open(undefined, 'relay', batchMs);
+      await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], now);
+      if (moderated) {
+        await store.setUserBan('vandal', { userId: 'vandal', until: null, shadow: false });
+        await store.setUserBan('ghost', { userId: 'ghost', until: null, shadow: true });
+        await store.setProtectedAreas([{ name: 'logo', x0: 2, y0: 2, x1: 4, y1: 4 }]);
+      }
+      const answers = batchMs > 0 ? await Promise.all(requests.map((r) => store.place(r))) : [];
+      if (batchMs === 0) for (const r of requests) answers.push(await store.place(r));
+      await store.close();
+      return answers.map((o) => o.status);
+    };
+    expect(await outcomes(true, 50)).toEqual(['banned', 'shadow', 'protected', 'placed']);
+    expect(await outcomes(true, 0)).toEqual(['banned', 'shadow', 'protected', 'placed']);
+    expect(await outcomes(false, 50)).toEqual(['placed', 'placed', 'placed', 'placed']);
+  });
+
   it('sends a full batch at once: REDIS_WRITE_BATCH_MAX writes a call at most', async () => {
     const store = await RedisBoardStore.connect({
       redis: { url: redis.url, keyPrefix: `t${randomBytes(4).toString('hex')}`, authSecretArn: null, writeBatchMs: 10_000, writeBatchMax: 2 },
