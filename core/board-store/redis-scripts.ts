@@ -77,13 +77,6 @@ if st[4] and st[4] ~= '' then cooldownMs = tonumber(st[4]) end
 local cooldownTtl = math.max(cooldownMs, defaultCooldown, 1000)
 local banLengths = nil
 local oldest = nil
--- Moderation nobody uses costs a batch nothing per write: whether there are any bans or protected
--- areas at all is asked once (a single write asks its own questions, no more calls than before).
-local anyBans, anyProtected = true, true
-if writes > 1 then
-  anyBans = redis.call('EXISTS', bans) == 1
-  anyProtected = redis.call('EXISTS', protectedKey) == 1
-end
 local bits, members = {'BITFIELD', board}, {'ZADD', pending}
 
 local function place(i)
@@ -113,7 +106,7 @@ local function place(i)
   if st[1] and st[1] ~= 'live' then return {'closed', st[1], st[2] or '', st[3] or ''} end
   if st[3] and st[3] ~= '' and tonumber(st[3]) > now then return {'closed', 'live', st[2] or '', st[3]} end
   local shadow = false
-  local ban = anyBans and redis.call('HGET', bans, userId)
+  local ban = redis.call('HGET', bans, userId)
   if ban then
     local untilAt, sh = string.match(ban, '^(%d+)|(%d)$')
     untilAt = tonumber(untilAt)
@@ -131,7 +124,7 @@ local function place(i)
       end
     end
   end
-  if anyProtected and redis.call('GETBIT', protectedKey, y * ${MAX_BOARD_SIDE} + x) == 1 and not redis.call('HGET', roles, userId) then return {'protected'} end
+  if redis.call('GETBIT', protectedKey, y * ${MAX_BOARD_SIDE} + x) == 1 and not redis.call('HGET', roles, userId) then return {'protected'} end
   if last >= 0 and now - last < cooldownMs then return {'cooldown', last + cooldownMs - now} end
   if shadow then
     keepLastRecord()
