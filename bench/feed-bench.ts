@@ -117,7 +117,7 @@ const CHOSEN = (process.env.FEED_DESIGNS === 'none' ? []
 
 /**
  * What any one-call-per-write design pays before doing anything: Redis CPU per call of a bare
- * PING, and of an empty script given 18 keys and 16 arguments (a single write sends 18 and 15).
+ * PING, and of an empty script given 18 keys and 16 arguments (as many as a single write sends).
  */
 async function floor(redis: { url: string; pid: number }, rate: number): Promise<Record<string, string | number>> {
   const client = new Redis(redis.url, { enableAutoPipelining: true });
