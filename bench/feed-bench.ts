@@ -17,7 +17,8 @@
 //   writers of "a call per write", like as many Lambda instances), FEED_WRITERS (1: how many
 //   batching processes share the writes of a batched design, like the writer service's tasks;
 //   a list runs each), FEED_KEYS (0; 1: every write carries an Idempotency-Key, as the page's
-//   do, which costs the script a GET and a SET more); FEED_DESIGNS=none measures
+//   do; every write is from a new user, so a key's record never has to move to a key of its
+//   own, as with the default window no longer than the cooldown); FEED_DESIGNS=none measures
 //   only the floor: the Redis CPU of a bare PING and of an empty script called with a write's
 //   keys and arguments. The publish design runs at the first rate only: at 20,000 writes/s to 200
 //   subscribers it would be 4 M deliveries a second, past Redis's output buffer limits.

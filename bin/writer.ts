@@ -25,6 +25,8 @@ const STOP_GRACE_MS = 10_000;
 
 const config = await processConfig((c) => {
   if (!c.redis) throw new ConfigError('REDIS_URL', 'is required for the writer service');
+  // Without it each writer would keep its own file log, which no rebuild reads.
+  if (!c.cassandra) throw new ConfigError('CASSANDRA_CONTACT_POINTS', 'is required for the writer service');
   // Tokens are signed by create-session (a function): a writer with a key of its own would refuse them all.
   if (!c.sessionSecret && !c.sessionSecretArn) throw new ConfigError('SESSION_SECRET', 'or SESSION_SECRET_ARN is required for the writer service');
 });
@@ -66,10 +68,16 @@ async function stop(signal: string): Promise<void> {
   const cut = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
   await closed;
   clearTimeout(cut);
-  await services.close();
+  let code = 0;
+  try {
+    await services.close();
+  } catch (err) {
+    reportFailure('writer-stop', err);
+    code = 1;
+  }
   clearInterval(flush);
   telemetry.endInvocation?.();
-  process.exit(0);
+  process.exit(code);
 }
 process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));

@@ -241,7 +241,7 @@ export const ENV_SCHEMA = z.object({
   WRITE_PIXEL_FUNCTION: text('write-pixel'),
   LAMBDA_ENDPOINT: optionalText,
   LAMBDA_INVOKE_PORT: z.preprocess(blankIsUnset, z.string().optional()),
-  IDEMPOTENCY_TTL_MS: int(600_000, 1000, 86_400_000),
+  IDEMPOTENCY_TTL_MS: int(300_000, 1000, 86_400_000),
   ORPHAN_AFTER_MS: int(5000, 100, 600_000),
   PERSISTENCE_PROBE_MS: int(1000, 50, 60_000),
   REBUILD_LOCK_MS: int(30_000, 3000, 3_600_000),

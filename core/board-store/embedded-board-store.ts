@@ -175,7 +175,7 @@ export class EmbeddedBoardStore implements BoardStore {
       if (v.until > now) break;
       this.idempotent.delete(k);
     }
-    this.idempotent.set(key, { placement, until: now + (this.options.idempotencyTtlMs ?? 600_000) });
+    this.idempotent.set(key, { placement, until: now + (this.options.idempotencyTtlMs ?? 300_000) });
   }
 
   async markPersisted(placement: Placement): Promise<void> {

@@ -118,6 +118,19 @@ describe('redis board store layout', () => {
     await batched.close();
   });
 
+  it('a rebuild on a live Redis keeps a retry\'s first answer: the restored cooldowns do not overwrite the users\' keys', async () => {
+    const now = Date.now();
+    const store = await open();
+    await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], now);
+    const first = await store.place({ x: 1, y: 1, color: 3, userId: 'ana', ip: 'ip-a', now, idempotencyKey: 'k' });
+    if (first.status !== 'placed') throw new Error('not placed');
+    const board = await store.snapshot();
+    await store.restore({ board: board!.bytes, seq: first.placement.seq, version: first.placement.version }, [{ userId: 'ana', placedAt: now }], now + 10);
+    expect(await store.place({ x: 1, y: 1, color: 3, userId: 'ana', ip: 'ip-a', now: now + 20, idempotencyKey: 'k' }))
+      .toEqual({ status: 'duplicate', placement: first.placement });
+    await store.close();
+  });
+
   it('a shared call refuses banned writers and protected pixels as calls one at a time do', async () => {
     const now = Date.now();
     const requests: PlaceRequest[] = [

@@ -152,7 +152,7 @@ export class RedisBoardStore implements BoardStore {
       k.board, k.seq, k.version, k.updates, k.pending, k.lock('rebuild'), k.revokedAll, k.size,
       k.boardState, k.bans, k.ipBans, k.ipBanLengths, k.protectedMap, k.roles,
     ];
-    const idempotencyTtlMs = this.options.idempotencyTtlMs ?? 600_000;
+    const idempotencyTtlMs = this.options.idempotencyTtlMs ?? 300_000;
     const args: (string | number)[] = [
       size.width, size.height, rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, k.channel, this.publishesEachWrite ? 1 : 0,
       idempotencyTtlMs,
@@ -263,7 +263,9 @@ export class RedisBoardStore implements BoardStore {
     const cooldownMs = Math.max((await this.moderation.boardStatus()).cooldownMs, this.options.rules.cooldownMs);
     for (const c of cooldowns) {
       const left = c.placedAt + cooldownMs - now;
-      if (left > 0) tx.set(this.keys.cooldown(c.userId), c.placedAt, 'PX', left);
+      // NX: a user's key still in Redis is as new as the journal, and may hold a live
+      // Idempotency-Key record (redis-scripts.ts) that a retry must still find.
+      if (left > 0) tx.set(this.keys.cooldown(c.userId), c.placedAt, 'PX', left, 'NX');
     }
     tx.publish(this.keys.channel, encodeFeedReset(epoch, state.seq));
     await this.run('restore', () => tx.exec());

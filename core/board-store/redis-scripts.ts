@@ -34,7 +34,9 @@ const PLACE_ARGS_PER_WRITE = 8;
  * write anyway, so the record costs no key of its own. Before a newer placement replaces it, a
  * record still inside the idempotency window moves to the idempotency key (for the rest of the
  * window), so a late retry of it is still answered; that costs a SET only when the user places
- * again within the window, which the cooldown prevents while the window is not longer than it.
+ * again within the window, which the cooldown prevents while the window is not longer than it
+ * (the defaults: 5 minutes each). That key's name comes from the stored value, not KEYS: fine on
+ * one primary (ElastiCache's replication group), not in cluster mode without a hash tag.
  * The wait is measured with the cooldown in
  * force now, so an admin's change applies to every write from then on. The key lives at least as
  * long as the configured cooldown, so a raised cooldown reaches placements made just before.
