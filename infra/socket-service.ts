@@ -38,6 +38,21 @@ export function appImage(): ecs.ContainerImage {
   return ecs.ContainerImage.fromAsset(REPO_ROOT, { file: 'Dockerfile', platform: Platform.LINUX_ARM64 });
 }
 
+/** What a long-lived app container (socket server, writer) logs to and how ECS checks it: its own log group, GET /healthz on its port. */
+export function appContainerOps(scope: Construct, streamPrefix: string, port: number, retentionDays: Settings['logRetentionDays']):
+  Pick<ecs.ContainerDefinitionOptions, 'logging' | 'healthCheck'> {
+  return {
+    logging: ecs.LogDrivers.awsLogs({ streamPrefix, logGroup: new logs.LogGroup(scope, 'Logs', { retention: retentionDays }) }),
+    healthCheck: {
+      command: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${port}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
+      interval: Duration.seconds(15),
+      timeout: Duration.seconds(3),
+      retries: 3,
+      startPeriod: Duration.seconds(10),
+    },
+  };
+}
+
 export interface SocketServiceProps {
   settings: Settings;
   vpc: ec2.IVpc;
@@ -89,17 +104,7 @@ export class SocketService extends Construct {
         SOCKET_METRICS_NAMESPACE: METRICS_NAMESPACE,
         SOCKET_SERVICE_NAME: this.serviceName,
       },
-      logging: ecs.LogDrivers.awsLogs({
-        streamPrefix: 'socket',
-        logGroup: new logs.LogGroup(this, 'Logs', { retention: settings.logRetentionDays }),
-      }),
-      healthCheck: {
-        command: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${SOCKET_PORT}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
-        interval: Duration.seconds(15),
-        timeout: Duration.seconds(3),
-        retries: 3,
-        startPeriod: Duration.seconds(10),
-      },
+      ...appContainerOps(this, 'socket', SOCKET_PORT, settings.logRetentionDays),
       stopTimeout: Duration.seconds(STOP_TIMEOUT_S),
       readonlyRootFilesystem: true,
     });

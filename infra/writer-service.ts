@@ -8,9 +8,8 @@ import { Construct } from 'constructs';
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { httpEnvironment, keyspacesAccess, type HttpEnvironmentProps } from './http-functions.ts';
-import { appImage } from './socket-service.ts';
+import { appContainerOps, appImage } from './socket-service.ts';
 import type { BoardJobs } from './board-jobs.ts';
 
 export const WRITER_PORT = 8082;
@@ -66,17 +65,7 @@ export class WriterService extends Construct {
         // ...but a process serves many requests at once: writes within this window share one Redis call.
         REDIS_WRITE_BATCH_MS: String(WRITER_BATCH_MS),
       },
-      logging: ecs.LogDrivers.awsLogs({
-        streamPrefix: 'writer',
-        logGroup: new logs.LogGroup(this, 'Logs', { retention: settings.logRetentionDays }),
-      }),
-      healthCheck: {
-        command: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${WRITER_PORT}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
-        interval: Duration.seconds(15),
-        timeout: Duration.seconds(3),
-        retries: 3,
-        startPeriod: Duration.seconds(10),
-      },
+      ...appContainerOps(this, 'writer', WRITER_PORT, settings.logRetentionDays),
       stopTimeout: Duration.seconds(WRITER_STOP_TIMEOUT_S),
       readonlyRootFilesystem: true,
     });
