@@ -118,19 +118,24 @@ export class LoadBalancer extends Construct {
       this.listener = this.alb.addListener('Http', { port: 80, open: false, defaultAction: notFound });
     }
 
-    this.socketTargetGroup = new elbv2.ApplicationTargetGroup(this, 'SocketTargets', {
-      vpc: props.vpc,
-      port: SOCKET_PORT,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      targetType: elbv2.TargetType.IP,
-      targets: [props.sockets],
-      // The drain's whole window plus a margin: the server starts it when the task is being
-      // stopped, and the ALB cuts whatever is left when this delay ends (docs/DEPLOY.md).
-      deregistrationDelay: Duration.seconds(DEREGISTRATION_DELAY_S),
-      healthCheck: { path: '/healthz', interval: Duration.seconds(15), healthyThresholdCount: 2, unhealthyThresholdCount: 3 },
-      loadBalancingAlgorithmType: elbv2.TargetGroupLoadBalancingAlgorithmType.LEAST_OUTSTANDING_REQUESTS,
-    });
-    props.socketSg.connections.allowFrom(this.alb, ec2.Port.tcp(SOCKET_PORT), 'ALB to socket servers');
+    /** An ECS service's tasks as IP targets on `port`, checked at /healthz, reachable from the ALB. */
+    const taskTargets = (id: string, service: ecs.FargateService, group: ec2.ISecurityGroup, port: number, deregistrationDelayS: number, what: string) => {
+      const targets = new elbv2.ApplicationTargetGroup(this, id, {
+        vpc: props.vpc,
+        port,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        targetType: elbv2.TargetType.IP,
+        targets: [service],
+        deregistrationDelay: Duration.seconds(deregistrationDelayS),
+        healthCheck: { path: '/healthz', interval: Duration.seconds(15), healthyThresholdCount: 2, unhealthyThresholdCount: 3 },
+        loadBalancingAlgorithmType: elbv2.TargetGroupLoadBalancingAlgorithmType.LEAST_OUTSTANDING_REQUESTS,
+      });
+      group.connections.allowFrom(this.alb, ec2.Port.tcp(port), `ALB to ${what}`);
+      return targets;
+    };
+    // The drain's whole window plus a margin: the server starts it when the task is being
+    // stopped, and the ALB cuts whatever is left when this delay ends (docs/DEPLOY.md).
+    this.socketTargetGroup = taskTargets('SocketTargets', props.sockets, props.socketSg, SOCKET_PORT, DEREGISTRATION_DELAY_S, 'socket servers');
     this.listener.addAction('Sockets', {
       priority: 1,
       conditions: [elbv2.ListenerCondition.pathPatterns([WS_PATH])],
@@ -138,18 +143,8 @@ export class LoadBalancer extends Construct {
     });
 
     // The writers: after /ws, before every function's rule (10 on).
-    this.writerTargetGroup = new elbv2.ApplicationTargetGroup(this, 'WriterTargets', {
-      vpc: props.vpc,
-      port: WRITER_PORT,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      targetType: elbv2.TargetType.IP,
-      targets: [props.writers],
-      // A write takes milliseconds: a stopping writer's last ones are long done by then.
-      deregistrationDelay: Duration.seconds(WRITER_DEREGISTRATION_DELAY_S),
-      healthCheck: { path: '/healthz', interval: Duration.seconds(15), healthyThresholdCount: 2, unhealthyThresholdCount: 3 },
-      loadBalancingAlgorithmType: elbv2.TargetGroupLoadBalancingAlgorithmType.LEAST_OUTSTANDING_REQUESTS,
-    });
-    props.writerSg.connections.allowFrom(this.alb, ec2.Port.tcp(WRITER_PORT), 'ALB to writer tasks');
+    // A write takes milliseconds: a stopping writer's last ones are long done by the end of the delay.
+    this.writerTargetGroup = taskTargets('WriterTargets', props.writers, props.writerSg, WRITER_PORT, WRITER_DEREGISTRATION_DELAY_S, 'writer tasks');
     const writerRoutes = ROUTES.filter((r) => WRITER_ROUTES.has(r.name));
     writerRoutes.forEach((route, i) => {
       this.listener.addAction(`${route.name}-writers`, {

@@ -38,6 +38,24 @@ export function appImage(): ecs.ContainerImage {
   return ecs.ContainerImage.fromAsset(REPO_ROOT, { file: 'Dockerfile', platform: Platform.LINUX_ARM64 });
 }
 
+/** A task of the app image (socket server, writer) on ARM64 Fargate. */
+export function appTaskDefinition(scope: Construct, cpu: number, memoryLimitMiB: number): ecs.FargateTaskDefinition {
+  return new ecs.FargateTaskDefinition(scope, 'Task', {
+    cpu,
+    memoryLimitMiB,
+    runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+  });
+}
+
+/** How a long-lived app service (socket servers, writers) deploys: new tasks healthy before old ones go, rolled back when they are not. */
+export const APP_SERVICE_DEPLOYMENT = {
+  minHealthyPercent: 100,
+  maxHealthyPercent: 200,
+  vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+  circuitBreaker: { rollback: true },
+  healthCheckGracePeriod: Duration.seconds(30),
+} satisfies Partial<ecs.FargateServiceProps>;
+
 /** What a long-lived app container (socket server, writer) logs to and how ECS checks it: its own log group, GET /healthz on its port. */
 export function appContainerOps(scope: Construct, streamPrefix: string, port: number, retentionDays: Settings['logRetentionDays']):
   Pick<ecs.ContainerDefinitionOptions, 'logging' | 'healthCheck'> {
@@ -77,11 +95,7 @@ export class SocketService extends Construct {
     const { settings } = props;
     this.serviceName = `place-${settings.envName}-sockets`;
     this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
-    const task = new ecs.FargateTaskDefinition(this, 'Task', {
-      cpu: settings.socketCpu,
-      memoryLimitMiB: settings.socketMemoryMb,
-      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
-    });
+    const task = appTaskDefinition(this, settings.socketCpu, settings.socketMemoryMb);
     this.task = task;
     this.container = task.addContainer('socket-server', {
       image: appImage(),
@@ -116,12 +130,8 @@ export class SocketService extends Construct {
       cluster: this.cluster,
       taskDefinition: task,
       desiredCount: settings.socketMinTasks,
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [props.securityGroup],
-      circuitBreaker: { rollback: true },
-      healthCheckGracePeriod: Duration.seconds(30),
+      ...APP_SERVICE_DEPLOYMENT,
     });
 
     this.connectionsMetric = new cloudwatch.Metric({

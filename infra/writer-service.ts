@@ -9,7 +9,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { httpEnvironment, keyspacesAccess, type HttpEnvironmentProps } from './http-functions.ts';
-import { appContainerOps, appImage } from './socket-service.ts';
+import { APP_SERVICE_DEPLOYMENT, appContainerOps, appImage, appTaskDefinition } from './socket-service.ts';
 import type { BoardJobs } from './board-jobs.ts';
 
 export const WRITER_PORT = 8082;
@@ -48,11 +48,7 @@ export class WriterService extends Construct {
     super(scope, id);
     const { settings } = props;
     this.serviceName = `place-${settings.envName}-writers`;
-    this.task = new ecs.FargateTaskDefinition(this, 'Task', {
-      cpu: settings.writerCpu,
-      memoryLimitMiB: settings.writerMemoryMb,
-      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
-    });
+    this.task = appTaskDefinition(this, settings.writerCpu, settings.writerMemoryMb);
     this.container = this.task.addContainer(WRITER_CONTAINER, {
       image: appImage(),
       command: WRITER_COMMAND,
@@ -81,12 +77,8 @@ export class WriterService extends Construct {
       cluster: props.cluster,
       taskDefinition: this.task,
       desiredCount: settings.writerMinTasks,
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [props.securityGroup],
-      circuitBreaker: { rollback: true },
-      healthCheckGracePeriod: Duration.seconds(30),
+      ...APP_SERVICE_DEPLOYMENT,
     });
     const scaling = this.service.autoScaleTaskCount({ minCapacity: settings.writerMinTasks, maxCapacity: settings.writerMaxTasks });
     scaling.scaleOnCpuUtilization('Cpu', {

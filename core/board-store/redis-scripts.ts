@@ -81,6 +81,11 @@ local banLengths = nil
 local oldest = nil
 local bits, members = {'BITFIELD', board}, {'ZADD', pending}
 
+-- Before a user's key is written again: a record still inside its window keeps answering from a key of its own.
+local function keepLastRecord(lastIdem, lastRecord, last, now)
+  if lastIdem and now < last + idemWindow then redis.call('SET', lastIdem, lastRecord, 'PX', last + idemWindow - now) end
+end
+
 local function place(i)
   local k, a = ${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE}, ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
   local userKey, ipKey, idemKey, revokedUser = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]
@@ -100,10 +105,6 @@ local function place(i)
     if lastIdem == idemKey and now < last + idemWindow then return {'duplicate', lastRecord} end
     -- A record moved to its own key: its window is counted from its placement (the record's fifth field), as above.
     if v[4] and now < tonumber(string.match(v[4], '^[^:]*:[^:]*:[^:]*:[^:]*:(%d+)') or '0') + idemWindow then return {'duplicate', v[4]} end
-  end
-  -- Before the user's key is written again: a record still inside its window keeps answering from a key of its own.
-  local function keepLastRecord()
-    if lastIdem and now < last + idemWindow then redis.call('SET', lastIdem, lastRecord, 'PX', last + idemWindow - now) end
   end
   if st[1] and st[1] ~= 'live' then return {'closed', st[1], st[2] or '', st[3] or ''} end
   if st[3] and st[3] ~= '' and tonumber(st[3]) > now then return {'closed', 'live', st[2] or '', st[3]} end
@@ -129,7 +130,7 @@ local function place(i)
   if redis.call('GETBIT', protectedKey, y * ${MAX_BOARD_SIDE} + x) == 1 and not redis.call('HGET', roles, userId) then return {'protected'} end
   if last >= 0 and now - last < cooldownMs then return {'cooldown', last + cooldownMs - now} end
   if shadow then
-    keepLastRecord()
+    keepLastRecord(lastIdem, lastRecord, last, now)
     redis.call('SET', userKey, nowArg, 'PX', cooldownTtl)
     return {'shadow', seq, cooldownMs}
   end
@@ -152,10 +153,10 @@ local function place(i)
   n = #members
   members[n + 1], members[n + 2] = nowArg, record .. ':' .. userId
   if idemTtl > 0 then
-    keepLastRecord()
+    keepLastRecord(lastIdem, lastRecord, last, now)
     redis.call('SET', userKey, nowArg .. '|' .. record .. '|' .. idemKey, 'PX', math.max(cooldownTtl, idemTtl))
   elseif cooldownMs > 0 or defaultCooldown > 0 then
-    keepLastRecord()
+    keepLastRecord(lastIdem, lastRecord, last, now)
     redis.call('SET', userKey, nowArg, 'PX', cooldownTtl)
   end
   -- With a feed relay (the default), the relay publishes a batch per tick; this is the per-write way.
