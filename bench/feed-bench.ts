@@ -18,7 +18,8 @@
 //   batching processes share the writes of a batched design, like the writer service's tasks;
 //   a list runs each), FEED_KEYS (0; 1: every write carries an Idempotency-Key, as the page's
 //   do; every write is from a new user, so a key's record never has to move to a key of its
-//   own, as with the default window no longer than the cooldown); FEED_DESIGNS=none measures
+//   own, as with the default window no longer than the cooldown), FEED_DETAIL (1: also print each
+//   Redis command's µs per write, a script's own commands included); FEED_DESIGNS=none measures
 //   only the floor: the Redis CPU of a bare PING and of an empty script called with a write's
 //   keys and arguments. The publish design runs at the first rate only: at 20,000 writes/s to 200
 //   subscribers it would be 4 M deliveries a second, past Redis's output buffer limits.
@@ -41,6 +42,7 @@ const RATES = (process.env.FEED_RATE ?? '2000,20000').split(',').map(Number);
 const CONNECTIONS = Number(process.env.FEED_CONNECTIONS ?? 32);
 const WRITERS = (process.env.FEED_WRITERS ?? '1').split(',').map(Number);
 const KEYS = process.env.FEED_KEYS === '1';
+const DETAIL = process.env.FEED_DETAIL === '1';
 const SECONDS = Number(process.env.FEED_SECONDS ?? 10);
 const RUNS = Number(process.env.FEED_RUNS ?? 3);
 const size = { width: 1000, height: 1000 };
@@ -221,6 +223,7 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
       const usecAfter = await commandUsec(statsOf);
       const delta = (cmd: string) => ((usecAfter.get(cmd) ?? 0) - (usecBefore.get(cmd) ?? 0)) / accepted;
       for (const [part, v] of Object.entries(writeParts(delta, mode))) partUsec.set(part, [...(partUsec.get(part) ?? []), v]);
+      if (DETAIL) console.log(Object.fromEntries([...usecAfter.keys()].filter((k) => !k.includes('#')).map((k) => [k, round(delta(k), 2)]).filter(([, v]) => (v as number) > 0.05)));
       const scriptCalls = (delta('evalsha#calls') + delta('eval#calls')) * accepted;
       writesPerCall.push(total / scriptCalls);
     } finally {

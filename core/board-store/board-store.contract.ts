@@ -100,6 +100,26 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
         expect((await store.updatesSince(6, 1000)).status).toBe('gone');
       });
 
+      it('returns every run of updates exactly, from any seq and with any limit, when writes placed together share a call', async () => {
+        // Redis keeps a call's placements as one stream entry: a run may start or end inside one.
+        const together = await Promise.all(Array.from({ length: 12 }, (_, i) => store.place(req({ x: i, y: 3, color: i % 16 }))));
+        const alone = [];
+        for (let i = 0; i < 3; i++) alone.push(await store.place(req({ x: i, y: 4, color: 15 - i })));
+        const placed = [...together, ...alone].map((o) => (o.status === 'placed' ? o.placement : null));
+        const all = placed.map((p) => ({ seq: p!.seq, x: p!.x, y: p!.y, color: p!.color })).sort((a, b) => a.seq - b.seq);
+        expect(all.map((u) => u.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+        for (let since = 0; since <= 15; since++) {
+          for (const limit of [1, 5, 1000]) {
+            const answer = await store.updatesSince(since, limit);
+            expect(answer.status).toBe('ok');
+            if (answer.status !== 'ok') return;
+            const expected = all.slice(since, since + limit);
+            expect(batchToUpdates(decodePixelBatch(answer.batch))).toEqual(expected);
+            expect(answer.lastSeq).toBe(since + expected.length);
+          }
+        }
+      });
+
       it('answers gone for a seq older than the kept window', async () => {
         for (let i = 0; i < CONTRACT_KEPT * 3; i++) await store.place(req({ x: i % 20, color: i % 16 }));
         expect((await store.updatesSince(0, 1000)).status).toBe('gone');

@@ -76,6 +76,34 @@ describe('redis board store layout', () => {
     await store.close();
   });
 
+  it('keeps the placements of one script call as one stream entry: named by its last seq, holding the codec\'s records in seq order', async () => {
+    const store = await open();
+    await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], Date.now());
+    const pixels = [{ x: 19, y: 9, color: 14 }, { x: 0, y: 0, color: 1 }, { x: 7, y: 3, color: 15 }];
+    const placed = await Promise.all(pixels.map((p, i) => store.place({ ...p, userId: `u${i}`, ip: `i${i}`, now: Date.now() })));
+    expect(placed.map((o) => (o.status === 'placed' ? o.placement.seq : o.status))).toEqual([1, 2, 3]);
+    const raw = new Redis(redis.url);
+    const entries = (await raw.xrangeBuffer(store.keys.updates, '-', '+')) as [Buffer, Buffer[]][];
+    expect(entries.map(([id]) => id.toString())).toEqual(['3-0']);
+    expect(Buffer.from(entries[0]![1][1]!).equals(Buffer.concat(pixels.map((p) => encodePixelRecord(p.x, p.y, p.color))))).toBe(true);
+    raw.disconnect();
+    await store.close();
+  });
+
+  it('reads updates past one page of stream entries (a round trip each) as one run', async () => {
+    const store = await RedisBoardStore.connect({
+      redis: { url: redis.url, keyPrefix: `t${randomBytes(4).toString('hex')}`, authSecretArn: null, writeBatchMs: 0 },
+      size: CONTRACT_SIZE, rules: { cooldownMs: 0, placementsPerIp: 1000 }, sessionsPerIpPerHour: 2, updatesKept: 1000,
+    });
+    await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], Date.now());
+    for (let i = 0; i < 600; i++) await store.place({ x: i % 20, y: i % 10, color: i % 16, userId: 'u', ip: 'i', now: Date.now() });
+    const since = await store.updatesSince(10, 1000);
+    expect(since.status === 'ok' && batchToUpdates(decodePixelBatch(since.batch))).toEqual(
+      Array.from({ length: 590 }, (_, j) => ({ seq: 11 + j, x: (10 + j) % 20, y: (10 + j) % 10, color: (10 + j) % 16 })));
+    expect(since.status === 'ok' && since.lastSeq).toBe(600);
+    await store.close();
+  });
+
   it('writes that share one script call get exactly the answers they would get one at a time, in seq order', async () => {
     const now = Date.now();
     const requests: PlaceRequest[] = [

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { boardByteLength, createBoard, growthProblem, resizeBoard, type BoardSize } from '../domain/board-codec.ts';
 import type { CooldownRules } from '../domain/cooldown.ts';
-import { readPixelRecord, type PixelUpdate } from '../protocol/pixel-batch.ts';
+import { encodeBatchFromRecords, PIXEL_RECORD_BYTES } from '../protocol/pixel-batch.ts';
 import type { RedisConfig } from '../config.ts';
 import { BadRequestError, PlaceError, RebuildInProgressError, StoreUnavailableError } from '../errors.ts';
 import type {
@@ -14,7 +14,6 @@ import type {
 import { PLACE_PIXELS_LUA, placeOutcome, type PlaceReply, RELEASE_LOCK_LUA, RENEW_LOCK_LUA, REVOKE_LUA, TAKE_SESSION_SLOT_LUA } from './redis-scripts.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
 import { CallBatcher } from './call-batcher.ts';
-import { collectUpdatesSince } from './updates-window.ts';
 import type { PublishedBoard } from '../publish/published-board.ts';
 import { decodeFeedMessage, encodeFeedReset, encodeFeedResize } from '../protocol/feed.ts';
 import { addressBits } from '../domain/ip-range.ts';
@@ -58,6 +57,8 @@ const MAX_CONFIRMATIONS_PER_CALL = 1000;
 
 /** A session issued at this time is never covered by a revocation (callers without a session). */
 const NO_SESSION = Number.MAX_SAFE_INTEGER;
+/** Stream entries read per round trip by updatesSince (each holds a write call's placements). */
+const STREAM_PAGE = 256;
 
 /** Fail fast while Redis is away, so requests get a 503 instead of hanging in a queue. */
 export function redisClientOptions(): RedisOptions {
@@ -205,16 +206,42 @@ export class RedisBoardStore implements BoardStore {
     return m ? { width: Number(m[1]), height: Number(m[2]) } : this.options.size;
   }
 
+  /**
+   * Each stream entry holds the records of one write call's placements, named by the last seq
+   * (redis-scripts.ts), so the entries from "seq + 1" on are those holding any later seq; the
+   * first may start before it. The answer is built from the records as Redis sent them.
+   */
   async updatesSince(seq: number, limit: number): Promise<UpdatesSince> {
+    const page = Math.min(limit, STREAM_PAGE);
     const replies = await this.run('updatesSince', () => this.client.multi()
       .get(this.keys.seq)
-      .xrangeBuffer(this.keys.updates, `${seq + 1}-0`, '+', 'COUNT', limit)
+      .xrangeBuffer(this.keys.updates, `${seq + 1}-0`, '+', 'COUNT', page)
       .exec());
-    const current = replies?.[0]?.[1] as string | null;
-    if (current === null || current === undefined) return { status: 'gone' };
-    const entries = (replies?.[1]?.[1] ?? []) as [Buffer, Buffer[]][];
-    const updates: PixelUpdate[] = entries.map(([id, fields]) => ({ seq: Number.parseInt(id.toString(), 10), ...readPixelRecord(fields[1]!) }));
-    return collectUpdatesSince(seq, Number(current), updates, limit);
+    const stored = replies?.[0]?.[1] as string | null;
+    if (stored === null || stored === undefined) return { status: 'gone' };
+    const current = Number(stored);
+    if (seq > current) return { status: 'gone' };
+    const chunks: Uint8Array[] = [];
+    let next = seq + 1; // the seq the run needs next
+    let entries = (replies?.[1]?.[1] ?? []) as [Buffer, Buffer[]][];
+    read: while (entries.length > 0) {
+      for (const [id, fields] of entries) {
+        const records = fields[1]!;
+        const last = Number.parseInt(id.toString(), 10);
+        const from = last - records.length / PIXEL_RECORD_BYTES + 1;
+        // Older than what is kept, or a gap: the run ends here (a client then refetches the board).
+        if (from > next || last < next) break read;
+        const take = Math.min(last - next + 1, limit - (next - seq - 1));
+        chunks.push(records.subarray((next - from) * PIXEL_RECORD_BYTES, (next - from + take) * PIXEL_RECORD_BYTES));
+        next += take;
+        if (next - seq - 1 === limit) break read;
+      }
+      if (entries.length < page || next > current) break;
+      const after = entries.at(-1)![0].toString();
+      entries = (await this.run('updatesSince', () => this.client.xrangeBuffer(this.keys.updates, `(${after}`, '+', 'COUNT', page))) as [Buffer, Buffer[]][];
+    }
+    if (next === seq + 1 && seq < current) return { status: 'gone' };
+    return { status: 'ok', batch: encodeBatchFromRecords(seq + 1, chunks), lastSeq: next - 1 };
   }
 
   async cooldownStart(userId: string): Promise<number | null> {

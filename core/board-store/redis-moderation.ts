@@ -47,7 +47,6 @@ for i = 8, #ARGV, 4 do
     local v = string.format('%d', version)
     redis.call('BITFIELD', board, 'SET', 'u4', '#' .. index, color)
     local record = struct.pack('<HHB', x, y, color)
-    redis.call('XADD', stream, 'MAXLEN', '~', kept, seq .. '-0', 'p', record)
     first = first or seq
     records[#records + 1] = record
     redis.call('ZADD', pending, ARGV[1], seq .. ':' .. x .. ':' .. y .. ':' .. color .. ':' .. ARGV[1] .. ':' .. v .. ':' .. userId)
@@ -56,7 +55,12 @@ for i = 8, #ARGV, 4 do
   end
 end
 redis.call('SET', versionKey, string.format('%d', version))
--- The seqs of one batch are consecutive (nothing runs between them): one pixel batch for all.
+-- The seqs of one batch are consecutive (nothing runs between them): one stream entry (as the
+-- write script's: named by its last seq) and one pixel batch for all.
+if first then
+  local last = first + #records - 1
+  redis.call('XADD', stream, 'MINID', '~', string.format('%d', math.max(last - tonumber(kept) + 1, 0)), string.format('%d', last) .. '-0', 'p', table.concat(records))
+end
 if publish and first then redis.call('PUBLISH', channel, struct.pack('<BI4H', 1, first, #records) .. table.concat(records)) end
 return out
 `;

@@ -4,7 +4,8 @@
 // pending-persistence record and the publish can never be seen half done, seq order is exactly
 // the order pixels land on the board, and each write gets the answer it would have got alone.
 // A batch pays once for the script call and for what every write shares (the seq, the version,
-// the board's state and size, one BITFIELD, one ZADD), which a call per write pays each time.
+// the board's state and size, one BITFIELD, one ZADD, one stream entry), which a call per write
+// pays each time.
 import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
 import type { BoardStatus } from '../domain/moderation.ts';
 import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
@@ -24,6 +25,8 @@ const PLACE_ARGS_PER_WRITE = 8;
  *       publishEachWrite (0|1), idempotency window (ms);
  *       then per write: x, y, color, now, userId, sessionIssuedAt, idempotencyTtlMs (0: no idempotency key),
  *       address bits ("4:0101…", "6:…" or "")
+ * The stream entry: ID "<last seq>-0", field p = the pixel records (pixel-batch.ts) of the call's
+ * placements, for the consecutive seqs that end at that seq.
  * Returns one reply per write, in order:
  *       {'placed', seq, version, oldestPendingAt|-1, cooldownMs} | {'duplicate', "seq:x:y:color:placedAt:version"}
  *       | {'cooldown', ms} | {'ip_limited', ms} | {'fenced', ms} | {'revoked'} | {'out_of_bounds', width, height} | {'no_board'}
@@ -79,7 +82,7 @@ if st[4] and st[4] ~= '' then cooldownMs = tonumber(st[4]) end
 local cooldownTtl = math.max(cooldownMs, defaultCooldown, 1000)
 local banLengths = nil
 local oldest = nil
-local bits, members = {'BITFIELD', board}, {'ZADD', pending}
+local bits, members, records = {'BITFIELD', board}, {'ZADD', pending}, {}
 
 -- Before a user's key is written again: a record still inside its window keeps answering from a key of its own.
 local function keepLastRecord(lastIdem, lastRecord, last, now)
@@ -136,7 +139,8 @@ local function place(i)
   end
   if tonumber(v[3] or '0') >= ipLimit then return {'ip_limited', math.max(redis.call('PTTL', ipKey), 1)} end
 
-  if redis.call('INCR', ipKey) == 1 then redis.call('PEXPIRE', ipKey, math.max(cooldownMs, 1000)) end
+  -- A new window's counter is made with its expiry in one command (and one replicated).
+  if v[3] then redis.call('INCR', ipKey) else redis.call('SET', ipKey, '1', 'PX', math.max(cooldownMs, 1000)) end
   if not oldest then
     local first = redis.call('ZRANGE', pending, 0, 0, 'WITHSCORES')
     oldest = tonumber(first[2] or '-1')
@@ -148,7 +152,7 @@ local function place(i)
   version = string.format('%d', math.max(tonumber(version) + 1, now * 1000))
   local n = #bits
   bits[n + 1], bits[n + 2], bits[n + 3], bits[n + 4] = 'SET', 'u4', '#' .. (y * width + x), color
-  redis.call('XADD', stream, 'MAXLEN', '~', kept, seqArg .. '-0', 'p', struct.pack('<HHB', x, y, color))
+  records[#records + 1] = struct.pack('<HHB', x, y, color)
   local record = seqArg .. ':' .. xArg .. ':' .. yArg .. ':' .. color .. ':' .. nowArg .. ':' .. version
   n = #members
   members[n + 1], members[n + 2] = nowArg, record .. ':' .. userId
@@ -169,6 +173,9 @@ if seq > startSeq then
   redis.call('MSET', seqKey, string.format('%d', seq), versionKey, version)
   redis.call(unpack(bits))
   redis.call(unpack(members))
+  -- One stream entry for the call's placements (consecutive seqs), named by its last seq;
+  -- entries wholly older than the last \`kept\` seqs are dropped.
+  redis.call('XADD', stream, 'MINID', '~', string.format('%d', math.max(seq - tonumber(kept) + 1, 0)), string.format('%d', seq) .. '-0', 'p', table.concat(records))
 end
 return replies
 `;

@@ -1,5 +1,6 @@
-// The rule for `updates since seq`, shared by both stores: a consecutive run of kept updates,
-// or 'gone' when the ones right after `seq` were dropped (the client then refetches the board).
+// The rule for `updates since seq`, as the embedded store keeps its updates (the Redis store reads
+// the same rule off its stream entries): a consecutive run of kept updates, or 'gone' when the
+// ones right after `seq` were dropped (the client then refetches the board).
 import { encodePixelBatch, type PixelUpdate } from '../protocol/pixel-batch.ts';
 import type { UpdatesSince } from './board-store.ts';
 

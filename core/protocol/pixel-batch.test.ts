@@ -37,6 +37,14 @@ describe('pixel batch layout', () => {
     expect(seen).toEqual([[41, 300, 2, 9], [42, 0, 65535, 15]]);
   });
 
+  it('builds a frame from runs of several records (a Redis stream entry\'s), and refuses a run cut inside a record', () => {
+    const updates = [1, 2, 3, 4, 5].map((i) => ({ seq: 9 + i, x: i, y: 2 * i, color: i }));
+    const records = updates.map((u) => encodePixelRecord(u.x, u.y, u.color));
+    const run = new Uint8Array([...records[0]!, ...records[1]!, ...records[2]!]);
+    expect(Array.from(encodeBatchFromRecords(10, [run, records[3]!, records[4]!]))).toEqual(Array.from(encodePixelBatch(updates)));
+    expect(() => encodeBatchFromRecords(10, [run.subarray(0, 7)])).toThrow(RangeError);
+  });
+
   it('reads a header in place, and nothing from what is not a batch', () => {
     const bytes = new Uint8Array([0xaa, ...encodePixelBatch([{ seq: 7, x: 1, y: 2, color: 3 }])]);
     expect(peekBatchHeader(bytes, 1)).toEqual({ firstSeq: 7, count: 1 });

@@ -1,6 +1,6 @@
 // The pixel-batch layout, the one binary format on the wire: `GET /api/pixels?since=`, every
-// WebSocket frame, and (one pixel at a time) what the Redis write script publishes and keeps in
-// its stream. Little-endian: u8 type = 1, u32 firstSeq, u16 count, then count pixel records of
+// WebSocket frame, and (the records of one script call) what the Redis write script keeps in its
+// stream. Little-endian: u8 type = 1, u32 firstSeq, u16 count, then count pixel records of
 // u16 x, u16 y, u8 color, for the consecutive seqs firstSeq … firstSeq + count − 1.
 // The Lua script writes the same bytes with struct.pack; a Redis test checks they decode here.
 
@@ -67,12 +67,25 @@ export function encodePixelBatch(updates: readonly PixelUpdate[], firstSeqIfEmpt
   return out;
 }
 
-/** Builds a batch from records already in wire form (firstSeq, firstSeq + 1, …): one copy each. */
-export function encodeBatchFromRecords(firstSeq: number, records: readonly Uint8Array[]): Uint8Array {
-  if (records.length > MAX_BATCH_PIXELS) throw new RangeError(`a batch holds at most ${MAX_BATCH_PIXELS} pixels`);
-  const out = new Uint8Array(encodedBatchLength(records.length));
-  writeHeader(out, firstSeq, records.length);
-  records.forEach((r, i) => out.set(r.subarray(0, PIXEL_RECORD_BYTES), BATCH_HEADER_BYTES + i * PIXEL_RECORD_BYTES));
+/**
+ * Builds a batch from records already in wire form, for firstSeq, firstSeq + 1, …: chunks of
+ * whole records (one each, or a Redis stream entry's run), one copy each.
+ */
+export function encodeBatchFromRecords(firstSeq: number, chunks: readonly Uint8Array[]): Uint8Array {
+  let bytes = 0;
+  for (const chunk of chunks) {
+    if (chunk.length % PIXEL_RECORD_BYTES !== 0) throw new RangeError(`records come in ${PIXEL_RECORD_BYTES}-byte units, not ${chunk.length} bytes`);
+    bytes += chunk.length;
+  }
+  const count = bytes / PIXEL_RECORD_BYTES;
+  if (count > MAX_BATCH_PIXELS) throw new RangeError(`a batch holds at most ${MAX_BATCH_PIXELS} pixels`);
+  const out = new Uint8Array(encodedBatchLength(count));
+  writeHeader(out, firstSeq, count);
+  let offset = BATCH_HEADER_BYTES;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
   return out;
 }
 
