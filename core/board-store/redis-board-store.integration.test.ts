@@ -90,17 +90,21 @@ describe('redis board store layout', () => {
     await store.close();
   });
 
-  it('reads updates past one page of stream entries (a round trip each) as one run', async () => {
+  it('reads updates past one page of stream entries (a round trip each) as one run, up to the limit', async () => {
     const store = await RedisBoardStore.connect({
       redis: { url: redis.url, keyPrefix: `t${randomBytes(4).toString('hex')}`, authSecretArn: null, writeBatchMs: 0 },
-      size: CONTRACT_SIZE, rules: { cooldownMs: 0, placementsPerIp: 1000 }, sessionsPerIpPerHour: 2, updatesKept: 1000,
+      size: CONTRACT_SIZE, rules: { cooldownMs: 0, placementsPerIp: 10_000 }, sessionsPerIpPerHour: 2, updatesKept: 5000,
     });
     await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], Date.now());
-    for (let i = 0; i < 600; i++) await store.place({ x: i % 20, y: i % 10, color: i % 16, userId: 'u', ip: 'i', now: Date.now() });
-    const since = await store.updatesSince(10, 1000);
-    expect(since.status === 'ok' && batchToUpdates(decodePixelBatch(since.batch))).toEqual(
-      Array.from({ length: 590 }, (_, j) => ({ seq: 11 + j, x: (10 + j) % 20, y: (10 + j) % 10, color: (10 + j) % 16 })));
-    expect(since.status === 'ok' && since.lastSeq).toBe(600);
+    // One write call each: 1,500 entries of one pixel, more than the first page's 1,024.
+    for (let i = 0; i < 1500; i++) await store.place({ x: i % 20, y: i % 10, color: i % 16, userId: 'u', ip: 'i', now: Date.now() });
+    const expected = (from: number, count: number) =>
+      Array.from({ length: count }, (_, j) => ({ seq: from + j, x: (from - 1 + j) % 20, y: (from - 1 + j) % 10, color: (from - 1 + j) % 16 }));
+    const all = await store.updatesSince(10, 5000);
+    expect(all.status === 'ok' && batchToUpdates(decodePixelBatch(all.batch))).toEqual(expected(11, 1490));
+    expect(all.status === 'ok' && all.lastSeq).toBe(1500);
+    const limited = await store.updatesSince(10, 1200);
+    expect(limited.status === 'ok' && batchToUpdates(decodePixelBatch(limited.batch))).toEqual(expected(11, 1200));
     await store.close();
   });
 

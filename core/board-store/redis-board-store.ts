@@ -57,8 +57,13 @@ const MAX_CONFIRMATIONS_PER_CALL = 1000;
 
 /** A session issued at this time is never covered by a revocation (callers without a session). */
 const NO_SESSION = Number.MAX_SAFE_INTEGER;
-/** Stream entries read per round trip by updatesSince (each holds a write call's placements). */
-const STREAM_PAGE = 256;
+/**
+ * Stream entries updatesSince reads in its first round trip (each holds a write call's
+ * placements: 1 to REDIS_WRITE_BATCH_MAX pixels), and at most in any later one.
+ */
+const STREAM_FIRST_PAGE = 1024;
+const STREAM_MAX_PAGE = 4096;
+type StreamEntry = [Buffer, Buffer[]];
 
 /** Fail fast while Redis is away, so requests get a 503 instead of hanging in a queue. */
 export function redisClientOptions(): RedisOptions {
@@ -212,18 +217,19 @@ export class RedisBoardStore implements BoardStore {
    * first may start before it. The answer is built from the records as Redis sent them.
    */
   async updatesSince(seq: number, limit: number): Promise<UpdatesSince> {
-    const page = Math.min(limit, STREAM_PAGE);
+    const k = this.keys;
+    let page = Math.min(limit, STREAM_FIRST_PAGE);
     const replies = await this.run('updatesSince', () => this.client.multi()
-      .get(this.keys.seq)
-      .xrangeBuffer(this.keys.updates, `${seq + 1}-0`, '+', 'COUNT', page)
-      .exec());
+      .get(k.seq).get(k.epoch).xrangeBuffer(k.updates, `${seq + 1}-0`, '+', 'COUNT', page).exec());
     const stored = replies?.[0]?.[1] as string | null;
     if (stored === null || stored === undefined) return { status: 'gone' };
     const current = Number(stored);
     if (seq > current) return { status: 'gone' };
+    const epoch = replies?.[1]?.[1] as string | null;
     const chunks: Uint8Array[] = [];
     let next = seq + 1; // the seq the run needs next
-    let entries = (replies?.[1]?.[1] ?? []) as [Buffer, Buffer[]][];
+    let [entriesSeen, recordsSeen] = [0, 0];
+    let entries = (replies?.[2]?.[1] ?? []) as StreamEntry[];
     read: while (entries.length > 0) {
       for (const [id, fields] of entries) {
         const records = fields[1]!;
@@ -235,10 +241,18 @@ export class RedisBoardStore implements BoardStore {
         chunks.push(records.subarray((next - from) * PIXEL_RECORD_BYTES, (next - from + take) * PIXEL_RECORD_BYTES));
         next += take;
         if (next - seq - 1 === limit) break read;
+        [entriesSeen, recordsSeen] = [entriesSeen + 1, recordsSeen + records.length / PIXEL_RECORD_BYTES];
       }
       if (entries.length < page || next > current) break;
+      // Each entry holds at least one seq: ask for about as many entries as the rest needs.
+      const rest = limit - (next - seq - 1);
+      page = Math.max(1, Math.min(Math.ceil(rest / (recordsSeen / entriesSeen)), rest, STREAM_MAX_PAGE));
       const after = entries.at(-1)![0].toString();
-      entries = (await this.run('updatesSince', () => this.client.xrangeBuffer(this.keys.updates, `(${after}`, '+', 'COUNT', page))) as [Buffer, Buffer[]][];
+      const more = await this.run('updatesSince', () => this.client.multi()
+        .get(k.epoch).xrangeBuffer(k.updates, `(${after}`, '+', 'COUNT', page).exec());
+      // A restore between two pages: what was read so far is still one run of the old epoch.
+      if ((more?.[0]?.[1] as string | null) !== epoch) break;
+      entries = (more?.[1]?.[1] ?? []) as StreamEntry[];
     }
     if (next === seq + 1 && seq < current) return { status: 'gone' };
     return { status: 'ok', batch: encodeBatchFromRecords(seq + 1, chunks), lastSeq: next - 1 };
