@@ -19,7 +19,12 @@
 //   a list runs each), FEED_KEYS (0; 1: every write carries an Idempotency-Key, as the page's
 //   do; every write is from a new user, so a key's record never has to move to a key of its
 //   own, as with the default window no longer than the cooldown), FEED_DETAIL (1: also print each
-//   Redis command's µs per write, a script's own commands included); FEED_DESIGNS=none measures
+//   Redis command's µs per write, a script's own commands included), FEED_TTL_S (300: the
+//   cooldown and the Idempotency-Key window; at most 60, the bench first writes that long
+//   unmeasured, so that each measured second expires as many users' keys as it makes, as a
+//   steady state does, and the MB delivered include the warm-up's; with 300 the keys expire
+//   after the run, or during a later cell's);
+//   FEED_DESIGNS=none measures
 //   only the floor: the Redis CPU of a bare PING and of an empty script called with a write's
 //   keys and arguments. The publish design runs at the first rate only: at 20,000 writes/s to 200
 //   subscribers it would be 4 M deliveries a second, past Redis's output buffer limits.
@@ -43,6 +48,8 @@ const CONNECTIONS = Number(process.env.FEED_CONNECTIONS ?? 32);
 const WRITERS = (process.env.FEED_WRITERS ?? '1').split(',').map(Number);
 const KEYS = process.env.FEED_KEYS === '1';
 const DETAIL = process.env.FEED_DETAIL === '1';
+const TTL_MS = Number(process.env.FEED_TTL_S ?? 300) * 1000;
+const WARMUP_MS = TTL_MS <= 60_000 ? TTL_MS : 0;
 const SECONDS = Number(process.env.FEED_SECONDS ?? 10);
 const RUNS = Number(process.env.FEED_RUNS ?? 3);
 const size = { width: 1000, height: 1000 };
@@ -195,7 +202,7 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
     // writes are spread evenly over the processes (as the ALB spreads them over writer tasks).
     const connections = DESIGNS[mode].batchMax === 1 ? CONNECTIONS : writers;
     const stores = await Promise.all(Array.from({ length: connections }, () => RedisBoardStore.connect({
-      redis: { url: redis.url, keyPrefix: prefix, authSecretArn: null, writeBatchMs: DESIGNS[mode].batchMs, writeBatchMax: DESIGNS[mode].batchMax }, size, rules: { cooldownMs: 300_000, placementsPerIp: 1e9 },
+      redis: { url: redis.url, keyPrefix: prefix, authSecretArn: null, writeBatchMs: DESIGNS[mode].batchMs, writeBatchMax: DESIGNS[mode].batchMax }, size, rules: { cooldownMs: TTL_MS, placementsPerIp: 1e9 }, idempotencyTtlMs: TTL_MS,
       sessionsPerIpPerHour: 1, updatesKept: 100_000, feedMode: mode === 'publish' ? 'publish' : 'relay',
     })));
     await stores[0]!.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
@@ -204,17 +211,22 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
     relay?.start();
     try {
       const total = rate * SECONDS;
+      const write = (user: string, i: number) => {
+        const store = stores[i % connections]!;
+        const idempotencyKey = KEYS ? `k${user}` : null;
+        return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip: 'bench', now: Date.now(), idempotencyKey });
+      };
+      if (WARMUP_MS > 0) {
+        await atRate((rate * WARMUP_MS) / 1000, rate, (i) => write(`w${run}-${i}`, i)
+          .then((o) => (o.status === 'placed' ? stores[i % connections]!.markPersisted(o.placement) : undefined)));
+      }
       const usecBefore = await commandUsec(statsOf);
       const cpuBefore = cpuSeconds(redis.pid);
       const replicaBefore = cpuSeconds(replica.pid);
       const started = performance.now();
       let accepted = 0;
-      await atRate(total, rate, (i) => {
-        const store = stores[i % connections]!;
-        const idempotencyKey = KEYS ? `k${run}-${i}` : null;
-        return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: `u${run}-${i}`, ip: 'bench', now: Date.now(), idempotencyKey })
-          .then((o) => { if (o.status === 'placed') { accepted++; return store.markPersisted(o.placement); } return undefined; });
-      });
+      await atRate(total, rate, (i) => write(`u${run}-${i}`, i)
+        .then((o) => { if (o.status === 'placed') { accepted++; return stores[i % connections]!.markPersisted(o.placement); } return undefined; }));
       achieved.push((accepted * 1000) / (performance.now() - started));
       await new Promise((r) => setTimeout(r, 200)); // the relay's last tick
       const cpu = cpuSeconds(redis.pid) - cpuBefore;
