@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { boardByteLength, createBoard, growthProblem, resizeBoard, type BoardSize } from '../domain/board-codec.ts';
 import type { CooldownRules } from '../domain/cooldown.ts';
-import { encodeBatchFromRecords, PIXEL_RECORD_BYTES } from '../protocol/pixel-batch.ts';
 import type { RedisConfig } from '../config.ts';
 import { BadRequestError, PlaceError, RebuildInProgressError, StoreUnavailableError } from '../errors.ts';
 import type {
@@ -13,6 +12,7 @@ import type {
 } from './board-store.ts';
 import { PLACE_PIXELS_LUA, placeOutcome, type PlaceReply, RELEASE_LOCK_LUA, RENEW_LOCK_LUA, REVOKE_LUA, TAKE_SESSION_SLOT_LUA } from './redis-scripts.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
+import { readUpdatesSince } from './redis-updates.ts';
 import { CallBatcher } from './call-batcher.ts';
 import type { PublishedBoard } from '../publish/published-board.ts';
 import { decodeFeedMessage, encodeFeedReset, encodeFeedResize } from '../protocol/feed.ts';
@@ -57,13 +57,6 @@ const MAX_CONFIRMATIONS_PER_CALL = 1000;
 
 /** A session issued at this time is never covered by a revocation (callers without a session). */
 const NO_SESSION = Number.MAX_SAFE_INTEGER;
-/**
- * Stream entries updatesSince reads in its first round trip (each holds a write call's
- * placements: 1 to REDIS_WRITE_BATCH_MAX pixels), and at most in any later one.
- */
-const STREAM_FIRST_PAGE = 1024;
-const STREAM_MAX_PAGE = 4096;
-type StreamEntry = [Buffer, Buffer[]];
 
 /** Fail fast while Redis is away, so requests get a 503 instead of hanging in a queue. */
 export function redisClientOptions(): RedisOptions {
@@ -211,51 +204,8 @@ export class RedisBoardStore implements BoardStore {
     return m ? { width: Number(m[1]), height: Number(m[2]) } : this.options.size;
   }
 
-  /**
-   * Each stream entry holds the records of one write call's placements, named by the last seq
-   * (redis-scripts.ts), so the entries from "seq + 1" on are those holding any later seq; the
-   * first may start before it. The answer is built from the records as Redis sent them.
-   */
-  async updatesSince(seq: number, limit: number): Promise<UpdatesSince> {
-    const k = this.keys;
-    let page = Math.min(limit, STREAM_FIRST_PAGE);
-    const replies = await this.run('updatesSince', () => this.client.multi()
-      .get(k.seq).get(k.epoch).xrangeBuffer(k.updates, `${seq + 1}-0`, '+', 'COUNT', page).exec());
-    const stored = replies?.[0]?.[1] as string | null;
-    if (stored === null || stored === undefined) return { status: 'gone' };
-    const current = Number(stored);
-    if (seq > current) return { status: 'gone' };
-    const epoch = replies?.[1]?.[1] as string | null;
-    const chunks: Uint8Array[] = [];
-    let next = seq + 1; // the seq the run needs next
-    let [entriesSeen, recordsSeen] = [0, 0];
-    let entries = (replies?.[2]?.[1] ?? []) as StreamEntry[];
-    read: while (entries.length > 0) {
-      for (const [id, fields] of entries) {
-        const records = fields[1]!;
-        const last = Number.parseInt(id.toString(), 10);
-        const from = last - records.length / PIXEL_RECORD_BYTES + 1;
-        // Older than what is kept, or a gap: the run ends here (a client then refetches the board).
-        if (from > next || last < next) break read;
-        const take = Math.min(last - next + 1, limit - (next - seq - 1));
-        chunks.push(records.subarray((next - from) * PIXEL_RECORD_BYTES, (next - from + take) * PIXEL_RECORD_BYTES));
-        next += take;
-        if (next - seq - 1 === limit) break read;
-        [entriesSeen, recordsSeen] = [entriesSeen + 1, recordsSeen + records.length / PIXEL_RECORD_BYTES];
-      }
-      if (entries.length < page || next > current) break;
-      // Each entry holds at least one seq: ask for about as many entries as the rest needs.
-      const rest = limit - (next - seq - 1);
-      page = Math.max(1, Math.min(Math.ceil(rest / (recordsSeen / entriesSeen)), rest, STREAM_MAX_PAGE));
-      const after = entries.at(-1)![0].toString();
-      const more = await this.run('updatesSince', () => this.client.multi()
-        .get(k.epoch).xrangeBuffer(k.updates, `(${after}`, '+', 'COUNT', page).exec());
-      // A restore between two pages: what was read so far is still one run of the old epoch.
-      if ((more?.[0]?.[1] as string | null) !== epoch) break;
-      entries = (more?.[1]?.[1] ?? []) as StreamEntry[];
-    }
-    if (next === seq + 1 && seq < current) return { status: 'gone' };
-    return { status: 'ok', batch: encodeBatchFromRecords(seq + 1, chunks), lastSeq: next - 1 };
+  updatesSince(seq: number, limit: number): Promise<UpdatesSince> {
+    return this.run('updatesSince', () => readUpdatesSince(this.client, this.keys, seq, limit));
   }
 
   async cooldownStart(userId: string): Promise<number | null> {
