@@ -1,6 +1,7 @@
 // Shared pieces of the benchmarks: percentiles, a keep-alive HTTP poster, and the service
 // started as its own process (embedded or on real Redis + Cassandra).
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { localCassandraConfig, startCassandra, type CassandraProcess } from '../local/processes/cassandra-process.ts';
 import { startRedis, type RedisProcess } from '../local/processes/redis-process.ts';
 import { freePort, tempDir } from '../test-support/test-services.ts';
@@ -29,6 +30,12 @@ export async function atRate<T>(total: number, rate: number, call: (i: number) =
     inflight.push(pending);
   }
   return Promise.all(inflight);
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (10 ms resolution). */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
 }
 
 export function round(n: number, digits = 1): number {

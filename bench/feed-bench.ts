@@ -18,19 +18,21 @@
 //   batching processes share the writes of a batched design, like the writer service's tasks;
 //   a list runs each), FEED_KEYS (0; 1: every write carries an Idempotency-Key, as the page's
 //   do; every write is from a new user, so a key's record never has to move to a key of its
-//   own, as with the default window no longer than the cooldown), FEED_DETAIL (1: also print each
-//   Redis command's µs per write, a script's own commands included), FEED_TTL_S (300: the
-//   cooldown and the Idempotency-Key window; at most 60, the bench first writes that long
-//   unmeasured, so that each measured second expires as many users' keys as it makes, as a
-//   steady state does, and the MB delivered include the warm-up's; with 300 the keys expire
-//   after the run, or during a later cell's);
-//   FEED_DESIGNS=none measures
-//   only the floor: the Redis CPU of a bare PING and of an empty script called with a write's
-//   keys and arguments. The publish design runs at the first rate only: at 20,000 writes/s to 200
-//   subscribers it would be 4 M deliveries a second, past Redis's output buffer limits.
+//   own, as with the default window no longer than the cooldown), FEED_USERS_PER_IP (0: every
+//   write from one address, whose counter is one hot key; n: each n users share a real IPv4
+//   address of their own, so a write also makes (and later expires) an address counter, and its
+//   address is checked against the address bans, as most of an event's writes do), FEED_DETAIL
+//   (1: also print each Redis command's µs per write, a script's own commands included),
+//   FEED_TTL_S (300: the cooldown and the Idempotency-Key window; at most 60, the bench first
+//   writes that long unmeasured, so that each measured second expires as many users' keys as it
+//   makes, as a steady state does, and the MB delivered include the warm-up's; with 300 the keys
+//   expire after the run, or during a later cell's). FEED_DESIGNS=none measures only the floor:
+//   the Redis CPU of a bare PING and of an empty script called with a write's keys and arguments.
+//   The publish design runs at the first rate only: at 20,000 writes/s to 200 subscribers it
+//   would be 4 M deliveries a second, past Redis's output buffer limits.
 import './exit-on-signal.ts';
 import { Worker } from 'node:worker_threads';
-import { readFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createBoard } from '../core/domain/board-codec.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
@@ -40,13 +42,14 @@ import { loadConfig } from '../core/config.ts';
 import { startRedis } from '../local/processes/redis-process.ts';
 import { Redis } from 'ioredis';
 import { freePort, tempDir } from '../test-support/test-services.ts';
-import { atRate, round } from './bench-support.ts';
+import { atRate, cpuSeconds, round } from './bench-support.ts';
 
 const SUBSCRIBERS = (process.env.FEED_SUBSCRIBERS ?? '1,50,200').split(',').map(Number);
 const RATES = (process.env.FEED_RATE ?? '2000,20000').split(',').map(Number);
 const CONNECTIONS = Number(process.env.FEED_CONNECTIONS ?? 32);
 const WRITERS = (process.env.FEED_WRITERS ?? '1').split(',').map(Number);
 const KEYS = process.env.FEED_KEYS === '1';
+const USERS_PER_IP = Number(process.env.FEED_USERS_PER_IP ?? 0);
 const DETAIL = process.env.FEED_DETAIL === '1';
 const TTL_MS = Number(process.env.FEED_TTL_S ?? 300) * 1000;
 const WARMUP_MS = TTL_MS <= 60_000 ? TTL_MS : 0;
@@ -54,11 +57,6 @@ const SECONDS = Number(process.env.FEED_SECONDS ?? 10);
 const RUNS = Number(process.env.FEED_RUNS ?? 3);
 const size = { width: 1000, height: 1000 };
 
-/** CPU seconds (user + system) the process has used, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
-}
 
 // The subscribers read in a thread of their own, so that at the loaded rate their reading does
 // not take the event loop that drives the writes (the bench, not Redis, would be measured).
@@ -173,9 +171,10 @@ function writeParts(d: (cmd: string) => number, mode: Design): Record<string, nu
 }
 const PARTS = ['script', 'of which PUBLISH', 'confirm', 'relay read', 'relay PUBLISH', 'commands total'];
 
-const plain = await startRedis({ port: await freePort(), dataDir: tempDir('feed-bench') });
-const primary = await startRedis({ port: await freePort(), dataDir: tempDir('feed-bench-primary') });
-const replica = await startRedis({ port: await freePort(), dataDir: tempDir('feed-bench-replica'), replicaOf: primary.port });
+const dataDirs = [tempDir('feed-bench'), tempDir('feed-bench-primary'), tempDir('feed-bench-replica')];
+const plain = await startRedis({ port: await freePort(), dataDir: dataDirs[0]! });
+const primary = await startRedis({ port: await freePort(), dataDir: dataDirs[1]! });
+const replica = await startRedis({ port: await freePort(), dataDir: dataDirs[2]!, replicaOf: primary.port });
 const stats = { plain: new Redis(plain.url), primary: new Redis(primary.url) };
 const rows: Record<string, string | number>[] = [];
 const parts: Record<string, string | number>[] = [];
@@ -195,6 +194,7 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
   const partUsec = new Map<string, number[]>();
   const writesPerCall: number[] = [];
   let delivered = 0;
+  let addressesMade = 0;
   for (let run = 0; run < RUNS; run++) {
     const prefix = `b${randomBytes(4).toString('hex')}`;
     // A call per write comes from many writers at once (each Lambda instance serves one
@@ -214,7 +214,10 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
       const write = (user: string, i: number) => {
         const store = stores[i % connections]!;
         const idempotencyKey = KEYS ? `k${user}` : null;
-        return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip: 'bench', now: Date.now(), idempotencyKey });
+        // Every user from one address, or each USERS_PER_IP users from a real IPv4 address of their own.
+        const n = Math.floor(addressesMade++ / USERS_PER_IP);
+        const ip = USERS_PER_IP > 0 ? `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` : 'bench';
+        return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey });
       };
       if (WARMUP_MS > 0) {
         await atRate((rate * WARMUP_MS) / 1000, rate, (i) => write(`w${run}-${i}`, i)
@@ -290,4 +293,5 @@ try {
   await replica.stop();
   await primary.stop();
   await plain.stop();
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 }

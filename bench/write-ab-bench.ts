@@ -1,0 +1,94 @@
+// `npm run bench:write-ab`: the Redis CPU per accepted write of this working tree's write path
+// against another commit's (AB_REF, default HEAD), in one invocation, runs alternating A B B A.
+// Redis CPU per write drifts between invocations on this machine by more than most single changes
+// to the write script save (docs/PERFORMANCE.md, "Redis cost per write"); alternating the two in
+// one invocation and comparing the medians and the pairs is what tells a change from the drift.
+// Writes as in bench:feed's page path: batched (REDIS_WRITE_BATCH_MS 2), each from a new user with
+// an Idempotency-Key, confirmed as persisted, on a primary with a replica; no subscribers and no
+// relay (neither depends on the script: bench:feed measures them). Each run first writes one
+// cooldown window unmeasured (steady state: the measured seconds expire as many keys as they
+// make), and waits for its keys to expire before the next run.
+//   AB_REF (HEAD), AB_RATE (20000 writes/s), AB_SECONDS (8), AB_ROUNDS (4: each round runs both),
+//   AB_TTL_S (5: the cooldown and the Idempotency-Key window), AB_USERS_PER_IP (1: users per
+//   IPv4 address; 0: every write from one address)
+import './exit-on-signal.ts';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createBoard } from '../core/domain/board-codec.ts';
+import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
+import { startRedis } from '../local/processes/redis-process.ts';
+import { freePort, tempDir } from '../test-support/test-services.ts';
+import { atRate, cpuSeconds, round } from './bench-support.ts';
+
+const REF = process.env.AB_REF ?? 'HEAD';
+const RATE = Number(process.env.AB_RATE ?? 20_000);
+const SECONDS = Number(process.env.AB_SECONDS ?? 8);
+const ROUNDS = Number(process.env.AB_ROUNDS ?? 4);
+const TTL_MS = Number(process.env.AB_TTL_S ?? 5) * 1000;
+const USERS_PER_IP = Number(process.env.AB_USERS_PER_IP ?? 1);
+const size = { width: 1000, height: 1000 };
+type Store = typeof RedisBoardStore;
+
+
+// The other commit's store, from a worktree of its own (its modules, this checkout's node_modules).
+const repo = resolve(import.meta.dirname, '..');
+const worktree = mkdtempSync(join(tmpdir(), 'write-ab-'));
+execFileSync('git', ['-C', repo, 'worktree', 'add', '--detach', '--quiet', worktree, REF]);
+symlinkSync(join(repo, 'node_modules'), join(worktree, 'node_modules'));
+const dataDirs = [tempDir('write-ab-primary'), tempDir('write-ab-replica')];
+const primary = await startRedis({ port: await freePort(), dataDir: dataDirs[0]! });
+const replica = await startRedis({ port: await freePort(), dataDir: dataDirs[1]!, replicaOf: primary.port });
+let addressesMade = 0;
+
+/** One run: µs of primary CPU per accepted write. */
+async function run(Store: Store): Promise<number> {
+  const store = await Store.connect({
+    redis: { url: primary.url, keyPrefix: `ab${randomBytes(4).toString('hex')}`, authSecretArn: null, writeBatchMs: 2 },
+    size, rules: { cooldownMs: TTL_MS, placementsPerIp: 1e9 }, idempotencyTtlMs: TTL_MS, sessionsPerIpPerHour: 1,
+    updatesKept: 100_000, feedMode: 'relay',
+  });
+  try {
+    await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
+    const write = (user: string, i: number) => {
+      const n = Math.floor(addressesMade++ / USERS_PER_IP);
+      const ip = USERS_PER_IP > 0 ? `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` : 'bench';
+      return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey: `k${user}` })
+        .then((o) => (o.status === 'placed' ? store.markPersisted(o.placement).then(() => 1) : 0));
+    };
+    await atRate((RATE * TTL_MS) / 1000, RATE, (i) => write(`w${i}`, i));
+    const before = cpuSeconds(primary.pid);
+    const placed = (await atRate(RATE * SECONDS, RATE, (i) => write(`u${i}`, i))).reduce((a, b) => a + b, 0);
+    return ((cpuSeconds(primary.pid) - before) * 1e6) / placed;
+  } finally {
+    await store.close();
+    await new Promise((r) => setTimeout(r, TTL_MS + 500)); // its keys expire before the next run
+  }
+}
+
+try {
+  const variants: Record<'A' | 'B', { title: string; store: Store }> = {
+    A: { title: `${REF} (${execFileSync('git', ['-C', worktree, 'rev-parse', '--short', 'HEAD']).toString().trim()})`, store: (await import(join(worktree, 'core/board-store/redis-board-store.ts'))).RedisBoardStore as Store },
+    B: { title: 'this working tree', store: RedisBoardStore },
+  };
+  const us: Record<'A' | 'B', number[]> = { A: [], B: [] };
+  // Redis's tables grow to size in the first run, which costs it more: not counted.
+  await run(RedisBoardStore);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const v of (r % 2 === 0 ? ['A', 'B'] : ['B', 'A']) as ('A' | 'B')[]) {
+      us[v].push(round(await run(variants[v].store), 1));
+      console.log(v, us[v].at(-1));
+    }
+  }
+  const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return round((s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2, 1); };
+  console.log(`\n${RATE} writes/s, ${SECONDS} s a run, ${ROUNDS} runs each, alternating; µs of primary Redis CPU per accepted write`);
+  console.table((['A', 'B'] as const).map((v) => ({ variant: `${v}: ${variants[v].title}`, runs: us[v].join(', '), median: median(us[v]) })));
+  console.log('B − A, round by round:', us.B.map((b, i) => round(b - us.A[i]!, 1)).join(', '));
+} finally {
+  await replica.stop();
+  await primary.stop();
+  execFileSync('git', ['-C', repo, 'worktree', 'remove', '--force', worktree]);
+  for (const dir of [worktree, ...dataDirs]) rmSync(dir, { recursive: true, force: true });
+}
