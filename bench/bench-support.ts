@@ -38,6 +38,16 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
 }
 
+/**
+ * A bench write's client address: with 0 users per address all share one ("bench", not a real
+ * address, so no address-ban check runs); else each `usersPerIp` writes share a real IPv4 address.
+ */
+export function benchAddress(writeNo: number, usersPerIp: number): string {
+  if (usersPerIp <= 0) return 'bench';
+  const n = Math.floor(writeNo / usersPerIp);
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
+
 export function round(n: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;

@@ -42,7 +42,7 @@ import { loadConfig } from '../core/config.ts';
 import { startRedis } from '../local/processes/redis-process.ts';
 import { Redis } from 'ioredis';
 import { freePort, tempDir } from '../test-support/test-services.ts';
-import { atRate, cpuSeconds, round } from './bench-support.ts';
+import { atRate, benchAddress, cpuSeconds, round } from './bench-support.ts';
 
 const SUBSCRIBERS = (process.env.FEED_SUBSCRIBERS ?? '1,50,200').split(',').map(Number);
 const RATES = (process.env.FEED_RATE ?? '2000,20000').split(',').map(Number);
@@ -56,7 +56,6 @@ const WARMUP_MS = TTL_MS <= 60_000 ? TTL_MS : 0;
 const SECONDS = Number(process.env.FEED_SECONDS ?? 10);
 const RUNS = Number(process.env.FEED_RUNS ?? 3);
 const size = { width: 1000, height: 1000 };
-
 
 // The subscribers read in a thread of their own, so that at the loaded rate their reading does
 // not take the event loop that drives the writes (the bench, not Redis, would be measured).
@@ -214,9 +213,7 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
       const write = (user: string, i: number) => {
         const store = stores[i % connections]!;
         const idempotencyKey = KEYS ? `k${user}` : null;
-        // Every user from one address, or each USERS_PER_IP users from a real IPv4 address of their own.
-        const n = Math.floor(addressesMade++ / USERS_PER_IP);
-        const ip = USERS_PER_IP > 0 ? `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` : 'bench';
+        const ip = benchAddress(addressesMade++, USERS_PER_IP);
         return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey });
       };
       if (WARMUP_MS > 0) {

@@ -21,7 +21,7 @@ import { createBoard } from '../core/domain/board-codec.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
 import { startRedis } from '../local/processes/redis-process.ts';
 import { freePort, tempDir } from '../test-support/test-services.ts';
-import { atRate, cpuSeconds, round } from './bench-support.ts';
+import { atRate, benchAddress, cpuSeconds, round } from './bench-support.ts';
 
 const REF = process.env.AB_REF ?? 'HEAD';
 const RATE = Number(process.env.AB_RATE ?? 20_000);
@@ -31,7 +31,6 @@ const TTL_MS = Number(process.env.AB_TTL_S ?? 5) * 1000;
 const USERS_PER_IP = Number(process.env.AB_USERS_PER_IP ?? 1);
 const size = { width: 1000, height: 1000 };
 type Store = typeof RedisBoardStore;
-
 
 // The other commit's store, from a worktree of its own (its modules, this checkout's node_modules).
 const repo = resolve(import.meta.dirname, '..');
@@ -53,8 +52,7 @@ async function run(Store: Store): Promise<number> {
   try {
     await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
     const write = (user: string, i: number) => {
-      const n = Math.floor(addressesMade++ / USERS_PER_IP);
-      const ip = USERS_PER_IP > 0 ? `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` : 'bench';
+      const ip = benchAddress(addressesMade++, USERS_PER_IP);
       return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey: `k${user}` })
         .then((o) => (o.status === 'placed' ? store.markPersisted(o.placement).then(() => 1) : 0));
     };
