@@ -2,22 +2,13 @@
 // canvas: palette indices, NO_PIXEL where transparent; and how a board compares with them.
 import { colorAt } from '../../core/domain/board-codec.ts';
 import { PALETTE_RGB } from '../../core/domain/palette.ts';
+import { NO_PIXEL } from '../../core/community/community-store.ts';
+import type { TemplateProgress } from '../../core/community/templates.ts';
 
-export const NO_PIXEL = 255;
+export { NO_PIXEL };
 
-export interface TemplateInfo {
-  id: string;
-  name: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  pixels: number;
-  correct: number;
-  wrong: number;
-  griefedLastHour: number;
-  updatedAtSeq: number;
-}
+/** A template and its progress, as GET /api/templates/{id} answers. */
+export type TemplateInfo = TemplateProgress;
 
 export async function loadTarget(image: HTMLImageElement, width: number, height: number): Promise<Uint8Array> {
   await image.decode();
