@@ -1,8 +1,8 @@
 // The writer service (issue 13): POST /api/pixels, the page's write path, served by long-lived
 // Node processes on ECS Fargate (bin/writer.ts, the image's writer.mjs) instead of the write-pixel
 // Lambda. A process serves many requests at once, so the writes reaching it within
-// REDIS_WRITE_BATCH_MS share one Redis script call (core/board-store CallBatcher): about 18–24 µs
-// of Redis CPU per write on a loaded Redis instead of 28–34 (docs/PERFORMANCE.md, "Redis cost per
+// REDIS_WRITE_BATCH_MS share one Redis script call (core/board-store CallBatcher): about 17–24 µs
+// of Redis CPU per write on a loaded Redis instead of 30–35 (docs/PERFORMANCE.md, "Redis cost per
 // write"), which a function serving one request at a time cannot. Same handler, same settings and rights as the function.
 import { Construct } from 'constructs';
 import { Duration } from 'aws-cdk-lib';
