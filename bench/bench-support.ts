@@ -1,6 +1,7 @@
 // Shared pieces of the benchmarks: percentiles, a keep-alive HTTP poster, and the service
 // started as its own process (embedded or on real Redis + Cassandra).
 import http from 'node:http';
+import type { Redis } from 'ioredis';
 import { readFileSync } from 'node:fs';
 import { localCassandraConfig, startCassandra, type CassandraProcess } from '../local/processes/cassandra-process.ts';
 import { startRedis, type RedisProcess } from '../local/processes/redis-process.ts';
@@ -46,6 +47,15 @@ export function benchAddress(writeNo: number, usersPerIp: number): string {
   if (usersPerIp <= 0) return 'bench';
   const n = Math.floor(writeNo / usersPerIp);
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+/** The server's engine and version as INFO states them ("Redis 7.0.15", "Valkey 8.0.1"). */
+export async function engineOf(redis: Redis): Promise<string> {
+  const info = await redis.info('server');
+  const field = (name: string) => new RegExp(`^${name}:(.+)$`, 'm').exec(info)?.[1]?.trim();
+  // Valkey also states a redis_version (the Redis it is compatible with).
+  const valkey = field('valkey_version');
+  return valkey ? `Valkey ${valkey}` : `Redis ${field('redis_version') ?? '?'}`;
 }
 
 export function round(n: number, digits = 1): number {

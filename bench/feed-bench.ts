@@ -28,6 +28,7 @@
 //   makes, as a steady state does, and the MB delivered include the warm-up's; with 300 the keys
 //   expire after the run, or during a later cell's). FEED_DESIGNS=none measures only the floor:
 //   the Redis CPU of a bare PING and of an empty script called with a write's keys and arguments.
+//   FEED_SERVER (redis-server: the server binary; `npm run bench:get-valkey` prints Valkey's).
 //   The publish design runs at the first rate only: at 20,000 writes/s to 200 subscribers it
 //   would be 4 M deliveries a second, past Redis's output buffer limits.
 import './exit-on-signal.ts';
@@ -42,7 +43,7 @@ import { loadConfig } from '../core/config.ts';
 import { startRedis } from '../local/processes/redis-process.ts';
 import { Redis } from 'ioredis';
 import { freePort, tempDir } from '../test-support/test-services.ts';
-import { atRate, benchAddress, cpuSeconds, round } from './bench-support.ts';
+import { atRate, benchAddress, cpuSeconds, engineOf, round } from './bench-support.ts';
 
 const SUBSCRIBERS = (process.env.FEED_SUBSCRIBERS ?? '1,50,200').split(',').map(Number);
 const RATES = (process.env.FEED_RATE ?? '2000,20000').split(',').map(Number);
@@ -171,10 +172,12 @@ function writeParts(d: (cmd: string) => number, mode: Design): Record<string, nu
 const PARTS = ['script', 'of which PUBLISH', 'confirm', 'relay read', 'relay PUBLISH', 'commands total'];
 
 const dataDirs = [tempDir('feed-bench'), tempDir('feed-bench-primary'), tempDir('feed-bench-replica')];
-const plain = await startRedis({ port: await freePort(), dataDir: dataDirs[0]! });
-const primary = await startRedis({ port: await freePort(), dataDir: dataDirs[1]! });
-const replica = await startRedis({ port: await freePort(), dataDir: dataDirs[2]!, replicaOf: primary.port });
+const server = process.env.FEED_SERVER || 'redis-server';
+const plain = await startRedis({ port: await freePort(), dataDir: dataDirs[0]!, server });
+const primary = await startRedis({ port: await freePort(), dataDir: dataDirs[1]!, server });
+const replica = await startRedis({ port: await freePort(), dataDir: dataDirs[2]!, replicaOf: primary.port, server });
 const stats = { plain: new Redis(plain.url), primary: new Redis(primary.url) };
+const serverVersion = await engineOf(stats.primary);
 const rows: Record<string, string | number>[] = [];
 const parts: Record<string, string | number>[] = [];
 const floors: Record<string, string | number>[] = [];
@@ -279,7 +282,7 @@ try {
   console.log('\nThe floor: one connection (Redis CPU from /proc)');
   console.table(floors);
   if (rows.length > 0) {
-    console.log(`\n${SECONDS} s per run, ${RUNS} runs each; Redis CPU from /proc (10 ms resolution)`);
+    console.log(`\n${SECONDS} s per run, ${RUNS} runs each; ${serverVersion}; Redis CPU from /proc (10 ms resolution)`);
     console.table(rows);
     console.log('\nRedis command time per accepted write (INFO commandstats usec; the CPU figure also holds reading, parsing and replying: the rest)');
     console.table(parts);

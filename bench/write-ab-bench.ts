@@ -10,7 +10,9 @@
 // make), and waits for its keys to expire before the next run.
 //   AB_REF (HEAD), AB_RATE (20000 writes/s), AB_SECONDS (8), AB_ROUNDS (4: each round runs both),
 //   AB_TTL_S (5: the cooldown and the Idempotency-Key window), AB_USERS_PER_IP (1: users per
-//   IPv4 address; 0: every write from one address)
+//   IPv4 address; 0: every write from one address), AB_SERVER_A and AB_SERVER_B (redis-server:
+//   each variant's server binary; with two, each has a primary and replica of its own, and with
+//   AB_REF at a clean HEAD the two differ only in the engine: `npm run bench:get-valkey`)
 import './exit-on-signal.ts';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,9 +21,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createBoard } from '../core/domain/board-codec.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
-import { startRedis } from '../local/processes/redis-process.ts';
+import { Redis } from 'ioredis';
+import { startRedis, type RedisProcess } from '../local/processes/redis-process.ts';
 import { freePort, tempDir } from '../test-support/test-services.ts';
-import { atRate, benchAddress, cpuSeconds, round } from './bench-support.ts';
+import { atRate, benchAddress, cpuSeconds, engineOf, round } from './bench-support.ts';
 
 const REF = process.env.AB_REF ?? 'HEAD';
 const RATE = Number(process.env.AB_RATE ?? 20_000);
@@ -29,6 +32,7 @@ const SECONDS = Number(process.env.AB_SECONDS ?? 8);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 4);
 const TTL_MS = Number(process.env.AB_TTL_S ?? 5) * 1000;
 const USERS_PER_IP = Number(process.env.AB_USERS_PER_IP ?? 1);
+const SERVERS = { A: process.env.AB_SERVER_A || 'redis-server', B: process.env.AB_SERVER_B || 'redis-server' };
 const size = { width: 1000, height: 1000 };
 type Store = typeof RedisBoardStore;
 
@@ -37,13 +41,20 @@ const repo = resolve(import.meta.dirname, '..');
 const worktree = mkdtempSync(join(tmpdir(), 'write-ab-'));
 execFileSync('git', ['-C', repo, 'worktree', 'add', '--detach', '--quiet', worktree, REF]);
 symlinkSync(join(repo, 'node_modules'), join(worktree, 'node_modules'));
-const dataDirs = [tempDir('write-ab-primary'), tempDir('write-ab-replica')];
-const primary = await startRedis({ port: await freePort(), dataDir: dataDirs[0]! });
-const replica = await startRedis({ port: await freePort(), dataDir: dataDirs[1]!, replicaOf: primary.port });
+const dataDirs: string[] = [];
+/** A primary and its replica on this server binary. */
+async function startPair(server: string): Promise<{ primary: RedisProcess; replica: RedisProcess }> {
+  dataDirs.push(tempDir('write-ab-primary'), tempDir('write-ab-replica'));
+  const primary = await startRedis({ port: await freePort(), dataDir: dataDirs.at(-2)!, server });
+  const replica = await startRedis({ port: await freePort(), dataDir: dataDirs.at(-1)!, replicaOf: primary.port, server });
+  return { primary, replica };
+}
+const pairA = await startPair(SERVERS.A);
+const pairs = { A: pairA, B: SERVERS.B === SERVERS.A ? pairA : await startPair(SERVERS.B) };
 let addressesMade = 0;
 
 /** One run: µs of primary CPU per accepted write. */
-async function run(Store: Store): Promise<number> {
+async function run(Store: Store, primary: RedisProcess): Promise<number> {
   const store = await Store.connect({
     redis: { url: primary.url, keyPrefix: `ab${randomBytes(4).toString('hex')}`, authSecretArn: null, writeBatchMs: 2 },
     size, rules: { cooldownMs: TTL_MS, placementsPerIp: 1e9 }, idempotencyTtlMs: TTL_MS, sessionsPerIpPerHour: 1,
@@ -67,16 +78,20 @@ async function run(Store: Store): Promise<number> {
 }
 
 try {
+  const engine = async (v: 'A' | 'B') => {
+    const redis = new Redis(pairs[v].primary.url);
+    try { return await engineOf(redis); } finally { redis.disconnect(); }
+  };
   const variants: Record<'A' | 'B', { title: string; store: Store }> = {
-    A: { title: `${REF} (${execFileSync('git', ['-C', worktree, 'rev-parse', '--short', 'HEAD']).toString().trim()})`, store: (await import(join(worktree, 'core/board-store/redis-board-store.ts'))).RedisBoardStore as Store },
-    B: { title: 'this working tree', store: RedisBoardStore },
+    A: { title: `${REF} (${execFileSync('git', ['-C', worktree, 'rev-parse', '--short', 'HEAD']).toString().trim()}) on ${await engine('A')}`, store: (await import(join(worktree, 'core/board-store/redis-board-store.ts'))).RedisBoardStore as Store },
+    B: { title: `this working tree on ${await engine('B')}`, store: RedisBoardStore },
   };
   const us: Record<'A' | 'B', number[]> = { A: [], B: [] };
   // Redis's tables grow to size in the first run, which costs it more: not counted.
-  await run(RedisBoardStore);
+  for (const pair of new Set([pairs.A, pairs.B])) await run(RedisBoardStore, pair.primary);
   for (let r = 0; r < ROUNDS; r++) {
     for (const v of (r % 2 === 0 ? ['A', 'B'] : ['B', 'A']) as ('A' | 'B')[]) {
-      us[v].push(round(await run(variants[v].store), 1));
+      us[v].push(round(await run(variants[v].store, pairs[v].primary), 1));
       console.log(v, us[v].at(-1));
     }
   }
@@ -85,8 +100,10 @@ try {
   console.table((['A', 'B'] as const).map((v) => ({ variant: `${v}: ${variants[v].title}`, runs: us[v].join(', '), median: median(us[v]) })));
   console.log('B − A, round by round:', us.B.map((b, i) => round(b - us.A[i]!, 1)).join(', '));
 } finally {
-  await replica.stop();
-  await primary.stop();
+  for (const pair of new Set([pairs.A, pairs.B])) {
+    await pair.replica.stop();
+    await pair.primary.stop();
+  }
   execFileSync('git', ['-C', repo, 'worktree', 'remove', '--force', worktree]);
   for (const dir of [worktree, ...dataDirs]) rmSync(dir, { recursive: true, force: true });
 }

@@ -23,12 +23,15 @@ export interface RedisOptions {
   appendOnly?: boolean;
   /** Start as a read replica of the Redis on this local port (as ElastiCache's replicas are). */
   replicaOf?: number;
+  /** The server binary (default Debian's `redis-server`); benchmarks may run Valkey's instead (bench/get-valkey.ts). */
+  server?: string;
 }
 
 export async function startRedis(opts: RedisOptions): Promise<RedisProcess> {
   if (await canConnect(opts.port)) throw new Error(`port ${opts.port} is already in use`);
   mkdirSync(opts.dataDir, { recursive: true });
-  const child = spawn('redis-server', [
+  const server = opts.server ?? 'redis-server';
+  const child = spawn(server, [
     '--bind', '127.0.0.1', '--port', String(opts.port), '--dir', opts.dataDir,
     '--save', '', '--appendonly', opts.appendOnly ? 'yes' : 'no', '--appendfsync', 'always', '--protected-mode', 'yes',
     '--daemonize', 'no', '--loglevel', 'warning', '--repl-diskless-sync-delay', '0', // a replica syncs at once
@@ -36,8 +39,8 @@ export async function startRedis(opts: RedisOptions): Promise<RedisProcess> {
   ], { stdio: 'ignore' });
   killWithParent(child);
   let exitInfo: string | null = null;
-  child.once('exit', (code) => { exitInfo = `redis-server exited early (code ${code})`; });
-  child.once('error', (err) => { exitInfo = `could not start redis-server: ${err.message}`; });
+  child.once('exit', (code) => { exitInfo = `${server} exited early (code ${code})`; });
+  child.once('error', (err) => { exitInfo = `could not start ${server}: ${err.message}`; });
   await waitForPort(opts.port, 10_000, () => exitInfo);
   return { port: opts.port, pid: child.pid!, url: `redis://127.0.0.1:${opts.port}`, stop: () => stopChild(child, 5000), kill: () => killChild(child) };
 }
