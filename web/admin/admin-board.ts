@@ -1,36 +1,53 @@
-// The admin page's board: drawn from /api/board at a fixed scale, with a rectangle dragged by
-// mouse (the selection) and a click (a pixel to inspect).
+// The admin page's board: drawn from /api/board (again every few seconds, at the size the board
+// has then: it may grow during an event), with a rectangle dragged by mouse (the selection) and a
+// click (a pixel to inspect).
 import { colorAt } from '../../core/domain/board-codec.ts';
 import { PALETTE_RGB } from '../../core/domain/palette.ts';
 import type { Rect } from './admin-api.ts';
+import { BoardHttp } from '../sync/board-http.ts';
 
 export class AdminBoard {
-  readonly scale: number;
+  scale = 1;
+  width = 0;
+  height = 0;
   private readonly ctx: CanvasRenderingContext2D;
+  private readonly http = new BoardHttp('', (input, init) => fetch(input, init));
+  private etag: string | null = null;
+  private shown: Rect | null = null;
 
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly selection: HTMLElement, readonly width: number, readonly height: number,
+  constructor(private readonly canvas: HTMLCanvasElement, private readonly selection: HTMLElement, width: number, height: number,
     private readonly onSelect: (r: Rect) => void, private readonly onPixel: (x: number, y: number) => void) {
-    this.scale = Math.max(1, Math.floor(Math.min(640 / width, 640 / height)));
-    canvas.width = width;
-    canvas.height = height;
-    canvas.style.width = `${width * this.scale}px`;
-    canvas.style.height = `${height * this.scale}px`;
     this.ctx = canvas.getContext('2d')!;
+    this.setSize(width, height);
     this.attach();
   }
 
+  /** Draws the board as it is now; it may have grown since the last time (`npm run board -- resize`). */
   async load(): Promise<void> {
-    const res = await fetch('/api/board', { cache: 'no-store' });
-    const board = new Uint8Array(await res.arrayBuffer());
+    const board = await this.http.board(0, this.etag);
+    if (!board) return; // 304: unchanged
+    this.etag = board.etag;
+    if (board.width !== this.width || board.height !== this.height) this.setSize(board.width, board.height);
     const image = this.ctx.createImageData(this.width, this.height);
     for (let i = 0, o = 0; i < this.width * this.height; i++, o += 4) {
-      const c = colorAt(board, i) * 3;
+      const c = colorAt(board.bytes, i) * 3;
       image.data[o] = PALETTE_RGB[c]!;
       image.data[o + 1] = PALETTE_RGB[c + 1]!;
       image.data[o + 2] = PALETTE_RGB[c + 2]!;
       image.data[o + 3] = 255;
     }
     this.ctx.putImageData(image, 0, 0);
+  }
+
+  private setSize(width: number, height: number): void {
+    this.width = width;
+    this.height = height;
+    this.scale = Math.max(1, Math.floor(Math.min(640 / width, 640 / height)));
+    this.canvas.width = width;
+    this.canvas.height = height;
+    this.canvas.style.width = `${width * this.scale}px`;
+    this.canvas.style.height = `${height * this.scale}px`;
+    if (this.shown) this.show(this.shown);
   }
 
   private at(e: MouseEvent): { x: number; y: number } {
@@ -42,6 +59,7 @@ export class AdminBoard {
   }
 
   show(r: Rect): void {
+    this.shown = r;
     Object.assign(this.selection.style, {
       left: `${r.x0 * this.scale}px`, top: `${r.y0 * this.scale}px`, width: `${(r.x1 - r.x0 + 1) * this.scale}px`, height: `${(r.y1 - r.y0 + 1) * this.scale}px`,
     });
