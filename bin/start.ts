@@ -13,6 +13,7 @@ import { registerSocketMetrics } from '../socket-server/socket-metrics.ts';
 import { scheduleSnapshots } from '../core/service/snapshots.ts';
 import { startTemplateTracker } from '../core/community/template-tracker.ts';
 import { mediaFiles } from '../local/media-files.ts';
+import { WriterForwarder } from '../local/writer-forward.ts';
 
 const config = await processConfig();
 const telemetry = nodeTelemetry({ level: config.logLevel, name: 'runner' });
@@ -27,7 +28,9 @@ const fallback: RequestHook = async (req, res, target) => {
   res.end(await telemetry.registry.metrics());
   return true;
 };
-const server = await startLocalServer(services, { host: config.host, port: config.port, fallback });
+// start:cluster: the page's writes go to the writer processes, as the ALB sends them to the writer tasks in AWS.
+const writers = config.writerUrls.length ? new WriterForwarder(config.writerUrls.map((u) => new URL(u))) : null;
+const server = await startLocalServer(services, { host: config.host, port: config.port, fallback, writers });
 const sockets = await attachSocketServer(services, server);
 // With several runners on one Redis, whichever takes the snapshot lock takes each snapshot.
 const stopSnapshots = scheduleSnapshots(services, config.snapshots.intervalMs);
@@ -51,6 +54,7 @@ async function stop(signal: string): Promise<void> {
   await sockets.close();
   await invoke?.close();
   await server.close();
+  writers?.close();
   await services.close();
   process.exit(0);
 }

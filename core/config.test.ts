@@ -16,6 +16,8 @@ describe('config', () => {
     expect(() => loadConfig({ REDIS_URL: 'redis://a:6379', REDIS_FEED_URL: 'b:6379' })).toThrow(/REDIS_FEED_URL/);
     expect(() => loadConfig({ REDIS_FEED_URL: 'redis://b:6379' })).toThrow(/REDIS_FEED_URL: needs REDIS_URL/);
     expect(() => loadConfig({ CASSANDRA_CONTACT_POINTS: 'a', CASSANDRA_FLAVOUR: 'keyspaces' })).toThrow(/CASSANDRA_REGION/);
+    expect(() => loadConfig({ WRITER_URLS: 'http://127.0.0.1:8083,127.0.0.1:8084' })).toThrow(/WRITER_URLS.*"127.0.0.1:8084"/);
+    expect(loadConfig({ WRITER_URLS: ' http://127.0.0.1:8083, http://127.0.0.1:8084/ ' }).writerUrls).toEqual(['http://127.0.0.1:8083', 'http://127.0.0.1:8084/']);
   });
 
   it('selects Keyspaces connection settings: TLS port 9142 and the region as data centre', () => {

@@ -105,6 +105,8 @@ export interface Config {
   lambdaEndpoint: string | null;
   /** Loopback port of the local Lambda Invoke API (start:cluster's socket servers use it); null = off. */
   lambdaInvokePort: number | null;
+  /** Writer processes the local runner forwards POST /api/pixels to, as the ALB does in AWS (start:cluster); empty: it places itself. */
+  writerUrls: string[];
   /** A retry with the same Idempotency-Key within this time gets the original result. */
   idempotencyTtlMs: number;
   /** A placement pending persistence this long was orphaned by its writer and is drained. */
@@ -241,6 +243,12 @@ export const ENV_SCHEMA = z.object({
   WRITE_PIXEL_FUNCTION: text('write-pixel'),
   LAMBDA_ENDPOINT: optionalText,
   LAMBDA_INVOKE_PORT: z.preprocess(blankIsUnset, z.string().optional()),
+  WRITER_URLS: z.preprocess(blankIsUnset, z.string().optional()).transform((v, ctx) => {
+    const urls = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = urls.find((u) => !/^http:\/\/[^/?#]+\/?$/.test(u) || !URL.canParse(u));
+    if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `must be http:// URLs of writer processes, comma-separated (got "${bad}")` });
+    return urls;
+  }),
   IDEMPOTENCY_TTL_MS: int(300_000, 1000, 86_400_000),
   ORPHAN_AFTER_MS: int(5000, 100, 600_000),
   PERSISTENCE_PROBE_MS: int(1000, 50, 60_000),
@@ -333,6 +341,7 @@ export function loadConfig(env: Env = process.env): Config {
     writePixelFunction: e.WRITE_PIXEL_FUNCTION,
     lambdaEndpoint: e.LAMBDA_ENDPOINT,
     lambdaInvokePort: e.LAMBDA_INVOKE_PORT === undefined ? null : parse(int(0, 0, 65535), 'LAMBDA_INVOKE_PORT', e.LAMBDA_INVOKE_PORT),
+    writerUrls: e.WRITER_URLS,
     idempotencyTtlMs: e.IDEMPOTENCY_TTL_MS,
     orphanAfterMs: e.ORPHAN_AFTER_MS,
     persistenceProbeMs: e.PERSISTENCE_PROBE_MS,

@@ -13,8 +13,7 @@ import { APP_SERVICE_DEPLOYMENT, appContainerOps, appImage, appTaskDefinition } 
 import type { BoardJobs } from './board-jobs.ts';
 
 export const WRITER_PORT = 8082;
-/** The routes (lambdas/routes.ts names) the writers serve: the ALB sends them to the writers, not to their functions. */
-export const WRITER_ROUTES: ReadonlySet<string> = new Set(['write-pixel']);
+export { WRITER_ROUTES } from '../lambdas/routes.ts';
 /** The handler whose settings and rights a writer has. */
 const HANDLER = 'write-pixel';
 export const WRITER_COMMAND = ['node', 'writer.mjs'];

@@ -68,6 +68,13 @@ export function pathMatches(pattern: string, path: string): boolean {
 
 export type RouteMatch = { route: Route } | { status: 404 | 405 };
 
+/**
+ * The routes the writer service (bin/writer.ts) serves: in AWS the ALB sends them to the writer
+ * tasks, not to their functions (infra/writer-service.ts); start:cluster's runner forwards them
+ * to its writer processes (local/writer-forward.ts).
+ */
+export const WRITER_ROUTES: ReadonlySet<string> = new Set(['write-pixel']);
+
 export function matchRoute(method: string, path: string): RouteMatch {
   const onPath = ROUTES.filter((r) => pathMatches(r.path, path));
   const m = method === 'HEAD' ? 'GET' : method;

@@ -1,6 +1,7 @@
 // The fault suite on the cluster topology with real stores: redis-server (AOF), Cassandra 2.1,
-// the HTTP runner and two socket servers as separate processes, under steady writes and with
-// live socket clients. Each process is killed with SIGKILL in turn (and a rebuild runs under
+// the HTTP runner, two writers (which take the writes the runner forwards, as the ALB sends them
+// to the writer tasks in AWS) and two socket servers as separate processes, under steady writes
+// and with live socket clients. Each process is killed with SIGKILL in turn (and a rebuild runs under
 // load); then every acknowledged write is audited. Loopback only; it ends by itself.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { freePort, tempDir } from '../test-support/test-services.ts';
 import { ApiClient } from '../test-support/api-client.ts';
 import { nodeSync, waitUntil, type RecordingSync } from '../test-support/sync-clients.ts';
 import { outage, WriteLoad, type OutageReport } from '../test-support/write-load.ts';
+import { writerAddressRule } from './writer-forward.ts';
 import { migrate } from '../core/pixel-log/migrate.ts';
 import { CassandraPixelLog } from '../core/pixel-log/cassandra-pixel-log.ts';
 import { colorAt, createBoard, pixelIndex, setColorAt } from '../core/domain/board-codec.ts';
@@ -30,6 +32,7 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
   let cassandra: CassandraProcess;
   let runner: ServiceProcess;
   const sockets: ServiceProcess[] = [];
+  const writers: ServiceProcess[] = [];
   const clients: RecordingSync[] = [];
   let load: WriteLoad;
   let env: Record<string, string>;
@@ -40,8 +43,11 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
   const offline: { start: number; end: number }[] = [];
   const api = () => `http://127.0.0.1:${runner.port}`;
 
-  const logs = { runner: path.join(dir, 'runner.log'), sockets: path.join(dir, 'sockets.log') };
-  const startRunner = (port?: number) => startServiceProcess({ ...env, ...(port ? { PORT: String(port) } : {}) }, ENTRY.runner, { logFile: logs.runner });
+  const logs = { runner: path.join(dir, 'runner.log'), sockets: path.join(dir, 'sockets.log'), writers: path.join(dir, 'writers.log') };
+  const startRunner = (port?: number) => startServiceProcess(
+    { ...env, ...(port ? { PORT: String(port) } : {}), WRITER_URLS: writers.map((w) => `http://127.0.0.1:${w.port}`).join(',') }, ENTRY.runner, { logFile: logs.runner });
+  const startWriter = (port?: number) => startServiceProcess(
+    { ...env, ...writerAddressRule({ source: 'x-forwarded-for', trustedProxyHops: 0 }), ...(port ? { PORT: String(port) } : {}) }, ENTRY.writer, { logFile: logs.writers });
   const startSocket = (port?: number) => startServiceProcess(
     { ...env, ...(port ? { PORT: String(port) } : {}), LAMBDA_ENDPOINT: `http://127.0.0.1:${env.LAMBDA_INVOKE_PORT}` }, ENTRY.socketServer, { logFile: logs.sockets });
   /** The last lines each process logged, for a failure to show what happened. */
@@ -83,6 +89,7 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
       // The load's writers solve the challenge that starts a session only, and a load is not an attack.
       POW_DIFFICULTY: '1000', POW_EVERY: '0', DEFENCE_MIN_PLACEMENTS: '1000000000',
     };
+    writers.push(await startWriter(), await startWriter());
     runner = await startRunner();
     sockets.push(await startSocket(), await startSocket());
     const urls = sockets.map((s) => `ws://127.0.0.1:${s.port}/ws`);
@@ -98,8 +105,8 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
       });
       clients.push(c);
     }
-    const writers = await Promise.all(Array.from({ length: 16 }, () => new ApiClient(api()).startSession()));
-    load = new WriteLoad(writers, { perWriterPerSecond: 10, ...SIZE, attemptTimeoutMs: 5000, giveUpAfterMs: 60_000 });
+    const users = await Promise.all(Array.from({ length: 16 }, () => new ApiClient(api()).startSession()));
+    load = new WriteLoad(users, { perWriterPerSecond: 10, ...SIZE, attemptTimeoutMs: 5000, giveUpAfterMs: 60_000 });
     load.start();
     await waitUntil('clients live', () => clients.every((c) => c.sync.status === 'live'), 30_000);
     await sleep(3000);
@@ -108,12 +115,12 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
   afterAll(async () => {
     await load?.stop();
     for (const c of clients) c.sync.stop();
-    await Promise.all([runner, ...sockets].filter(Boolean).map((p) => p.stop()));
+    await Promise.all([runner, ...sockets, ...writers].filter(Boolean).map((p) => p.stop()));
     await cassandra?.stop();
     await redis?.stop();
   });
 
-  it('survives kill -9 of Redis, Cassandra, a socket server and the runner, and a rebuild under load', async () => {
+  it('survives kill -9 of Redis, Cassandra, a socket server, a writer and the runner, and a rebuild under load', async () => {
     await fault('kill -9 Redis (restarted from its AOF 1 s later)', async () => {
       await redis.kill();
       await sleep(1000);
@@ -129,6 +136,12 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
       await sockets[0]!.kill();
       await sleep(1000);
       sockets[0] = await startSocket(port);
+    });
+    await fault('kill -9 a writer (restarted 1 s later)', async () => {
+      const port = writers[0]!.port;
+      await writers[0]!.kill();
+      await sleep(1000);
+      writers[0] = await startWriter(port);
     });
     await fault('kill -9 the HTTP runner (restarted at once)', async () => {
       const port = runner.port;
@@ -146,13 +159,13 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, 'report.json'), JSON.stringify({ reports, acked: load.acked.length, attempts: load.attempts.length, abandoned: load.abandoned }, null, 2));
     console.table(reports);
-    expect(reports).toHaveLength(5);
+    expect(reports).toHaveLength(6);
     expect(load.acked.length).toBeGreaterThan(1000);
   }, 600_000);
 
   it('audit: every acknowledged write is persisted, no seq was acknowledged twice, the live board equals persistence, every client equals the board', async () => {
     await load.stop(); // already stopped, unless the faults above failed
-    // Writes the runner applied but could not persist (it was killed, or Cassandra was) are
+    // Writes a writer (or the runner, for socket placements) applied but could not persist (it was killed, or Cassandra was) are
     // drained by a later write once they are older than ORPHAN_AFTER_MS.
     const raw = new Redis(redis.url);
     const nudge = await new ApiClient(api()).startSession();

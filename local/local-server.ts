@@ -13,6 +13,7 @@ import { errorResponse } from '../lambdas/http/responses.ts';
 import { provideServices } from '../lambdas/runtime.ts';
 import { sendAlbResult, serveApi } from '../lambdas/http/alb-gateway.ts';
 import { servePublished } from './published-boards.ts';
+import type { WriterForwarder } from './writer-forward.ts';
 
 export interface LocalServer {
   readonly url: string;
@@ -28,12 +29,14 @@ export interface LocalServerOptions {
   port: number;
   /** Serves what the API does not (the web page); returns false when it has nothing. */
   fallback?: RequestHook;
+  /** Writer processes that take POST /api/pixels instead of this server (WRITER_URLS, start:cluster). */
+  writers?: WriterForwarder | null;
 }
 
 export async function startLocalServer(services: Services, options: LocalServerOptions): Promise<LocalServer> {
   provideServices(services);
   const server = http.createServer((req, res) => {
-    route(req, res, options.fallback, nodePath.join(services.config.dataDir, 'published')).catch((err: unknown) => {
+    route(req, res, options, nodePath.join(services.config.dataDir, 'published')).catch((err: unknown) => {
       reportFailure('local-request', err);
       if (!res.headersSent) sendAlbResult(res, errorResponse(500, 'internal', 'Something went wrong on our side.'));
       else res.destroy();
@@ -57,7 +60,7 @@ export async function startLocalServer(services: Services, options: LocalServerO
   };
 }
 
-async function route(req: http.IncomingMessage, res: http.ServerResponse, fallback: RequestHook | undefined, published: string): Promise<void> {
+async function route(req: http.IncomingMessage, res: http.ServerResponse, { fallback, writers }: LocalServerOptions, published: string): Promise<void> {
   const target = parseRequestTarget(req.url);
   if (!target) return sendAlbResult(res, errorResponse(400, 'invalid_request', 'The request target is not a valid path.'));
   const { path } = target;
@@ -65,5 +68,6 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, fallba
   if (path.startsWith('/boards/') && (req.method === 'GET' || req.method === 'HEAD')) return servePublished(req, res, path, published);
   const isApi = path.startsWith('/api/') || path === '/healthz';
   if (!isApi && fallback && (await fallback(req, res, target))) return;
+  if (writers?.handles(req, target)) return writers.forward(req, res);
   return serveApi(req, res, target, HANDLERS);
 }

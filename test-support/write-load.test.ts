@@ -13,8 +13,8 @@ describe('outage: what writers saw from a fault until writes were acknowledged a
   });
 
   it('runs from the first failure to the next acknowledged write begun after it', () => {
-    const report = outage('f', [a(0, 10, 201), a(20, 30, 'error'), a(40, 50, 503), a(60, 75, 201), a(61, 90, 201)], 0);
-    expect(report).toMatchObject({ outageMs: 45, fast503s: 1, noAnswer: 1 });
+    const report = outage('f', [a(0, 10, 201), a(20, 30, 'error'), a(40, 50, 503), a(52, 55, 502), a(60, 75, 201), a(61, 90, 201)], 0);
+    expect(report).toMatchObject({ outageMs: 45, fast503s: 1, badGateway: 1, noAnswer: 1 });
   });
 
   it('ignores a write acknowledged while the failed one was still in flight (a kill cuts a slow write after a quick one passed)', () => {

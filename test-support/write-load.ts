@@ -1,6 +1,6 @@
 // Steady pixel writes over HTTP for fault tests, recorded write by write: each placement has
-// its own Idempotency-Key and is retried with it (like the page does) after a 503 or a dropped
-// connection, so every acknowledgement can be audited against persistence afterwards.
+// its own Idempotency-Key and is retried with it (like the page does) after a 503, a 502 or a
+// dropped connection, so every acknowledgement can be audited against persistence afterwards.
 import { randomBytes } from 'node:crypto';
 import type { ApiClient } from './api-client.ts';
 
@@ -90,7 +90,8 @@ export class WriteLoad {
         this.acked.push({ key, seq: body.seq as number, x, y, color, userId: writer.userId! });
         return;
       }
-      if (status !== 503 && status !== 'error') throw new Error(`unexpected answer ${status}: ${JSON.stringify(body)}`);
+      // 502: a writer stopped mid-request (start:cluster's runner answers as the ALB would).
+      if (status !== 503 && status !== 502 && status !== 'error') throw new Error(`unexpected answer ${status}: ${JSON.stringify(body)}`);
       if (!this.running || Date.now() > deadline) {
         this.abandoned++;
         return;
@@ -108,6 +109,8 @@ export interface OutageReport {
   /** Attempts answered 503 in the window, and how long the slowest took. */
   fast503s: number;
   slowest503Ms: number;
+  /** Attempts answered 502: the writer handling them stopped mid-request (start:cluster's runner answers as the ALB would). */
+  badGateway: number;
   /** Attempts with no answer (connection refused or reset, or abandoned after the attempt timeout). */
   noAnswer: number;
   /** Attempts in the window that took longer than 2 s, whatever their answer. */
@@ -131,6 +134,7 @@ export function outage(fault: string, attempts: readonly Attempt[], from: number
     outageMs: firstFailure ? (recovered ? recovered.end - firstFailure.end : -1) : 0,
     fast503s: failed503.length,
     slowest503Ms: Math.max(0, ...failed503.map((a) => a.end - a.start)),
+    badGateway: window.filter((a) => a.status === 502).length,
     noAnswer: window.filter((a) => a.status === 'error').length,
     over2s: window.filter((a) => a.end - a.start > 2000).length,
     slowestMs: Math.max(0, ...window.map((a) => a.end - a.start)),

@@ -16,15 +16,18 @@ export function ineligibleMessage(reason: string | null): string | null {
   return reason === 'signin_required' ? SIGNIN_REQUIRED_MESSAGE : (INELIGIBLE_MESSAGES[reason as IneligibleReason] ?? 'You cannot place pixels on this board.');
 }
 
+const RETRIED_STATUSES = new Set([502, 503, 504]);
+
 /** A fresh Idempotency-Key (getRandomValues works outside secure contexts too, unlike randomUUID). */
 function newKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**
- * POSTs one placement, retrying a dropped connection or a 503 a few times with the same
- * Idempotency-Key: a retry never places twice, and the answer is the first attempt's if it
- * went through. Null when every attempt failed to connect.
+ * POSTs one placement, retrying a dropped connection, a 503, or a load balancer's 502 or 504 (the
+ * server behind it stopped or stalled mid-request) a few times with the same Idempotency-Key: a
+ * retry never places twice, and the answer is the first attempt's if it went through. Null when
+ * every attempt failed to connect.
  */
 export async function postPixel(x: number, y: number, color: number, challenge?: string): Promise<Response | null> {
   const init = { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': newKey() }, body: JSON.stringify({ x, y, color, challenge }) };
@@ -36,7 +39,7 @@ export async function postPixel(x: number, y: number, color: number, challenge?:
     } catch {
       continue;
     }
-    if (last.status !== 503) return last;
+    if (!RETRIED_STATUSES.has(last.status)) return last;
   }
   return last;
 }
