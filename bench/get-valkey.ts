@@ -3,14 +3,24 @@
 // are unpacked under data/valkey with dpkg-deb (nothing is installed system-wide), and the path of
 // valkey-server is printed for FEED_SERVER and AB_SERVER_B (docs/PERFORMANCE.md).
 //   VALKEY_DEB_VERSION (8.0.1+dfsg1-1~bpo12+1): backports replaces older versions; the current one
-//   is listed at https://packages.debian.org/bookworm-backports/valkey-server
+//   is listed at https://packages.debian.org/bookworm-backports/valkey-server. The default's
+//   packages are checked against their SHA-256 from Debian's package index; another version's are
+//   not (the sums are printed, to compare with the index by hand).
 import './exit-on-signal.ts';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const VERSION = process.env.VALKEY_DEB_VERSION ?? '8.0.1+dfsg1-1~bpo12+1';
-const POOL = 'http://deb.debian.org/debian/pool/main/v/valkey';
+const POOL = 'https://deb.debian.org/debian/pool/main/v/valkey';
+/** SHA-256 of the default version's packages, from bookworm-backports' Packages index (binary-amd64, binary-arm64). */
+const PINNED: Record<string, string> = {
+  'valkey-tools_8.0.1+dfsg1-1~bpo12+1_amd64.deb': 'd2c2ea67642fa9571a07138b80ae52ebe566311c952aef25a39c1d5050697853',
+  'valkey-server_8.0.1+dfsg1-1~bpo12+1_amd64.deb': '986d97e75766d9b18c56159dd904337ec0a1222977235cad7ba56ddc4fd856eb',
+  'valkey-tools_8.0.1+dfsg1-1~bpo12+1_arm64.deb': 'e95a3d0a605f7e5d7e8d95d31292b4589abbc14d08a4df34a2a676dac1767163',
+  'valkey-server_8.0.1+dfsg1-1~bpo12+1_arm64.deb': '2d21a38b463aeec184f809e72356a53f07f9e58762755bba19f2c1406e336167',
+};
 const ARCH = process.arch === 'arm64' ? 'arm64' : 'amd64';
 const dir = resolve(import.meta.dirname, '..', 'data', 'valkey');
 rmSync(dir, { recursive: true, force: true });
@@ -24,8 +34,15 @@ for (const name of ['valkey-tools', 'valkey-server']) {
     console.error(`Could not download ${file} (HTTP ${res.status}). If backports has moved on, set VALKEY_DEB_VERSION to the version listed at https://packages.debian.org/bookworm-backports/valkey-server`);
     process.exit(1);
   }
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const sum = createHash('sha256').update(bytes).digest('hex');
+  if (PINNED[file] && PINNED[file] !== sum) {
+    console.error(`${file}: SHA-256 ${sum} is not Debian's ${PINNED[file]}; not unpacked`);
+    process.exit(1);
+  }
+  if (!PINNED[file]) console.log(`${file}: SHA-256 ${sum} (not checked: compare it with Debian's package index)`);
   const path = join(dir, file);
-  writeFileSync(path, Buffer.from(await res.arrayBuffer()));
+  writeFileSync(path, bytes);
   execFileSync('dpkg-deb', ['-x', path, join(dir, 'root')]);
 }
 const server = join(dir, 'root', 'usr', 'bin', 'valkey-server');

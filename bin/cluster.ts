@@ -2,8 +2,9 @@
 // ElastiCache runs by default) and Cassandra on their own ports with data under DATA_DIR/cluster,
 // the HTTP runner (Lambda handlers) on PORT, SOCKET_SERVERS socket-server processes on the ports
 // after it, subscribed to the update feed on the replica, and WRITERS writer processes
-// (bin/writer.ts) on the ports after those, to which the runner forwards the page's
-// POST /api/pixels as the ALB sends it to the writer tasks in AWS. Ctrl-C stops everything.
+// (bin/writer.ts) on the ports after those, which place every pixel: the runner forwards the
+// page's POST /api/pixels to them as the ALB sends it to the writer tasks in AWS, and the socket
+// servers send their clients' placements to them, as in AWS. Ctrl-C stops everything.
 import path from 'node:path';
 import { processConfig } from '../core/process-config.ts';
 import { migrate } from '../core/pixel-log/migrate.ts';
@@ -43,17 +44,16 @@ const env = {
   REBUILD_JOB: 'process',
 };
 const processes: ServiceProcess[] = [];
-const invokePort = config.lambdaInvokePort ?? config.port + 1000;
 const writers: ServiceProcess[] = [];
 for (let i = 1; i <= writerCount; i++) {
   writers.push(await startServiceProcess({ ...env, ...writerAddressRule(config.clientAddress), PORT: String(config.port + count + i) }, ENTRY.writer));
 }
 const writerUrls = writers.map((w) => `http://127.0.0.1:${w.port}`);
-processes.push(await startServiceProcess({ ...env, PORT: String(config.port), LAMBDA_INVOKE_PORT: String(invokePort), WRITER_URLS: writerUrls.join(',') }, ENTRY.runner));
+processes.push(await startServiceProcess({ ...env, PORT: String(config.port), WRITER_URLS: writerUrls.join(',') }, ENTRY.runner));
 const http = `http://${config.host}:${config.port}`;
 for (let i = 1; i <= count; i++) {
   processes.push(await startServiceProcess({
-    ...env, REDIS_FEED_URL: replica.url, PORT: String(config.port + i), LAMBDA_ENDPOINT: `http://127.0.0.1:${invokePort}`,
+    ...env, REDIS_FEED_URL: replica.url, PORT: String(config.port + i), WRITER_URLS: writerUrls.join(','),
   }, ENTRY.socketServer));
 }
 processes.push(...writers);

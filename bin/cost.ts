@@ -22,7 +22,7 @@ for (const e of [...months, event]) {
 const warnings = [...months, event].flatMap((e) => e.warnings);
 if (warnings.length) out.push('', 'Warnings:', ...warnings.map((w) => `- ${w}`));
 out.push('', `Assumed: ${Object.entries(ASSUMED).map(([k, v]) => `${k}=${v}`).join(', ')}`);
-out.push(`Measured (docs/PERFORMANCE.md): ${MEASURED.clientsPerVcpu.low}–${MEASURED.clientsPerVcpu.high} clients a vCPU at 1,000 px/s; Redis write script ${MEASURED.redisScriptMs} ms; a frame ${MEASURED.frameHeaderBytes} + ${MEASURED.pixelBytes}·n bytes`);
+out.push(`Measured (docs/PERFORMANCE.md): ${MEASURED.clientsPerVcpu.low}–${MEASURED.clientsPerVcpu.high} clients a vCPU at 1,000 px/s; Redis CPU ${MEASURED.redisCpuMsPerWrite} ms a write; a frame ${MEASURED.frameHeaderBytes} + ${MEASURED.pixelBytes}·n bytes`);
 out.push('', 'Prices:');
 for (const [name, p] of Object.entries(PRICES)) out.push(`- ${name}: $${p.usd} per ${p.per} — ${p.status} (${p.source})`);
 console.log(out.join('\n'));

@@ -1,5 +1,6 @@
 // The standalone socket server (the ECS service in AWS; `npm run start:cluster` runs several):
-// WebSocket at /ws, /healthz and /metrics on PORT, fed by Redis, placing pixels through write-pixel.
+// WebSocket at /ws, /healthz and /metrics on PORT, fed by Redis, placing pixels through the
+// writers (WRITER_URLS; the writer service in AWS) or else the write-pixel function.
 import http from 'node:http';
 import { ConfigError } from '../core/config.ts';
 import { processConfig } from '../core/process-config.ts';
@@ -9,7 +10,8 @@ import { RedisPresence } from '../core/presence/redis-presence.ts';
 import { hardenHttpServer } from '../core/http/harden-server.ts';
 import { log, useTelemetry } from '../core/observability/telemetry.ts';
 import { nodeTelemetry } from '../core/observability/node-telemetry.ts';
-import { LambdaPixelPlacer } from '../socket-server/pixel-placer.ts';
+import { LambdaPixelPlacer, WriterPixelPlacer } from '../socket-server/pixel-placer.ts';
+import { WriterPool } from '../core/http/writer-pool.ts';
 import { SocketServer } from '../socket-server/socket-server.ts';
 import { publishConnections, registerSocketMetrics } from '../socket-server/socket-metrics.ts';
 import { socketHttpEndpoints } from '../socket-server/http-endpoints.ts';
@@ -28,7 +30,9 @@ const store = await RedisBoardStore.connect({
   updatesKept: config.updatesKept, feedMode: config.socket.feedMode,
 });
 const presence = await RedisPresence.connect(redisConfig, 3 * config.socket.onlineIntervalMs);
-const placer = LambdaPixelPlacer.create(config.writePixelFunction, config.lambdaEndpoint);
+const placer = config.writerUrls.length
+  ? new WriterPixelPlacer(new WriterPool(config.writerUrls))
+  : LambdaPixelPlacer.create(config.writePixelFunction, config.lambdaEndpoint);
 const community = new RedisCommunityStore(store.connection, redisConfig);
 const sockets = new SocketServer({
   config, store, presence, placer, relay: config.socket.feedMode === 'relay' ? store : undefined,

@@ -29,7 +29,7 @@ const fallback: RequestHook = async (req, res, target) => {
   return true;
 };
 // start:cluster: the page's writes go to the writer processes, as the ALB sends them to the writer tasks in AWS.
-const writers = config.writerUrls.length ? new WriterForwarder(config.writerUrls.map((u) => new URL(u))) : null;
+const writers = config.writerUrls.length ? new WriterForwarder(config.writerUrls) : null;
 const server = await startLocalServer(services, { host: config.host, port: config.port, fallback, writers });
 const sockets = await attachSocketServer(services, server);
 // With several runners on one Redis, whichever takes the snapshot lock takes each snapshot.

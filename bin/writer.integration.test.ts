@@ -1,7 +1,8 @@
 // The writer service as the image ships it (the Dockerfile's bundle, `node writer.mjs`, alone in a
 // folder) on real Redis and Cassandra, beside the runner that starts sessions and serves the board:
-// writes answered as write-pixel answers them, concurrent writes sharing Redis script calls, and a
-// stop that answers what is in flight and loses nothing it acknowledged.
+// writes answered as write-pixel answers them, concurrent writes sharing Redis script calls, a
+// socket server placing its clients' pixels through it (WRITER_URLS), and a stop that answers
+// what is in flight and loses nothing it acknowledged.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,8 @@ import { ApiClient } from '../test-support/api-client.ts';
 import { freePort, tempDir } from '../test-support/test-services.ts';
 import { buildImageDist } from '../test-support/image-build.ts';
 import { colorAt } from '../core/domain/board-codec.ts';
+import { ENTRY, startServiceProcess } from '../local/processes/node-process.ts';
+import { nodeSync, waitUntil, type RecordingSync } from '../test-support/sync-clients.ts';
 
 const SIZE = { BOARD_WIDTH: '64', BOARD_HEIGHT: '64' };
 
@@ -90,6 +93,31 @@ describe('the writer service (bin/writer.ts) bundled as in the image', () => {
     expect(again.body).toMatchObject({ error: 'rate_limited', reason: 'cooldown' });
     expect((await fetch(`${writerUrl}/api/board`)).status).toBe(404);
   });
+
+  it('takes a socket server\'s placements (WRITER_URLS): its clients\' pixels are placed by their own users and reach every client', async () => {
+    const sockets = await startServiceProcess({
+      ...SIZE, REDIS_URL: f.redisUrl!, WRITER_URLS: writerUrl, SESSION_SECRET: 'test-secret', COOLDOWN_MS: '60000',
+    }, ENTRY.socketServer, 'ignore');
+    const clients: RecordingSync[] = [];
+    try {
+      const [a, b] = await users(2);
+      const socketUrls = [`ws://127.0.0.1:${sockets.port}/ws`];
+      for (const u of [a!, b!]) clients.push(nodeSync({ apiUrl: f.url, socketUrls, token: u.token! }));
+      await waitUntil('clients live', () => clients.every((c) => c.sync.status === 'live'), 30_000);
+      expect(await clients[0]!.sync.place(30, 31, 9)).toMatchObject({ ok: true });
+      expect(await clients[1]!.sync.place(32, 33, 11)).toMatchObject({ ok: true });
+      // The writer's cooldown applies to the socket's placements too.
+      expect(await clients[0]!.sync.place(34, 35, 2)).toMatchObject({ ok: false, error: 'rate_limited' });
+      const seq = (await new ApiClient(f.url).board()).seq;
+      await waitUntil('both clients at the board', () => clients.every((c) => c.sync.seq === seq), 15_000);
+      for (const c of clients) expect([colorAt(c.sync.board!, 31 * 64 + 30), colorAt(c.sync.board!, 33 * 64 + 32), colorAt(c.sync.board!, 35 * 64 + 34)]).toEqual([9, 11, 0]);
+      const who = await new ApiClient(f.url).request<{ userId: string }>('GET', '/api/pixels/32/33');
+      expect(who.body.userId).toBe(b!.userId);
+    } finally {
+      for (const c of clients) c.sync.stop();
+      await sockets.stop();
+    }
+  }, 60_000);
 
   it('on SIGTERM answers a write still arriving, refuses new connections, exits 0, and the pixel is on the board', async () => {
     const [u] = await users(1);

@@ -46,3 +46,12 @@ export class RefusedError extends PlaceError {
     super(message, options);
   }
 }
+
+/** No writer process took the request (each refused the connection): nothing was sent. */
+export class WriterUnavailableError extends PlaceError {}
+
+/** A writer took the request and stopped before answering: whether it placed the pixel is unknown. */
+export class WriterLostError extends PlaceError {}
+
+/** A writer took the request and did not answer in time (it may yet place the pixel). */
+export class WriterTimeoutError extends WriterLostError {}

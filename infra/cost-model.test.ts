@@ -38,7 +38,7 @@ describe('cost model', () => {
     expect(item(e, 'NAT gateway')).toBeCloseTo(730 * 0.045 + ASSUMED.natGbPerMonth * 0.045, 6);
     expect(item(e, 'ElastiCache')).toBeCloseTo(2 * 730 * CACHE_NODE_HOUR['cache.r7g.large']!, 6);
     expect(item(e, 'Fargate socket servers')).toBeCloseTo(2 * 730 * (0.03238 + 2 * 0.00356), 6);
-    expect(item(e, 'Interface endpoints')).toBeGreaterThanOrEqual(3 * 2 * 730 * 0.01);
+    expect(item(e, 'Interface endpoints')).toBeGreaterThanOrEqual(2 * 2 * 730 * 0.01);
     // The "~$450–500" for the app's defaults at 1k users.
     expect(e.total).toBeGreaterThan(420);
     expect(e.total).toBeLessThan(520);

@@ -65,8 +65,12 @@ export const MEASURED = {
   clientsPerVcpu: { low: 5000, high: 8000 },
   /** Fan-out: server memory per idle client, 4.9–8.9 KB: a 2 GB task holds far more than its CPU carries. */
   rssPerClientKb: 9,
-  /** Write path: the Redis write script answers in 0.34–0.38 ms at p50 at 2,000/s (Redis alone). */
-  redisScriptMs: 0.38,
+  /**
+   * Redis CPU per write, the most bench:feed measured for the page's writes (batched on two
+   * writer processes, subscribers on the replica) at 2,000 writes/s, about r/place 2022's peak:
+   * 74–89 µs (a mostly idle Redis pays more a write than a loaded one: 20–24 µs at 20,000/s).
+   */
+  redisCpuMsPerWrite: 0.089,
   /** A socket frame: a 7-byte header and 5 bytes a pixel (core/protocol/pixel-batch.ts). */
   frameHeaderBytes: BATCH_HEADER_BYTES,
   pixelBytes: PIXEL_RECORD_BYTES,
@@ -229,7 +233,7 @@ export function estimate(s: Scenario, app: AppBehaviour): Estimate {
   // Fixed monthly shape.
   const azs = 2;
   add('NAT gateway', d.natGateways * hours * PRICES.natHour.usd + ASSUMED.natGbPerMonth * share * PRICES.natGb.usd, `${d.natGateways} × ${hours} h; image pulls and task logs`);
-  add('Interface endpoints', 3 * azs * hours * PRICES.endpointHour.usd + (s.pixels * ASSUMED.keyspacesRowsPerPixel * 300) / GB * PRICES.endpointGb.usd, 'Keyspaces, Secrets Manager, Lambda × 2 AZs');
+  add('Interface endpoints', 2 * azs * hours * PRICES.endpointHour.usd + (s.pixels * ASSUMED.keyspacesRowsPerPixel * 300) / GB * PRICES.endpointGb.usd, 'Keyspaces, Secrets Manager × 2 AZs');
   const rules = 2 + MANAGED_RULE_GROUPS.length;
   add('WAF', (PRICES.wafAcl.usd + rules * PRICES.wafRule.usd) * share + requests * PRICES.wafRequest.usd, `ACL + ${rules} rules; ${fmtCount(requests)} requests`);
 
@@ -251,8 +255,8 @@ export function estimate(s: Scenario, app: AppBehaviour): Estimate {
   const nodeHour = CACHE_NODE_HOUR[d.redisNodeType];
   if (nodeHour === undefined) throw new Error(`no price for ${d.redisNodeType}`);
   add('ElastiCache', nodes * hours * nodeHour, `${nodes} × ${d.redisNodeType}`);
-  const engineLoad = s.peakPixelsPerSecond * MEASURED.redisScriptMs / 1000;
-  if (engineLoad > 0.5) warnings.push(`${s.name}: the write script alone keeps Redis ${Math.round(engineLoad * 100)} % busy at the peak`);
+  const engineLoad = s.peakPixelsPerSecond * MEASURED.redisCpuMsPerWrite / 1000;
+  if (engineLoad > 0.5) warnings.push(`${s.name}: the writes alone keep Redis ${Math.round(engineLoad * 100)} % busy at the peak`);
 
   // Fargate writers: every pixel assumed placed by the page (POST /api/pixels; placements over a
   // socket are a minority), the tasks kept at the autoscaling target's CPU (never below the minimum).

@@ -6,7 +6,7 @@ import { EXPORT_OBJECTS } from './export-job.ts';
 import { PUBLISHED_PREFIX } from '../core/publish/published-board.ts';
 
 export function acknowledgeReviewedFindings(
-  stack: Stack, where: { account: string; region: string; envName: string }, writePixelLogicalId: string, siteBucketLogicalId: string, canaryArtifactsLogicalId: string,
+  stack: Stack, where: { account: string; region: string; envName: string }, siteBucketLogicalId: string, canaryArtifactsLogicalId: string,
   snapshotBucketLogicalId: string, mediaBucketLogicalId: string,
 ): void {
   const keyspaceSystemArn = `arn:<AWS::Partition>:cassandra:${where.region}:${where.account}:/keyspace/system*`;
@@ -16,7 +16,6 @@ export function acknowledgeReviewedFindings(
     { id: managed('AWSLambdaBasicExecutionRole'), reason: 'The minimal managed policy for a function to write its logs.' },
     { id: managed('AWSLambdaVPCAccessExecutionRole'), reason: 'The minimal managed policy for a function in a VPC to manage its ENIs.' },
     { id: wildcard(`Resource::${keyspaceSystemArn}`), reason: 'Every Cassandra driver reads the system keyspaces (system, system_schema, …) on connect; Keyspaces names them only by this prefix.' },
-    { id: wildcard(`Resource::<${writePixelLogicalId}.Arn>:*`), reason: 'lambda:InvokeFunction on write-pixel and its versions/aliases (CDK grantInvoke covers both), nothing else: the socket servers place pixels through it.' },
     { id: wildcard('Resource::*'), reason: 'ecr:GetAuthorizationToken (task execution) and the CDK custom-resource providers; neither can be scoped to a resource.' },
     { id: wildcard(`Resource::<${siteBucketLogicalId}.Arn>/*`), reason: 'The web deployment and bucket auto-delete custom resources manage every object of the site bucket.' },
     ...['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*'].map((a) => ({

@@ -1,10 +1,11 @@
 // The VPC: public subnets for the NAT, private subnets for the (internal) ALB, Lambdas, ElastiCache and
-// ECS. Interface endpoints reach Keyspaces, Secrets Manager and Lambda without the NAT, and a gateway
+// ECS. Interface endpoints reach Keyspaces and Secrets Manager without the NAT, and a gateway
 // endpoint S3 (snapshots, image layers).
 import { Construct } from 'constructs';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Settings } from './settings.ts';
+import { WRITER_PORT } from './writer-service.ts';
 
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
@@ -39,6 +40,8 @@ export class Network extends Construct {
       this.endpointSg.addIngressRule(client, ec2.Port.tcp(443), 'AWS APIs from the app');
       this.endpointSg.addIngressRule(client, ec2.Port.tcp(9142), 'Keyspaces from the app');
     }
+    // The socket servers send their clients' placements to the writer tasks (which share this group with the functions).
+    this.lambdaSg.addIngressRule(this.socketSg, ec2.Port.tcp(WRITER_PORT), 'Writers from the socket servers (placements over a socket)');
     // The export reads only the journal (Keyspaces) and the session secret, and writes to S3 (the gateway endpoint).
     this.endpointSg.addIngressRule(this.exportSg, ec2.Port.tcp(443), 'Secrets Manager from the export task');
     this.endpointSg.addIngressRule(this.exportSg, ec2.Port.tcp(9142), 'Keyspaces from the export task');
@@ -46,7 +49,6 @@ export class Network extends Construct {
     const endpoints: [string, ec2.InterfaceVpcEndpointAwsService][] = [
       ['Keyspaces', new ec2.InterfaceVpcEndpointAwsService('cassandra')],
       ['SecretsManager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
-      ['Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
     ];
     for (const [name, service] of endpoints) {
       // open: false — only the app's groups (above), not the whole VPC CIDR, reach the endpoints.

@@ -14,7 +14,7 @@ import { KeyspacesTables } from './keyspaces-tables.ts';
 import { HttpFunctions } from './http-functions.ts';
 import { SocketService } from './socket-service.ts';
 import { BoardJobs } from './board-jobs.ts';
-import { WriterService } from './writer-service.ts';
+import { WriterService, writerUrl } from './writer-service.ts';
 import { ExportJob } from './export-job.ts';
 import { LoadBalancer } from './load-balancer.ts';
 import { Cdn } from './cdn.ts';
@@ -74,7 +74,7 @@ export class PlaceStack extends Stack {
     });
     this.sockets = new SocketService(this, 'Sockets', {
       settings, vpc: this.network.vpc, securityGroup: this.network.socketSg, redisUrl: this.redis.url, redisFeedUrl: this.redis.feedUrl,
-      redisAuth: this.redis.authToken, writePixel: this.functions.byName('write-pixel').target,
+      redisAuth: this.redis.authToken, writerUrl: writerUrl(settings.envName),
     });
     this.jobs = new BoardJobs(this, 'Jobs', {
       settings, vpc: this.network.vpc, functionSg: this.network.lambdaSg, restoreSg: this.network.restoreSg, cluster: this.sockets.cluster,
@@ -116,7 +116,6 @@ export class PlaceStack extends Stack {
     acknowledgeReviewedFindings(
       this,
       settings,
-      this.getLogicalId(this.functions.byName('write-pixel').fn.node.defaultChild as CfnElement),
       this.getLogicalId(this.cdn.site.node.defaultChild as CfnElement),
       this.getLogicalId(this.operations.canary.artifacts.node.defaultChild as CfnElement),
       this.getLogicalId(this.jobs.bucket.node.defaultChild as CfnElement),

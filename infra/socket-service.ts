@@ -8,7 +8,6 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -32,6 +31,8 @@ export const DEREGISTRATION_DELAY_S = DRAIN_MS / 1000 + 30;
 /** Covers a whole drain in case SIGTERM is the first signal (Fargate allows at most 120 s). */
 export const STOP_TIMEOUT_S = Math.min(120, DRAIN_MS / 1000 + 15);
 export const METRICS_NAMESPACE = 'PixelBoard';
+/** The cluster's private DNS namespace (Cloud Map), where its services find each other. */
+export const appNamespace = (envName: string) => `place-${envName}.internal`;
 
 /** The repository's Dockerfile, for arm64: the socket server by default, the restore job by command (infra/board-jobs.ts). */
 export function appImage(): ecs.ContainerImage {
@@ -79,7 +80,8 @@ export interface SocketServiceProps {
   /** A replica's endpoint for the update feed (REDIS_FEED_URL); null: the primary. */
   redisFeedUrl: string | null;
   redisAuth: secrets.ISecret;
-  writePixel: lambda.IFunction;
+  /** Where the socket servers send their clients' placements: the writer service (writerUrl). */
+  writerUrl: string;
 }
 
 export class SocketService extends Construct {
@@ -95,6 +97,8 @@ export class SocketService extends Construct {
     const { settings } = props;
     this.serviceName = `place-${settings.envName}-sockets`;
     this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    // Private DNS for the services in the cluster: the writers register in it (infra/writer-service.ts).
+    this.cluster.addDefaultCloudMapNamespace({ name: appNamespace(settings.envName), vpc: props.vpc });
     const task = appTaskDefinition(this, settings.socketCpu, settings.socketMemoryMb);
     this.task = task;
     this.container = task.addContainer('socket-server', {
@@ -109,7 +113,8 @@ export class SocketService extends Construct {
         REDIS_URL: props.redisUrl,
         REDIS_AUTH_SECRET_ARN: props.redisAuth.secretArn,
         ...(props.redisFeedUrl ? { REDIS_FEED_URL: props.redisFeedUrl } : {}),
-        WRITE_PIXEL_FUNCTION: props.writePixel.functionArn,
+        // Placements over a socket go to the writers (Cloud Map's name for them), where they share Redis calls with the page's.
+        WRITER_URLS: props.writerUrl,
         // Only CloudFront's VPC origin reaches the ALB: the viewer address it adds is the one to trust.
         CLIENT_ADDRESS_SOURCE: 'cloudfront',
         SOCKET_DRAIN_MS: String(DRAIN_MS),
@@ -123,7 +128,6 @@ export class SocketService extends Construct {
       readonlyRootFilesystem: true,
     });
     props.redisAuth.grantRead(task.taskRole);
-    props.writePixel.grantInvoke(task.taskRole);
 
     this.service = new ecs.FargateService(this, 'Service', {
       serviceName: this.serviceName,

@@ -60,13 +60,13 @@ describe('the writer service', () => {
     expect(permissions.filter(([, p]) => p.Properties.Principal === 'elasticloadbalancing.amazonaws.com')).toEqual([]);
   });
 
-  it('admits the ALB into the writers\' group (the functions\' group) on the writer port', () => {
+  it('admits the ALB and the socket servers into the writers\' group (the functions\' group) on the writer port, and no one else', () => {
     const [lambdaSg] = app.ofType('AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('NetworkLambdaSg'))!;
     const ingress = app.ofType('AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties)
       .filter((p) => json(p.GroupId).includes(lambdaSg) && p.FromPort === WRITER_PORT);
-    expect(ingress).toHaveLength(1);
-    expect(ingress[0]).toMatchObject({ ToPort: WRITER_PORT, IpProtocol: 'tcp' });
-    expect(json(ingress[0]!.SourceSecurityGroupId)).toContain('"AlbSecurityGroup');
+    expect(ingress).toHaveLength(2);
+    for (const rule of ingress) expect(rule).toMatchObject({ ToPort: WRITER_PORT, IpProtocol: 'tcp' });
+    expect(ingress.map((p) => json(p.SourceSecurityGroupId).match(/"(AlbSecurityGroup|NetworkSocketSg)/)?.[1]).sort()).toEqual(['AlbSecurityGroup', 'NetworkSocketSg']);
     const [, service] = app.ofType('AWS::ECS::Service').find(([id]) => id.startsWith('WritersService'))!;
     const network = (service.Properties.NetworkConfiguration as { AwsvpcConfiguration: { SecurityGroups: unknown[]; AssignPublicIp: string } }).AwsvpcConfiguration;
     expect(network.SecurityGroups).toEqual([{ 'Fn::GetAtt': [lambdaSg, 'GroupId'] }]);
@@ -130,10 +130,19 @@ describe('the writer service', () => {
     expect(json(app.ofType('AWS::CloudWatch::Dashboard')[0]![1].Properties.DashboardBody)).toContain('Writers (POST /api/pixels)');
   });
 
-  it('keeps write-pixel for placements over a socket, without provisioned concurrency (the page\'s writes no longer reach it)', async () => {
-    const socketEnv = json((app.ofType('AWS::ECS::TaskDefinition').find(([id]) => id.startsWith('SocketsTask'))![1].Properties.ContainerDefinitions as Container[])[0]!.Environment);
-    expect(socketEnv).toContain('WRITE_PIXEL_FUNCTION');
-    expect(socketEnv).toContain(writePixel()[0]);
+  it('registers the writers in the cluster\'s private DNS, where the socket servers send their clients\' placements (no Lambda call, no Lambda endpoint)', async () => {
+    const socketEnv = (app.ofType('AWS::ECS::TaskDefinition').find(([id]) => id.startsWith('SocketsTask'))![1].Properties.ContainerDefinitions as Container[])[0]!.Environment as { Name: string; Value: unknown }[];
+    expect(socketEnv.find((e) => e.Name === 'WRITER_URLS')?.Value).toBe(`http://writers.place-dev.internal:${WRITER_PORT}`);
+    expect(socketEnv.some((e) => e.Name === 'WRITE_PIXEL_FUNCTION')).toBe(false);
+    const [namespaceId, namespace] = app.ofType('AWS::ServiceDiscovery::PrivateDnsNamespace')[0]!;
+    expect(namespace.Properties.Name).toBe('place-dev.internal');
+    const [registryId, registry] = app.ofType('AWS::ServiceDiscovery::Service')[0]!;
+    expect(registry.Properties).toMatchObject({ Name: 'writers', DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }] } });
+    expect(json(registry.Properties.DnsConfig)).toContain(namespaceId);
+    const [, service] = app.ofType('AWS::ECS::Service').find(([id]) => id.startsWith('WritersService'))!;
+    expect(json(service.Properties.ServiceRegistries)).toContain(registryId);
+    expect(app.ofType('AWS::EC2::VPCEndpoint').some(([, r]) => json(r.Properties.ServiceName).includes('.lambda'))).toBe(false);
+    // write-pixel stays a function (its route's), without provisioned concurrency: the page's and the sockets' writes go to the writers.
     const hot = await synthApp({ provisionedConcurrency: '3' });
     const aliases = hot.ofType('AWS::Lambda::Alias').map(([, r]: [string, Resource]) => json(r.Properties.FunctionName));
     expect(aliases).toHaveLength(1);

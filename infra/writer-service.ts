@@ -9,10 +9,15 @@ import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { httpEnvironment, keyspacesAccess, type HttpEnvironmentProps } from './http-functions.ts';
-import { APP_SERVICE_DEPLOYMENT, appContainerOps, appImage, appTaskDefinition } from './socket-service.ts';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import { APP_SERVICE_DEPLOYMENT, appContainerOps, appImage, appNamespace, appTaskDefinition } from './socket-service.ts';
 import type { BoardJobs } from './board-jobs.ts';
 
 export const WRITER_PORT = 8082;
+/** The writers' name in the cluster's namespace (Cloud Map: an A record per healthy task). */
+export const WRITER_DNS_NAME = 'writers';
+/** Where the socket servers reach the writers (their WRITER_URLS). */
+export const writerUrl = (envName: string) => `http://${WRITER_DNS_NAME}.${appNamespace(envName)}:${WRITER_PORT}`;
 export { WRITER_ROUTES } from '../lambdas/routes.ts';
 /** The handler whose settings and rights a writer has. */
 const HANDLER = 'write-pixel';
@@ -78,6 +83,8 @@ export class WriterService extends Construct {
       desiredCount: settings.writerMinTasks,
       securityGroups: [props.securityGroup],
       ...APP_SERVICE_DEPLOYMENT,
+      // The socket servers send their clients' placements here (writerUrl); a short TTL, so a replaced task's address goes soon.
+      cloudMapOptions: { name: WRITER_DNS_NAME, dnsRecordType: servicediscovery.DnsRecordType.A, dnsTtl: Duration.seconds(10) },
     });
     const scaling = this.service.autoScaleTaskCount({ minCapacity: settings.writerMinTasks, maxCapacity: settings.writerMaxTasks });
     scaling.scaleOnCpuUtilization('Cpu', {

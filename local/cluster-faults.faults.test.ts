@@ -1,6 +1,6 @@
 // The fault suite on the cluster topology with real stores: redis-server (AOF), Cassandra 2.1,
 // the HTTP runner, two writers (which take the writes the runner forwards, as the ALB sends them
-// to the writer tasks in AWS) and two socket servers as separate processes, under steady writes
+// to the writer tasks in AWS, and the socket servers' placements) and two socket servers as separate processes, under steady writes
 // and with live socket clients. Each process is killed with SIGKILL in turn (and a rebuild runs under
 // load); then every acknowledged write is audited. Loopback only; it ends by itself.
 import { execFile } from 'node:child_process';
@@ -49,7 +49,7 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
   const startWriter = (port?: number) => startServiceProcess(
     { ...env, ...writerAddressRule({ source: 'x-forwarded-for', trustedProxyHops: 0 }), ...(port ? { PORT: String(port) } : {}) }, ENTRY.writer, { logFile: logs.writers });
   const startSocket = (port?: number) => startServiceProcess(
-    { ...env, ...(port ? { PORT: String(port) } : {}), LAMBDA_ENDPOINT: `http://127.0.0.1:${env.LAMBDA_INVOKE_PORT}` }, ENTRY.socketServer, { logFile: logs.sockets });
+    { ...env, ...(port ? { PORT: String(port) } : {}), WRITER_URLS: writers.map((w) => `http://127.0.0.1:${w.port}`).join(',') }, ENTRY.socketServer, { logFile: logs.sockets });
   /** The last lines each process logged, for a failure to show what happened. */
   const tails = () => Object.entries(logs).map(([name, file]) => {
     const lines = existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n') : [];
@@ -85,7 +85,7 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
       REDIS_URL: redis.url, CASSANDRA_CONTACT_POINTS: '127.0.0.1', CASSANDRA_PORT: String(cql.port), CASSANDRA_KEYSPACE: 'faults',
       BOARD_WIDTH: String(SIZE.width), BOARD_HEIGHT: String(SIZE.height), COOLDOWN_MS: '0', SESSION_SECRET: 'faults',
       SESSIONS_PER_IP_PER_HOUR: '1000000', PLACEMENTS_PER_IP: '1000000', ORPHAN_AFTER_MS: '1000', SOCKET_TICK_MS: '20',
-      LAMBDA_INVOKE_PORT: String(await freePort()), DATA_DIR: dir,
+      DATA_DIR: dir,
       // The load's writers solve the challenge that starts a session only, and a load is not an attack.
       POW_DIFFICULTY: '1000', POW_EVERY: '0', DEFENCE_MIN_PLACEMENTS: '1000000000',
     };
@@ -154,6 +154,10 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
     });
     await load.stop();
     expect(load.failures).toEqual([]);
+    // The writers placed the pixels, not the runner (which only forwards): their metrics count
+    // placements (EMF lines in their log), the runner's count none.
+    expect(readFileSync(logs.writers, 'utf8')).toMatch(/"Placements":\s*\[?[1-9]/);
+    expect(await (await fetch(`${api()}/metrics`)).text()).not.toMatch(/^pixel_placements_total/m);
 
     const out = path.resolve('test-results', 'faults');
     mkdirSync(out, { recursive: true });
@@ -165,7 +169,7 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
 
   it('audit: every acknowledged write is persisted, no seq was acknowledged twice, the live board equals persistence, every client equals the board', async () => {
     await load.stop(); // already stopped, unless the faults above failed
-    // Writes a writer (or the runner, for socket placements) applied but could not persist (it was killed, or Cassandra was) are
+    // Writes a writer applied but could not persist (it was killed, or Cassandra was) are
     // drained by a later write once they are older than ORPHAN_AFTER_MS.
     const raw = new Redis(redis.url);
     const nudge = await new ApiClient(api()).startSession();

@@ -14,15 +14,16 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => { s.closeAllConnections(); s.close(r); })));
 });
 
-async function listen(handler: http.RequestListener): Promise<string> {
+async function listen(handler: http.RequestListener, host = '127.0.0.1'): Promise<string> {
   const server = http.createServer(handler);
   servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((r) => server.listen(0, host, r));
+  const { port } = server.address() as AddressInfo;
+  return host.includes(':') ? `http://[${host}]:${port}` : `http://${host}:${port}`;
 }
 
 /** A writer that answers 201 with its name and records what it got. */
-async function writer(name: string, seen: Seen[]): Promise<string> {
+async function writer(name: string, seen: Seen[], host?: string): Promise<string> {
   return listen((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => { body += c.toString(); });
@@ -31,12 +32,12 @@ async function writer(name: string, seen: Seen[]): Promise<string> {
       res.writeHead(201, { 'content-type': 'application/json', 'x-writer': name });
       res.end(JSON.stringify({ writer: name }));
     });
-  });
+  }, host);
 }
 
 /** A runner that forwards everything the writers serve to `urls`. */
-async function runner(urls: string[]): Promise<string> {
-  const forwarder = new WriterForwarder(urls.map((u) => new URL(u)));
+async function runner(urls: string[], timeoutMs?: number): Promise<string> {
+  const forwarder = new WriterForwarder(urls, timeoutMs);
   return listen((req, res) => {
     const target = parseRequestTarget(req.url)!;
     if (!forwarder.handles(req, target)) {
@@ -90,6 +91,44 @@ describe('the runner in front of the writers (start:cluster)', () => {
     expect(res.headers.get('retry-after')).toBe('1');
     expect(await res.json()).toMatchObject({ error: 'bad_gateway' });
     expect(seen).toHaveLength(0);
+  });
+
+  it('answers 504 when the writer that took the request does not answer in time', async () => {
+    const stalled = await listen(() => {});
+    const res = await place(await runner([stalled], 200));
+    expect(res.status).toBe(504);
+    expect(await res.json()).toMatchObject({ error: 'gateway_timeout' });
+  });
+
+  it('answers a body over the ALB\'s 1 MB limit with a 413 the client receives, and sends it to no writer', async () => {
+    const seen: Seen[] = [];
+    const url = await runner([await writer('a', seen)]);
+    const res = await fetch(`${url}/api/pixels`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1024 * 1024 + 1) });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: 'payload_too_large' });
+    expect(seen).toHaveLength(0);
+  });
+
+  it('reaches a writer at an IPv6 address, and skips one whose name does not resolve', async () => {
+    const seen: Seen[] = [];
+    const url = await runner(['http://no-such-writer.invalid:8082', await writer('v6', seen, '::1')]);
+    for (let i = 0; i < 2; i++) expect((await place(url)).status).toBe(201);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('drops hop-by-hop headers, including those the Connection header names, and passes Host', async () => {
+    const seen: Seen[] = [];
+    const target = new URL(`${await runner([await writer('a', seen)])}/api/pixels`);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(target, { method: 'POST', headers: { host: 'place.example.org', connection: 'keep-alive, x-hop', 'x-hop': '1', 'x-kept': '2' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.once('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(201);
+    expect([seen[0]!.headers['x-hop'], seen[0]!.headers['x-kept'], seen[0]!.headers.host]).toEqual([undefined, '2', 'place.example.org']);
   });
 
   it('answers 503 with Retry-After when no writer answers', async () => {

@@ -1,11 +1,14 @@
-// Places a pixel for a socket client through the write-pixel function, so HTTP and WebSocket
-// writes share one code path: by invoking it (Lambda in AWS, the local runner's loopback
-// Invoke API for start:cluster), or by calling the handler in process (`npm start`).
+// Places a pixel for a socket client through the write-pixel handler, so HTTP and WebSocket
+// writes share one code path: by POSTing it to the writer processes (WRITER_URLS: the writer
+// service in AWS, start:cluster's writers), where it shares a Redis call with the page's writes,
+// by invoking the function (LAMBDA_ENDPOINT: a local runner's loopback Invoke API), or by calling
+// the handler in process (`npm start`).
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ALBEvent, ALBResult } from 'aws-lambda';
 import { albEventOf } from '../lambdas/http/alb-event.ts';
 import type { AlbHandler } from '../lambdas/http/handler.ts';
 import { reportFailure } from '../core/observability/telemetry.ts';
+import type { WriterPool } from '../core/http/writer-pool.ts';
 
 export interface PlaceInput {
   x: unknown;
@@ -79,6 +82,29 @@ export class LambdaPixelPlacer implements PixelPlacer {
 
   destroy(): void {
     this.lambda.destroy();
+  }
+}
+
+/** The writer processes (WRITER_URLS): POST /api/pixels as the page's would be, from this client's address. */
+export class WriterPixelPlacer implements PixelPlacer {
+  constructor(private readonly pool: WriterPool) {}
+
+  async place(input: PlaceInput): Promise<PlaceReply> {
+    const event = placeEvent(input);
+    try {
+      const answer = await this.pool.request('POST', event.path, event.headers ?? {}, Buffer.from(event.body ?? ''));
+      const chunks: Buffer[] = [];
+      for await (const chunk of answer) chunks.push(chunk as Buffer);
+      return placeReply({ statusCode: answer.statusCode ?? 502, body: Buffer.concat(chunks).toString('utf8') });
+    } catch (err) {
+      // None took it, or the one that did stopped (the client's retry with its key finds out whether it was placed).
+      reportFailure('writer-place', err);
+      return UNAVAILABLE;
+    }
+  }
+
+  destroy(): void {
+    this.pool.close();
   }
 }
 

@@ -14,19 +14,25 @@ export const MAX_REQUEST_BYTES = 1024 * 1024;
 
 export class RequestTooLargeError extends Error {}
 
+/** With a 413: the connection closes after it, rather than reading the rest of an oversized body. */
+export const CLOSE = { connection: 'close' };
+
 export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        // The rest is read and dropped, not cut: a destroyed socket would never carry the 413.
+        req.off('data', onData);
+        req.resume();
         reject(new RequestTooLargeError(`request body over ${limit} bytes`));
-        req.destroy();
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
   });
@@ -85,7 +91,7 @@ export async function serveApi(
   try {
     body = await readBody(req);
   } catch (err) {
-    if (err instanceof RequestTooLargeError) return sendAlbResult(res, errorResponse(413, 'payload_too_large', 'The request body is too large.'));
+    if (err instanceof RequestTooLargeError) return sendAlbResult(res, errorResponse(413, 'payload_too_large', 'The request body is too large.', CLOSE));
     throw err;
   }
   sendAlbResult(res, await handler(albEvent(req, target, body)), headOnly);

@@ -27,7 +27,8 @@ export class AdminBoard {
     const board = await this.http.board(0, this.etag);
     if (!board) return; // 304: unchanged
     this.etag = board.etag;
-    if (board.width !== this.width || board.height !== this.height) this.setSize(board.width, board.height);
+    // A copy that does not state its size (0) is drawn at the size we have.
+    if (board.width > 0 && board.height > 0 && (board.width !== this.width || board.height !== this.height)) this.setSize(board.width, board.height);
     const image = this.ctx.createImageData(this.width, this.height);
     for (let i = 0, o = 0; i < this.width * this.height; i++, o += 4) {
       const c = colorAt(board.bytes, i) * 3;
