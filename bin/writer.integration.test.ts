@@ -119,18 +119,18 @@ describe('the writer service (bin/writer.ts) bundled as in the image', () => {
     }
   }, 60_000);
 
-  it('on SIGTERM answers a write still arriving, refuses new connections, exits 0, and the pixel is on the board', async () => {
+  it('on SIGTERM answers a write still arriving (closing its connection), refuses new connections, exits 0, and the pixel is on the board', async () => {
     const [u] = await users(1);
     const body = JSON.stringify({ x: 10, y: 20, color: 7 });
     // The headers and half the body now: the request is in flight when the stop comes.
     const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/pixels', headers: {
       'content-type': 'application/json', 'content-length': String(body.length), authorization: `Bearer ${u!.token}`,
     } });
-    const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const answered = new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
       req.once('response', (res) => {
         let text = '';
         res.on('data', (d: Buffer) => { text += d.toString(); });
-        res.once('end', () => resolve({ status: res.statusCode!, body: text }));
+        res.once('end', () => resolve({ status: res.statusCode!, body: text, connection: res.headers.connection }));
       });
       req.once('error', reject);
     });
@@ -144,6 +144,8 @@ describe('the writer service (bin/writer.ts) bundled as in the image', () => {
     req.end(body.slice(10));
     const answer = await answered;
     expect(answer.status).toBe(201);
+    // Its kept-alive connection closes with the answer: a socket server's next request goes to another writer.
+    expect(answer.connection).toBe('close');
     expect(await exit).toBe(0);
     const board = await new ApiClient(f.url).board();
     expect(colorAt(board.bytes, 20 * 64 + 10)).toBe(7);

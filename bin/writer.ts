@@ -39,7 +39,18 @@ const services = await createServices(config, { secret: sessionSecret, ensureBoa
 provideServices(services);
 const HANDLERS = { 'write-pixel': writePixel };
 
+/** Answers not yet sent: a stop marks them to close their connections. */
+const unanswered = new Set<http.ServerResponse>();
+/**
+ * Stopping: the kept-alive connections requests still come on (socket servers keep theirs) close
+ * after their answers, so the next requests go to the other writers.
+ */
+const closeAfterAnswer = (res: http.ServerResponse) => { if (!res.headersSent) res.setHeader('connection', 'close'); };
+
 const server = http.createServer((req, res) => {
+  if (stopping) closeAfterAnswer(res);
+  unanswered.add(res);
+  res.once('close', () => unanswered.delete(res));
   const target = parseRequestTarget(req.url);
   if (!target) return sendAlbResult(res, errorResponse(400, 'invalid_request', 'The request target is not a valid path.'));
   if (target.path === '/healthz' && req.method === 'GET') return sendAlbResult(res, json(200, { status: stopping ? 'stopping' : 'ok' }));
@@ -61,6 +72,7 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info('stopping', { signal });
+  unanswered.forEach(closeAfterAnswer);
   // ECS stops sending new requests (the target is deregistered) before SIGTERM; any still in
   // flight are answered, then the store's last batched calls and confirmations drain in close().
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -258,8 +258,8 @@ export function estimate(s: Scenario, app: AppBehaviour): Estimate {
   const engineLoad = s.peakPixelsPerSecond * MEASURED.redisCpuMsPerWrite / 1000;
   if (engineLoad > 0.5) warnings.push(`${s.name}: the writes alone keep Redis ${Math.round(engineLoad * 100)} % busy at the peak`);
 
-  // Fargate writers: every pixel assumed placed by the page (POST /api/pixels; placements over a
-  // socket are a minority), the tasks kept at the autoscaling target's CPU (never below the minimum).
+  // Fargate writers: every pixel is placed on them (the page's through the ALB, the socket servers'
+  // directly), the tasks kept at the autoscaling target's CPU (never below the minimum).
   const writerVcpu = d.writerCpu / 1024;
   const writerTaskHourUsd = writerVcpu * PRICES.fargateVcpuHour.usd + (d.writerMemoryMb / 1024) * PRICES.fargateGbHour.usd;
   const writesPerTask = (WRITER_CPU_TARGET_PERCENT / 100) * writerVcpu / (ASSUMED.writerCpuMsPerWrite / 1000);

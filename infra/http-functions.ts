@@ -143,8 +143,8 @@ const MEDIA_WRITERS = new Set(['create-template', 'get-timelapse', 'get-template
 const MEDIA_READERS = new Set(['get-template-png']);
 /**
  * Functions whose latency users feel on every action: provisioned concurrency applies to them.
- * Not write-pixel: the page's writes go to the writer tasks (infra/writer-service.ts); the function
- * serves only placements made over a socket.
+ * Not write-pixel: every write goes to the writer tasks (infra/writer-service.ts), the page's
+ * through the ALB and the socket servers' directly; nothing calls the function.
  */
 const HOT = new Set(['get-board']);
 
@@ -197,7 +197,7 @@ export function keyspacesAccess(scope: Construct, keyspace: string, name: string
 export interface HttpFunction {
   route: Route;
   fn: NodejsFunction;
-  /** What the ALB (or, for write-pixel, the socket servers) invokes: the function, or its alias when provisioned concurrency is on. */
+  /** What the ALB invokes: the function, or its alias when provisioned concurrency is on. */
   target: lambda.IFunction;
 }
 

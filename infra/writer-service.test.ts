@@ -61,9 +61,10 @@ describe('the writer service', () => {
   });
 
   it('admits the ALB and the socket servers into the writers\' group (the functions\' group) on the writer port, and no one else', () => {
-    const [lambdaSg] = app.ofType('AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('NetworkLambdaSg'))!;
+    const [lambdaSg, group] = app.ofType('AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('NetworkLambdaSg'))!;
+    expect(group.Properties.SecurityGroupIngress ?? []).toEqual([]);
     const ingress = app.ofType('AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties)
-      .filter((p) => json(p.GroupId).includes(lambdaSg) && p.FromPort === WRITER_PORT);
+      .filter((p) => json(p.GroupId).includes(lambdaSg) && (p.FromPort as number) <= WRITER_PORT && (p.ToPort as number) >= WRITER_PORT);
     expect(ingress).toHaveLength(2);
     for (const rule of ingress) expect(rule).toMatchObject({ ToPort: WRITER_PORT, IpProtocol: 'tcp' });
     expect(ingress.map((p) => json(p.SourceSecurityGroupId).match(/"(AlbSecurityGroup|NetworkSocketSg)/)?.[1]).sort()).toEqual(['AlbSecurityGroup', 'NetworkSocketSg']);

@@ -83,7 +83,9 @@ export class WriterService extends Construct {
       desiredCount: settings.writerMinTasks,
       securityGroups: [props.securityGroup],
       ...APP_SERVICE_DEPLOYMENT,
-      // The socket servers send their clients' placements here (writerUrl); a short TTL, so a replaced task's address goes soon.
+      // The socket servers send their clients' placements here (writerUrl). Their WriterPool looks the
+      // name up again every 10 s (the TTL) and tries each address; a stopping writer closes their
+      // kept-alive connections as it answers (bin/writer.ts).
       cloudMapOptions: { name: WRITER_DNS_NAME, dnsRecordType: servicediscovery.DnsRecordType.A, dnsTtl: Duration.seconds(10) },
     });
     const scaling = this.service.autoScaleTaskCount({ minCapacity: settings.writerMinTasks, maxCapacity: settings.writerMaxTasks });

@@ -1,6 +1,7 @@
 // The fault suite on the cluster topology with real stores: redis-server (AOF), Cassandra 2.1,
 // the HTTP runner, two writers (which take the writes the runner forwards, as the ALB sends them
-// to the writer tasks in AWS, and the socket servers' placements) and two socket servers as separate processes, under steady writes
+// to the writer tasks in AWS; the socket servers would send theirs too, but the load writes over
+// HTTP only) and two socket servers as separate processes, under steady writes
 // and with live socket clients. Each process is killed with SIGKILL in turn (and a rebuild runs under
 // load); then every acknowledged write is audited. Loopback only; it ends by itself.
 import { execFile } from 'node:child_process';

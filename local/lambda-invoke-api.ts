@@ -16,7 +16,8 @@ const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const MAX_PAYLOAD = 6 * 1024 * 1024;
 
 function awsError(res: http.ServerResponse, status: number, type: string, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type });
+  // After a 413 the rest of the body is not read: the connection closes.
+  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type, ...(status === 413 ? { connection: 'close' } : {}) });
   res.end(JSON.stringify({ Type: 'User', Message: message }));
 }
 

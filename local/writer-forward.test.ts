@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRequestTarget } from '../core/http/request-target.ts';
 import { WriterForwarder, writerAddressRule } from './writer-forward.ts';
+import type { WriterPoolOptions } from '../core/http/writer-pool.ts';
 import { freePort } from '../test-support/test-services.ts';
 
 interface Seen { path: string; headers: http.IncomingHttpHeaders; body: string }
@@ -36,8 +37,8 @@ async function writer(name: string, seen: Seen[], host?: string): Promise<string
 }
 
 /** A runner that forwards everything the writers serve to `urls`. */
-async function runner(urls: string[], timeoutMs?: number): Promise<string> {
-  const forwarder = new WriterForwarder(urls, timeoutMs);
+async function runner(urls: string[], options?: WriterPoolOptions): Promise<string> {
+  const forwarder = new WriterForwarder(urls, options);
   return listen((req, res) => {
     const target = parseRequestTarget(req.url)!;
     if (!forwarder.handles(req, target)) {
@@ -95,7 +96,7 @@ describe('the runner in front of the writers (start:cluster)', () => {
 
   it('answers 504 when the writer that took the request does not answer in time', async () => {
     const stalled = await listen(() => {});
-    const res = await place(await runner([stalled], 200));
+    const res = await place(await runner([stalled], { timeoutMs: 200 }));
     expect(res.status).toBe(504);
     expect(await res.json()).toMatchObject({ error: 'gateway_timeout' });
   });

@@ -10,7 +10,7 @@ import { matchRoute, WRITER_ROUTES } from '../lambdas/routes.ts';
 import type { RequestTarget } from '../core/http/request-target.ts';
 import type { ClientAddressRule } from '../core/domain/client-ip.ts';
 import { WriterTimeoutError, WriterUnavailableError } from '../core/errors.ts';
-import { WriterPool } from '../core/http/writer-pool.ts';
+import { WriterPool, type WriterPoolOptions } from '../core/http/writer-pool.ts';
 import { reportFailure } from '../core/observability/telemetry.ts';
 import { errorResponse } from '../lambdas/http/responses.ts';
 import { CLOSE, MAX_REQUEST_BYTES, readBody, RequestTooLargeError, sendAlbResult } from '../lambdas/http/alb-gateway.ts';
@@ -30,8 +30,8 @@ function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
 export class WriterForwarder {
   private readonly pool: WriterPool;
 
-  constructor(urls: readonly string[], timeoutMs?: number) {
-    this.pool = new WriterPool(urls, timeoutMs);
+  constructor(urls: readonly string[], options?: WriterPoolOptions) {
+    this.pool = new WriterPool(urls, options);
   }
 
   /** Whether the request is one the writers serve. */
@@ -82,7 +82,9 @@ export class WriterForwarder {
  */
 export function writerAddressRule(rule: ClientAddressRule): { CLIENT_ADDRESS_SOURCE: string; TRUSTED_PROXY_HOPS: string } {
   // With `cloudfront`, a request without CloudFront-Viewer-Address (none comes locally) is counted
-  // at the address that connects: the runner's loopback at a writer, the client's at the runner.
+  // at the address that connects: at a writer, the runner's or a socket server's loopback (so all
+  // local clients share one per-address cap there); at the runner, the client's. In AWS
+  // CloudFront adds the header, and the runner and socket servers pass it on.
   if (rule.source === 'cloudfront') return { CLIENT_ADDRESS_SOURCE: 'cloudfront', TRUSTED_PROXY_HOPS: String(rule.trustedProxyHops) };
   return { CLIENT_ADDRESS_SOURCE: 'x-forwarded-for', TRUSTED_PROXY_HOPS: String((rule.source === 'socket' ? 0 : rule.trustedProxyHops) + 1) };
 }
