@@ -1,9 +1,9 @@
 // The fault suite on the cluster topology with real stores: redis-server (AOF), Cassandra 2.1,
 // the HTTP runner, two writers (which take the writes the runner forwards, as the ALB sends them
-// to the writer tasks in AWS; the socket servers would send theirs too, but the load writes over
-// HTTP only) and two socket servers as separate processes, under steady writes
-// and with live socket clients. Each process is killed with SIGKILL in turn (and a rebuild runs under
-// load); then every acknowledged write is audited. Loopback only; it ends by itself.
+// to the writer tasks in AWS, and the placements the socket servers send them) and two socket
+// servers as separate processes, under steady writes (over HTTP and over sockets) and with live
+// socket clients. Each process is killed with SIGKILL in turn (and a rebuild runs under load);
+// then every acknowledged write is audited. Loopback only; it ends by itself.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +16,7 @@ import { ENTRY, startServiceProcess, type ServiceProcess } from './processes/nod
 import { freePort, tempDir } from '../test-support/test-services.ts';
 import { ApiClient } from '../test-support/api-client.ts';
 import { nodeSync, waitUntil, type RecordingSync } from '../test-support/sync-clients.ts';
-import { outage, WriteLoad, type OutageReport } from '../test-support/write-load.ts';
+import { httpWriter, outage, socketWriter, WriteLoad, type OutageReport } from '../test-support/write-load.ts';
 import { writerAddressRule } from './writer-forward.ts';
 import { migrate } from '../core/pixel-log/migrate.ts';
 import { CassandraPixelLog } from '../core/pixel-log/cassandra-pixel-log.ts';
@@ -35,11 +35,14 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
   const sockets: ServiceProcess[] = [];
   const writers: ServiceProcess[] = [];
   const clients: RecordingSync[] = [];
+  /** The page's writes (HTTP), and placements over two clients' sockets. */
   let load: WriteLoad;
+  let socketLoad: WriteLoad;
+  const acked = () => [...load.acked, ...socketLoad.acked];
   let env: Record<string, string>;
   let redisPort: number;
   let cql: { port: number; storage: number };
-  const reports: (OutageReport & { socketClientsOfflineMaxMs: number })[] = [];
+  const reports: (OutageReport & { socketWritesOutageMs: number; socketWritesFailed: number; socketClientsOfflineMaxMs: number })[] = [];
   /** Spells in which a socket client was not live: from leaving 'live' to being live again. */
   const offline: { start: number; end: number }[] = [];
   const api = () => `http://127.0.0.1:${runner.port}`;
@@ -65,15 +68,19 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
     try {
       await act();
       await sleep(500);
-      await waitUntil(`writes succeed again after: ${name}`, () => outage(name, load.attempts, from).outageMs >= 0, 120_000);
+      await waitUntil(`writes succeed again after: ${name}`, () => outage(name, load.attempts, from).outageMs >= 0 && outage(name, socketLoad.attempts, from).outageMs >= 0, 120_000);
       await waitUntil(`socket clients live again after: ${name}`, () => clients.every((c) => c.sync.status === 'live'), 60_000);
     } catch (err) {
       const recent = load.attempts.filter((a) => a.start >= from);
       const statuses = recent.reduce<Record<string, number>>((m, a) => ({ ...m, [String(a.status)]: (m[String(a.status)] ?? 0) + 1 }), {});
-      throw new Error(`${(err as Error).message}\nattempts since the fault: ${JSON.stringify(statuses)}, outage so far: ${JSON.stringify(outage(name, load.attempts, from))}, writers failed: ${load.failures.join('; ')}\n${tails()}`, { cause: err });
+      throw new Error(`${(err as Error).message}\nattempts since the fault: ${JSON.stringify(statuses)}, outage so far: ${JSON.stringify(outage(name, load.attempts, from))}, over sockets: ${JSON.stringify(outage(name, socketLoad.attempts, from))}, writers failed: ${[...load.failures, ...socketLoad.failures].join('; ')}\n${tails()}`, { cause: err });
     }
     const spells = offline.filter((o) => o.start >= from).map((o) => o.end - o.start);
-    reports.push({ ...outage(name, load.attempts, from), socketClientsOfflineMaxMs: Math.max(0, ...spells) });
+    const overSockets = outage(name, socketLoad.attempts, from);
+    reports.push({
+      ...outage(name, load.attempts, from), socketWritesOutageMs: overSockets.outageMs,
+      socketWritesFailed: overSockets.fast503s + overSockets.badGateway + overSockets.noAnswer, socketClientsOfflineMaxMs: Math.max(0, ...spells),
+    });
     await sleep(2000);
   }
 
@@ -107,14 +114,26 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
       clients.push(c);
     }
     const users = await Promise.all(Array.from({ length: 16 }, () => new ApiClient(api()).startSession()));
-    load = new WriteLoad(users, { perWriterPerSecond: 10, ...SIZE, attemptTimeoutMs: 5000, giveUpAfterMs: 60_000 });
+    // Two more place over their sockets: the socket servers send those to the writers.
+    const placers = await Promise.all([0, 1].map(async (i) => {
+      const u = await new ApiClient(api()).startSession();
+      const c = nodeSync({ apiUrl: api(), socketUrls: i % 2 ? urls : [...urls].reverse(), reconnectBaseMs: 200, token: u.token! });
+      clients.push(c);
+      return socketWriter(c.sync, u.userId!);
+    }));
+    await waitUntil('placing clients live', () => clients.every((c) => c.sync.status === 'live'), 30_000);
+    const options = { perWriterPerSecond: 10, ...SIZE, attemptTimeoutMs: 5000, giveUpAfterMs: 60_000 };
+    load = new WriteLoad(users.map(httpWriter), options);
+    socketLoad = new WriteLoad(placers, options);
     load.start();
+    socketLoad.start();
     await waitUntil('clients live', () => clients.every((c) => c.sync.status === 'live'), 30_000);
     await sleep(3000);
   }, 240_000);
 
   afterAll(async () => {
     await load?.stop();
+    await socketLoad?.stop();
     for (const c of clients) c.sync.stop();
     await Promise.all([runner, ...sockets, ...writers].filter(Boolean).map((p) => p.stop()));
     await cassandra?.stop();
@@ -154,7 +173,8 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
       expect(stdout).toMatch(/board restored: \d+ pixels, seq \d+/);
     });
     await load.stop();
-    expect(load.failures).toEqual([]);
+    await socketLoad.stop();
+    expect([...load.failures, ...socketLoad.failures]).toEqual([]);
     // The writers placed the pixels, not the runner (which only forwards): their metrics count
     // placements (EMF lines in their log), the runner's count none.
     expect(readFileSync(logs.writers, 'utf8')).toMatch(/"Placements":\s*\[?[1-9]/);
@@ -162,14 +182,19 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
 
     const out = path.resolve('test-results', 'faults');
     mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'report.json'), JSON.stringify({ reports, acked: load.acked.length, attempts: load.attempts.length, abandoned: load.abandoned }, null, 2));
+    writeFileSync(path.join(out, 'report.json'), JSON.stringify({
+      reports, acked: load.acked.length, attempts: load.attempts.length, abandoned: load.abandoned,
+      socketAcked: socketLoad.acked.length, socketAttempts: socketLoad.attempts.length, socketAbandoned: socketLoad.abandoned,
+    }, null, 2));
     console.table(reports);
     expect(reports).toHaveLength(6);
     expect(load.acked.length).toBeGreaterThan(1000);
+    expect(socketLoad.acked.length).toBeGreaterThan(100);
   }, 600_000);
 
   it('audit: every acknowledged write is persisted, no seq was acknowledged twice, the live board equals persistence, every client equals the board', async () => {
     await load.stop(); // already stopped, unless the faults above failed
+    await socketLoad.stop();
     // Writes a writer applied but could not persist (it was killed, or Cassandra was) are
     // drained by a later write once they are older than ORPHAN_AFTER_MS.
     const raw = new Redis(redis.url);
@@ -182,7 +207,7 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
     raw.disconnect();
 
     const seqs = new Map<number, string>();
-    for (const w of load.acked) {
+    for (const w of acked()) {
       expect(seqs.get(w.seq) ?? w.key, `seq ${w.seq} acknowledged for two writes`).toBe(w.key);
       seqs.set(w.seq, w.key);
     }
@@ -190,7 +215,7 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
     const log = await CassandraPixelLog.connect(localCassandraConfig(cql.port, 'faults'));
     try {
       const byPixel = new Map<string, typeof load.acked>();
-      for (const w of load.acked) byPixel.set(`${w.x},${w.y}`, [...(byPixel.get(`${w.x},${w.y}`) ?? []), w]);
+      for (const w of acked()) byPixel.set(`${w.x},${w.y}`, [...(byPixel.get(`${w.x},${w.y}`) ?? []), w]);
       const missing: string[] = [];
       for (const writes of byPixel.values()) {
         const history = await log.history(writes[0]!.x, writes[0]!.y, 100_000);
@@ -211,7 +236,7 @@ describe('faults on the cluster topology: kill -9 of every process and a rebuild
       // The board may come from a published copy up to BOARD_PUBLISH_MS behind: wait for the newest.
       let truth = await new ApiClient(api()).board();
       await expect.poll(async () => (truth = await new ApiClient(api()).board()).seq, { timeout: 15_000 }).toBe(maxSeq);
-      expect(Math.max(...load.acked.map((w) => w.seq))).toBeLessThanOrEqual(truth.seq);
+      expect(Math.max(...acked().map((w) => w.seq))).toBeLessThanOrEqual(truth.seq);
       const differing: number[] = [];
       for (let i = 0; i < SIZE.width * SIZE.height; i++) if (colorAt(truth.bytes, i) !== colorAt(persistedBoard, i)) differing.push(i);
       expect(differing, 'pixels where the live board differs from persistence').toEqual([]);

@@ -1,8 +1,59 @@
-// Steady pixel writes over HTTP for fault tests, recorded write by write: each placement has
+// Steady pixel writes for fault tests, over HTTP (as the page) or over a socket, recorded write by write: each placement has
 // its own Idempotency-Key and is retried with it (like the page does) after a 503, a 502 or a
 // dropped connection, so every acknowledgement can be audited against persistence afterwards.
 import { randomBytes } from 'node:crypto';
 import type { ApiClient } from './api-client.ts';
+import type { BoardSync } from '../web/sync/board-sync.ts';
+
+/** What one attempt got: 201 with the seq, or a status ('error': no answer) and what came with it. */
+export interface AttemptAnswer { status: number | 'error'; seq?: number; body?: unknown }
+
+/** A user placing pixels, over HTTP or over a socket. */
+export interface LoadWriter {
+  readonly userId: string;
+  attempt(x: number, y: number, color: number, key: string, timeoutMs: number): Promise<AttemptAnswer>;
+}
+
+/** POST /api/pixels, as the page does. */
+export function httpWriter(client: ApiClient): LoadWriter {
+  return {
+    userId: client.userId!,
+    async attempt(x, y, color, key, timeoutMs) {
+      try {
+        const res = await fetch(`${client.baseUrl}/api/pixels`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${client.token}`, 'idempotency-key': key },
+          body: JSON.stringify({ x, y, color }),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const body = (await res.json()) as Record<string, unknown>;
+        return { status: res.status, seq: body.seq as number, body };
+      } catch {
+        return { status: 'error' };
+      }
+    },
+  };
+}
+
+/**
+ * A `place` message over the client's socket, with the key. Its answers as HTTP's: placed is 201,
+ * `unavailable` 503; not connected or no answer in time is no answer; any other refusal is a 400
+ * (for a load with no caps, a bug).
+ */
+export function socketWriter(sync: BoardSync, userId: string): LoadWriter {
+  return {
+    userId,
+    async attempt(x, y, color, key, timeoutMs) {
+      const r = await sync.place(x, y, color, timeoutMs, key);
+      if (r.ok) return { status: 201, seq: r.seq };
+      if (r.error === 'unavailable') return { status: 503, body: r };
+      // Not connected (its server was lost), no answer in time, or the attempt before, timed out
+      // here, still being answered (one placement at a time per connection): no answer to this one.
+      if (r.error === 'offline' || r.error === 'timeout' || r.error === 'rate_limited') return { status: 'error', body: r };
+      return { status: 400, body: r };
+    },
+  };
+}
 
 export interface AckedWrite {
   key: string;
@@ -41,7 +92,7 @@ export class WriteLoad {
   private running = false;
   private loops: Promise<void>[] = [];
 
-  constructor(private readonly writers: ApiClient[], private readonly options: WriteLoadOptions) {}
+  constructor(private readonly writers: LoadWriter[], private readonly options: WriteLoadOptions) {}
 
   start(): void {
     this.running = true;
@@ -53,7 +104,7 @@ export class WriteLoad {
     await Promise.all(this.loops);
   }
 
-  private async loop(writer: ApiClient): Promise<void> {
+  private async loop(writer: LoadWriter): Promise<void> {
     const every = 1000 / this.options.perWriterPerSecond;
     while (this.running) {
       const started = Date.now();
@@ -62,7 +113,7 @@ export class WriteLoad {
     }
   }
 
-  private async write(writer: ApiClient): Promise<void> {
+  private async write(writer: LoadWriter): Promise<void> {
     const { width, height } = this.options;
     const x = Math.floor(Math.random() * width);
     const y = Math.floor(Math.random() * height);
@@ -71,23 +122,10 @@ export class WriteLoad {
     const deadline = Date.now() + this.options.giveUpAfterMs;
     for (let attempt = 0; ; attempt++) {
       const start = Date.now();
-      let status: number | 'error';
-      let body: Record<string, unknown> = {};
-      try {
-        const res = await fetch(`${writer.baseUrl}/api/pixels`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${writer.token}`, 'idempotency-key': key },
-          body: JSON.stringify({ x, y, color }),
-          signal: AbortSignal.timeout(this.options.attemptTimeoutMs),
-        });
-        status = res.status;
-        body = (await res.json()) as Record<string, unknown>;
-      } catch {
-        status = 'error';
-      }
+      const { status, seq, body } = await writer.attempt(x, y, color, key, this.options.attemptTimeoutMs);
       this.attempts.push({ start, end: Date.now(), status });
       if (status === 201) {
-        this.acked.push({ key, seq: body.seq as number, x, y, color, userId: writer.userId! });
+        this.acked.push({ key, seq: seq!, x, y, color, userId: writer.userId });
         return;
       }
       // 502: a writer stopped mid-request (start:cluster's runner answers as the ALB would).
