@@ -27,6 +27,16 @@ export function optionalUrl() {
   return z.preprocess(blankIsUnset, z.string().regex(/^https?:\/\/[^\s]+$/, { error: 'must be an http(s) URL' }).optional()).transform((v) => v ?? null);
 }
 
+/** Comma-separated http://host:port origins (no path) of `what`; an empty list when unset. */
+export function httpOrigins(what: string) {
+  return z.preprocess(blankIsUnset, z.string().optional()).transform((v, ctx) => {
+    const urls = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = urls.find((u) => !/^http:\/\/[^/?#]+\/?$/.test(u) || !URL.canParse(u));
+    if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `must be http:// URLs of ${what}, comma-separated (got "${bad}")` });
+    return urls;
+  });
+}
+
 /** A Redis URL (redis:// or rediss:// for TLS), or null when unset. */
 export const redisUrl = z.preprocess(blankIsUnset, z.string().regex(/^rediss?:\/\//, { error: 'must start with redis:// or rediss://' }).optional())
   .transform((v) => v ?? null);

@@ -6,7 +6,7 @@ import type { BoardSize } from './domain/board-codec.ts';
 import type { CooldownRules } from './domain/cooldown.ts';
 import { CLIENT_ADDRESS_SOURCES, type ClientAddressRule } from './domain/client-ip.ts';
 import { guardConfig, GUARD_SCHEMA, type GuardConfig } from './guard-config.ts';
-import { blankIsUnset, ConfigError, int, oneOf, optionalText, redisUrl, text } from './config-fields.ts';
+import { blankIsUnset, ConfigError, httpOrigins, int, oneOf, optionalText, redisUrl, text } from './config-fields.ts';
 
 export { ConfigError } from './config-fields.ts';
 
@@ -243,12 +243,7 @@ export const ENV_SCHEMA = z.object({
   WRITE_PIXEL_FUNCTION: text('write-pixel'),
   LAMBDA_ENDPOINT: optionalText,
   LAMBDA_INVOKE_PORT: z.preprocess(blankIsUnset, z.string().optional()),
-  WRITER_URLS: z.preprocess(blankIsUnset, z.string().optional()).transform((v, ctx) => {
-    const urls = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    const bad = urls.find((u) => !/^http:\/\/[^/?#]+\/?$/.test(u) || !URL.canParse(u));
-    if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `must be http:// URLs of writer processes, comma-separated (got "${bad}")` });
-    return urls;
-  }),
+  WRITER_URLS: httpOrigins('writer processes'),
   IDEMPOTENCY_TTL_MS: int(300_000, 1000, 86_400_000),
   ORPHAN_AFTER_MS: int(5000, 100, 600_000),
   PERSISTENCE_PROBE_MS: int(1000, 50, 60_000),
