@@ -103,9 +103,9 @@ export interface Config {
   socket: SocketConfig;
   writePixelFunction: string;
   lambdaEndpoint: string | null;
-  /** Loopback port of the local Lambda Invoke API (start:cluster's socket servers use it); null = off. */
+  /** Loopback port of the local Lambda Invoke API (for socket servers started with LAMBDA_ENDPOINT); null = off. */
   lambdaInvokePort: number | null;
-  /** Writer processes the local runner forwards POST /api/pixels to, as the ALB does in AWS (start:cluster); empty: it places itself. */
+  /** Writers that place every pixel (the runner forwards POST /api/pixels, socket servers send theirs); empty: neither does. */
   writerUrls: string[];
   /** A retry with the same Idempotency-Key within this time gets the original result. */
   idempotencyTtlMs: number;

@@ -47,7 +47,7 @@ export class RefusedError extends PlaceError {
   }
 }
 
-/** No writer process took the request (each refused the connection): nothing was sent. */
+/** No writer process took the request (none could be reached): nothing was sent. */
 export class WriterUnavailableError extends PlaceError {}
 
 /** A writer took the request and stopped before answering: whether it placed the pixel is unknown. */

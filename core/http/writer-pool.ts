@@ -23,7 +23,8 @@ const CONNECT_TIMEOUT_MS = 1000;
 /** How long a name's addresses are used before they are looked up again (Cloud Map's TTL is 10 s). */
 const RESOLVE_MS = 10_000;
 
-interface Target { host: string; port: string; label: string }
+/** One writer: an address, and the URL (origin) it came from. */
+interface Target { host: string; port: string; origin: string; label: string }
 
 export interface WriterPoolOptions {
   /** How long a writer may take to answer (default 10 s). */
@@ -77,13 +78,13 @@ export class WriterPool {
     this.resolving ??= Promise.all(this.urls.map(async (url): Promise<Target[]> => {
       // An IPv6 literal's brackets belong to the URL, not the address.
       const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-      if (isIP(host)) return [{ host, port: url.port, label: url.host }];
+      if (isIP(host)) return [{ host, port: url.port, origin: url.origin, label: url.host }];
       try {
-        return (await this.lookup(host)).map((address) => ({ host: address, port: url.port, label: `${url.host} (${address})` }));
+        return (await this.lookup(host)).map((address) => ({ host: address, port: url.port, origin: url.origin, label: `${url.host} (${address})` }));
       } catch (err) {
-        // No writer registered yet, or DNS briefly down: the name counts as unreachable this time.
+        // No writer registered yet, or DNS briefly down: the addresses it had last time, if any.
         reportFailure('writer-lookup', err);
-        return this.resolved?.targets.filter((t) => t.label.startsWith(`${url.host} `)) ?? [];
+        return this.resolved?.targets.filter((t) => t.origin === url.origin) ?? [];
       }
     })).then((lists) => {
       const targets = lists.flat();
