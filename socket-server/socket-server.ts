@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Config } from '../core/config.ts';
-import type { BoardReader, FeedSubscription, LiveModeration, Locks, PublishedBoards, UpdateFeed } from '../core/board-store/board-store.ts';
+import type { BoardReader, FeedSubscription, Leases, LiveModeration, PublishedBoards, UpdateFeed } from '../core/board-store/board-store.ts';
 import type { Presence } from '../core/presence/presence.ts';
 import { addressKey, clientAddress, type AddressEvidence } from '../core/domain/client-ip.ts';
 import { parseRequestTarget } from '../core/http/request-target.ts';
@@ -52,7 +52,7 @@ export interface SocketServerDeps {
   /** With a relay source, this server relays the feed whenever it holds the relay lease. */
   relay?: RelaySource;
   /** With these, this server publishes the board for the CDN whenever it holds the publish lock (BOARD_PUBLISH_MS). */
-  publish?: { objects: BoardObjects; store: Pick<BoardReader, 'snapshot'> & PublishedBoards & Locks };
+  publish?: { objects: BoardObjects; store: Pick<BoardReader, 'snapshot'> & PublishedBoards & Leases };
   serverId?: string;
   /** Grief alerts for the clients watching a template (issue 12). */
   templateEvents?: Pick<TemplateEvents, 'subscribeGriefs'>;

@@ -184,6 +184,38 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
         expect(await store.tryLock('drain', 10_000)).toBeNull();
       });
 
+      it('tells a lease\'s follower how long the holder has left, so it can wait instead of asking again', async () => {
+        const first = await store.tryLease('publish', 10_000);
+        expect(first.lease).not.toBeNull();
+        const second = await store.tryLease('publish', 10_000);
+        expect(second.lease).toBeNull();
+        expect(second.heldForMs).toBeGreaterThan(8_000);
+        expect(second.heldForMs).toBeLessThanOrEqual(10_000);
+        await first.lease!.release();
+        expect((await store.tryLease('publish', 10_000)).lease).not.toBeNull();
+      });
+
+      it('tells every process listening when a holder lets go of a lease, and not when a lease it lost is released', async () => {
+        const heard: string[] = [];
+        const stop = store.onLeaseReleased((name) => heard.push(name));
+        // The listener's subscription may still be on its way: release until it hears one.
+        for (let i = 0; i < 250 && heard.length === 0; i++) {
+          await (await store.tryLease('publish', 10_000)).lease?.release();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(new Set(heard)).toEqual(new Set(['publish']));
+        const stale = (await store.tryLease('publish', 50)).lease!;
+        await new Promise((r) => setTimeout(r, 120));
+        const current = (await store.tryLease('publish', 10_000)).lease!;
+        heard.length = 0;
+        await stale.release(); // a paused process letting go of what it no longer holds
+        await new Promise((r) => setTimeout(r, 100));
+        expect(heard).toEqual([]);
+        expect((await store.tryLease('publish', 10_000)).lease).toBeNull();
+        stop();
+        await current.release();
+      });
+
       it('fences writes while the rebuild lock is held, changing nothing, and lets them through once it is released', async () => {
         const before = await store.snapshot();
         const lock = (await store.tryLock('rebuild', 10_000))!;

@@ -147,7 +147,7 @@ export interface PublishedBoards {
   setPublished(board: PublishedBoard): Promise<void>;
 }
 
-export type LockName = 'rebuild' | 'drain' | 'snapshot' | 'restore-job' | 'relay' | 'publish' | 'moderation' | 'rollback';
+export type LockName = 'rebuild' | 'drain' | 'snapshot' | 'restore-job' | 'moderation' | 'rollback';
 
 /** A lock held by this process until released or until its time runs out. */
 export interface StoreLock {
@@ -159,6 +159,29 @@ export interface StoreLock {
 /** Locks across processes. Holding 'rebuild' fences writes. */
 export interface Locks {
   tryLock(name: LockName, ttlMs: number): Promise<StoreLock | null>;
+}
+
+/** Work that every socket server runs and one does at a time, holding a lease it renews. */
+export type LeaseName = 'relay' | 'publish' | 'templates';
+export const LEASE_NAMES: readonly LeaseName[] = ['relay', 'publish', 'templates'];
+
+export interface HeldLease extends StoreLock {
+  /** What fences the holder's writes (the template tracker's commits). */
+  readonly token: string;
+}
+
+/** A lease taken, or how long its holder has left (ms). */
+export type LeaseTry<L> = { lease: L; heldForMs: 0 } | { lease: null; heldForMs: number };
+
+/**
+ * Leases across processes. A follower is told how long the holder has left, so it waits that long
+ * instead of asking every tick (hundreds of socket servers asking every 50 ms cost Redis more than
+ * the writes), and hears when a holder lets go, so a hand-over on a deploy takes no longer.
+ */
+export interface Leases {
+  tryLease(name: LeaseName, ttlMs: number): Promise<LeaseTry<HeldLease>>;
+  /** Calls `listener` with the name of each lease a holder releases, in any process; returns what stops it. */
+  onLeaseReleased(listener: (name: LeaseName) => void): () => void;
 }
 
 export interface Lifecycle {
@@ -207,4 +230,4 @@ export interface LiveModeration {
 }
 
 /** Everything a live-board adapter provides. */
-export interface BoardStore extends BoardReader, BoardWriter, PersistenceOutbox, UpdateFeed, SessionGate, ReadLimits, PublishedBoards, Locks, Lifecycle, LiveModeration {}
+export interface BoardStore extends BoardReader, BoardWriter, PersistenceOutbox, UpdateFeed, SessionGate, ReadLimits, PublishedBoards, Locks, Leases, Lifecycle, LiveModeration {}

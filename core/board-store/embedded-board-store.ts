@@ -4,8 +4,8 @@ import { BadRequestError, RebuildInProgressError } from '../errors.ts';
 import { nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
 import { encodePixelBatch, type PixelUpdate } from '../protocol/pixel-batch.ts';
 import type {
-  BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, LockName, PlaceOutcome, PlaceRequest,
-  Placement, StoreLock, UpdatesSince,
+  BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, HeldLease, LeaseName, LeaseTry, LockName,
+  PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
 import { collectUpdatesSince } from './updates-window.ts';
 import type { PublishedBoard } from '../publish/published-board.ts';
@@ -46,7 +46,9 @@ export class EmbeddedBoardStore implements BoardStore {
   private readonly pending = new Map<number, Placement>();
   private readonly idempotent = new Map<string, { placement: Placement; until: number }>();
   private readonly revoked = new Map<string | null, number>();
-  private readonly locks = new Map<LockName, { token: object; until: number }>();
+  private readonly locks = new Map<LockName | LeaseName, { token: string; until: number }>();
+  private readonly leaseListeners = new Set<(name: LeaseName) => void>();
+  private tokens = 0;
   private readonly listeners = new Set<FeedHandlers>();
   private readonly reports = new Map<string, Window>();
   private readonly moderation: EmbeddedModeration;
@@ -260,25 +262,44 @@ export class EmbeddedBoardStore implements BoardStore {
     return { seq, epoch, ...this.size };
   }
 
-  private lockHeld(name: LockName, now: number): { token: object; until: number } | null {
+  private lockHeld(name: LockName | LeaseName, now: number): { token: string; until: number } | null {
     const held = this.locks.get(name);
     if (!held || held.until <= now) return null;
     return held;
   }
 
-  async tryLock(name: LockName, ttlMs: number): Promise<StoreLock | null> {
+  private takeLock(name: LockName | LeaseName, ttlMs: number, released: () => void = () => {}): HeldLease | null {
     if (this.lockHeld(name, Date.now())) return null;
-    const token = {};
+    const token = String(++this.tokens);
     this.locks.set(name, { token, until: Date.now() + ttlMs });
     const mine = () => this.locks.get(name)?.token === token;
     return {
+      token,
       renew: async (ms) => {
         if (!mine()) return false;
         this.locks.set(name, { token, until: Date.now() + ms });
         return true;
       },
-      release: async () => { if (mine()) this.locks.delete(name); },
+      release: async () => {
+        if (!mine()) return;
+        this.locks.delete(name);
+        released();
+      },
     };
+  }
+
+  async tryLock(name: LockName, ttlMs: number): Promise<StoreLock | null> {
+    return this.takeLock(name, ttlMs);
+  }
+
+  async tryLease(name: LeaseName, ttlMs: number): Promise<LeaseTry<HeldLease>> {
+    const lease = this.takeLock(name, ttlMs, () => { for (const listener of this.leaseListeners) listener(name); });
+    return lease ? { lease, heldForMs: 0 } : { lease: null, heldForMs: Math.max(this.lockHeld(name, Date.now())!.until - Date.now(), 1) };
+  }
+
+  onLeaseReleased(listener: (name: LeaseName) => void): () => void {
+    this.leaseListeners.add(listener);
+    return () => { this.leaseListeners.delete(listener); };
   }
 
   async published(): Promise<PublishedBoard | null> {

@@ -2,12 +2,14 @@
 // stream every tick and publishes what is new as one batch, so a write costs Redis the same
 // whether 1 or 200 socket servers subscribe (the write script no longer publishes). If the
 // leader dies its lease runs out (RELAY_LEASE_MS) and another server takes over from where its
-// own feed is: a few updates may be published twice, which subscribers ignore by seq.
-import type { BoardReader, Locks, StoreLock } from './board-store.ts';
+// own feed is: a few updates may be published twice, which subscribers ignore by seq. A leader
+// that stops lets go of the lease, and the others hear of it (LeaseKeeper).
+import type { BoardReader, HeldLease, Leases } from './board-store.ts';
+import { LeaseKeeper } from './lease-keeper.ts';
 import { decodePixelBatch } from '../protocol/pixel-batch.ts';
 import { log, reportFailure } from '../observability/telemetry.ts';
 
-export interface RelaySource extends Pick<BoardReader, 'head' | 'updatesSince'>, Pick<Locks, 'tryLock'> {
+export interface RelaySource extends Pick<BoardReader, 'head' | 'updatesSince'>, Pick<Leases, 'tryLease' | 'onLeaseReleased'> {
   publishBatch(batch: Uint8Array): Promise<void>;
 }
 
@@ -20,8 +22,8 @@ export interface FeedRelayOptions {
 
 export class FeedRelay {
   readonly stats = { batches: 0, updates: 0, terms: 0 };
-  private lease: StoreLock | null = null;
-  private leaseRenewedAt = 0;
+  readonly lease: LeaseKeeper<HeldLease>;
+  private readonly unlisten: () => void;
   private last = 0;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -35,10 +37,13 @@ export class FeedRelay {
   constructor(
     private readonly source: RelaySource, private readonly options: FeedRelayOptions, private readonly fromSeq: () => number,
     private readonly relayed: (batch: Uint8Array) => void = () => {},
-  ) {}
+  ) {
+    this.lease = new LeaseKeeper((ttl) => source.tryLease('relay', ttl), { leaseMs: options.leaseMs, jitterMs: options.tickMs });
+    this.unlisten = source.onLeaseReleased((name) => { if (name === 'relay') this.lease.released(); });
+  }
 
   get leading(): boolean {
-    return this.lease !== null;
+    return this.lease.lease !== null;
   }
 
   start(): void {
@@ -49,9 +54,8 @@ export class FeedRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    const lease = this.lease;
-    this.lease = null;
-    await lease?.release().catch((err: unknown) => reportFailure('relay-release', err));
+    this.unlisten();
+    await this.lease.release().catch((err: unknown) => reportFailure('relay-release', err));
   }
 
   private schedule(delayMs: number): void {
@@ -65,20 +69,13 @@ export class FeedRelay {
 
   /** One tick: take or keep the lease, then publish what the stream holds past the last seq published. */
   async tick(now = Date.now()): Promise<void> {
-    if (!this.lease) {
-      this.lease = await this.source.tryLock('relay', this.options.leaseMs);
-      if (!this.lease) return;
-      this.leaseRenewedAt = now;
+    const turn = await this.lease.hold(now);
+    if (turn.lost) log.warn('the relay lease was lost; another server relays now');
+    if (!turn.lease) return;
+    if (turn.gained) {
       this.last = this.fromSeq();
       this.stats.terms++;
       log.info('this server now relays the update feed', { fromSeq: this.last });
-    } else if (now - this.leaseRenewedAt >= this.options.leaseMs / 3) {
-      if (!(await this.lease.renew(this.options.leaseMs))) {
-        this.lease = null;
-        log.warn('the relay lease was lost; another server relays now');
-        return;
-      }
-      this.leaseRenewedAt = now;
     }
     for (;;) {
       const updates = await this.source.updatesSince(this.last, this.options.pageSize);

@@ -7,10 +7,11 @@ import type { CooldownRules } from '../domain/cooldown.ts';
 import type { RedisConfig } from '../config.ts';
 import { BadRequestError, PlaceError, RebuildInProgressError, StoreUnavailableError } from '../errors.ts';
 import type {
-  BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, LockName, PlaceOutcome, PlaceRequest,
-  Placement, StoreLock, UpdatesSince,
+  BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, HeldLease, LeaseName, LeaseTry, LockName,
+  PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
-import { PLACE_PIXELS_LUA, placeOutcome, type PlaceReply, RELEASE_LOCK_LUA, RENEW_LOCK_LUA, REVOKE_LUA, TAKE_SESSION_SLOT_LUA } from './redis-scripts.ts';
+import { PLACE_PIXELS_LUA, placeOutcome, type PlaceReply, REVOKE_LUA, TAKE_SESSION_SLOT_LUA } from './redis-scripts.ts';
+import { defineLeaseCommands, type LeaseRedis, RedisLeaseNotices, takeRedisLease } from './redis-leases.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
 import { readUpdatesSince } from './redis-updates.ts';
 import { CallBatcher } from './call-batcher.ts';
@@ -41,11 +42,9 @@ export interface RedisBoardStoreOptions {
   readsPerIpPerMinute?: number;
 }
 
-interface ScriptedRedis extends Redis {
+interface ScriptedRedis extends LeaseRedis {
   placePixels(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<PlaceReply[]>;
   takeSessionSlot(...args: (string | number)[]): Promise<[number, number]>;
-  releaseLock(key: string, token: string): Promise<number>;
-  renewLock(key: string, token: string, ttlMs: number): Promise<number>;
   revoke(key: string, at: number, ttlMs: number): Promise<number>;
 }
 
@@ -78,10 +77,12 @@ export class RedisBoardStore implements BoardStore {
   private readonly moderation: RedisModeration;
   private readonly writes: CallBatcher<PlaceRequest, PlaceOutcome>;
   private readonly confirmations: CallBatcher<string, void>;
+  private readonly leaseNotices: RedisLeaseNotices;
 
   private constructor(private readonly client: ScriptedRedis, private readonly options: RedisBoardStoreOptions) {
     this.keys = redisKeys(options.redis.keyPrefix);
     this.publishesEachWrite = options.feedMode === 'publish';
+    this.leaseNotices = new RedisLeaseNotices(options.redis.feedUrl ?? options.redis.url, this.keys.leases);
     this.writes = new CallBatcher(
       { lingerMs: options.redis.writeBatchMs ?? 0, max: options.redis.writeBatchMax ?? DEFAULT_WRITE_BATCH_MAX },
       (requests) => this.placeBatch(requests),
@@ -113,8 +114,7 @@ export class RedisBoardStore implements BoardStore {
     client.defineCommand('placePixels', { lua: PLACE_PIXELS_LUA }); // the key count varies with the batch
     RedisModeration.define(client);
     client.defineCommand('takeSessionSlot', { numberOfKeys: 1, lua: TAKE_SESSION_SLOT_LUA });
-    client.defineCommand('releaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
-    client.defineCommand('renewLock', { numberOfKeys: 1, lua: RENEW_LOCK_LUA });
+    defineLeaseCommands(client);
     client.defineCommand('revoke', { numberOfKeys: 1, lua: REVOKE_LUA });
     try {
       await client.connect();
@@ -315,6 +315,14 @@ export class RedisBoardStore implements BoardStore {
     };
   }
 
+  tryLease(name: LeaseName, ttlMs: number): Promise<LeaseTry<HeldLease>> {
+    return takeRedisLease(this.client, this.keys, name, ttlMs, (what, op) => this.run(what, op));
+  }
+
+  onLeaseReleased(listener: (name: LeaseName) => void): () => void {
+    return this.leaseNotices.listen(listener);
+  }
+
   async subscribe(handlers: FeedHandlers): Promise<FeedSubscription> {
     // Pub/sub needs its own connection; this one queues while reconnecting and resubscribes itself.
     // With a feed URL it goes to a replica: Redis replicates PUBLISH, so the primary sends each
@@ -358,6 +366,7 @@ export class RedisBoardStore implements BoardStore {
   async close(): Promise<void> {
     await this.writes.drain(); // writes waiting for their batch still get their answer
     await this.confirmations.drain();
+    this.leaseNotices.close();
     this.client.disconnect();
   }
 }

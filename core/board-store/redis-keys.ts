@@ -14,7 +14,12 @@ export interface RedisKeys {
   updates: string;
   pending: string;
   channel: string;
+  /** Pub/sub: the name of each lease a holder releases (core/board-store/redis-leases.ts). */
+  leases: string;
   online: string;
+  /** The sum of the fresh presence reports, and the lock of the server that next recounts it (redis-presence.ts). */
+  onlineSum: string;
+  onlineSweep: string;
   revokedAll: string;
   lock(name: string): string;
   cooldown(userId: string): string;
@@ -67,7 +72,10 @@ export function redisKeys(prefix: string): RedisKeys {
     updates: `${p}:updates`,
     pending: `${p}:pending`,
     channel: `${p}:feed`,
+    leases: `${p}:leases`,
     online: `${p}:online`,
+    onlineSum: `${p}:online-sum`,
+    onlineSweep: `${p}:online-sweep`,
     revokedAll: `${p}:revoked-all`,
     lock: (name) => `${p}:${name}-lock`,
     cooldown: (userId) => `${p}:cooldown:${userId}`,

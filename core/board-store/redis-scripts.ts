@@ -228,10 +228,23 @@ if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return {1, 0}
 `;
 
-/** KEYS: lock. ARGV: token. Deletes the lock only if we still hold it. */
+/**
+ * KEYS: lock. ARGV: token, then for a lease its notice channel and name. Deletes the lock only if
+ * we still hold it; a lease's followers hear that it is free.
+ */
 export const RELEASE_LOCK_LUA = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+if ARGV[2] then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
+return 1
+`;
+
+/** KEYS: lock. ARGV: token, ttlMs. Returns 0 when taken, else how long the holder has left (ms, at least 1). */
+export const TAKE_LEASE_LUA = `
+if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 end
+local left = redis.call('PTTL', KEYS[1])
+if left < 0 then return tonumber(ARGV[2]) end
+return math.max(left, 1)
 `;
 
 /** KEYS: lock. ARGV: token, ttlMs. Extends the lock only if we still hold it. */

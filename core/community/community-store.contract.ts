@@ -39,7 +39,7 @@ export function describeCommunityStoreContract(name: string, open: () => Promise
     it('has no count for a template until a tracker commits one; then counts follow sets and adds', async () => {
       await store.register(trackedTemplate('aaaaaaaaaaa'));
       expect(await store.counts('aaaaaaaaaaa', now)).toEqual({ correct: null, seq: null, griefedLastHour: 0 });
-      const lease = (await store.tryLease(10_000))!;
+      const lease = (await store.tryLease(10_000)).lease!;
       expect(await store.commit(lease, { set: new Map([['aaaaaaaaaaa', 2]]), cursor: { seq: 10, epoch: 1 }, at: now })).toBe(true);
       expect(await store.commit(lease, { add: new Map([['aaaaaaaaaaa', -1]]), cursor: { seq: 12, epoch: 1 }, at: now })).toBe(true);
       expect(await store.counts('aaaaaaaaaaa', now)).toEqual({ correct: 1, seq: 12, griefedLastHour: 0 });
@@ -50,7 +50,7 @@ export function describeCommunityStoreContract(name: string, open: () => Promise
     });
 
     it('counts griefs of the last hour only', async () => {
-      const lease = (await store.tryLease(10_000))!;
+      const lease = (await store.tryLease(10_000)).lease!;
       await store.commit(lease, { set: new Map([['aaaaaaaaaaa', 0]]), griefs: new Map([['aaaaaaaaaaa', 3]]), cursor: { seq: 1, epoch: 1 }, at: now - 3_600_000 });
       await store.commit(lease, { griefs: new Map([['aaaaaaaaaaa', 2]]), cursor: { seq: 2, epoch: 1 }, at: now - 59 * 60_000 });
       await store.commit(lease, { griefs: new Map([['aaaaaaaaaaa', 1]]), cursor: { seq: 3, epoch: 1 }, at: now });
@@ -58,10 +58,13 @@ export function describeCommunityStoreContract(name: string, open: () => Promise
     });
 
     it('refuses a commit from a lease that was lost, changing nothing', async () => {
-      const first = (await store.tryLease(50))!;
-      expect(await store.tryLease(10_000)).toBeNull();
+      const first = (await store.tryLease(50)).lease!;
+      const taken = await store.tryLease(10_000);
+      expect(taken.lease).toBeNull();
+      expect(taken.heldForMs).toBeGreaterThan(0); // how long a follower waits before asking again
+      expect(taken.heldForMs).toBeLessThanOrEqual(50);
       await new Promise((r) => setTimeout(r, 80));
-      const second = (await store.tryLease(10_000))!;
+      const second = (await store.tryLease(10_000)).lease!;
       expect(second).not.toBeNull();
       expect(await first.renew(10_000)).toBe(false);
       expect(await store.commit(first, { set: new Map([['aaaaaaaaaaa', 7]]), cursor: { seq: 99, epoch: 1 }, at: now })).toBe(false);

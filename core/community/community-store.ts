@@ -5,6 +5,7 @@
 // Template progress is kept by one tracker at a time (template-tracker.ts, holding a lease):
 // it reads every update in seq order and commits counter changes fenced by its lease, so a
 // tracker that lost its lease (a paused process) can never write stale counts.
+import type { HeldLease, LeaseTry } from '../board-store/board-store.ts';
 
 export interface TemplateMeta {
   id: string;
@@ -40,12 +41,8 @@ export interface TrackerCursor {
   epoch: number;
 }
 
-export interface TrackerLease {
-  /** What fences the lease holder's commits. */
-  readonly token: string;
-  renew(ttlMs: number): Promise<boolean>;
-  release(): Promise<void>;
-}
+/** The tracker's lease: its token fences the holder's commits. */
+export type TrackerLease = HeldLease;
 
 export interface ProgressCommit {
   /** A recount: these counts replace the stored ones (for every template when `replaceAll`). */
@@ -71,7 +68,8 @@ export interface TemplateProgressStore {
   meta(id: string): Promise<TemplateMeta | null>;
   counts(id: string, now: number): Promise<TemplateCounts>;
   cursor(): Promise<TrackerCursor | null>;
-  tryLease(ttlMs: number): Promise<TrackerLease | null>;
+  /** The tracker's lease ('templates'), or how long its holder has left (Leases in board-store.ts). */
+  tryLease(ttlMs: number): Promise<LeaseTry<TrackerLease>>;
   /** Applies a commit if `lease` is still held; false (and nothing changed) if it was lost. */
   commit(lease: TrackerLease, change: ProgressCommit): Promise<boolean>;
 }

@@ -4,6 +4,7 @@ import {
   type TrackedTemplate, type TrackerCursor, type TrackerLease,
 } from './community-store.ts';
 import { reportFailure } from '../observability/telemetry.ts';
+import type { LeaseTry } from '../board-store/board-store.ts';
 
 export class EmbeddedCommunityStore implements CommunityStore {
   private readonly templates = new Map<string, TrackedTemplate>();
@@ -51,11 +52,11 @@ export class EmbeddedCommunityStore implements CommunityStore {
     return this.currentCursor;
   }
 
-  async tryLease(ttlMs: number): Promise<TrackerLease | null> {
-    if (this.lease && this.lease.until > Date.now()) return null;
+  async tryLease(ttlMs: number): Promise<LeaseTry<TrackerLease>> {
+    if (this.lease && this.lease.until > Date.now()) return { lease: null, heldForMs: Math.max(this.lease.until - Date.now(), 1) };
     const token = String(++this.leases);
     this.lease = { token, until: Date.now() + ttlMs };
-    return {
+    const lease: TrackerLease = {
       token,
       renew: async (ms) => {
         if (this.lease?.token !== token || this.lease.until <= Date.now()) return false;
@@ -64,6 +65,7 @@ export class EmbeddedCommunityStore implements CommunityStore {
       },
       release: async () => { if (this.lease?.token === token) this.lease = null; },
     };
+    return { lease, heldForMs: 0 };
   }
 
   async commit(lease: TrackerLease, change: ProgressCommit): Promise<boolean> {

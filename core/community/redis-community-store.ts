@@ -1,13 +1,14 @@
 // Templates' live state and rate limits in Redis, on the board store's connection (every key
 // in redis-keys.ts, under the same hash tag). Counter changes go through one Lua script that
 // checks the tracker's lease first, so a commit is all or nothing and never from a lost lease.
-import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Redis } from 'ioredis';
 import type { RedisConfig } from '../config.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import { reportFailure } from '../observability/telemetry.ts';
-import { RELEASE_LOCK_LUA, RENEW_LOCK_LUA, TAKE_SESSION_SLOT_LUA } from '../board-store/redis-scripts.ts';
+import { TAKE_SESSION_SLOT_LUA } from '../board-store/redis-scripts.ts';
+import { defineLeaseCommands, type LeaseRedis, takeRedisLease } from '../board-store/redis-leases.ts';
+import type { LeaseTry } from '../board-store/board-store.ts';
 import { redisKeys, type RedisKeys } from '../board-store/redis-keys.ts';
 import {
   griefMinutes, MINUTE, type CommunityStore, type GriefEvent, type ProgressCommit, type TemplateCounts, type TemplateMeta,
@@ -33,11 +34,9 @@ redis.call('SET', KEYS[3], ARGV[2])
 return 1
 `;
 
-interface CommunityRedis extends Redis {
+interface CommunityRedis extends LeaseRedis {
   commitProgress(...args: (string | number)[]): Promise<number>;
   takeSlot(key: string, limit: number, windowMs: number): Promise<[number, number]>;
-  releaseLock(key: string, token: string): Promise<number>;
-  renewLock(key: string, token: string, ttlMs: number): Promise<number>;
 }
 
 const parseCursor = (v: string | null): TrackerCursor | null => {
@@ -56,8 +55,7 @@ export class RedisCommunityStore implements CommunityStore {
     // defineCommand is idempotent per name on one connection.
     this.client.defineCommand('commitProgress', { lua: COMMIT_LUA });
     this.client.defineCommand('takeSlot', { numberOfKeys: 1, lua: TAKE_SESSION_SLOT_LUA });
-    this.client.defineCommand('releaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
-    this.client.defineCommand('renewLock', { numberOfKeys: 1, lua: RENEW_LOCK_LUA });
+    defineLeaseCommands(this.client);
   }
 
   private async run<T>(what: string, op: () => Promise<T>): Promise<T> {
@@ -128,15 +126,8 @@ export class RedisCommunityStore implements CommunityStore {
     return parseCursor(await this.run('template cursor', () => this.client.get(this.keys.templateCursor)));
   }
 
-  async tryLease(ttlMs: number): Promise<TrackerLease | null> {
-    const key = this.keys.lock('templates');
-    const token = randomBytes(8).toString('hex');
-    if ((await this.run('lease', () => this.client.set(key, token, 'PX', ttlMs, 'NX'))) !== 'OK') return null;
-    return {
-      token,
-      renew: async (ms) => (await this.run('lease', () => this.client.renewLock(key, token, ms))) === 1,
-      release: async () => { await this.run('lease', () => this.client.releaseLock(key, token)); },
-    };
+  tryLease(ttlMs: number): Promise<LeaseTry<TrackerLease>> {
+    return takeRedisLease(this.client, this.keys, 'templates', ttlMs, (what, op) => this.run(what, op));
   }
 
   async commit(lease: TrackerLease, c: ProgressCommit): Promise<boolean> {

@@ -4,9 +4,11 @@
 // store's updates in seq order every tick, and per update touches only the templates on that
 // pixel: O(1) per placement, never a rescan of the board. Counter changes, grief counts and the
 // cursor are committed together, fenced by the lease. A new leader, a restore (new epoch) or a
-// feed it fell behind recounts everything once from a fresh board snapshot.
+// feed it fell behind recounts everything once from a fresh board snapshot. Followers wait out
+// the holder's lease, or hear when it lets go (LeaseKeeper).
 import { colorAt, setColorAt, type BoardSize } from '../domain/board-codec.ts';
-import type { BoardReader } from '../board-store/board-store.ts';
+import type { BoardReader, Leases } from '../board-store/board-store.ts';
+import { LeaseKeeper } from '../board-store/lease-keeper.ts';
 import { decodePixelBatch, forEachPixel, type PixelBatch } from '../protocol/pixel-batch.ts';
 import { log, reportFailure } from '../observability/telemetry.ts';
 import type { Config } from '../config.ts';
@@ -59,7 +61,6 @@ class PixelIndex {
 
 interface Leading {
   lease: TrackerLease;
-  renewedAt: number;
   board: Uint8Array;
   seq: number;
   epoch: number;
@@ -77,12 +78,18 @@ export class TemplateTracker {
   private state: Leading | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
+  readonly lease: LeaseKeeper<TrackerLease>;
+  private readonly unlisten: () => void;
 
+  /** `board` also tells when a tracker elsewhere lets go of the lease (the store's lease notices). */
   constructor(
-    private readonly board: Pick<BoardReader, 'snapshot' | 'head' | 'updatesSince'>,
+    private readonly board: Pick<BoardReader, 'snapshot' | 'head' | 'updatesSince'> & Pick<Leases, 'onLeaseReleased'>,
     private readonly progress: TemplateProgressStore & Pick<TemplateEvents, 'publishGriefs'>,
     private readonly options: TrackerOptions,
-  ) {}
+  ) {
+    this.lease = new LeaseKeeper((ttl) => progress.tryLease(ttl), { leaseMs: options.leaseMs, jitterMs: options.tickMs });
+    this.unlisten = board.onLeaseReleased((name) => { if (name === 'templates') this.lease.released(); });
+  }
 
   get leading(): boolean {
     return this.state !== null;
@@ -96,9 +103,9 @@ export class TemplateTracker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    const lease = this.state?.lease;
+    this.unlisten();
     this.state = null;
-    await lease?.release().catch((err: unknown) => reportFailure('template-lease-release', err));
+    await this.lease.release().catch((err: unknown) => reportFailure('template-lease-release', err));
   }
 
   private schedule(delayMs: number): void {
@@ -113,14 +120,12 @@ export class TemplateTracker {
 
   /** One tick: take or keep the lease, pick up new templates, apply the updates since the cursor. */
   async tick(now = Date.now()): Promise<void> {
+    const turn = await this.lease.hold(now);
+    if (turn.lost) this.lost();
+    if (!turn.lease) return;
     if (!this.state) {
-      const lease = await this.progress.tryLease(this.options.leaseMs);
-      if (!lease) return;
-      log.info('this process now tracks template progress');
-      if (!(await this.recount(lease, now))) return;
-    } else if (now - this.state.renewedAt >= this.options.leaseMs / 3) {
-      if (!(await this.state.lease.renew(this.options.leaseMs))) return this.lost();
-      this.state.renewedAt = now;
+      if (turn.gained) log.info('this process now tracks template progress');
+      if (!(await this.recount(turn.lease, now))) return;
     }
     const s = this.state!;
     const head = await this.board.head();
@@ -150,6 +155,7 @@ export class TemplateTracker {
 
   private lost(): void {
     this.state = null;
+    this.lease.lost();
     log.warn('the template tracker lease was lost; another process tracks now');
   }
 
@@ -160,7 +166,7 @@ export class TemplateTracker {
     const snap = await this.board.snapshot();
     if (!snap) return false;
     const s: Leading = {
-      lease, renewedAt: now, board: Uint8Array.from(snap.bytes), seq: snap.seq, epoch: snap.epoch, version,
+      lease, board: Uint8Array.from(snap.bytes), seq: snap.seq, epoch: snap.epoch, version,
       size: { width: snap.width, height: snap.height }, ids: [], known: new Set(), index: new PixelIndex(snap.width * snap.height),
     };
     const counts = new Map<string, number>();
@@ -250,7 +256,7 @@ export class TemplateTracker {
 
 /** Starts a tracker with the settings (the socket servers and the local runner each run one). */
 export function startTemplateTracker(
-  config: Pick<Config, 'community' | 'socket'>, board: Pick<BoardReader, 'snapshot' | 'head' | 'updatesSince'>,
+  config: Pick<Config, 'community' | 'socket'>, board: Pick<BoardReader, 'snapshot' | 'head' | 'updatesSince'> & Pick<Leases, 'onLeaseReleased'>,
   progress: TemplateProgressStore & Pick<TemplateEvents, 'publishGriefs'>,
 ): TemplateTracker {
   const tracker = new TemplateTracker(board, progress, {

@@ -1,11 +1,13 @@
 // Publishes the board for the CDN (core/publish/published-board.ts): every BOARD_PUBLISH_MS the
 // board as an immutable gzip object named by epoch, seq and size, every BOARD_PNG_PUBLISH_MS its
 // PNG, and the newest in the live store, where GET /api/board finds it to redirect. One process
-// at a time publishes (the 'publish' lock, renewed while it does); a socket server hands in the
-// board it keeps for its digests, so publishing costs Redis nothing but the pointer.
+// at a time publishes (the 'publish' lease, renewed while it does; the others wait it out, see
+// LeaseKeeper); a socket server hands in the board it keeps for its digests, so publishing costs
+// Redis nothing but the pointer.
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { BoardReader, BoardSnapshot, Locks, PublishedBoards, StoreLock } from '../board-store/board-store.ts';
+import type { BoardReader, BoardSnapshot, HeldLease, Leases, PublishedBoards } from '../board-store/board-store.ts';
+import { LeaseKeeper } from '../board-store/lease-keeper.ts';
 import { publishedKey, type BoardObjects, type PublishedBoard } from '../publish/published-board.ts';
 import { encodeBoardPng } from '../publish/board-png.ts';
 import { log, metrics, reportFailure } from '../observability/telemetry.ts';
@@ -20,7 +22,7 @@ export interface PublisherOptions {
 }
 
 export interface PublisherContext {
-  store: Pick<BoardReader, 'snapshot'> & PublishedBoards & Locks;
+  store: Pick<BoardReader, 'snapshot'> & PublishedBoards & Pick<Leases, 'tryLease' | 'onLeaseReleased'>;
   objects: BoardObjects;
 }
 
@@ -32,12 +34,15 @@ export function publishedStaleAfterMs(intervalMs: number): number {
 export class BoardPublisher {
   private last: PublishedBoard | null = null;
   private publishes = 0;
-  private lock: StoreLock | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  readonly lease: LeaseKeeper<HeldLease>;
+  private unlisten: () => void = () => {};
 
   /** `source` gives the board without a store read when it can (null: read the store). */
-  constructor(private readonly ctx: PublisherContext, private readonly options: PublisherOptions, private readonly source: () => BoardSnapshot | null = () => null) {}
+  constructor(private readonly ctx: PublisherContext, private readonly options: PublisherOptions, private readonly source: () => BoardSnapshot | null = () => null) {
+    this.lease = new LeaseKeeper((ttl) => ctx.store.tryLease('publish', ttl), { leaseMs: 3 * options.intervalMs, jitterMs: options.intervalMs });
+  }
 
   /** Publishes the board now (if it changed since the last time) and returns what is published. */
   async publishOnce(now = Date.now()): Promise<PublishedBoard | null> {
@@ -70,6 +75,7 @@ export class BoardPublisher {
   /** Publishes every intervalMs while this process holds the publish lock; stop() ends it. */
   start(): void {
     if (this.options.intervalMs <= 0 || this.timer) return;
+    this.unlisten = this.ctx.store.onLeaseReleased((name) => { if (name === 'publish') this.lease.released(); });
     this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
     this.timer.unref();
   }
@@ -77,11 +83,8 @@ export class BoardPublisher {
   private async tick(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    const ttl = 3 * this.options.intervalMs;
     try {
-      if (this.lock && !(await this.lock.renew(ttl))) this.lock = null;
-      this.lock ??= await this.ctx.store.tryLock('publish', ttl);
-      if (!this.lock) {
+      if (!(await this.lease.hold(Date.now())).lease) {
         this.last = null; // another process publishes; read its pointer if this one takes over
         return;
       }
@@ -96,10 +99,9 @@ export class BoardPublisher {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.unlisten();
     while (this.running) await new Promise((r) => setTimeout(r, 5));
-    const lock = this.lock;
-    this.lock = null;
-    await lock?.release().catch((err: unknown) => reportFailure('board-publish-unlock', err));
+    await this.lease.release().catch((err: unknown) => reportFailure('board-publish-unlock', err));
     if (this.publishes > 0) log.info('board publishing stopped', { publishes: this.publishes });
   }
 }
