@@ -22,7 +22,8 @@ describe('the documented commands on real Redis and Cassandra', () => {
     return execFileAsync('npm', ['run', '--silent', script, ...(args.length ? ['--', ...args] : [])], {
       env: {
         ...process.env, REDIS_URL: f.redisUrl!, CASSANDRA_CONTACT_POINTS: c.contactPoints.join(','), CASSANDRA_PORT: String(c.port),
-        CASSANDRA_KEYSPACE: c.keyspace, BOARD_WIDTH: '50', BOARD_HEIGHT: '40', ...env,
+        // The fixture's data folder, not the checkout's: snapshots a local `npm start` left there must not leak in.
+        CASSANDRA_KEYSPACE: c.keyspace, DATA_DIR: f.config.dataDir, BOARD_WIDTH: '50', BOARD_HEIGHT: '40', ...env,
       },
     });
   };
