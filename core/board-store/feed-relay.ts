@@ -23,9 +23,10 @@ export interface FeedRelayOptions {
 export class FeedRelay {
   readonly stats = { batches: 0, updates: 0, terms: 0 };
   readonly lease: LeaseKeeper<HeldLease>;
-  private readonly unlisten: () => void;
+  private unlisten: (() => void) | null = null;
   private last = 0;
   private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
   private stopped = false;
 
   /**
@@ -39,7 +40,11 @@ export class FeedRelay {
     private readonly relayed: (batch: Uint8Array) => void = () => {},
   ) {
     this.lease = new LeaseKeeper((ttl) => source.tryLease('relay', ttl), { leaseMs: options.leaseMs, jitterMs: options.tickMs });
-    this.unlisten = source.onLeaseReleased((name) => { if (name === 'relay') this.lease.released(); });
+    this.listen();
+  }
+
+  private listen(): void {
+    this.unlisten ??= this.source.onLeaseReleased((name) => { if (name === 'relay') this.lease.released(); });
   }
 
   get leading(): boolean {
@@ -48,13 +53,17 @@ export class FeedRelay {
 
   start(): void {
     this.stopped = false;
+    this.lease.resume();
+    this.listen();
     this.schedule(0);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.unlisten();
+    this.unlisten?.();
+    this.unlisten = null;
+    await this.ticking; // a tick under way finishes before the lease goes
     await this.lease.release().catch((err: unknown) => reportFailure('relay-release', err));
   }
 
@@ -62,8 +71,10 @@ export class FeedRelay {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       const started = Date.now();
-      this.tick().catch((err: unknown) => reportFailure('relay', err))
-        .finally(() => this.schedule(Math.max(this.options.tickMs - (Date.now() - started), 1)));
+      this.ticking = this.tick().catch((err: unknown) => reportFailure('relay', err)).finally(() => {
+        this.ticking = null;
+        this.schedule(Math.max(this.options.tickMs - (Date.now() - started), 1));
+      });
     }, delayMs);
   }
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EmbeddedBoardStore } from './embedded-board-store.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
+import type { HeldLease } from './board-store.ts';
 
 const LEASE_MS = 3000;
 const TICK_MS = 50;
@@ -43,6 +44,32 @@ describe('lease keeper', () => {
     await tick(followers);
     await tick(followers);
     expect(followers.filter((k) => k.lease).length).toBe(1);
+  });
+
+  it('a release heard while a follower\'s ask was on its way still hands the lease over within a tick', async () => {
+    const { keepers, tick } = servers(2);
+    await tick();
+    const [holder, follower] = keepers[0]!.lease ? [keepers[0]!, keepers[1]!] : [keepers[1]!, keepers[0]!];
+    for (let t = 0; t < (LEASE_MS + 2 * TICK_MS) / TICK_MS; t++) await tick([holder]); // the follower's next ask is due now
+    const asks = follower.stats.tries;
+    const asking = follower.hold(Date.now()); // refused: the holder still has it
+    await holder.release(); // … and lets go before the refusal is back
+    expect((await asking).lease).toBeNull();
+    expect(follower.stats.tries).toBe(asks + 1);
+    await tick([follower]);
+    await tick([follower]);
+    expect(follower.lease).not.toBeNull();
+  });
+
+  it('a server that stops while asking lets go of what it got, so the others need not wait out the lease', async () => {
+    const { keepers, tick } = servers(2);
+    const [stopping, other] = keepers as [LeaseKeeper<HeldLease>, LeaseKeeper<HeldLease>];
+    const asking = stopping.hold(Date.now());
+    await stopping.release();
+    expect((await asking).lease).toBeNull();
+    await tick([other]);
+    expect(other.lease).not.toBeNull();
+    expect((await stopping.hold(Date.now() + LEASE_MS)).lease).toBeNull(); // stopped: takes nothing until resumed
   });
 
   it('takes over within a tick of the lease running out when its holder stops (a crashed server)', async () => {

@@ -1,7 +1,7 @@
 // The lease loop that the feed relay, the board publisher and the template tracker share: every
 // socket server runs each of them, and the one holding the lease does the work. The holder renews
 // every third of the lease. A follower asks the store only when the holder's time is up (the
-// store says how long it has left) or when a holder lets go, never every tick: with hundreds of
+// store says how long it has left) or when a holder lets go (a notice), never every tick: with hundreds of
 // socket servers, asking every 50 ms cost Redis more than the pixel writes (docs/PERFORMANCE.md,
 // "Idle socket servers").
 import type { LeaseTry, StoreLock } from './board-store.ts';
@@ -26,6 +26,9 @@ export class LeaseKeeper<L extends StoreLock> {
   private held: L | null = null;
   private renewedAt = 0;
   private nextTryAt = 0;
+  /** Counts release notices, so a refusal that crossed one does not put the next try off. */
+  private notices = 0;
+  private closed = false;
 
   constructor(private readonly take: (ttlMs: number) => Promise<LeaseTry<L>>, private readonly options: LeaseKeeperOptions) {}
 
@@ -35,9 +38,11 @@ export class LeaseKeeper<L extends StoreLock> {
 
   /** Once a tick: takes, keeps or renews the lease; calls the store only when one of those is due. */
   async hold(now: number): Promise<LeaseTurn<L>> {
+    if (this.closed) return { lease: null, gained: false, lost: false };
     const held = this.held;
     if (held) {
-      if (now - this.renewedAt < this.options.leaseMs / 3) return { lease: held, gained: false, lost: false };
+      // Every third of the lease, less half a tick: a tick that comes a little early must not put the renewal off by a whole tick.
+      if (now - this.renewedAt < this.options.leaseMs / 3 - this.options.jitterMs / 2) return { lease: held, gained: false, lost: false };
       if (await held.renew(this.options.leaseMs)) {
         this.renewedAt = now;
         return { lease: held, gained: false, lost: false };
@@ -47,9 +52,14 @@ export class LeaseKeeper<L extends StoreLock> {
     }
     if (now < this.nextTryAt) return { lease: null, gained: false, lost: false };
     this.stats.tries++;
+    const notices = this.notices;
     const attempt = await this.take(this.options.leaseMs);
+    if (this.closed) {
+      await attempt.lease?.release(); // stopped while asking: let go at once, so the others need not wait it out
+      return { lease: null, gained: false, lost: false };
+    }
     if (!attempt.lease) {
-      this.nextTryAt = now + attempt.heldForMs + this.jitter();
+      this.nextTryAt = now + (this.notices === notices ? attempt.heldForMs : 0) + this.jitter();
       return { lease: null, gained: false, lost: false };
     }
     this.held = attempt.lease;
@@ -60,6 +70,7 @@ export class LeaseKeeper<L extends StoreLock> {
 
   /** The holder let go: try within the jitter instead of when its time would have run out. */
   released(now = Date.now()): void {
+    this.notices++;
     if (!this.held) this.nextTryAt = Math.min(this.nextTryAt, now + this.jitter());
   }
 
@@ -70,10 +81,16 @@ export class LeaseKeeper<L extends StoreLock> {
     this.nextTryAt = now;
   }
 
+  /** Lets go of the lease and takes no other until resume(): a stopping server's tick still under way cannot take it again. */
   async release(): Promise<void> {
+    this.closed = true;
     const held = this.held;
     this.held = null;
     await held?.release();
+  }
+
+  resume(): void {
+    this.closed = false;
   }
 
   private jitter(): number {

@@ -242,6 +242,28 @@ describe('redis board store layout', () => {
     }
   });
 
+  it('hears lease releases again after its notice connection is cut, and takes the gap for a release of every lease', async () => {
+    const store = await open();
+    const admin = new Redis(redis.url);
+    try {
+      const heard: string[] = [];
+      const stop = store.onLeaseReleased((name) => heard.push(name));
+      const listening = async () => ((await admin.pubsub('NUMSUB', store.keys.leases)) as [string, number])[1];
+      await expect.poll(listening).toBe(1);
+      await admin.client('KILL', 'TYPE', 'pubsub');
+      // Back: a notice may have been missed meanwhile, so every lease's followers try once.
+      await expect.poll(() => [...heard].sort(), { timeout: 10_000 }).toEqual(['publish', 'relay', 'templates']);
+      expect(await listening()).toBe(1);
+      heard.length = 0;
+      await (await store.tryLease('relay', 10_000)).lease!.release();
+      await expect.poll(() => heard).toEqual(['relay']);
+      stop();
+    } finally {
+      admin.disconnect();
+      await store.close();
+    }
+  });
+
   it('fails fast with StoreUnavailableError when Redis is gone', async () => {
     const store = await open();
     const other = await startTestRedis();

@@ -55,21 +55,23 @@ export class RedisLeaseNotices {
   }
 
   private open(): void {
-    // Commands wait for the connection (the offline queue), and ioredis subscribes again after a reconnect.
-    const sub = new Redis(this.url, { retryStrategy: (n) => Math.min(50 * 2 ** n, 1000) });
+    // Subscribes on every 'ready' itself: a SUBSCRIBE queued while Redis was away can fail, and
+    // ioredis resubscribes only to what Redis had confirmed.
+    const sub = new Redis(this.url, { autoResubscribe: false, retryStrategy: (n) => Math.min(50 * 2 ** n, 1000) });
     this.sub = sub;
     sub.on('error', () => { /* reconnects by itself; 'ready' then stands in for what was missed */ });
     let connectedOnce = false;
     sub.on('ready', () => {
-      // A notice may have been missed while away: followers try once (their keeper spreads the tries).
-      if (connectedOnce) for (const name of LEASE_NAMES) this.notify(name);
-      connectedOnce = true;
+      sub.subscribe(this.channel).then(() => {
+        // A notice may have been missed while away: followers try once (their keeper spreads the tries).
+        if (connectedOnce) for (const name of LEASE_NAMES) this.notify(name);
+        connectedOnce = true;
+      }, (err: unknown) => reportFailure('lease-notices', err));
     });
     sub.on('message', (_channel: string, message: string) => {
       const name = LEASE_NAMES.find((n) => n === message);
       if (name) this.notify(name);
     });
-    sub.subscribe(this.channel).catch((err: unknown) => reportFailure('lease-notices', err));
   }
 
   private notify(name: LeaseName): void {

@@ -243,7 +243,8 @@ return 1
 export const TAKE_LEASE_LUA = `
 if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 end
 local left = redis.call('PTTL', KEYS[1])
-if left < 0 then return tonumber(ARGV[2]) end
+-- A lock with no expiry (set by hand) would never free up: give it one lease's time.
+if left < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return tonumber(ARGV[2]) end
 return math.max(left, 1)
 `;
 

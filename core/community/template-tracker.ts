@@ -79,7 +79,8 @@ export class TemplateTracker {
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
   readonly lease: LeaseKeeper<TrackerLease>;
-  private readonly unlisten: () => void;
+  private unlisten: (() => void) | null = null;
+  private ticking: Promise<void> | null = null;
 
   /** `board` also tells when a tracker elsewhere lets go of the lease (the store's lease notices). */
   constructor(
@@ -88,7 +89,11 @@ export class TemplateTracker {
     private readonly options: TrackerOptions,
   ) {
     this.lease = new LeaseKeeper((ttl) => progress.tryLease(ttl), { leaseMs: options.leaseMs, jitterMs: options.tickMs });
-    this.unlisten = board.onLeaseReleased((name) => { if (name === 'templates') this.lease.released(); });
+    this.listen();
+  }
+
+  private listen(): void {
+    this.unlisten ??= this.board.onLeaseReleased((name) => { if (name === 'templates') this.lease.released(); });
   }
 
   get leading(): boolean {
@@ -97,13 +102,17 @@ export class TemplateTracker {
 
   start(): void {
     this.stopped = false;
+    this.lease.resume();
+    this.listen();
     this.schedule(0);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.unlisten();
+    this.unlisten?.();
+    this.unlisten = null;
+    await this.ticking; // a tick under way finishes before the lease goes
     this.state = null;
     await this.lease.release().catch((err: unknown) => reportFailure('template-lease-release', err));
   }
@@ -112,8 +121,10 @@ export class TemplateTracker {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       const started = Date.now();
-      this.tick().catch((err: unknown) => reportFailure('template-tracker', err))
-        .finally(() => this.schedule(Math.max(this.options.tickMs - (Date.now() - started), 1)));
+      this.ticking = this.tick().catch((err: unknown) => reportFailure('template-tracker', err)).finally(() => {
+        this.ticking = null;
+        this.schedule(Math.max(this.options.tickMs - (Date.now() - started), 1));
+      });
     }, delayMs);
     this.timer.unref?.();
   }

@@ -30,6 +30,17 @@ export function describePresenceContract(name: string, open: () => Promise<{ pre
       expect(await presence.total(10_000 + CONTRACT_STALE_MS + 3)).toBe(0);
     });
 
+    it('follows each server\'s new count from one ask to the next', async () => {
+      await presence.report('a', 3, 10_000);
+      await presence.report('b', 4, 10_000);
+      expect(await presence.total(10_001)).toBe(7);
+      await presence.report('a', 5, 10_002);
+      expect(await presence.total(10_003)).toBe(9);
+      await presence.report('b', 1, 10_004);
+      await presence.report('c', 2, 10_004);
+      expect(await presence.total(10_005)).toBe(8);
+    });
+
     it('is 0 when nobody reported', async () => {
       expect(await presence.total(1)).toBe(0);
     });

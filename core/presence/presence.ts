@@ -1,5 +1,6 @@
 // How many people are watching, across every socket server: each server reports its own count
-// every few seconds; a report not refreshed within `staleMs` no longer counts. Redis in
+// every few seconds; a report not refreshed within `staleMs` no longer counts (in Redis, from
+// the next recount of the sum: at most a third of `staleMs` later). Redis in
 // production (redis-presence.ts), this in-process map for the one-process run; both pass
 // presence.contract.ts.
 

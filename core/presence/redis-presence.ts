@@ -28,7 +28,8 @@ local now, staleMs, sum = tonumber(ARGV[1]), tonumber(ARGV[2]), 0
 local all = redis.call('HGETALL', KEYS[1])
 for i = 1, #all, 2 do
   local count, at = string.match(all[i + 1], '^(%d+):(%d+)$')
-  if now - tonumber(at) > staleMs then redis.call('HDEL', KEYS[1], all[i]) else sum = sum + tonumber(count) end
+  -- A report that is stale, or not one at all, is dropped (an error here would stop every later recount).
+  if not count or now - tonumber(at) > staleMs then redis.call('HDEL', KEYS[1], all[i]) else sum = sum + tonumber(count) end
 end
 redis.call('SET', KEYS[2], sum)
 return sum

@@ -75,6 +75,7 @@ export class BoardPublisher {
   /** Publishes every intervalMs while this process holds the publish lock; stop() ends it. */
   start(): void {
     if (this.options.intervalMs <= 0 || this.timer) return;
+    this.lease.resume();
     this.unlisten = this.ctx.store.onLeaseReleased((name) => { if (name === 'publish') this.lease.released(); });
     this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
     this.timer.unref();
