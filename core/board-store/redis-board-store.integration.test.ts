@@ -242,6 +242,29 @@ describe('redis board store layout', () => {
     }
   });
 
+  it('a relay that stops hands over at once: the other servers hear the release instead of waiting out a 30 s lease', async () => {
+    const keyPrefix = `h${randomBytes(4).toString('hex')}`;
+    const [first, second] = [await open(keyPrefix), await open(keyPrefix)];
+    const admin = new Redis(redis.url);
+    const relays = [first, second].map((store) => new FeedRelay(store, { tickMs: 20, leaseMs: 30_000, pageSize: 1000 }, () => 0));
+    try {
+      await first.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], Date.now());
+      relays[0]!.start();
+      await expect.poll(() => relays[0]!.leading).toBe(true);
+      relays[1]!.start();
+      await expect.poll(() => relays[1]!.lease.stats.tries).toBe(1); // refused, told 30 s
+      await expect.poll(async () => ((await admin.pubsub('NUMSUB', first.keys.leases)) as [string, number])[1]).toBe(2);
+      await relays[0]!.stop();
+      await expect.poll(() => relays[1]!.leading, { timeout: 5_000 }).toBe(true);
+      expect(relays[1]!.lease.stats.tries).toBe(2); // one ask more, after the notice: no polling meanwhile
+    } finally {
+      for (const r of relays) await r.stop();
+      admin.disconnect();
+      await first.close();
+      await second.close();
+    }
+  });
+
   it('hears lease releases again after its notice connection is cut, and takes the gap for a release of every lease', async () => {
     const store = await open();
     const admin = new Redis(redis.url);
