@@ -29,6 +29,9 @@
 //   expire after the run, or during a later cell's). FEED_DESIGNS=none measures only the floor:
 //   the Redis CPU of a bare PING and of an empty script called with a write's keys and arguments.
 //   FEED_SERVER (redis-server: the server binary; `npm run bench:get-valkey` prints Valkey's).
+//   FEED_RETURNING (0; 1: a pool of users placing again every 1.2 cooldowns, each at the same
+//   address every time, as an event's active users do, instead of a new user per write; the
+//   warm-up is then one pass over the pool).
 //   The publish design runs at the first rate only: at 20,000 writes/s to 200 subscribers it
 //   would be 4 M deliveries a second, past Redis's output buffer limits.
 import './exit-on-signal.ts';
@@ -51,6 +54,7 @@ const CONNECTIONS = Number(process.env.FEED_CONNECTIONS ?? 32);
 const WRITERS = (process.env.FEED_WRITERS ?? '1').split(',').map(Number);
 const KEYS = process.env.FEED_KEYS === '1';
 const USERS_PER_IP = Number(process.env.FEED_USERS_PER_IP ?? 0);
+const RETURNING = process.env.FEED_RETURNING === '1';
 const DETAIL = process.env.FEED_DETAIL === '1';
 const TTL_MS = Number(process.env.FEED_TTL_S ?? 300) * 1000;
 const WARMUP_MS = TTL_MS <= 60_000 ? TTL_MS : 0;
@@ -213,14 +217,18 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
     relay?.start();
     try {
       const total = rate * SECONDS;
+      // Returning: user n (at an address of its own) places again every `pool` writes, 1.2 cooldowns.
+      const pool = Math.ceil((rate * TTL_MS * 1.2) / 1000);
       const write = (user: string, i: number) => {
         const store = stores[i % connections]!;
-        const idempotencyKey = KEYS ? `k${user}` : null;
-        const ip = benchAddress(addressesMade++, USERS_PER_IP);
+        const idempotencyKey = KEYS ? `k${user}:${i}` : null;
+        const ip = benchAddress(RETURNING ? Number(user.slice(user.lastIndexOf('-') + 1)) % pool : addressesMade++, USERS_PER_IP);
         return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey });
       };
-      if (WARMUP_MS > 0) {
-        await atRate((rate * WARMUP_MS) / 1000, rate, (i) => write(`w${run}-${i}`, i)
+      const warmup = RETURNING ? pool : (rate * WARMUP_MS) / 1000;
+      const userOf = (phase: string, i: number) => (RETURNING ? `r${run}-${(phase === 'w' ? i : warmup + i) % pool}` : `${phase}${run}-${i}`);
+      if (warmup > 0) {
+        await atRate(warmup, rate, (i) => write(userOf('w', i), i)
           .then((o) => (o.status === 'placed' ? stores[i % connections]!.markPersisted(o.placement) : undefined)));
       }
       const usecBefore = await commandUsec(statsOf);
@@ -228,7 +236,7 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
       const replicaBefore = cpuSeconds(replica.pid);
       const started = performance.now();
       let accepted = 0;
-      await atRate(total, rate, (i) => write(`u${run}-${i}`, i)
+      await atRate(total, rate, (i) => write(userOf('u', i), i)
         .then((o) => { if (o.status === 'placed') { accepted++; return stores[i % connections]!.markPersisted(o.placement); } return undefined; }));
       achieved.push((accepted * 1000) / (performance.now() - started));
       await new Promise((r) => setTimeout(r, 200)); // the relay's last tick

@@ -12,7 +12,9 @@
 //   AB_TTL_S (5: the cooldown and the Idempotency-Key window), AB_USERS_PER_IP (1: users per
 //   IPv4 address; 0: every write from one address), AB_SERVER_A and AB_SERVER_B (redis-server:
 //   each variant's server binary; with two, each has a primary and replica of its own, and with
-//   AB_REF at a clean HEAD the two differ only in the engine: `npm run bench:get-valkey`)
+//   AB_REF at a clean HEAD the two differ only in the engine: `npm run bench:get-valkey`),
+//   AB_RETURNING (0; 1: a pool of users, each at an address of its own, placing again every 1.2
+//   cooldowns, as an event's active users do, instead of a new user at a new address per write)
 import './exit-on-signal.ts';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +34,9 @@ const SECONDS = Number(process.env.AB_SECONDS ?? 8);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 4);
 const TTL_MS = Number(process.env.AB_TTL_S ?? 5) * 1000;
 const USERS_PER_IP = Number(process.env.AB_USERS_PER_IP ?? 1);
+/** Users that place again as soon as their cooldown allows (a pool placing every 1.2 cooldowns), instead of a new user per write. */
+const RETURNING = process.env.AB_RETURNING === '1';
+const POOL = Math.ceil((RATE * TTL_MS * 1.2) / 1000);
 const SERVERS = { A: process.env.AB_SERVER_A || 'redis-server', B: process.env.AB_SERVER_B || 'redis-server' };
 const size = { width: 1000, height: 1000 };
 type Store = typeof RedisBoardStore;
@@ -62,18 +67,21 @@ async function run(Store: Store, primary: RedisProcess): Promise<number> {
   });
   try {
     await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
-    const write = (user: string, i: number) => {
-      const ip = benchAddress(addressesMade++, USERS_PER_IP);
-      return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey: `k${user}` })
-        .then((o) => (o.status === 'placed' ? store.markPersisted(o.placement).then(() => 1) : 0));
-    };
-    await atRate((RATE * TTL_MS) / 1000, RATE, (i) => write(`w${i}`, i));
+    const write = (user: string, i: number, ip: string) => store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey: `k${user}:${i}` })
+      .then((o) => (o.status === 'placed' ? store.markPersisted(o.placement).then(() => 1) : 0));
+    // Returning: user n (and their own address) places every POOL writes; else every write is a new user at a new address.
+    const nth = (offset: number) => (i: number) => (RETURNING
+      ? write(`p${(offset + i) % POOL}`, offset + i, benchAddress((offset + i) % POOL, USERS_PER_IP))
+      : write(`${offset ? 'u' : 'w'}${i}`, i, benchAddress(addressesMade++, USERS_PER_IP)));
+    // The warm-up makes every user once (and first, so that each measured second expires as many keys as it makes).
+    const warm = RETURNING ? POOL : (RATE * TTL_MS) / 1000;
+    await atRate(warm, RATE, nth(0));
     const before = cpuSeconds(primary.pid);
-    const placed = (await atRate(RATE * SECONDS, RATE, (i) => write(`u${i}`, i))).reduce((a, b) => a + b, 0);
+    const placed = (await atRate(RATE * SECONDS, RATE, nth(warm))).reduce((a, b) => a + b, 0);
     return ((cpuSeconds(primary.pid) - before) * 1e6) / placed;
   } finally {
     await store.close();
-    await new Promise((r) => setTimeout(r, TTL_MS + 500)); // its keys expire before the next run
+    await new Promise((r) => setTimeout(r, 2 * TTL_MS + 500)); // its keys expire before the next run
   }
 }
 
