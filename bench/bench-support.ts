@@ -49,6 +49,24 @@ export function benchAddress(writeNo: number, usersPerIp: number): string {
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 }
 
+/**
+ * Who makes a run's nth write, and from which address. By default a new user every write (each
+ * `usersPerIp` of them sharing an address, see benchAddress); `returning`: a pool of users that
+ * each place again every 1.2 cooldowns at `rate`, always from the same address, as an event's
+ * active users do. Number a run's writes on from its warm-up, so the two never share a user.
+ */
+export function benchWriters(o: { returning: boolean; rate: number; cooldownMs: number; usersPerIp: number }) {
+  const pool = Math.ceil((o.rate * o.cooldownMs * 1.2) / 1000);
+  return {
+    /** Writes that make every user of the pool once. */
+    pool,
+    nth(n: number): { user: string; ip: string } {
+      const u = o.returning ? n % pool : n;
+      return { user: `u${u}`, ip: benchAddress(u, o.usersPerIp) };
+    },
+  };
+}
+
 /** The server's engine and version as INFO states them ("Redis 7.0.15", "Valkey 8.0.1"). */
 export async function engineOf(redis: Redis): Promise<string> {
   const info = await redis.info('server');

@@ -46,7 +46,7 @@ import { loadConfig } from '../core/config.ts';
 import { startRedis } from '../local/processes/redis-process.ts';
 import { Redis } from 'ioredis';
 import { freePort, tempDir } from '../test-support/test-services.ts';
-import { atRate, benchAddress, cpuSeconds, engineOf, round } from './bench-support.ts';
+import { atRate, benchWriters, cpuSeconds, engineOf, round } from './bench-support.ts';
 
 const SUBSCRIBERS = (process.env.FEED_SUBSCRIBERS ?? '1,50,200').split(',').map(Number);
 const RATES = (process.env.FEED_RATE ?? '2000,20000').split(',').map(Number);
@@ -200,7 +200,6 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
   const partUsec = new Map<string, number[]>();
   const writesPerCall: number[] = [];
   let delivered = 0;
-  let addressesMade = 0;
   for (let run = 0; run < RUNS; run++) {
     const prefix = `b${randomBytes(4).toString('hex')}`;
     // A call per write comes from many writers at once (each Lambda instance serves one
@@ -217,18 +216,16 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
     relay?.start();
     try {
       const total = rate * SECONDS;
-      // Returning: user n (at an address of its own) places again every `pool` writes, 1.2 cooldowns.
-      const pool = Math.ceil((rate * TTL_MS * 1.2) / 1000);
-      const write = (user: string, i: number) => {
+      const writers = benchWriters({ returning: RETURNING, rate, cooldownMs: TTL_MS, usersPerIp: USERS_PER_IP });
+      // The nth write of the run (the warm-up's first, then the measured ones), on connection i.
+      const write = (n: number, i: number) => {
         const store = stores[i % connections]!;
-        const idempotencyKey = KEYS ? `k${user}:${i}` : null;
-        const ip = benchAddress(RETURNING ? Number(user.slice(user.lastIndexOf('-') + 1)) % pool : addressesMade++, USERS_PER_IP);
-        return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey });
+        const { user, ip } = writers.nth(n);
+        return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey: KEYS ? `k${user}:${n}` : null });
       };
-      const warmup = RETURNING ? pool : (rate * WARMUP_MS) / 1000;
-      const userOf = (phase: string, i: number) => (RETURNING ? `r${run}-${(phase === 'w' ? i : warmup + i) % pool}` : `${phase}${run}-${i}`);
+      const warmup = RETURNING ? writers.pool : (rate * WARMUP_MS) / 1000;
       if (warmup > 0) {
-        await atRate(warmup, rate, (i) => write(userOf('w', i), i)
+        await atRate(warmup, rate, (i) => write(i, i)
           .then((o) => (o.status === 'placed' ? stores[i % connections]!.markPersisted(o.placement) : undefined)));
       }
       const usecBefore = await commandUsec(statsOf);
@@ -236,7 +233,7 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
       const replicaBefore = cpuSeconds(replica.pid);
       const started = performance.now();
       let accepted = 0;
-      await atRate(total, rate, (i) => write(userOf('u', i), i)
+      await atRate(total, rate, (i) => write(warmup + i, i)
         .then((o) => { if (o.status === 'placed') { accepted++; return stores[i % connections]!.markPersisted(o.placement); } return undefined; }));
       achieved.push((accepted * 1000) / (performance.now() - started));
       await new Promise((r) => setTimeout(r, 200)); // the relay's last tick

@@ -26,7 +26,7 @@ import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
 import { Redis } from 'ioredis';
 import { startRedis, type RedisProcess } from '../local/processes/redis-process.ts';
 import { freePort, tempDir } from '../test-support/test-services.ts';
-import { atRate, benchAddress, cpuSeconds, engineOf, round } from './bench-support.ts';
+import { atRate, benchWriters, cpuSeconds, engineOf, round } from './bench-support.ts';
 
 const REF = process.env.AB_REF ?? 'HEAD';
 const RATE = Number(process.env.AB_RATE ?? 20_000);
@@ -34,9 +34,8 @@ const SECONDS = Number(process.env.AB_SECONDS ?? 8);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 4);
 const TTL_MS = Number(process.env.AB_TTL_S ?? 5) * 1000;
 const USERS_PER_IP = Number(process.env.AB_USERS_PER_IP ?? 1);
-/** Users that place again as soon as their cooldown allows (a pool placing every 1.2 cooldowns), instead of a new user per write. */
 const RETURNING = process.env.AB_RETURNING === '1';
-const POOL = Math.ceil((RATE * TTL_MS * 1.2) / 1000);
+const writers = benchWriters({ returning: RETURNING, rate: RATE, cooldownMs: TTL_MS, usersPerIp: USERS_PER_IP });
 const SERVERS = { A: process.env.AB_SERVER_A || 'redis-server', B: process.env.AB_SERVER_B || 'redis-server' };
 const size = { width: 1000, height: 1000 };
 type Store = typeof RedisBoardStore;
@@ -56,7 +55,6 @@ async function startPair(server: string): Promise<{ primary: RedisProcess; repli
 }
 const pairA = await startPair(SERVERS.A);
 const pairs = { A: pairA, B: SERVERS.B === SERVERS.A ? pairA : await startPair(SERVERS.B) };
-let addressesMade = 0;
 
 /** One run: µs of primary CPU per accepted write. */
 async function run(Store: Store, primary: RedisProcess): Promise<number> {
@@ -67,21 +65,20 @@ async function run(Store: Store, primary: RedisProcess): Promise<number> {
   });
   try {
     await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
-    const write = (user: string, i: number, ip: string) => store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey: `k${user}:${i}` })
-      .then((o) => (o.status === 'placed' ? store.markPersisted(o.placement).then(() => 1) : 0));
-    // Returning: user n (and their own address) places every POOL writes; else every write is a new user at a new address.
-    const nth = (offset: number) => (i: number) => (RETURNING
-      ? write(`p${(offset + i) % POOL}`, offset + i, benchAddress((offset + i) % POOL, USERS_PER_IP))
-      : write(`${offset ? 'u' : 'w'}${i}`, i, benchAddress(addressesMade++, USERS_PER_IP)));
-    // The warm-up makes every user once (and first, so that each measured second expires as many keys as it makes).
-    const warm = RETURNING ? POOL : (RATE * TTL_MS) / 1000;
+    const nth = (offset: number) => (i: number) => {
+      const { user, ip } = writers.nth(offset + i);
+      return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey: `k${user}:${offset + i}` })
+        .then((o) => (o.status === 'placed' ? store.markPersisted(o.placement).then(() => 1) : 0));
+    };
+    // The warm-up makes every returning user once; for new users it runs a cooldown, so that each measured second expires as many keys as it makes.
+    const warm = RETURNING ? writers.pool : (RATE * TTL_MS) / 1000;
     await atRate(warm, RATE, nth(0));
     const before = cpuSeconds(primary.pid);
     const placed = (await atRate(RATE * SECONDS, RATE, nth(warm))).reduce((a, b) => a + b, 0);
     return ((cpuSeconds(primary.pid) - before) * 1e6) / placed;
   } finally {
     await store.close();
-    await new Promise((r) => setTimeout(r, 2 * TTL_MS + 500)); // its keys expire before the next run
+    await new Promise((r) => setTimeout(r, TTL_MS + 500)); // its keys expire before the next run
   }
 }
 

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import type { RedisConfig } from '../config.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import { redisClientOptions } from '../board-store/redis-board-store.ts';
-import { redisKeys } from '../board-store/redis-keys.ts';
+import { redisKeys, type RedisKeys } from '../board-store/redis-keys.ts';
 import type { Presence } from './presence.ts';
 
 /** KEYS: reports, sum. ARGV: server id, count, at. Replaces the server's report and moves the sum by the difference. */
@@ -41,7 +41,7 @@ interface PresenceRedis extends Redis {
 }
 
 export class RedisPresence implements Presence {
-  private readonly keys: ReturnType<typeof redisKeys>;
+  private readonly keys: RedisKeys;
   private constructor(private readonly client: PresenceRedis, keyPrefix: string, private readonly staleMs: number) {
     this.keys = redisKeys(keyPrefix);
     client.defineCommand('reportOnline', { numberOfKeys: 2, lua: REPORT_LUA });
