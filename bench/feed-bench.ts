@@ -32,6 +32,9 @@
 //   FEED_RETURNING (0; 1: a pool of users placing again every 1.2 cooldowns, each at the same
 //   address every time, as an event's active users do, instead of a new user per write; the
 //   warm-up is then one pass over the pool).
+//   FEED_PROFILE (0; 1: after each cell's runs, one more run, not counted, during which Linux
+//   `perf` samples the Redis server that takes the writes and prints the share of its CPU in
+//   each part of the write path: bench/redis-profile.ts; needs perf and root).
 //   The publish design runs at the first rate only: at 20,000 writes/s to 200 subscribers it
 //   would be 4 M deliveries a second, past Redis's output buffer limits.
 import './exit-on-signal.ts';
@@ -47,6 +50,7 @@ import { startRedis } from '../local/processes/redis-process.ts';
 import { Redis } from 'ioredis';
 import { freePort, tempDir } from '../test-support/test-services.ts';
 import { atRate, benchWriters, cpuSeconds, engineOf, round } from './bench-support.ts';
+import { assertCanProfile, profileShares } from './redis-profile.ts';
 
 const SUBSCRIBERS = (process.env.FEED_SUBSCRIBERS ?? '1,50,200').split(',').map(Number);
 const RATES = (process.env.FEED_RATE ?? '2000,20000').split(',').map(Number);
@@ -56,6 +60,8 @@ const KEYS = process.env.FEED_KEYS === '1';
 const USERS_PER_IP = Number(process.env.FEED_USERS_PER_IP ?? 0);
 const RETURNING = process.env.FEED_RETURNING === '1';
 const DETAIL = process.env.FEED_DETAIL === '1';
+const PROFILE = process.env.FEED_PROFILE === '1';
+if (PROFILE) assertCanProfile();
 const TTL_MS = Number(process.env.FEED_TTL_S ?? 300) * 1000;
 const WARMUP_MS = TTL_MS <= 60_000 ? TTL_MS : 0;
 const SECONDS = Number(process.env.FEED_SECONDS ?? 10);
@@ -185,6 +191,7 @@ const serverVersion = await engineOf(stats.primary);
 const rows: Record<string, string | number>[] = [];
 const parts: Record<string, string | number>[] = [];
 const floors: Record<string, string | number>[] = [];
+const profiles: Record<string, Record<string, number>> = {};
 const range = (v: number[] | undefined) => (v ? `${round(Math.min(...v), 1)}–${round(Math.max(...v), 1)}` : '0');
 
 /** The design's title, with the number of batching processes when there are several. */
@@ -200,7 +207,9 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
   const partUsec = new Map<string, number[]>();
   const writesPerCall: number[] = [];
   let delivered = 0;
-  for (let run = 0; run < RUNS; run++) {
+  const label = `${rate}/s, ${subs} subscribers, ${writers > 1 ? `${mode} ×${writers}` : mode}`;
+  for (let run = 0; run < RUNS + (PROFILE ? 1 : 0); run++) {
+    const profiling = run === RUNS;
     const prefix = `b${randomBytes(4).toString('hex')}`;
     // A call per write comes from many writers at once (each Lambda instance serves one
     // request at a time, on its own connection); a batching process writes on one, and the
@@ -228,6 +237,7 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
         await atRate(warmup, rate, (i) => write(i, i)
           .then((o) => (o.status === 'placed' ? stores[i % connections]!.markPersisted(o.placement) : undefined)));
       }
+      const profile = profiling ? profileShares(redis.pid, Math.max(1, SECONDS - 2)) : null;
       const usecBefore = await commandUsec(statsOf);
       const cpuBefore = cpuSeconds(redis.pid);
       const replicaBefore = cpuSeconds(replica.pid);
@@ -235,6 +245,10 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
       let accepted = 0;
       await atRate(total, rate, (i) => write(warmup + i, i)
         .then((o) => { if (o.status === 'placed') { accepted++; return stores[i % connections]!.markPersisted(o.placement); } return undefined; }));
+      if (profile) {
+        profiles[label] = await profile;
+        continue;
+      }
       achieved.push((accepted * 1000) / (performance.now() - started));
       await new Promise((r) => setTimeout(r, 200)); // the relay's last tick
       const cpu = cpuSeconds(redis.pid) - cpuBefore;
@@ -291,6 +305,12 @@ try {
     console.table(rows);
     console.log('\nRedis command time per accepted write (INFO commandstats usec; the CPU figure also holds reading, parsing and replying: the rest)');
     console.table(parts);
+  }
+  if (PROFILE) {
+    console.log('\nShare of the Redis server\'s CPU (%) in each part, one profiled run a cell (perf samples; a command\'s replication is also in "propagating")');
+    const cells = Object.keys(profiles);
+    const byPart = Object.keys(profiles[cells[0]!] ?? {}).map((part) => ({ part, ...Object.fromEntries(cells.map((c) => [c, profiles[c]![part]])) }));
+    console.table(byPart);
   }
 } finally {
   stats.plain.disconnect();
