@@ -133,12 +133,12 @@ describe('CDK app', () => {
     expect(page.DistributionPaths).toEqual(['/', '/index.html', '/admin', '/admin.html']);
   });
 
-  it('lets only the Lambdas and writer tasks (one group), socket servers and restore task reach Redis, which has TLS and an auth token', () => {
+  it('lets only the Lambdas, socket servers, writer tasks and restore task reach Redis, which has TLS and an auth token', () => {
     const redisSg = ofType('AWS::EC2::SecurityGroup').find(([, r]) => String(r.Properties.GroupDescription).startsWith('ElastiCache'))![0];
     const ingress = ofType('AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties).filter((p) => JSON.stringify(p.GroupId).includes(redisSg));
     const sources = ingress.map((p) => JSON.stringify(p.SourceSecurityGroupId));
-    expect(ingress).toHaveLength(3);
-    for (const group of ['LambdaSg', 'SocketSg', 'RestoreSg']) expect(sources.some((s) => s.includes(group)), group).toBe(true);
+    expect(ingress).toHaveLength(4);
+    for (const group of ['LambdaSg', 'SocketSg', 'WriterSg', 'RestoreSg']) expect(sources.some((s) => s.includes(group)), group).toBe(true);
     expect(ingress.every((p) => p.FromPort === 6379 && p.ToPort === 6379)).toBe(true);
     t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
       Engine: 'valkey', TransitEncryptionEnabled: true, AtRestEncryptionEnabled: true, AuthToken: Match.anyValue(),

@@ -81,7 +81,7 @@ export class PlaceStack extends Stack {
       redisUrl: this.redis.url, redisAuth: this.redis.authToken, keyspace, functions: this.functions.functions,
     });
     this.writers = new WriterService(this, 'Writers', {
-      settings, vpc: this.network.vpc, securityGroup: this.network.lambdaSg, cluster: this.sockets.cluster, jobs: this.jobs,
+      settings, vpc: this.network.vpc, securityGroup: this.network.writerSg, cluster: this.sockets.cluster, jobs: this.jobs,
       redisUrl: this.redis.url, redisAuth: this.redis.authToken, sessionSecret, keyspace, media,
     });
     this.exportJob = new ExportJob(this, 'Export', {
@@ -89,7 +89,7 @@ export class PlaceStack extends Stack {
     });
     this.loadBalancer = new LoadBalancer(this, 'Alb', {
       settings, vpc: this.network.vpc, functions: this.functions.functions, sockets: this.sockets.service, socketSg: this.network.socketSg,
-      writers: this.writers.service, writerSg: this.network.lambdaSg,
+      writers: this.writers.service, writerSg: this.network.writerSg,
     });
     this.cdn = new Cdn(this, 'Cdn', {
       settings, vpc: this.network.vpc, alb: this.loadBalancer.alb, albPort: this.loadBalancer.port, webDir: props.webDir, webAclArn: props.webAclArn,

@@ -60,17 +60,19 @@ describe('the writer service', () => {
     expect(permissions.filter(([, p]) => p.Properties.Principal === 'elasticloadbalancing.amazonaws.com')).toEqual([]);
   });
 
-  it('admits the ALB and the socket servers into the writers\' group (the functions\' group) on the writer port, and no one else', () => {
-    const [lambdaSg, group] = app.ofType('AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('NetworkLambdaSg'))!;
+  it('admits only the ALB and the socket servers into the writers\' own group, on the writer port; the functions\' group admits no one', () => {
+    const [writerSg, group] = app.ofType('AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('NetworkWriterSg'))!;
     expect(group.Properties.SecurityGroupIngress ?? []).toEqual([]);
-    const ingress = app.ofType('AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties)
-      .filter((p) => json(p.GroupId).includes(lambdaSg) && (p.FromPort as number) <= WRITER_PORT && (p.ToPort as number) >= WRITER_PORT);
+    const rules = app.ofType('AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties);
+    const ingress = rules.filter((p) => json(p.GroupId).includes(writerSg));
     expect(ingress).toHaveLength(2);
     for (const rule of ingress) expect(rule).toMatchObject({ ToPort: WRITER_PORT, IpProtocol: 'tcp' });
     expect(ingress.map((p) => json(p.SourceSecurityGroupId).match(/"(AlbSecurityGroup|NetworkSocketSg)/)?.[1]).sort()).toEqual(['AlbSecurityGroup', 'NetworkSocketSg']);
     const [, service] = app.ofType('AWS::ECS::Service').find(([id]) => id.startsWith('WritersService'))!;
     const network = (service.Properties.NetworkConfiguration as { AwsvpcConfiguration: { SecurityGroups: unknown[]; AssignPublicIp: string } }).AwsvpcConfiguration;
-    expect(network.SecurityGroups).toEqual([{ 'Fn::GetAtt': [lambdaSg, 'GroupId'] }]);
+    expect(network.SecurityGroups).toEqual([{ 'Fn::GetAtt': [writerSg, 'GroupId'] }]);
+    const [lambdaSg] = app.ofType('AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('NetworkLambdaSg'))!;
+    expect(rules.filter((p) => json(p.GroupId).includes(lambdaSg))).toEqual([]);
     expect(network.AssignPublicIp).toBe('DISABLED');
   });
 

@@ -34,7 +34,7 @@ export const WRITER_CPU_TARGET_PERCENT = 50;
 
 export interface WriterServiceProps extends HttpEnvironmentProps {
   vpc: ec2.IVpc;
-  /** The functions' group: it already reaches Redis and the interface endpoints. */
+  /** The writers' own group (Network.writerSg): it reaches Redis and the interface endpoints. */
   securityGroup: ec2.ISecurityGroup;
   /** The socket servers' cluster. */
   cluster: ecs.ICluster;
