@@ -4,7 +4,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { postSession } from '../test-support/pow-solver.ts';
 import { WebSocket } from 'ws';
-import { withinOneWindow } from '../test-support/fixed-window.ts';
 import { startServiceFixture, type ServiceFixture } from '../test-support/service-fixture.ts';
 import { attachSocketServer, type LocalSockets } from '../local/local-sockets.ts';
 import { waitUntil } from '../test-support/sync-clients.ts';
@@ -17,8 +16,6 @@ describe('the address caps are keyed on', () => {
   const open: WebSocket[] = [];
 
   const start = async (env: Record<string, string>) => {
-    // Sessions are capped per clock hour: a test that fills the cap must not straddle its edge.
-    if (env.SESSIONS_PER_IP_PER_HOUR) await withinOneWindow(3_600_000, 30_000);
     f = await startServiceFixture('embedded', { env: { SOCKET_TICK_MS: '5', ...env } });
     sockets = await attachSocketServer(f.services, f.server);
   };

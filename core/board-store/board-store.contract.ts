@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { colorAt, createBoard, pixelIndex } from '../domain/board-codec.ts';
 import { batchToUpdates, decodePixelBatch } from '../protocol/pixel-batch.ts';
 import type { BoardStore, PlaceRequest } from './board-store.ts';
+import { DEFAULT_READS_PER_IP_PER_MINUTE } from './board-store.ts';
 
 export const CONTRACT_SIZE = { width: 20, height: 10 };
 export const CONTRACT_RULES = { cooldownMs: 60_000, placementsPerIp: 3 };
@@ -147,13 +148,20 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
         expect((await store.pendingPersistence(now + 1, 10)).map((p) => p.seq)).toEqual([2]);
       });
 
-      it('caps session creation per IP per hour', async () => {
-        expect((await store.takeSessionSlot('9.9.9.9', now)).allowed).toBe(true);
-        expect((await store.takeSessionSlot('9.9.9.9', now)).allowed).toBe(true);
-        const third = await store.takeSessionSlot('9.9.9.9', now);
-        expect(third.allowed).toBe(false);
-        expect(third.retryAfterMs).toBeGreaterThan(0);
-        expect((await store.takeSessionSlot('8.8.8.8', now)).allowed).toBe(true);
+      it('caps session creation per IP in any hour, across a clock hour\'s edge too', async () => {
+        const edge = Math.ceil(now / 3_600_000) * 3_600_000;
+        expect((await store.takeSessionSlot('9.9.9.9', edge - 2)).allowed).toBe(true);
+        expect((await store.takeSessionSlot('9.9.9.9', edge - 1)).allowed).toBe(true);
+        expect(await store.takeSessionSlot('9.9.9.9', edge + 1)).toEqual({ allowed: false, retryAfterMs: 3_600_000 - 3 });
+        expect((await store.takeSessionSlot('8.8.8.8', edge + 1)).allowed).toBe(true);
+        expect((await store.takeSessionSlot('9.9.9.9', edge - 2 + 3_600_000)).allowed).toBe(true);
+      });
+
+      it('caps update reads per IP in any minute, across a clock minute\'s edge too', async () => {
+        const edge = Math.ceil(now / 60_000) * 60_000;
+        let admitted = 0;
+        for (let i = 0; i < 200; i++) if ((await store.takeReadSlot('7.7.7.7', edge - 100 + i)).allowed) admitted++;
+        expect(admitted).toBe(DEFAULT_READS_PER_IP_PER_MINUTE);
       });
 
       it('restores cooldowns that are still running', async () => {

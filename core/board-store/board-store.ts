@@ -165,6 +165,9 @@ export interface Locks {
 export type LeaseName = 'relay' | 'publish' | 'templates';
 export const LEASE_NAMES: readonly LeaseName[] = ['relay', 'publish', 'templates'];
 
+/** Update reads per address per minute when a store is not told (READS_PER_IP_PER_MINUTE's default). */
+export const DEFAULT_READS_PER_IP_PER_MINUTE = 120;
+
 export interface HeldLease extends StoreLock {
   /** What fences the holder's writes (the template tracker's commits). */
   readonly token: string;

@@ -1,4 +1,5 @@
 // The live board held in this process, for `npm start` and fast tests. Same contract as Redis.
+import { SlidingWindowLimiter } from '../domain/sliding-window.ts';
 import { colorAt, growthProblem, pixelIndex, resizeBoard, setColorAt, type BoardSize } from '../domain/board-codec.ts';
 import { BadRequestError, RebuildInProgressError } from '../errors.ts';
 import { nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
@@ -12,6 +13,7 @@ import type { PublishedBoard } from '../publish/published-board.ts';
 import { reportFailure } from '../observability/telemetry.ts';
 import type { BoardStatus, IpBan, LiveModerationState, ProtectedArea, Role, UserBan } from '../domain/moderation.ts';
 import type { ModeratorPixel, ModeratorPlaceOutcome } from './board-store.ts';
+import { DEFAULT_READS_PER_IP_PER_MINUTE } from './board-store.ts';
 import { EmbeddedModeration } from './embedded-moderation.ts';
 import { addressKey } from '../domain/client-ip.ts';
 
@@ -41,8 +43,8 @@ export class EmbeddedBoardStore implements BoardStore {
   private readonly recent: PixelUpdate[] = [];
   private readonly cooldowns = new Map<string, number>();
   private readonly ipPlacements = new Map<string, Window>();
-  private readonly ipSessions = new Map<string, Window>();
-  private readonly ipReads = new Map<string, Window>();
+  // Sessions and update reads per address, reports per user: in any window, not per clock window.
+  private readonly caps = new SlidingWindowLimiter();
   private readonly pending = new Map<number, Placement>();
   private readonly idempotent = new Map<string, { placement: Placement; until: number }>();
   private readonly revoked = new Map<string | null, number>();
@@ -50,7 +52,6 @@ export class EmbeddedBoardStore implements BoardStore {
   private readonly leaseListeners = new Set<(name: LeaseName) => void>();
   private tokens = 0;
   private readonly listeners = new Set<FeedHandlers>();
-  private readonly reports = new Map<string, Window>();
   private readonly moderation: EmbeddedModeration;
   private publishedBoard: PublishedBoard | null = null;
 
@@ -165,10 +166,7 @@ export class EmbeddedBoardStore implements BoardStore {
   }
 
   async takeReportSlot(userId: string, perHour: number, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    const window = liveWindow(this.reports, userId, now);
-    if (window && window.count >= perHour) return { allowed: false, retryAfterMs: window.resetAt - now };
-    countIn(this.reports, userId, now, HOUR);
-    return { allowed: true, retryAfterMs: 0 };
+    return this.caps.take(`reports:${userId}`, perHour, HOUR, now);
   }
 
   private rememberKey(key: string, placement: Placement, now: number): void {
@@ -212,19 +210,11 @@ export class EmbeddedBoardStore implements BoardStore {
   }
 
   async takeSessionSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    const window = liveWindow(this.ipSessions, addressKey(ip), now);
-    if (window && window.count >= this.options.sessionsPerIpPerHour) {
-      return { allowed: false, retryAfterMs: window.resetAt - now };
-    }
-    countIn(this.ipSessions, addressKey(ip), now, HOUR);
-    return { allowed: true, retryAfterMs: 0 };
+    return this.caps.take(`sessions:${addressKey(ip)}`, this.options.sessionsPerIpPerHour, HOUR, now);
   }
 
   async takeReadSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    const window = liveWindow(this.ipReads, addressKey(ip), now);
-    if (window && window.count >= (this.options.readsPerIpPerMinute ?? 120)) return { allowed: false, retryAfterMs: window.resetAt - now };
-    countIn(this.ipReads, addressKey(ip), now, 60_000);
-    return { allowed: true, retryAfterMs: 0 };
+    return this.caps.take(`reads:${addressKey(ip)}`, this.options.readsPerIpPerMinute ?? DEFAULT_READS_PER_IP_PER_MINUTE, 60_000, now);
   }
 
   async revokeSessions(userId: string | null, at: number): Promise<void> {

@@ -10,7 +10,7 @@ import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, HeldLease, LeaseName, LeaseTry, LockName,
   PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
-import { PLACE_PIXELS_LUA, placeOutcome, type PlaceReply, REVOKE_LUA, TAKE_SESSION_SLOT_LUA } from './redis-scripts.ts';
+import { PLACE_PIXELS_LUA, placeOutcome, type PlaceReply, REVOKE_LUA, slotArgs, TAKE_SLOT_LUA } from './redis-scripts.ts';
 import { defineLeaseCommands, type LeaseRedis, RedisLeaseNotices, takeRedisLease } from './redis-leases.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
 import { readUpdatesSince } from './redis-updates.ts';
@@ -20,6 +20,7 @@ import { decodeFeedMessage, encodeFeedReset, encodeFeedResize } from '../protoco
 import { addressBits } from '../domain/ip-range.ts';
 import type { BoardStatus, IpBan, LiveModerationState, ProtectedArea, Role, UserBan } from '../domain/moderation.ts';
 import type { ModeratorPixel, ModeratorPlaceOutcome } from './board-store.ts';
+import { DEFAULT_READS_PER_IP_PER_MINUTE } from './board-store.ts';
 import { RedisModeration } from './redis-moderation.ts';
 
 export interface RedisBoardStoreOptions {
@@ -44,7 +45,7 @@ export interface RedisBoardStoreOptions {
 
 interface ScriptedRedis extends LeaseRedis {
   placePixels(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<PlaceReply[]>;
-  takeSessionSlot(...args: (string | number)[]): Promise<[number, number]>;
+  takeSlot(...args: (string | number)[]): Promise<[number, number]>;
   revoke(key: string, at: number, ttlMs: number): Promise<number>;
 }
 
@@ -113,7 +114,7 @@ export class RedisBoardStore implements BoardStore {
     client.on('error', () => { /* surfaced per command as StoreUnavailableError */ });
     client.defineCommand('placePixels', { lua: PLACE_PIXELS_LUA }); // the key count varies with the batch
     RedisModeration.define(client);
-    client.defineCommand('takeSessionSlot', { numberOfKeys: 1, lua: TAKE_SESSION_SLOT_LUA });
+    client.defineCommand('takeSlot', { numberOfKeys: 1, lua: TAKE_SLOT_LUA });
     defineLeaseCommands(client);
     client.defineCommand('revoke', { numberOfKeys: 1, lua: REVOKE_LUA });
     try {
@@ -215,16 +216,14 @@ export class RedisBoardStore implements BoardStore {
   }
 
   async takeSessionSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    const hour = Math.floor(now / 3_600_000);
-    const [allowed, retryAfterMs] = await this.run('session', () => this.client.takeSessionSlot(
-      this.keys.ipSessions(ip, hour), this.options.sessionsPerIpPerHour, 3_600_000));
+    const [allowed, retryAfterMs] = await this.run('session', () => this.client.takeSlot(
+      this.keys.ipSessions(ip), ...slotArgs(this.options.sessionsPerIpPerHour, 3_600_000, now)));
     return { allowed: allowed === 1, retryAfterMs };
   }
 
   async takeReadSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    const minute = Math.floor(now / 60_000);
-    const [allowed, retryAfterMs] = await this.run('reads', () => this.client.takeSessionSlot(
-      this.keys.ipReads(ip, minute), this.options.readsPerIpPerMinute ?? 120, 60_000));
+    const [allowed, retryAfterMs] = await this.run('reads', () => this.client.takeSlot(
+      this.keys.ipReads(ip), ...slotArgs(this.options.readsPerIpPerMinute ?? DEFAULT_READS_PER_IP_PER_MINUTE, 60_000, now)));
     return { allowed: allowed === 1, retryAfterMs };
   }
 

@@ -24,8 +24,9 @@ export interface RedisKeys {
   lock(name: string): string;
   cooldown(userId: string): string;
   ipPlacements(ip: string): string;
-  ipSessions(ip: string, hour: number): string;
-  ipReads(ip: string, minute: number): string;
+  /** Logs of use times for the caps on sessions and update reads per address (TAKE_SLOT_LUA). */
+  ipSessions(ip: string): string;
+  ipReads(ip: string): string;
   idempotency(userId: string, key: string): string;
   revoked(userId: string): string;
   /** Guard store (core/guard): a used challenge solution or login state, a user's placement credits, placement counts of a window, the defence level. */
@@ -40,10 +41,11 @@ export interface RedisKeys {
   ipBanLengths: string;
   protectedMap: string;
   roles: string;
-  reports(userId: string, hour: number): string;
+  /** A user's reports' log of times (TAKE_SLOT_LUA). */
+  reports(userId: string): string;
   // --- templates, heavy-read caps (core/community) ---
-  /** A fixed-window counter: `name` says what is counted, `key` for whom, `window` which window. */
-  limit(name: string, key: string, window: number): string;
+  /** A cap's log of use times (TAKE_SLOT_LUA): `name` says what is counted, `key` for whom. */
+  limit(name: string, key: string): string;
   /** Hash: template id → its tracked meta (JSON). */
   templateIndex: string;
   /** A template's target colours (gzipped; 255 = not part of the template). */
@@ -81,8 +83,8 @@ export function redisKeys(prefix: string): RedisKeys {
     cooldown: (userId) => `${p}:cooldown:${userId}`,
     // Caps count an IPv6 address by its /64 (addressKey).
     ipPlacements: (ip) => `${p}:ip:${addressKey(ip)}`,
-    ipSessions: (ip, hour) => `${p}:sessions:${addressKey(ip)}:${hour}`,
-    ipReads: (ip, minute) => `${p}:reads:${addressKey(ip)}:${minute}`,
+    ipSessions: (ip) => `${p}:sessions:${addressKey(ip)}`,
+    ipReads: (ip) => `${p}:reads:${addressKey(ip)}`,
     idempotency: (userId, key) => `${p}:idem:${userId}:${key}`,
     revoked: (userId) => `${p}:revoked:${userId}`,
     spent: (id) => `${p}:spent:${id}`,
@@ -95,8 +97,8 @@ export function redisKeys(prefix: string): RedisKeys {
     ipBanLengths: `${p}:ip-ban-lengths`,
     protectedMap: `${p}:protected`,
     roles: `${p}:roles`,
-    reports: (userId, hour) => `${p}:reports:${userId}:${hour}`,
-    limit: (name, key, window) => `${p}:limit:${name}:${key}:${window}`,
+    reports: (userId) => `${p}:reports:${userId}`,
+    limit: (name, key) => `${p}:limit:${name}:${key}`,
     templateIndex: `${p}:tpl:index`,
     templateTarget: (id) => `${p}:tpl:target:${id}`,
     templateCounts: `${p}:tpl:counts`,

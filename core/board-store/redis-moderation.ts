@@ -11,6 +11,7 @@ import { encodeFeedStatus } from '../protocol/feed.ts';
 import type { Placement } from '../domain/placement.ts';
 import type { ModeratorPixel, ModeratorPlaceOutcome } from './board-store.ts';
 import type { RedisKeys } from './redis-keys.ts';
+import { slotArgs } from './redis-scripts.ts';
 
 /**
  * KEYS: board, seq, version, updates stream, pending set, rebuild lock, board size
@@ -67,7 +68,7 @@ return out
 
 interface ModerationRedis extends Redis {
   placeAsModerator(...args: (string | number)[]): Promise<(string | number)[]>;
-  takeSessionSlot(...args: (string | number)[]): Promise<[number, number]>;
+  takeSlot(...args: (string | number)[]): Promise<[number, number]>;
 }
 
 export interface RedisModerationDeps {
@@ -185,8 +186,7 @@ export class RedisModeration {
   }
 
   async takeReportSlot(userId: string, perHour: number, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    const hour = Math.floor(now / 3_600_000);
-    const [allowed, retryAfterMs] = await this.deps.run('report slot', () => this.client.takeSessionSlot(this.deps.keys.reports(userId, hour), perHour, 3_600_000));
+    const [allowed, retryAfterMs] = await this.deps.run('report slot', () => this.client.takeSlot(this.deps.keys.reports(userId), ...slotArgs(perHour, 3_600_000, now)));
     return { allowed: allowed === 1, retryAfterMs };
   }
 }

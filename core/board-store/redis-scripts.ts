@@ -6,6 +6,7 @@
 // A batch pays once for the script call and for what every write shares (the seq, the version,
 // the board's state and size, one BITFIELD, one ZADD, one stream entry), which a call per write
 // pays each time.
+import { randomBytes } from 'node:crypto';
 import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
 import type { BoardStatus } from '../domain/moderation.ts';
 import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
@@ -221,12 +222,28 @@ export function placeOutcome(request: PlaceRequest, reply: PlaceReply): PlaceOut
 }
 
 /** KEYS: session counter. ARGV: limit, windowMs. Returns {allowed 0|1, retryAfterMs}. */
-export const TAKE_SESSION_SLOT_LUA = `
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-if used >= tonumber(ARGV[1]) then return {0, math.max(redis.call('PTTL', KEYS[1]), 1)} end
-if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+/**
+ * A cap on uses per key in any window (core/domain/sliding-window.ts says why not a counter per
+ * clock window). KEYS: the key's log, a sorted set of use times. ARGV: limit, window (ms), now,
+ * a member unique to this use (slotArgs). Returns {1, 0} when the use is counted, or {0, ms until
+ * the oldest counted use leaves the window}.
+ */
+export const TAKE_SLOT_LUA = `
+local key, limit, window, now = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+if redis.call('ZCARD', key) >= limit then
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  return {0, math.max(tonumber(oldest[2]) + window - now, 1)}
+end
+redis.call('ZADD', key, now, ARGV[4])
+redis.call('PEXPIRE', key, window)
 return {1, 0}
 `;
+
+/** TAKE_SLOT_LUA's arguments after its key. */
+export function slotArgs(limit: number, windowMs: number, now: number): [number, number, number, string] {
+  return [limit, windowMs, now, `${now}:${randomBytes(6).toString('base64url')}`];
+}
 
 /**
  * KEYS: lock. ARGV: token, then for a lease its notice channel and name. Deletes the lock only if

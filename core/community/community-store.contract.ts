@@ -82,15 +82,16 @@ export function describeCommunityStoreContract(name: string, open: () => Promise
       await sub.close();
     });
 
-    it('caps uses per key in a fixed window, and says when the window ends', async () => {
-      const t0 = 1_795_000_020_000;
-      for (let i = 0; i < 3; i++) expect((await store.take('heavy', '1.2.3.4', 3, 60_000, t0 + i)).allowed).toBe(true);
-      const refused = await store.take('heavy', '1.2.3.4', 3, 60_000, t0 + 5);
-      expect(refused.allowed).toBe(false);
-      expect(refused.retryAfterMs).toBeGreaterThan(0);
-      expect((await store.take('heavy', '5.6.7.8', 3, 60_000, t0 + 5)).allowed).toBe(true);
-      expect((await store.take('other', '1.2.3.4', 3, 60_000, t0 + 5)).allowed).toBe(true);
-      expect((await store.take('heavy', '1.2.3.4', 3, 60_000, t0 + 60_000)).allowed).toBe(true);
+    it('caps uses per key in any window, across a clock minute\'s edge too, and says when the oldest use leaves it', async () => {
+      const edge = 1_795_000_020_000; // a clock minute's edge
+      for (let i = 0; i < 3; i++) expect((await store.take('heavy', '1.2.3.4', 3, 60_000, edge - 3 + i)).allowed).toBe(true);
+      // A counter per clock minute would admit three more just after the edge.
+      expect(await store.take('heavy', '1.2.3.4', 3, 60_000, edge + 5)).toEqual({ allowed: false, retryAfterMs: 60_000 - 8 });
+      expect((await store.take('heavy', '5.6.7.8', 3, 60_000, edge + 5)).allowed).toBe(true);
+      expect((await store.take('other', '1.2.3.4', 3, 60_000, edge + 5)).allowed).toBe(true);
+      expect((await store.take('heavy', '1.2.3.4', 3, 60_000, edge - 3 + 60_000 - 1)).allowed).toBe(false);
+      expect((await store.take('heavy', '1.2.3.4', 3, 60_000, edge - 3 + 60_000)).allowed).toBe(true);
+      expect((await store.take('heavy', '1.2.3.4', 3, 60_000, edge - 3 + 60_000)).allowed).toBe(false);
     });
   });
 }

@@ -93,8 +93,8 @@ export interface TemplateEvents {
 
 export interface RateLimits {
   /**
-   * Counts one use of `name` by `key` in the fixed window of `windowMs` that `now` falls in;
-   * refused (and nothing counted) once `limit` uses were counted in it.
+   * Counts one use of `name` by `key` at `now`; refused (and nothing counted) when `limit` uses
+   * were counted in the `windowMs` before it (any window, not a clock window: sliding-window.ts).
    */
   take(name: string, key: string, limit: number, windowMs: number, now: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
 }

@@ -1,4 +1,5 @@
 // Templates' live state and rate limits in this process: for `npm start` and fast tests.
+import { SlidingWindowLimiter } from '../domain/sliding-window.ts';
 import {
   griefMinutes, MINUTE, type CommunityStore, type GriefEvent, type ProgressCommit, type TemplateCounts, type TemplateMeta,
   type TrackedTemplate, type TrackerCursor, type TrackerLease,
@@ -10,7 +11,7 @@ export class EmbeddedCommunityStore implements CommunityStore {
   private readonly templates = new Map<string, TrackedTemplate>();
   private readonly countsById = new Map<string, number>();
   private readonly griefs = new Map<string, number>();
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+  private readonly caps = new SlidingWindowLimiter();
   private readonly listeners = new Set<(e: GriefEvent) => void>();
   private currentCursor: TrackerCursor | null = null;
   private versionNumber = 0;
@@ -103,17 +104,7 @@ export class EmbeddedCommunityStore implements CommunityStore {
   }
 
   async take(name: string, key: string, limit: number, windowMs: number, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    const id = `${name}:${key}:${Math.floor(now / windowMs)}`;
-    let w = this.windows.get(id);
-    if (!w || w.resetAt <= now) {
-      // Forget windows that ended, so the map stays bounded by the addresses of one window.
-      for (const [k, v] of this.windows) if (v.resetAt <= now) this.windows.delete(k);
-      w = { count: 0, resetAt: (Math.floor(now / windowMs) + 1) * windowMs };
-      this.windows.set(id, w);
-    }
-    if (w.count >= limit) return { allowed: false, retryAfterMs: Math.max(w.resetAt - now, 1) };
-    w.count++;
-    return { allowed: true, retryAfterMs: 0 };
+    return this.caps.take(`${name}:${key}`, limit, windowMs, now);
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import type { RedisConfig } from '../config.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import { reportFailure } from '../observability/telemetry.ts';
-import { TAKE_SESSION_SLOT_LUA } from '../board-store/redis-scripts.ts';
+import { slotArgs, TAKE_SLOT_LUA } from '../board-store/redis-scripts.ts';
 import { defineLeaseCommands, type LeaseRedis, takeRedisLease } from '../board-store/redis-leases.ts';
 import type { LeaseTry } from '../board-store/board-store.ts';
 import { redisKeys, type RedisKeys } from '../board-store/redis-keys.ts';
@@ -36,7 +36,7 @@ return 1
 
 interface CommunityRedis extends LeaseRedis {
   commitProgress(...args: (string | number)[]): Promise<number>;
-  takeSlot(key: string, limit: number, windowMs: number): Promise<[number, number]>;
+  takeSlot(...args: (string | number)[]): Promise<[number, number]>;
 }
 
 const parseCursor = (v: string | null): TrackerCursor | null => {
@@ -54,7 +54,7 @@ export class RedisCommunityStore implements CommunityStore {
     this.client = connection as CommunityRedis;
     // defineCommand is idempotent per name on one connection.
     this.client.defineCommand('commitProgress', { lua: COMMIT_LUA });
-    this.client.defineCommand('takeSlot', { numberOfKeys: 1, lua: TAKE_SESSION_SLOT_LUA });
+    this.client.defineCommand('takeSlot', { numberOfKeys: 1, lua: TAKE_SLOT_LUA });
     defineLeaseCommands(this.client);
   }
 
@@ -165,8 +165,7 @@ export class RedisCommunityStore implements CommunityStore {
   }
 
   async take(name: string, key: string, limit: number, windowMs: number, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    const k = this.keys.limit(name, key, Math.floor(now / windowMs));
-    const [allowed, retryAfterMs] = await this.run('limit', () => this.client.takeSlot(k, limit, windowMs));
+    const [allowed, retryAfterMs] = await this.run('limit', () => this.client.takeSlot(this.keys.limit(name, key), ...slotArgs(limit, windowMs, now)));
     return { allowed: allowed === 1, retryAfterMs };
   }
 
