@@ -238,6 +238,7 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
           .then((o) => (o.status === 'placed' ? stores[i % connections]!.markPersisted(o.placement) : undefined)));
       }
       const profile = profiling ? profileShares(redis.pid, Math.max(1, SECONDS - 2)) : null;
+      profile?.catch(() => { /* awaited, and so reported, after the run */ });
       const usecBefore = await commandUsec(statsOf);
       const cpuBefore = cpuSeconds(redis.pid);
       const replicaBefore = cpuSeconds(replica.pid);
@@ -262,7 +263,8 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
       writesPerCall.push(total / scriptCalls);
     } finally {
       await relay?.stop();
-      delivered = await listeners.close();
+      const bytes = await listeners.close();
+      if (!profiling) delivered = bytes; // the profiled run is not counted
       await Promise.all(stores.map((s) => s.close()));
     }
   }

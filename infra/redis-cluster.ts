@@ -1,5 +1,5 @@
 // ElastiCache (Valkey, node-based): TLS and an auth token on, private subnets only, reachable
-// from the Lambdas', socket servers' and restore task's security groups alone; snapshotted on delete.
+// from the Lambdas', socket servers', writers' and restore task's security groups alone; snapshotted on delete.
 import { Construct } from 'constructs';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';

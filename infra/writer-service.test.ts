@@ -73,6 +73,10 @@ describe('the writer service', () => {
     expect(network.SecurityGroups).toEqual([{ 'Fn::GetAtt': [writerSg, 'GroupId'] }]);
     const [lambdaSg] = app.ofType('AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('NetworkLambdaSg'))!;
     expect(rules.filter((p) => json(p.GroupId).includes(lambdaSg))).toEqual([]);
+    // What the writers reach: Redis, and the Keyspaces and Secrets Manager endpoints.
+    const from = rules.filter((p) => json(p.SourceSecurityGroupId).includes(writerSg));
+    const to = (groupPrefix: string, port: number) => from.some((p) => json(p.GroupId).includes(groupPrefix) && p.FromPort === port);
+    expect([to('NetworkRedisSg', 6379), to('NetworkEndpointSg', 443), to('NetworkEndpointSg', 9142)]).toEqual([true, true, true]);
     expect(network.AssignPublicIp).toBe('DISABLED');
   });
 

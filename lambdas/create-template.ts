@@ -6,6 +6,7 @@ import { parseNewTemplate, storeTemplate } from '../core/community/templates.ts'
 import { quantiseTemplateImage, templatePng, TEMPLATE_MAX_BYTES } from '../core/community/template-image.ts';
 import { albHandler } from './http/handler.ts';
 import { bodyBytes, header, requestIp } from './http/request.ts';
+import { addressKey } from '../core/domain/client-ip.ts';
 import { errorResponse, json } from './http/responses.ts';
 import { liveSession } from './http/session.ts';
 import { services } from './runtime.ts';
@@ -23,7 +24,7 @@ export const handler = albHandler('create-template', async (event) => {
   const image = Buffer.from(input.image, 'base64');
   if (image.length > TEMPLATE_MAX_BYTES) throw new BadRequestError('image_too_large', `The image is ${image.length} bytes; at most ${TEMPLATE_MAX_BYTES} (1 MiB).`);
   const now = Date.now();
-  const slot = await s.community.live.take('templates', requestIp(event, s.config.clientAddress), s.config.community.templatesPerIpPerHour, HOUR, now);
+  const slot = await s.community.live.take('templates', addressKey(requestIp(event, s.config.clientAddress)), s.config.community.templatesPerIpPerHour, HOUR, now);
   if (!slot.allowed) {
     return errorResponse(429, 'rate_limited', 'Too many templates were created from your address. Try again later.',
       { 'retry-after': String(retryAfterSeconds(slot.retryAfterMs)) }, { retryAfterMs: slot.retryAfterMs });

@@ -24,7 +24,7 @@ export interface RedisKeys {
   lock(name: string): string;
   cooldown(userId: string): string;
   ipPlacements(ip: string): string;
-  /** Logs of use times for the caps on sessions and update reads per address (TAKE_SLOT_LUA). */
+  /** The caps on sessions and update reads per address: uses per bucket (TAKE_SLOT_LUA). */
   ipSessions(ip: string): string;
   ipReads(ip: string): string;
   idempotency(userId: string, key: string): string;
@@ -41,10 +41,10 @@ export interface RedisKeys {
   ipBanLengths: string;
   protectedMap: string;
   roles: string;
-  /** A user's reports' log of times (TAKE_SLOT_LUA). */
+  /** A user's reports, counted per bucket (TAKE_SLOT_LUA). */
   reports(userId: string): string;
   // --- templates, heavy-read caps (core/community) ---
-  /** A cap's log of use times (TAKE_SLOT_LUA): `name` says what is counted, `key` for whom. */
+  /** A cap's uses per bucket (TAKE_SLOT_LUA): `name` says what is counted, `key` for whom. */
   limit(name: string, key: string): string;
   /** Hash: template id → its tracked meta (JSON). */
   templateIndex: string;

@@ -6,7 +6,7 @@
 // A batch pays once for the script call and for what every write shares (the seq, the version,
 // the board's state and size, one BITFIELD, one ZADD, one stream entry), which a call per write
 // pays each time.
-import { randomBytes } from 'node:crypto';
+import { SLOT_BUCKETS } from '../domain/sliding-window.ts';
 import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
 import type { BoardStatus } from '../domain/moderation.ts';
 import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
@@ -223,26 +223,45 @@ export function placeOutcome(request: PlaceRequest, reply: PlaceReply): PlaceOut
 
 /** KEYS: session counter. ARGV: limit, windowMs. Returns {allowed 0|1, retryAfterMs}. */
 /**
- * A cap on uses per key in any window (core/domain/sliding-window.ts says why not a counter per
- * clock window). KEYS: the key's log, a sorted set of use times. ARGV: limit, window (ms), now,
- * a member unique to this use (slotArgs). Returns {1, 0} when the use is counted, or {0, ms until
- * the oldest counted use leaves the window}.
+ * A cap on uses per key in any window, counted in buckets (core/domain/sliding-window.ts, whose
+ * slotAnswer this mirrors). KEYS: the key's counts, a hash of bucket index → uses. ARGV: limit,
+ * window (ms), now, buckets per window (slotArgs). Returns {1, 0} when the use is counted, or
+ * {0, ms until enough counted uses age out for one more}.
  */
 export const TAKE_SLOT_LUA = `
-local key, limit, window, now = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-if redis.call('ZCARD', key) >= limit then
-  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-  return {0, math.max(tonumber(oldest[2]) + window - now, 1)}
+local key, limit, window, now, n = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local width = math.max(1, math.ceil(window / n))
+local current = math.floor(now / width)
+local first = current - n
+local fields = redis.call('HGETALL', key)
+local counted, total = {}, 0
+for i = 1, #fields, 2 do
+  local b = tonumber(fields[i])
+  if b < first then
+    redis.call('HDEL', key, fields[i])
+  else
+    counted[#counted + 1] = {b, tonumber(fields[i + 1])}
+    total = total + counted[#counted][2]
+  end
 end
-redis.call('ZADD', key, now, ARGV[4])
-redis.call('PEXPIRE', key, window)
+if total >= limit then
+  table.sort(counted, function(p, q) return p[1] < q[1] end)
+  local need = total - limit + 1
+  for _, p in ipairs(counted) do
+    need = need - p[2]
+    if need <= 0 then return {0, math.max((p[1] + n + 1) * width - now, 1)} end
+  end
+  return {0, 1}
+end
+redis.call('HINCRBY', key, string.format('%d', current), 1)
+-- The key outlives its newest bucket's last counted moment, and no more.
+redis.call('PEXPIRE', key, string.format('%d', (current + n + 1) * width - now))
 return {1, 0}
 `;
 
 /** TAKE_SLOT_LUA's arguments after its key. */
-export function slotArgs(limit: number, windowMs: number, now: number): [number, number, number, string] {
-  return [limit, windowMs, now, `${now}:${randomBytes(6).toString('base64url')}`];
+export function slotArgs(limit: number, windowMs: number, now: number): [number, number, number, number] {
+  return [limit, windowMs, now, SLOT_BUCKETS];
 }
 
 /**

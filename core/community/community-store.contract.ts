@@ -82,16 +82,16 @@ export function describeCommunityStoreContract(name: string, open: () => Promise
       await sub.close();
     });
 
-    it('caps uses per key in any window, across a clock minute\'s edge too, and says when the oldest use leaves it', async () => {
-      const edge = 1_795_000_020_000; // a clock minute's edge
+    it('caps uses per key in any window, across a clock minute\'s edge too, and says when the next one fits', async () => {
+      const edge = 1_795_000_020_000; // a clock minute's edge (sliding-window.ts: buckets of 6 s)
       for (let i = 0; i < 3; i++) expect((await store.take('heavy', '1.2.3.4', 3, 60_000, edge - 3 + i)).allowed).toBe(true);
       // A counter per clock minute would admit three more just after the edge.
-      expect(await store.take('heavy', '1.2.3.4', 3, 60_000, edge + 5)).toEqual({ allowed: false, retryAfterMs: 60_000 - 8 });
+      expect(await store.take('heavy', '1.2.3.4', 3, 60_000, edge + 5)).toEqual({ allowed: false, retryAfterMs: 60_000 - 5 });
       expect((await store.take('heavy', '5.6.7.8', 3, 60_000, edge + 5)).allowed).toBe(true);
       expect((await store.take('other', '1.2.3.4', 3, 60_000, edge + 5)).allowed).toBe(true);
-      expect((await store.take('heavy', '1.2.3.4', 3, 60_000, edge - 3 + 60_000 - 1)).allowed).toBe(false);
-      expect((await store.take('heavy', '1.2.3.4', 3, 60_000, edge - 3 + 60_000)).allowed).toBe(true);
-      expect((await store.take('heavy', '1.2.3.4', 3, 60_000, edge - 3 + 60_000)).allowed).toBe(false);
+      expect((await store.take('heavy', '1.2.3.4', 3, 60_000, edge + 60_000 - 1)).allowed).toBe(false);
+      for (let i = 0; i < 3; i++) expect((await store.take('heavy', '1.2.3.4', 3, 60_000, edge + 60_000)).allowed).toBe(true);
+      expect(await store.take('heavy', '1.2.3.4', 3, 60_000, edge + 60_000)).toEqual({ allowed: false, retryAfterMs: 66_000 });
     });
   });
 }

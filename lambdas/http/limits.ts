@@ -5,6 +5,7 @@ import type { ALBEvent, ALBResult } from 'aws-lambda';
 import { retryAfterSeconds } from '../../core/domain/cooldown.ts';
 import type { Services } from '../../core/service/services.ts';
 import { countEvent } from '../../core/observability/telemetry.ts';
+import { addressKey } from '../../core/domain/client-ip.ts';
 import { requestIp } from './request.ts';
 import { errorResponse } from './responses.ts';
 
@@ -13,7 +14,7 @@ const MINUTE = 60_000;
 /** Null when the request may go on; a 429 (with Retry-After) when a cap is reached. */
 export async function takeHeavyRead(s: Services, event: ALBEvent, now = Date.now()): Promise<ALBResult | null> {
   const { heavyReadsPerIpPerMinute, heavyReadsPerMinute } = s.config.community;
-  const ip = requestIp(event, s.config.clientAddress);
+  const ip = addressKey(requestIp(event, s.config.clientAddress)); // an IPv6 address counts as its /64
   const mine = await s.community.live.take('heavy', ip, heavyReadsPerIpPerMinute, MINUTE, now);
   const all = mine.allowed ? await s.community.live.take('heavy-all', 'all', heavyReadsPerMinute, MINUTE, now) : mine;
   if (mine.allowed && all.allowed) return null;
