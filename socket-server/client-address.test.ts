@@ -105,6 +105,18 @@ describe('the address caps are keyed on', () => {
       expect((await placeHttp(tokens[4]!, 4, { [VIEWER]: '198.51.100.8:1' })).status).toBe(201);
     });
 
+    it('an IPv6 viewer\'s heavy reads count against its /64: another address in it is refused, another /64 is not', async () => {
+      await start({ CLIENT_ADDRESS_SOURCE: 'cloudfront', HEAVY_READS_PER_IP_PER_MINUTE: '2' });
+      const until = Date.now() - 120_000;
+      const heatmap = (viewer: string, i: number) => fetch(`${f.url}/api/heatmap.png?since=${1_000 + i}&until=${until}`, { headers: { [VIEWER]: viewer } });
+      expect((await heatmap('2001:db8:0:1::a:1', 0)).status).toBe(200);
+      expect((await heatmap('2001:db8:0:1::b:2', 1)).status).toBe(200);
+      const refused = await heatmap('2001:db8:0:1:ffff::c:3', 2);
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toMatchObject({ error: 'rate_limited' });
+      expect((await heatmap('2001:db8:0:2::a:1', 3)).status).toBe(200);
+    });
+
     it('says Secure in the session cookie when the viewer used HTTPS, as CloudFront-Forwarded-Proto tells', async () => {
       await start({ CLIENT_ADDRESS_SOURCE: 'cloudfront' });
       expect((await session({ [VIEWER]: '198.51.100.7:1', 'cloudfront-forwarded-proto': 'https' })).headers.get('set-cookie')).toMatch(/; Secure/);
