@@ -2,7 +2,8 @@
 // VPC origin that nothing else may reach), HTTPS to viewers, a custom domain's certificates and
 // records, the viewer's address forwarded and trusted, WAF managed rule groups, Lambda permissions
 // that name their caller, and the Redis group snapshotted on delete.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -40,6 +41,7 @@ beforeAll(async () => {
   webDir = tempDir('web');
   await writeWeb(webDir);
 });
+afterAll(() => rmSync(webDir, { recursive: true, force: true }));
 
 describe('CloudFront is the only way in', () => {
   it('puts the ALB inside the VPC (Scheme internal, private subnets) and outputs no ALB name', () => {
@@ -174,11 +176,15 @@ describe('WAF, Lambda permissions, Redis', () => {
   });
 
   it('refuses at synth a Lambda permission without a SourceArn', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    buildApp(app, DEFAULTS, webDir);
-    const stack = new Stack(app, 'probe', { env: { account: '000000000000', region: 'eu-west-1' } });
-    new lambda.CfnPermission(stack, 'Open', { action: 'lambda:InvokeFunction', functionName: 'f', principal: 'elasticloadbalancing.amazonaws.com' });
-    AssertAnnotations.fromStack(stack).hasError('/probe/Open', Match.stringLikeRegexp('without a SourceArn'));
+    const app = new App({ outdir: tempDir('cdk'), context: { 'aws:cdk:bundling-stacks': [] } });
+    try {
+      buildApp(app, DEFAULTS, webDir);
+      const stack = new Stack(app, 'probe', { env: { account: '000000000000', region: 'eu-west-1' } });
+      new lambda.CfnPermission(stack, 'Open', { action: 'lambda:InvokeFunction', functionName: 'f', principal: 'elasticloadbalancing.amazonaws.com' });
+      AssertAnnotations.fromStack(stack).hasError('/probe/Open', Match.stringLikeRegexp('without a SourceArn'));
+    } finally {
+      rmSync(app.outdir, { recursive: true, force: true });
+    }
   });
 
   it('snapshots the Redis replication group when it is deleted or replaced', () => {
