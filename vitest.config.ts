@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 // unit: no Redis, no Java, no child processes (`npm run test:unit`, seconds).
 // integration: real redis-server and Cassandra (one shared Cassandra, started by the global setup).
 // faults: the kill -9 suite with its own stores; `npm test` runs it alone, after the others.
-const shared = { testTimeout: 60_000, hookTimeout: 120_000 };
+// None looks in cdk.out: `npm run synth` copies the repository, tests and all, into its assets.
+const shared = { testTimeout: 60_000, hookTimeout: 120_000, setupFiles: ['./test-support/temp-cleanup.ts'] };
 
 export default defineConfig({
   test: {
@@ -11,8 +12,8 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { test: { ...shared, name: 'unit', include: ['**/*.test.ts'], exclude: ['node_modules/**', 'e2e/**', 'cdk.out/**', '**/*.integration.test.ts', '**/*.faults.test.ts'] } },
-      { test: { ...shared, name: 'integration', include: ['**/*.integration.test.ts'], exclude: ['node_modules/**'], globalSetup: ['./vitest.global-setup.ts'] } },
-      { test: { ...shared, name: 'faults', include: ['**/*.faults.test.ts'], exclude: ['node_modules/**'], testTimeout: 600_000 } },
+      { test: { ...shared, name: 'integration', include: ['**/*.integration.test.ts'], exclude: ['node_modules/**', 'cdk.out/**'], globalSetup: ['./vitest.global-setup.ts'] } },
+      { test: { ...shared, name: 'faults', include: ['**/*.faults.test.ts'], exclude: ['node_modules/**', 'cdk.out/**'], testTimeout: 600_000 } },
     ],
   },
 });

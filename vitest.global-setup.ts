@@ -1,6 +1,6 @@
 // Starts the one Cassandra the integration tests share, and stops it after the run.
 import { startCassandra, type CassandraProcess } from './local/processes/cassandra-process.ts';
-import { freePort, tempDir } from './test-support/test-services.ts';
+import { freePort, removeTempDirs, tempDir } from './test-support/test-services.ts';
 
 let cassandra: CassandraProcess | undefined;
 
@@ -13,4 +13,5 @@ export async function setup(): Promise<void> {
 
 export async function teardown(): Promise<void> {
   await cassandra?.stop();
+  removeTempDirs();
 }

@@ -1,7 +1,7 @@
 // Real services for the integration tests. Cassandra takes seconds and a gigabyte to start, so
 // one instance serves the whole run (each test file gets its own keyspace); Redis starts in
 // milliseconds, so each test that needs one starts its own on a free port.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
@@ -22,8 +22,23 @@ export function freePort(): Promise<number> {
   });
 }
 
+const made = new Set<string>();
+
+/**
+ * A new folder in the system's temp folder, removed after the test file (test-support/temp-cleanup.ts)
+ * or, elsewhere, when the process exits: folders left behind by every run would fill the disk.
+ */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), `${prefix}-`));
+  const dir = mkdtempSync(path.join(tmpdir(), `${prefix}-`));
+  if (made.size === 0) process.once('exit', removeTempDirs);
+  made.add(dir);
+  return dir;
+}
+
+/** Removes the folders tempDir made so far; their servers must be stopped. */
+export function removeTempDirs(): void {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  made.clear();
 }
 
 export async function startTestRedis(replicaOf?: number): Promise<RedisProcess> {
