@@ -40,6 +40,23 @@ describe('Lambda handlers on Powertools', () => {
     expect(emf.Placements).toBe(1);
   });
 
+  it('write a labelled metric once per flush, summed, not a line per event (a writer refusing a flood)', async () => {
+    const t = lambdaTelemetry({ serviceName: 'pixel-board', level: 'info' });
+    const lines = await stdoutOf(async () => {
+      for (let i = 0; i < 1000; i++) t.metrics.count('rejections', { reason: i % 10 < 7 ? 'cooldown' : 'ip' });
+      t.metrics.observe('rebuild_duration', 120, { outcome: 'restored' });
+      t.metrics.observe('rebuild_duration', 80, { outcome: 'restored' });
+      t.endInvocation!();
+    });
+    const emf = lines.filter((l) => '_aws' in l);
+    expect(emf).toHaveLength(3);
+    expect(emf.filter((l) => 'Rejections' in l).map((l) => [l.reason, l.Rejections]).sort()).toEqual([['cooldown', 700], ['ip', 300]]);
+    expect(emf.find((l) => 'RebuildDuration' in l)).toMatchObject({ outcome: 'restored', service: 'pixel-board', RebuildDuration: [120, 80] });
+    expect(lines.filter((l) => l.level === 'WARN')).toEqual([]); // no "No application metrics" warning
+    // Nothing is left to write at the next flush.
+    expect((await stdoutOf(async () => t.endInvocation!())).filter((l) => '_aws' in l)).toEqual([]);
+  });
+
   it('count 503s by the store that failed, as a metric with a store dimension', async () => {
     useTelemetry(lambdaTelemetry({ serviceName: 'pixel-board', level: 'info' }));
     const handler = albHandler('write-pixel', async () => { throw new StoreUnavailableError('down', { store: 'cassandra' }); });
