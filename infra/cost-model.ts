@@ -111,6 +111,8 @@ export const ASSUMED = {
   historyRowBytes: 200,
   /** Log bytes a Lambda invocation writes (START/END/REPORT, EMF) and a socket-hour's VPC flow-log bytes. */
   lambdaLogBytes: 700,
+  /** A writer's metrics every 10 s: a line without labels and one per name and labels counted (about 5, 400 bytes each). */
+  writerFlushBytes: 2000,
   flowLogBytesPerSocketHour: 1500,
   /** CloudFront standard log line, kept for the log retention (30 days). */
   accessLogBytes: 500,
@@ -298,8 +300,9 @@ export function estimate(s: Scenario, app: AppBehaviour): Estimate {
 
   // Observability: logs, metrics, alarms, the canary, the dashboard; secrets.
   const alarms = functionAlarmCount(ROUTES.map((r) => r.name)) + ALARMS_BEYOND_FUNCTIONS;
-  // A write logs about what an invocation does (its EMF lines), whether a function or a writer serves it.
-  const logsGb = ((invocations + s.pixels) * ASSUMED.lambdaLogBytes + s.socketHours * ASSUMED.flowLogBytesPerSocketHour) / GB;
+  // A writer logs nothing per write: its metrics go out as a few EMF lines every 10 s (bin/writer.ts).
+  const writerFlushes = avgWriters * hours * 360;
+  const logsGb = (invocations * ASSUMED.lambdaLogBytes + writerFlushes * ASSUMED.writerFlushBytes + s.socketHours * ASSUMED.flowLogBytesPerSocketHour) / GB;
   const canaryRuns = (hours * 60) / d.canaryEveryMinutes;
   add('CloudWatch, canary, secrets', logsGb * PRICES.logsIngestGb.usd + (alarms * PRICES.alarm.usd + ASSUMED.customMetrics * PRICES.customMetric.usd + PRICES.dashboard.usd + 2 * PRICES.secret.usd) * share
     + canaryRuns * PRICES.canaryRun.usd, `${logsGb.toFixed(0)} GB logs, ${alarms} alarms, ${Math.round(canaryRuns)} canary runs`);
