@@ -57,6 +57,17 @@ describe('Lambda handlers on Powertools', () => {
     expect((await stdoutOf(async () => t.endInvocation!())).filter((l) => '_aws' in l)).toEqual([]);
   });
 
+  it('write unlabelled counts once per flush, summed: a writer\'s placements are not a line per 100, and no warning follows', async () => {
+    const t = lambdaTelemetry({ serviceName: 'pixel-board', level: 'info' });
+    const lines = await stdoutOf(async () => {
+      for (let i = 0; i < 1000; i++) t.metrics.count('placements');
+      t.endInvocation!();
+      t.endInvocation!(); // a flush with nothing counted
+    });
+    expect(lines.filter((l) => '_aws' in l).map((l) => l.Placements)).toEqual([1000]);
+    expect(lines.filter((l) => l.level === 'WARN')).toEqual([]);
+  });
+
   it('count 503s by the store that failed, as a metric with a store dimension', async () => {
     useTelemetry(lambdaTelemetry({ serviceName: 'pixel-board', level: 'info' }));
     const handler = albHandler('write-pixel', async () => { throw new StoreUnavailableError('down', { store: 'cassandra' }); });

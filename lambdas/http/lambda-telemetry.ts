@@ -1,9 +1,9 @@
 // The Lambda functions' backend: Powertools for AWS Lambda. Logs are JSON with the request id
 // (function_request_id); metrics are Embedded Metric Format lines that CloudWatch turns into
 // metrics, flushed at the end of every invocation (the writer service: every 10 s). Powertools
-// adds a `service` dimension (POWERTOOLS_SERVICE_NAME) to every metric. Metrics with labels (a
-// dimension each) are summed per name and labels until the flush: written one by one, a writer
-// refusing thousands of writes a second under a flood wrote as many log lines, each one billed.
+// adds a `service` dimension (POWERTOOLS_SERVICE_NAME) to every metric. Counts are summed per name
+// and labels until the flush: written as they came, a writer placing or refusing thousands of
+// writes a second wrote a log line per refusal and per 100 placements, each one billed.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
@@ -19,33 +19,28 @@ export function cloudWatchName(name: MetricName): string {
 export function lambdaTelemetry(options: { serviceName: string; level: string }): Telemetry {
   const logger = new Logger({ serviceName: options.serviceName, logLevel: options.level.toUpperCase() as 'INFO' });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: options.serviceName });
-  let stored = false;
-  // Per metric name and labels: a count's sum, or an observation's values.
-  const labelled = new Map<string, { name: MetricName; labels: Record<string, string>; values: number[] }>();
+  // Per metric name and labels: a count's sum, or an observation's values, until the flush.
+  const pending = new Map<string, { name: MetricName; labels: Record<string, string>; values: number[] }>();
   const unitOf = (name: MetricName) => (METRICS[name].unit === 'Milliseconds' ? MetricUnit.Milliseconds : MetricUnit.Count);
   const add = (name: MetricName, value: number, labels: Record<string, string> = {}, sum = false) => {
-    if (Object.keys(labels).length === 0) {
-      metrics.addMetric(cloudWatchName(name), unitOf(name), value);
-      stored = true;
-      return;
-    }
     const key = JSON.stringify([name, labels]);
-    const entry = labelled.get(key);
-    if (!entry) labelled.set(key, { name, labels, values: [value] });
+    const entry = pending.get(key);
+    if (!entry) pending.set(key, { name, labels, values: [value] });
     else if (sum) entry.values[0]! += value;
     else entry.values.push(value);
   };
   const flush = () => {
-    for (const { name, labels, values } of labelled.values()) {
-      // One line for its dimensions and all its values (a singleMetric writes a line per value).
-      const line = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: options.serviceName });
-      for (const [k, v] of Object.entries(labels)) line.addDimension(k, v);
+    for (const { name, labels, values } of pending.values()) {
+      const dimensions = Object.entries(labels);
+      // Unlabelled metrics share one line; a labelled one has a line of its own, for its dimensions.
+      const line = dimensions.length === 0 ? metrics : new Metrics({ namespace: METRICS_NAMESPACE, serviceName: options.serviceName });
+      for (const [k, v] of dimensions) line.addDimension(k, v);
       for (const v of values) line.addMetric(cloudWatchName(name), unitOf(name), v);
-      line.publishStoredMetrics();
+      // Powertools writes a line itself once a metric holds 100 values: publish only what is left.
+      if (line !== metrics && line.hasStoredMetrics()) line.publishStoredMetrics();
     }
-    labelled.clear();
-    if (stored) metrics.publishStoredMetrics();
-    stored = false;
+    pending.clear();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   };
   return {
     log: {
