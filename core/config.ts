@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { BoardSize } from './domain/board-codec.ts';
 import type { CooldownRules } from './domain/cooldown.ts';
+import { DEFAULT_READS_PER_IP_PER_MINUTE } from './board-store/board-store.ts';
 import { CLIENT_ADDRESS_SOURCES, type ClientAddressRule } from './domain/client-ip.ts';
 import { guardConfig, GUARD_SCHEMA, type GuardConfig } from './guard-config.ts';
 import { blankIsUnset, ConfigError, httpOrigins, int, oneOf, optionalText, redisUrl, text } from './config-fields.ts';
@@ -203,7 +204,7 @@ export const ENV_SCHEMA = z.object({
   UPDATES_KEPT: int(100_000, 100, 10_000_000),
   UPDATES_PER_RESPONSE: int(20_000, 100, 65_535),
   UPDATES_SEGMENT: int(8192, 64, 65_535),
-  READS_PER_IP_PER_MINUTE: int(120, 1, 1_000_000),
+  READS_PER_IP_PER_MINUTE: int(DEFAULT_READS_PER_IP_PER_MINUTE, 1, 1_000_000),
   DATA_DIR: text('./data'),
   REDIS_URL: redisUrl,
   REDIS_FEED_URL: redisUrl,

@@ -23,7 +23,8 @@ export function lambdaTelemetry(options: { serviceName: string; level: string })
   const pending = new Map<string, { name: MetricName; labels: Record<string, string>; values: number[] }>();
   const unitOf = (name: MetricName) => (METRICS[name].unit === 'Milliseconds' ? MetricUnit.Milliseconds : MetricUnit.Count);
   const add = (name: MetricName, value: number, labels: Record<string, string> = {}, sum = false) => {
-    const key = JSON.stringify([name, labels]);
+    // Most counts (a placement per write) have no labels: their name is their key.
+    const key = Object.keys(labels).length === 0 ? name : JSON.stringify([name, labels]);
     const entry = pending.get(key);
     if (!entry) pending.set(key, { name, labels, values: [value] });
     else if (sum) entry.values[0]! += value;
