@@ -19,12 +19,12 @@
 //   a list runs each), FEED_KEYS (0; 1: every write carries an Idempotency-Key, as the page's
 //   do; every write is from a new user, so a key's record never has to move to a key of its
 //   own, as with the default window no longer than the cooldown), FEED_USERS_PER_IP (0: every
-//   write from one address, whose counter is one hot key; n: each n users share a real IPv4
-//   address of their own, so a write also makes (and later expires) an address counter, and its
+//   write from one address, whose count is one hot field; n: each n users share a real IPv4
+//   address of their own, so a write also counts in its address's field (dropped with its window), and its
 //   address is checked against the address bans, as most of an event's writes do), FEED_DETAIL
 //   (1: also print each Redis command's µs per write, a script's own commands included),
 //   FEED_TTL_S (300: the cooldown and the Idempotency-Key window; at most 60, the bench first
-//   writes that long unmeasured, so that each measured second expires as many users' keys as it
+//   writes that long unmeasured, so that each measured second drops as many users' placements as it
 //   makes, as a steady state does, and the MB delivered include the warm-up's; with 300 the keys
 //   expire after the run, or during a later cell's). FEED_DESIGNS=none measures only the floor:
 //   the Redis CPU of a bare PING and of an empty script called with a write's keys and arguments.
@@ -45,6 +45,7 @@ import { createBoard } from '../core/domain/board-codec.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
 import { FeedRelay } from '../core/board-store/feed-relay.ts';
 import { redisKeys } from '../core/board-store/redis-keys.ts';
+import { ONE_WRITE_CALL } from '../core/board-store/redis-scripts.ts';
 import { loadConfig } from '../core/config.ts';
 import { startRedis } from '../local/processes/redis-process.ts';
 import { Redis } from 'ioredis';
@@ -135,12 +136,12 @@ const CHOSEN = (process.env.FEED_DESIGNS === 'none' ? []
 
 /**
  * What any one-call-per-write design pays before doing anything: Redis CPU per call of a bare
- * PING, and of an empty script given 18 keys and 16 arguments (as many as a single write sends).
+ * PING, and of an empty script given as many keys and arguments as a single write sends.
  */
 async function floor(redis: { url: string; pid: number }, rate: number): Promise<Record<string, string | number>> {
   const client = new Redis(redis.url, { enableAutoPipelining: true });
-  const keys = Array.from({ length: 18 }, (_, i) => `floor-key-${i}`);
-  const args = Array.from({ length: 16 }, (_, i) => `argument-${i}`);
+  const keys = Array.from({ length: ONE_WRITE_CALL.keys }, (_, i) => `floor-key-${i}`);
+  const args = Array.from({ length: ONE_WRITE_CALL.args }, (_, i) => `argument-${i}`);
   const sha = (await client.script('LOAD', 'return 1')) as string;
   const perCall = async (call: () => Promise<unknown>) => {
     const values: number[] = [];
@@ -156,7 +157,7 @@ async function floor(redis: { url: string; pid: number }, rate: number): Promise
     return {
       'calls/s': rate,
       'PING, CPU µs per call': await perCall(() => client.ping()),
-      'empty script, 18 keys + 16 args, CPU µs per call': await perCall(() => client.evalsha(sha, 18, ...keys, ...args)),
+      [`empty script, ${keys.length} keys + ${args.length} args, CPU µs per call`]: await perCall(() => client.evalsha(sha, keys.length, ...keys, ...args)),
     };
   } finally {
     client.disconnect();

@@ -85,6 +85,23 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
         expect((await store.place(req({ ip: '2001:db8:0:2::1' }))).status).toBe('placed');
       });
 
+      it('counts an address per clock window of the cooldown: the capped write waits exactly until it ends, then places', async () => {
+        const edge = Math.ceil(now / CONTRACT_RULES.cooldownMs) * CONTRACT_RULES.cooldownMs;
+        for (let i = 0; i < 3; i++) expect((await store.place(req({ ip: '3.3.3.3', now: edge - 5000 + i }))).status).toBe('placed');
+        expect(await store.place(req({ ip: '3.3.3.3', now: edge - 4000 }))).toEqual({ status: 'ip_limited', retryAfterMs: 4000 });
+        expect((await store.place(req({ ip: '3.3.3.3', now: edge }))).status).toBe('placed');
+      });
+
+      it('remembers placements across many calls and users: each user waits, the others place', async () => {
+        const users = Array.from({ length: 40 }, (_, i) => `many${i}`);
+        const first = await Promise.all(users.map((userId, i) => store.place(req({ userId, ip: `10.1.${i}.1`, x: i % 20, y: 0 }))));
+        expect(first.map((o) => o.status)).toEqual(users.map(() => 'placed'));
+        // The same users again, in one go (a batch on Redis), with a new user among them.
+        const again = await Promise.all([...users, 'newcomer'].map((userId, i) => store.place(req({ userId, ip: `10.2.${i}.1`, now: now + 1000 }))));
+        expect(again.map((o) => o.status)).toEqual([...users.map(() => 'cooldown'), 'placed']);
+        expect(await store.cooldownStart('many7')).toBe(now);
+      });
+
       it('returns the updates after a seq as one consecutive batch', async () => {
         for (let i = 0; i < 5; i++) await store.place(req({ x: i, color: i }));
         const since = await store.updatesSince(2, 1000);

@@ -2,7 +2,7 @@
 import { SlidingWindowLimiter } from '../domain/sliding-window.ts';
 import { colorAt, growthProblem, pixelIndex, resizeBoard, setColorAt, type BoardSize } from '../domain/board-codec.ts';
 import { BadRequestError, RebuildInProgressError } from '../errors.ts';
-import { nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
+import { addressWindow, nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
 import { encodePixelBatch, type PixelUpdate } from '../protocol/pixel-batch.ts';
 import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, HeldLease, LeaseName, LeaseTry, LockName,
@@ -28,7 +28,9 @@ export interface EmbeddedBoardStoreOptions {
 
 interface Window {
   count: number;
-  resetAt: number;
+  /** Which window (addressWindow): a changed cooldown starts a new one. */
+  lengthMs: number;
+  index: number;
 }
 
 const HOUR = 3_600_000;
@@ -95,12 +97,13 @@ export class EmbeddedBoardStore implements BoardStore {
       const placement: Placement = { seq: this.seq, x: request.x, y: request.y, color: request.color, userId: request.userId, placedAt: now, version: 0 };
       return { status: 'shadow', placement, cooldownMs: rules.cooldownMs };
     }
-    const ipWindow = liveWindow(this.ipPlacements, addressKey(request.ip), now);
-    if (ipWindow && ipWindow.count >= rules.placementsPerIp) {
-      return { status: 'ip_limited', retryAfterMs: ipWindow.resetAt - now };
-    }
+    const window = addressWindow(now, rules.cooldownMs);
+    const address = addressKey(request.ip);
+    const counted = this.ipPlacements.get(address);
+    const count = counted && counted.lengthMs === window.lengthMs && counted.index === window.index ? counted.count : 0;
+    if (count >= rules.placementsPerIp) return { status: 'ip_limited', retryAfterMs: window.endsAt - now };
     if (this.remembered > 0) this.cooldowns.set(request.userId, now);
-    countIn(this.ipPlacements, addressKey(request.ip), now, Math.max(rules.cooldownMs, 1000));
+    this.ipPlacements.set(address, { count: count + 1, lengthMs: window.lengthMs, index: window.index });
     const placement = this.apply(request.x, request.y, request.color, request.userId, now);
     if (idemKey) this.rememberKey(idemKey, placement, now);
     let oldestPendingAt: number | null = null;
@@ -322,18 +325,3 @@ export class EmbeddedBoardStore implements BoardStore {
   }
 }
 
-function liveWindow(windows: Map<string, Window>, key: string, now: number): Window | null {
-  const w = windows.get(key);
-  if (!w) return null;
-  if (w.resetAt <= now) {
-    windows.delete(key);
-    return null;
-  }
-  return w;
-}
-
-function countIn(windows: Map<string, Window>, key: string, now: number, lengthMs: number): void {
-  const w = liveWindow(windows, key, now);
-  if (w) w.count += 1;
-  else windows.set(key, { count: 1, resetAt: now + lengthMs });
-}

@@ -10,7 +10,7 @@ import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, HeldLease, LeaseName, LeaseTry, LockName,
   PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
-import { PLACE_PIXELS_LUA, placeOutcome, type PlaceReply, REVOKE_LUA, slotArgs, TAKE_SLOT_LUA } from './redis-scripts.ts';
+import { LAST_PLACED_LUA, PLACE_PIXELS_LUA, placedBucketMs, placeOutcome, type PlaceReply, REVOKE_LUA, slotArgs, TAKE_SLOT_LUA } from './redis-scripts.ts';
 import { defineLeaseCommands, type LeaseRedis, RedisLeaseNotices, takeRedisLease } from './redis-leases.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
 import { readUpdatesSince } from './redis-updates.ts';
@@ -18,6 +18,7 @@ import { CallBatcher } from './call-batcher.ts';
 import type { PublishedBoard } from '../publish/published-board.ts';
 import { decodeFeedMessage, encodeFeedReset, encodeFeedResize } from '../protocol/feed.ts';
 import { addressBits } from '../domain/ip-range.ts';
+import { addressKey } from '../domain/client-ip.ts';
 import type { BoardStatus, IpBan, LiveModerationState, ProtectedArea, Role, UserBan } from '../domain/moderation.ts';
 import type { ModeratorPixel, ModeratorPlaceOutcome } from './board-store.ts';
 import { DEFAULT_READS_PER_IP_PER_MINUTE } from './board-store.ts';
@@ -47,6 +48,7 @@ interface ScriptedRedis extends LeaseRedis {
   placePixels(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<PlaceReply[]>;
   takeSlot(...args: (string | number)[]): Promise<[number, number]>;
   revoke(key: string, at: number, ttlMs: number): Promise<number>;
+  lastPlaced(stateKey: string, ...args: (string | number)[]): Promise<number | null>;
 }
 
 /** Writes per script call at most: a call's KEYS and ARGV grow with it, and Redis runs nothing else meanwhile. */
@@ -117,6 +119,7 @@ export class RedisBoardStore implements BoardStore {
     client.defineCommand('takeSlot', { numberOfKeys: 1, lua: TAKE_SLOT_LUA });
     defineLeaseCommands(client);
     client.defineCommand('revoke', { numberOfKeys: 1, lua: REVOKE_LUA });
+    client.defineCommand('lastPlaced', { numberOfKeys: 1, lua: LAST_PLACED_LUA });
     try {
       await client.connect();
     } catch (err) {
@@ -145,6 +148,14 @@ export class RedisBoardStore implements BoardStore {
     return this.writes.call(request);
   }
 
+  private get idempotencyTtlMs(): number {
+    return this.options.idempotencyTtlMs ?? 300_000;
+  }
+
+  private get placedBucketMs(): number {
+    return placedBucketMs(this.options.rules.cooldownMs, this.idempotencyTtlMs);
+  }
+
   private async placeBatch(requests: PlaceRequest[]): Promise<PlaceOutcome[]> {
     const { rules, size } = this.options;
     const k = this.keys;
@@ -152,16 +163,16 @@ export class RedisBoardStore implements BoardStore {
       k.board, k.seq, k.version, k.updates, k.pending, k.lock('rebuild'), k.revokedAll, k.size,
       k.boardState, k.bans, k.ipBans, k.ipBanLengths, k.protectedMap, k.roles,
     ];
-    const idempotencyTtlMs = this.options.idempotencyTtlMs ?? 300_000;
+    const idempotencyTtlMs = this.idempotencyTtlMs;
     const args: (string | number)[] = [
       size.width, size.height, rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, k.channel, this.publishesEachWrite ? 1 : 0,
-      idempotencyTtlMs,
+      idempotencyTtlMs, k.placedPrefix, k.addressCountPrefix, this.placedBucketMs,
     ];
     for (const r of requests) {
       const key = r.idempotencyKey ?? null;
       // Without a key the script reads the (small) revocation key in its place, never the board.
-      keys.push(k.cooldown(r.userId), k.ipPlacements(r.ip), key ? k.idempotency(r.userId, key) : k.revoked(r.userId), k.revoked(r.userId));
-      args.push(r.x, r.y, r.color, r.now, r.userId, r.sessionIssuedAt ?? NO_SESSION, key ? idempotencyTtlMs : 0, addressBits(r.ip) ?? '');
+      keys.push(key ? k.idempotency(r.userId, key) : k.revoked(r.userId), k.revoked(r.userId));
+      args.push(r.x, r.y, r.color, r.now, r.userId, r.sessionIssuedAt ?? NO_SESSION, key ? idempotencyTtlMs : 0, addressBits(r.ip) ?? '', addressKey(r.ip));
     }
     const replies = await this.run('place', () => this.client.placePixels(keys.length, ...keys, ...args));
     if (replies.length !== requests.length) {
@@ -210,9 +221,9 @@ export class RedisBoardStore implements BoardStore {
   }
 
   async cooldownStart(userId: string): Promise<number | null> {
-    const value = await this.run('cooldown', () => this.client.get(this.keys.cooldown(userId)));
-    // "at", or "at|record|key" when the placement had an Idempotency-Key (redis-scripts.ts).
-    return value === null ? null : Number.parseInt(value, 10);
+    const at = await this.run('cooldown', () => this.client.lastPlaced(
+      this.keys.boardState, this.keys.placedPrefix, this.placedBucketMs, this.options.rules.cooldownMs, this.idempotencyTtlMs, Date.now(), userId));
+    return at ?? null;
   }
 
   async takeSessionSlot(ip: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
@@ -251,12 +262,19 @@ export class RedisBoardStore implements BoardStore {
       .set(this.keys.epoch, epoch)
       .set(this.keys.size, `${size.width}x${size.height}`);
     const cooldownMs = Math.max((await this.moderation.boardStatus()).cooldownMs, this.options.rules.cooldownMs);
+    const width = this.placedBucketMs;
+    const remembered = Math.max(cooldownMs, this.idempotencyTtlMs, 1000);
+    const buckets = new Set<number>();
     for (const c of cooldowns) {
-      const left = c.placedAt + cooldownMs - now;
-      // NX: a user's key still in Redis is as new as the journal, and may hold a live
+      if (c.placedAt + cooldownMs <= now) continue;
+      // NX: a placement still in Redis is as new as the journal, and may hold a live
       // Idempotency-Key record (redis-scripts.ts) that a retry must still find.
-      if (left > 0) tx.set(this.keys.cooldown(c.userId), c.placedAt, 'PX', left, 'NX');
+      const b = Math.floor(c.placedAt / width);
+      tx.hsetnx(`${this.keys.placedPrefix}${width}:${b}`, c.userId, c.placedAt);
+      buckets.add(b);
     }
+    // As long as the write script keeps a bucket (PLACE_PIXELS_LUA).
+    for (const b of buckets) tx.pexpire(`${this.keys.placedPrefix}${width}:${b}`, Math.max((b + 2) * width + remembered - now, 1));
     tx.publish(this.keys.channel, encodeFeedReset(epoch, state.seq));
     await this.run('restore', () => tx.exec());
     return { seq: state.seq, epoch, ...size };

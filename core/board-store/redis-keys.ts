@@ -22,8 +22,9 @@ export interface RedisKeys {
   onlineSweep: string;
   revokedAll: string;
   lock(name: string): string;
-  cooldown(userId: string): string;
-  ipPlacements(ip: string): string;
+  /** Hashes per time bucket (PLACE_PIXELS_LUA): a user's last placement, an address's placements; the script adds "<width>:<index>". */
+  placedPrefix: string;
+  addressCountPrefix: string;
   /** The caps on sessions and update reads per address: uses per bucket (TAKE_SLOT_LUA). */
   ipSessions(ip: string): string;
   ipReads(ip: string): string;
@@ -80,9 +81,9 @@ export function redisKeys(prefix: string): RedisKeys {
     onlineSweep: `${p}:online-sweep`,
     revokedAll: `${p}:revoked-all`,
     lock: (name) => `${p}:${name}-lock`,
-    cooldown: (userId) => `${p}:cooldown:${userId}`,
+    placedPrefix: `${p}:placed:`,
+    addressCountPrefix: `${p}:placements:`,
     // Caps count an IPv6 address by its /64 (addressKey).
-    ipPlacements: (ip) => `${p}:ip:${addressKey(ip)}`,
     ipSessions: (ip) => `${p}:sessions:${addressKey(ip)}`,
     ipReads: (ip) => `${p}:reads:${addressKey(ip)}`,
     idempotency: (userId, key) => `${p}:idem:${userId}:${key}`,

@@ -13,19 +13,33 @@ import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
 
 /** Shared KEYS and ARGV come first, then this many of each per write (the store builds both). */
 const PLACE_SHARED_KEYS = 14;
-const PLACE_KEYS_PER_WRITE = 4;
-const PLACE_SHARED_ARGS = 8;
-const PLACE_ARGS_PER_WRITE = 8;
+const PLACE_KEYS_PER_WRITE = 2;
+const PLACE_SHARED_ARGS = 11;
+const PLACE_ARGS_PER_WRITE = 9;
+/** What a call of one write hands the script (bench:feed's floor calls an empty script with as many). */
+export const ONE_WRITE_CALL = { keys: PLACE_SHARED_KEYS + PLACE_KEYS_PER_WRITE, args: PLACE_SHARED_ARGS + PLACE_ARGS_PER_WRITE };
+
+/**
+ * The width of the buckets that hold users' last placements: the longest a placement must be
+ * remembered under the configuration (its cooldown, the Idempotency-Key window), so a check
+ * reads two buckets, or more while an admin's cooldown is longer. It is in the buckets' names,
+ * so a change of COOLDOWN_MS or IDEMPOTENCY_TTL_MS starts new buckets: users' cooldowns restart
+ * once (an admin's cooldown, in the board state, does not).
+ */
+export function placedBucketMs(cooldownMs: number, idempotencyTtlMs: number): number {
+  return Math.max(cooldownMs, idempotencyTtlMs, 1000);
+}
 
 /**
  * KEYS: board, seq, version, updates stream, pending set, rebuild lock, global revocation,
  *       board size ("WxH"; absent: the configured size), board state, user bans, address bans,
  *       address-ban prefix lengths, protected bitmap, roles;
- *       then per write: user cooldown, ip counter, idempotency key (or the user revocation key when there is none), user revocation
+ *       then per write: idempotency key (or the user revocation key when there is none), user revocation
  * ARGV: configured width, configured height, cooldownMs (the default), placementsPerIp, updatesKept, channel,
- *       publishEachWrite (0|1), idempotency window (ms);
+ *       publishEachWrite (0|1), idempotency window (ms), placements' bucket prefix, address counts' prefix,
+ *       placements' bucket width (ms);
  *       then per write: x, y, color, now, userId, sessionIssuedAt, idempotencyTtlMs (0: no idempotency key),
- *       address bits ("4:0101…", "6:…" or "")
+ *       address bits ("4:0101…", "6:…" or ""), address key (its counter's field)
  * The stream entry: ID "<last seq>-0", field p = the pixel records (pixel-batch.ts) of the call's
  * placements, for the consecutive seqs that end at that seq.
  * Returns one reply per write, in order:
@@ -33,26 +47,33 @@ const PLACE_ARGS_PER_WRITE = 8;
  *       | {'cooldown', ms} | {'ip_limited', ms} | {'fenced', ms} | {'revoked'} | {'out_of_bounds', width, height} | {'no_board'}
  *       | {'closed', state, message, opensAt|''} | {'banned', until (0: until lifted)} | {'protected'}
  *       | {'shadow', seq, cooldownMs}
- * The cooldown key holds when the user last placed ("at"), and, when that write had an
- * Idempotency-Key, its record ("at|record|idempotency key"): the script reads that key for every
+ * A user's last placement is a field of a hash per time bucket ("<prefix><placedBucketMs>:<index>"),
+ * and an address's placements are counted in a hash per cooldown window ("<prefix><window>:<index>"):
+ * a call reads each with one HMGET per bucket and writes each with one HSET, and a bucket is
+ * dropped whole (UNLINK, so a big one is freed off Redis's thread) once no check can need it,
+ * instead of every write making two keys that each expire on their own (docs/PERFORMANCE.md).
+ * The placement's value is when the user placed ("at"), and, when that write had an
+ * Idempotency-Key, its record ("at|record|idempotency key"): the script reads it for every
  * write anyway, so the record costs no key of its own. Before a newer placement replaces it, a
  * record still inside the idempotency window moves to the idempotency key (for the rest of the
  * window), so a late retry of it is still answered; that costs a SET only when the user places
  * again within the window, which the cooldown prevents while the window is not longer than it
- * (the defaults: 5 minutes each). That key's name comes from the stored value, not KEYS: fine on
- * one primary (ElastiCache's replication group), not in cluster mode without a hash tag.
- * The wait is measured with the cooldown in
- * force now, so an admin's change applies to every write from then on. The key lives at least as
- * long as the configured cooldown, so a raised cooldown reaches placements made just before.
+ * (the defaults: 5 minutes each). Names made here (buckets, a moved record's key) start with the
+ * prefix's hash tag, so they share the slot of the KEYS.
+ * The wait is measured with the cooldown in force now, so an admin's change applies to every
+ * write from then on; a placement is remembered for at least the configured cooldown and the
+ * idempotency window. The address window is the cooldown in force (at least 1 s), counted per
+ * clock window of that length.
  * The protected bitmap has a bit per pixel at y·MAX_BOARD_SIDE + x (protectedBit), so it stays
- * right when the board grows. Per-user and per-address keys are written as each write is placed,
- * so a later write of the same batch sees them as it would in a later call.
+ * right when the board grows. A write sees the placements, counts and moved records of the
+ * writes before it in the call, as it would in a later call.
  */
 export const PLACE_PIXELS_LUA = `
 local board, seqKey, versionKey, stream, pending, lock, revokedAll = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local sizeKey, stateKey, bans, ipBans, ipLens, protectedKey, roles = KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14]
 local defaultCooldown, ipLimit, kept = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local channel, publishEach, idemWindow = ARGV[6], ARGV[7] == '1', tonumber(ARGV[8])
+local placedPrefix, countPrefix, placedWidth = ARGV[9] .. ARGV[11] .. ':', ARGV[10], tonumber(ARGV[11])
 local writes = (#KEYS - ${PLACE_SHARED_KEYS}) / ${PLACE_KEYS_PER_WRITE}
 local replies = {}
 
@@ -80,35 +101,94 @@ local revokedAllAt = tonumber(g[3] or '-1')
 local st = redis.call('HMGET', stateKey, 'state', 'message', 'opensAt', 'cooldownMs')
 local cooldownMs = defaultCooldown
 if st[4] and st[4] ~= '' then cooldownMs = tonumber(st[4]) end
-local cooldownTtl = math.max(cooldownMs, defaultCooldown, 1000)
+local remembered = math.max(cooldownMs, defaultCooldown, 1000, idemWindow)
+local countWidth = math.max(cooldownMs, 1000)
+countPrefix = countPrefix .. string.format('%d', countWidth) .. ':'
 local banLengths = nil
 local oldest = nil
 local bits, members, records = {'BITFIELD', board}, {'ZADD', pending}, {}
 
--- Before a user's key is written again: a record still inside its window keeps answering from a key of its own.
-local function keepLastRecord(lastIdem, lastRecord, last, now)
-  if lastIdem and now < last + idemWindow then redis.call('SET', lastIdem, lastRecord, 'PX', last + idemWindow - now) end
+-- Each write's user, address and time; then every user's last placement (newest bucket first),
+-- every address's count, and every write's revocation and moved record, a command per bucket.
+-- Buckets are kept by index (a call's writes nearly always share one), so a write makes no new strings for them.
+local function bucketName(prefix, index) return prefix .. string.format('%d', index) end
+local users, nows, addrs, countOf = {}, {}, {}, {}
+local last, moved, missing, reads = {}, {}, {}, {'MGET'}
+local countBuckets, countOrder = {}, {}
+local minNow, maxNow = nil, nil
+for i = 1, writes do
+  local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
+  local k = ${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE}
+  local u, now, addr = ARGV[a + 5], tonumber(ARGV[a + 4]), ARGV[a + 9]
+  users[i], nows[i], addrs[i] = u, now, addr
+  if not minNow or now < minNow then minNow = now end
+  if not maxNow or now > maxNow then maxNow = now end
+  if last[u] == nil then last[u] = false; missing[#missing + 1] = u end
+  local ci = math.floor(now / countWidth)
+  local cb = countBuckets[ci]
+  if not cb then cb = {fields = {}, counts = {}, counted = {}}; countBuckets[ci] = cb; countOrder[#countOrder + 1] = ci end
+  if cb.counts[addr] == nil then cb.counts[addr] = 0; cb.fields[#cb.fields + 1] = addr end
+  countOf[i] = cb
+  reads[#reads + 1], reads[#reads + 2] = KEYS[k + 2], KEYS[k + 1]
+end
+local newest, oldestBucket = math.floor(maxNow / placedWidth), math.floor((minNow - remembered) / placedWidth)
+for b = newest, oldestBucket, -1 do
+  if #missing == 0 then break end
+  local got = redis.call('HMGET', bucketName(placedPrefix, b), unpack(missing))
+  local still = {}
+  for j, u in ipairs(missing) do
+    if got[j] then last[u] = got[j] else still[#still + 1] = u end
+  end
+  missing = still
+end
+for _, ci in ipairs(countOrder) do
+  local cb = countBuckets[ci]
+  local got = redis.call('HMGET', bucketName(countPrefix, ci), unpack(cb.fields))
+  for j, addr in ipairs(cb.fields) do cb.counts[addr] = tonumber(got[j] or '0') end
+end
+local rv = redis.call(unpack(reads))
+
+-- What the call writes back: placements per bucket, counts per window.
+local placedSets, placedOrder = {}, {}
+local function remember(u, now, value)
+  last[u] = value
+  local pb = math.floor(now / placedWidth)
+  local set = placedSets[pb]
+  if not set then set = {'HSET', bucketName(placedPrefix, pb)}; placedSets[pb] = set; placedOrder[#placedOrder + 1] = pb end
+  set[#set + 1], set[#set + 2] = u, value
+end
+
+-- Before a user's placement is replaced: a record still inside its window keeps answering from a key of its own.
+local function keepLastRecord(lastIdem, lastRecord, lastAt, now)
+  if lastIdem and now < lastAt + idemWindow then
+    redis.call('SET', lastIdem, lastRecord, 'PX', lastAt + idemWindow - now)
+    moved[lastIdem] = lastRecord
+  end
 end
 
 local function place(i)
-  local k, a = ${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE}, ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
-  local userKey, ipKey, idemKey, revokedUser = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]
+  local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
+  local idemKey = KEYS[${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE} + 1]
   -- Numbers where compared; the strings go into the records as they came.
-  local xArg, yArg, color, nowArg, userId = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
-  local x, y, now, issuedAt, idemTtl, ipBits = tonumber(xArg), tonumber(yArg), tonumber(nowArg), tonumber(ARGV[a + 6]), tonumber(ARGV[a + 7]), ARGV[a + 8]
+  local xArg, yArg, color, nowArg, userId = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], users[i]
+  local x, y, now, issuedAt, idemTtl, ipBits = tonumber(xArg), tonumber(yArg), nows[i], tonumber(ARGV[a + 6]), tonumber(ARGV[a + 7]), ARGV[a + 8]
   if x >= width or y >= height then return {'out_of_bounds', width, height} end
-  local v = redis.call('MGET', revokedUser, userKey, ipKey, idemKey)
-  if issuedAt <= math.max(tonumber(v[1] or '-1'), revokedAllAt) then return {'revoked'} end
+  if issuedAt <= math.max(tonumber(rv[2 * i - 1] or '-1'), revokedAllAt) then return {'revoked'} end
   -- The user's last placement, and its idempotency record when it had a key (the key last: it may hold any character).
-  local last, lastRecord, lastIdem = tonumber(v[2] or '-1'), nil, nil
-  if v[2] and not last then
-    local at, record, key = string.match(v[2], '^(%d+)|([^|]+)|(.+)$')
-    last, lastRecord, lastIdem = tonumber(at) or -1, record, key
+  local stored = last[userId]
+  local lastAt, lastRecord, lastIdem = -1, nil, nil
+  if stored then
+    lastAt = tonumber(stored)
+    if not lastAt then
+      local at, record, key = string.match(stored, '^(%d+)|([^|]+)|(.+)$')
+      lastAt, lastRecord, lastIdem = tonumber(at) or -1, record, key
+    end
   end
   if idemTtl > 0 then
-    if lastIdem == idemKey and now < last + idemWindow then return {'duplicate', lastRecord} end
+    if lastIdem == idemKey and now < lastAt + idemWindow then return {'duplicate', lastRecord} end
     -- A record moved to its own key: its window is counted from its placement (the record's fifth field), as above.
-    if v[4] and now < tonumber(string.match(v[4], '^[^:]*:[^:]*:[^:]*:[^:]*:(%d+)') or '0') + idemWindow then return {'duplicate', v[4]} end
+    local movedRecord = moved[idemKey] or rv[2 * i]
+    if movedRecord and now < tonumber(string.match(movedRecord, '^[^:]*:[^:]*:[^:]*:[^:]*:(%d+)') or '0') + idemWindow then return {'duplicate', movedRecord} end
   end
   if st[1] and st[1] ~= 'live' then return {'closed', st[1], st[2] or '', st[3] or ''} end
   if st[3] and st[3] ~= '' and tonumber(st[3]) > now then return {'closed', 'live', st[2] or '', st[3]} end
@@ -132,16 +212,17 @@ local function place(i)
     end
   end
   if redis.call('GETBIT', protectedKey, y * ${MAX_BOARD_SIDE} + x) == 1 and not redis.call('HGET', roles, userId) then return {'protected'} end
-  if last >= 0 and now - last < cooldownMs then return {'cooldown', last + cooldownMs - now} end
+  if lastAt >= 0 and now - lastAt < cooldownMs then return {'cooldown', lastAt + cooldownMs - now} end
   if shadow then
-    keepLastRecord(lastIdem, lastRecord, last, now)
-    redis.call('SET', userKey, nowArg, 'PX', cooldownTtl)
+    keepLastRecord(lastIdem, lastRecord, lastAt, now)
+    remember(userId, now, nowArg)
     return {'shadow', seq, cooldownMs}
   end
-  if tonumber(v[3] or '0') >= ipLimit then return {'ip_limited', math.max(redis.call('PTTL', ipKey), 1)} end
+  local cb, addr = countOf[i], addrs[i]
+  local count = cb.counts[addr]
+  if count >= ipLimit then return {'ip_limited', math.max((math.floor(now / countWidth) + 1) * countWidth - now, 1)} end
+  cb.counts[addr], cb.counted[addr] = count + 1, true
 
-  -- A new window's counter is made with its expiry in one command (and one replicated).
-  if v[3] then redis.call('INCR', ipKey) else redis.call('SET', ipKey, '1', 'PX', math.max(cooldownMs, 1000)) end
   if not oldest then
     local first = redis.call('ZRANGE', pending, 0, 0, 'WITHSCORES')
     oldest = tonumber(first[2] or '-1')
@@ -158,11 +239,11 @@ local function place(i)
   n = #members
   members[n + 1], members[n + 2] = nowArg, record .. ':' .. userId
   if idemTtl > 0 then
-    keepLastRecord(lastIdem, lastRecord, last, now)
-    redis.call('SET', userKey, nowArg .. '|' .. record .. '|' .. idemKey, 'PX', math.max(cooldownTtl, idemTtl))
+    keepLastRecord(lastIdem, lastRecord, lastAt, now)
+    remember(userId, now, nowArg .. '|' .. record .. '|' .. idemKey)
   elseif cooldownMs > 0 or defaultCooldown > 0 then
-    keepLastRecord(lastIdem, lastRecord, last, now)
-    redis.call('SET', userKey, nowArg, 'PX', cooldownTtl)
+    keepLastRecord(lastIdem, lastRecord, lastAt, now)
+    remember(userId, now, nowArg)
   end
   -- With a feed relay (the default), the relay publishes a batch per tick; this is the per-write way.
   if publishEach then redis.call('PUBLISH', channel, struct.pack('<BI4HHHB', 1, seq, 1, x, y, color)) end
@@ -170,6 +251,26 @@ local function place(i)
 end
 
 for i = 1, writes do replies[i] = place(i) end
+
+-- Buckets live one width past the last check that can need them; the one before the oldest a
+-- check reads now is dropped.
+for _, pb in ipairs(placedOrder) do
+  local set = placedSets[pb]
+  redis.call(unpack(set))
+  redis.call('PEXPIRE', set[2], math.max((pb + 2) * placedWidth + remembered - maxNow, 1))
+end
+redis.call('UNLINK', bucketName(placedPrefix, oldestBucket - 1), bucketName(countPrefix, math.floor(minNow / countWidth) - 1))
+for _, ci in ipairs(countOrder) do
+  local cb = countBuckets[ci]
+  local set = {'HSET', bucketName(countPrefix, ci)}
+  for _, addr in ipairs(cb.fields) do
+    if cb.counted[addr] then set[#set + 1], set[#set + 2] = addr, cb.counts[addr] end
+  end
+  if #set > 2 then
+    redis.call(unpack(set))
+    redis.call('PEXPIRE', set[2], math.max((ci + 2) * countWidth - maxNow, 1))
+  end
+end
 if seq > startSeq then
   redis.call('MSET', seqKey, string.format('%d', seq), versionKey, version)
   redis.call(unpack(bits))
@@ -179,6 +280,27 @@ if seq > startSeq then
   redis.call('XADD', stream, 'MINID', '~', string.format('%d', math.max(seq - tonumber(kept) + 1, 0)), string.format('%d', seq) .. '-0', 'p', table.concat(records))
 end
 return replies
+`;
+
+/**
+ * When a user last placed, if still remembered (PLACE_PIXELS_LUA's buckets, newest first).
+ * KEYS: board state. ARGV: placements' bucket prefix, bucket width (ms), cooldownMs (the
+ * default), idempotency window (ms), now, userId. Returns the time, or nil.
+ */
+export const LAST_PLACED_LUA = `
+local width, now = tonumber(ARGV[2]), tonumber(ARGV[5])
+local set = redis.call('HGET', KEYS[1], 'cooldownMs')
+local cooldownMs = (set and set ~= '') and tonumber(set) or tonumber(ARGV[3])
+local remembered = math.max(cooldownMs, tonumber(ARGV[3]), 1000, tonumber(ARGV[4]))
+for b = math.floor(now / width), math.floor((now - remembered) / width), -1 do
+  local stored = redis.call('HGET', ARGV[1] .. ARGV[2] .. ':' .. string.format('%d', b), ARGV[6])
+  if stored then
+    local at = tonumber(string.match(stored, '^(%d+)'))
+    if at + remembered > now then return at end
+    return nil
+  end
+end
+return nil
 `;
 
 export type PlaceReply = [string, (number | string)?, (number | string)?, (number | string)?, number?];

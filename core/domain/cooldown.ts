@@ -11,6 +11,18 @@ export function nextAllowedAt(lastPlacedAt: number | null, rules: CooldownRules)
   return lastPlacedAt === null ? 0 : lastPlacedAt + rules.cooldownMs;
 }
 
+/**
+ * The address cap's window: the cooldown in force (at least 1 s), counted per clock window of
+ * that length, so every writer counts into the same window without asking when it began (the
+ * write script's address counts mirror this). Like any fixed window, up to twice the cap may
+ * pass across a window's end.
+ */
+export function addressWindow(now: number, cooldownMs: number): { lengthMs: number; index: number; endsAt: number } {
+  const lengthMs = Math.max(cooldownMs, 1000);
+  const index = Math.floor(now / lengthMs);
+  return { lengthMs, index, endsAt: (index + 1) * lengthMs };
+}
+
 export function retryAfterSeconds(retryAfterMs: number): number {
   return Math.max(1, Math.ceil(retryAfterMs / 1000));
 }

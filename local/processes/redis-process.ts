@@ -35,6 +35,8 @@ export async function startRedis(opts: RedisOptions): Promise<RedisProcess> {
     '--bind', '127.0.0.1', '--port', String(opts.port), '--dir', opts.dataDir,
     '--save', '', '--appendonly', opts.appendOnly ? 'yes' : 'no', '--appendfsync', 'always', '--protected-mode', 'yes',
     '--daemonize', 'no', '--loglevel', 'warning', '--repl-diskless-sync-delay', '0', // a replica syncs at once
+    // A placements bucket that expires (writes stopped) is freed off the main thread, as Valkey 8 does by default.
+    '--lazyfree-lazy-expire', 'yes',
     ...(opts.replicaOf ? ['--replicaof', '127.0.0.1', String(opts.replicaOf)] : []),
   ], { stdio: 'ignore' });
   killWithParent(child);
