@@ -17,9 +17,9 @@ let redis: RedisProcess;
 beforeAll(async () => { redis = await startTestRedis(); });
 afterAll(async () => redis.stop());
 
-function open(keyPrefix = `t${randomBytes(4).toString('hex')}`, feedMode: 'relay' | 'publish' = 'relay', writeBatchMs = 0) {
+function open(keyPrefix = `t${randomBytes(4).toString('hex')}`, feedMode: 'relay' | 'publish' = 'relay', writeBatchMs = 0, rules = CONTRACT_RULES) {
   return RedisBoardStore.connect({
-    redis: { url: redis.url, keyPrefix, authSecretArn: null, writeBatchMs }, size: CONTRACT_SIZE, rules: CONTRACT_RULES, sessionsPerIpPerHour: 2,
+    redis: { url: redis.url, keyPrefix, authSecretArn: null, writeBatchMs }, size: CONTRACT_SIZE, rules, sessionsPerIpPerHour: 2,
     updatesKept: CONTRACT_KEPT, feedMode,
   });
 }
@@ -169,6 +169,34 @@ describe('redis board store layout', () => {
     await store.restore({ board: board!.bytes, seq: first.placement.seq, version: first.placement.version }, [{ userId: 'ana', placedAt: now }], now + 10);
     expect(await store.place({ x: 1, y: 1, color: 3, userId: 'ana', ip: 'ip-a', now: now + 20, idempotencyKey: 'k' }))
       .toEqual({ status: 'duplicate', placement: first.placement });
+    await store.close();
+  });
+
+  it('writers configured with another cooldown (a redeploy) still find every placement and its retry: the first write\'s bucket width is kept', async () => {
+    const now = Date.now();
+    const prefix = `t${randomBytes(4).toString('hex')}`;
+    const before = await open(prefix);
+    await before.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], now);
+    const first = await before.place({ x: 1, y: 1, color: 3, userId: 'ana', ip: 'ip-a', now, idempotencyKey: 'k' });
+    if (first.status !== 'placed') throw new Error('not placed');
+    // Ten times the cooldown (and so a bucket ten times as wide, were it taken from the configuration).
+    const after = await open(prefix, 'relay', 0, { ...CONTRACT_RULES, cooldownMs: 10 * CONTRACT_RULES.cooldownMs });
+    expect(await after.place({ x: 1, y: 1, color: 3, userId: 'ana', ip: 'ip-a', now: now + 1000, idempotencyKey: 'k' }))
+      .toEqual({ status: 'duplicate', placement: first.placement });
+    expect(await after.place({ x: 2, y: 1, color: 3, userId: 'ana', ip: 'ip-a', now: now + 2000 }))
+      .toEqual({ status: 'cooldown', retryAfterMs: 10 * CONTRACT_RULES.cooldownMs - 2000 });
+    expect(await after.cooldownStart('ana')).toBe(now);
+    await before.close();
+    await after.close();
+  });
+
+  it('finds a placement stamped a little later than a write\'s own time, across a bucket\'s edge (writers\' clocks differ)', async () => {
+    const store = await open();
+    const edge = Math.ceil(Date.now() / 300_000) * 300_000; // the buckets are 5 minutes wide here (the Idempotency-Key window)
+    await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], edge - 10_000);
+    expect((await store.place({ x: 1, y: 1, color: 3, userId: 'bo', ip: 'ip-b', now: edge + 10 })).status).toBe('placed');
+    expect(await store.place({ x: 2, y: 1, color: 3, userId: 'bo', ip: 'ip-b', now: edge - 10 }))
+      .toEqual({ status: 'cooldown', retryAfterMs: CONTRACT_RULES.cooldownMs + 20 });
     await store.close();
   });
 

@@ -48,7 +48,7 @@ interface ScriptedRedis extends LeaseRedis {
   placePixels(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<PlaceReply[]>;
   takeSlot(...args: (string | number)[]): Promise<[number, number]>;
   revoke(key: string, at: number, ttlMs: number): Promise<number>;
-  lastPlaced(stateKey: string, ...args: (string | number)[]): Promise<number | null>;
+  lastPlaced(stateKey: string, widthKey: string, ...args: (string | number)[]): Promise<number | null>;
 }
 
 /** Writes per script call at most: a call's KEYS and ARGV grow with it, and Redis runs nothing else meanwhile. */
@@ -119,7 +119,7 @@ export class RedisBoardStore implements BoardStore {
     client.defineCommand('takeSlot', { numberOfKeys: 1, lua: TAKE_SLOT_LUA });
     defineLeaseCommands(client);
     client.defineCommand('revoke', { numberOfKeys: 1, lua: REVOKE_LUA });
-    client.defineCommand('lastPlaced', { numberOfKeys: 1, lua: LAST_PLACED_LUA });
+    client.defineCommand('lastPlaced', { numberOfKeys: 2, lua: LAST_PLACED_LUA });
     try {
       await client.connect();
     } catch (err) {
@@ -161,7 +161,7 @@ export class RedisBoardStore implements BoardStore {
     const k = this.keys;
     const keys: string[] = [
       k.board, k.seq, k.version, k.updates, k.pending, k.lock('rebuild'), k.revokedAll, k.size,
-      k.boardState, k.bans, k.ipBans, k.ipBanLengths, k.protectedMap, k.roles,
+      k.boardState, k.bans, k.ipBans, k.ipBanLengths, k.protectedMap, k.roles, k.placedWidth,
     ];
     const idempotencyTtlMs = this.idempotencyTtlMs;
     const args: (string | number)[] = [
@@ -222,7 +222,7 @@ export class RedisBoardStore implements BoardStore {
 
   async cooldownStart(userId: string): Promise<number | null> {
     const at = await this.run('cooldown', () => this.client.lastPlaced(
-      this.keys.boardState, this.keys.placedPrefix, this.placedBucketMs, this.options.rules.cooldownMs, this.idempotencyTtlMs, Date.now(), userId));
+      this.keys.boardState, this.keys.placedWidth, this.keys.placedPrefix, this.placedBucketMs, this.options.rules.cooldownMs, this.idempotencyTtlMs, Date.now(), userId));
     return at ?? null;
   }
 
@@ -252,7 +252,8 @@ export class RedisBoardStore implements BoardStore {
   async restore(state: BoardState, cooldowns: readonly Cooldown[], now: number): Promise<BoardHead> {
     const bytes = state.board;
     const size = state.size ?? this.options.size;
-    const previous = Number((await this.run('epoch', () => this.client.get(this.keys.epoch))) ?? 0);
+    const [storedEpoch, storedWidth] = await this.run('epoch', () => this.client.mget(this.keys.epoch, this.keys.placedWidth));
+    const previous = Number(storedEpoch ?? 0);
     const epoch = Math.max(previous + 1, now);
     const tx = this.client.multi()
       .del(this.keys.updates)
@@ -262,7 +263,9 @@ export class RedisBoardStore implements BoardStore {
       .set(this.keys.epoch, epoch)
       .set(this.keys.size, `${size.width}x${size.height}`);
     const cooldownMs = Math.max((await this.moderation.boardStatus()).cooldownMs, this.options.rules.cooldownMs);
-    const width = this.placedBucketMs;
+    // The width the writes use: the stored one, or the one the first write would store.
+    const width = Number(storedWidth ?? this.placedBucketMs);
+    if (storedWidth === null) tx.set(this.keys.placedWidth, width, 'NX');
     const remembered = Math.max(cooldownMs, this.idempotencyTtlMs, 1000);
     const buckets = new Set<number>();
     for (const c of cooldowns) {
@@ -270,11 +273,11 @@ export class RedisBoardStore implements BoardStore {
       // NX: a placement still in Redis is as new as the journal, and may hold a live
       // Idempotency-Key record (redis-scripts.ts) that a retry must still find.
       const b = Math.floor(c.placedAt / width);
-      tx.hsetnx(`${this.keys.placedPrefix}${width}:${b}`, c.userId, c.placedAt);
+      tx.hsetnx(this.keys.placedBucket(width, b), c.userId, c.placedAt);
       buckets.add(b);
     }
     // As long as the write script keeps a bucket (PLACE_PIXELS_LUA).
-    for (const b of buckets) tx.pexpire(`${this.keys.placedPrefix}${width}:${b}`, Math.max((b + 2) * width + remembered - now, 1));
+    for (const b of buckets) tx.pexpire(this.keys.placedBucket(width, b), Math.max((b + 3) * width + remembered - now, 1));
     tx.publish(this.keys.channel, encodeFeedReset(epoch, state.seq));
     await this.run('restore', () => tx.exec());
     return { seq: state.seq, epoch, ...size };

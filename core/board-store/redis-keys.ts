@@ -25,6 +25,9 @@ export interface RedisKeys {
   /** Hashes per time bucket (PLACE_PIXELS_LUA): a user's last placement, an address's placements; the script adds "<width>:<index>". */
   placedPrefix: string;
   addressCountPrefix: string;
+  /** The placements' bucket width (ms), stored by the first write (placedBucketMs). */
+  placedWidth: string;
+  placedBucket(width: number, index: number): string;
   /** The caps on sessions and update reads per address: uses per bucket (TAKE_SLOT_LUA). */
   ipSessions(ip: string): string;
   ipReads(ip: string): string;
@@ -82,6 +85,8 @@ export function redisKeys(prefix: string): RedisKeys {
     revokedAll: `${p}:revoked-all`,
     lock: (name) => `${p}:${name}-lock`,
     placedPrefix: `${p}:placed:`,
+    placedWidth: `${p}:placed-width`,
+    placedBucket: (width, index) => `${p}:placed:${width}:${index}`,
     addressCountPrefix: `${p}:placements:`,
     // Caps count an IPv6 address by its /64 (addressKey).
     ipSessions: (ip) => `${p}:sessions:${addressKey(ip)}`,

@@ -12,7 +12,7 @@ import type { BoardStatus } from '../domain/moderation.ts';
 import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
 
 /** Shared KEYS and ARGV come first, then this many of each per write (the store builds both). */
-const PLACE_SHARED_KEYS = 14;
+const PLACE_SHARED_KEYS = 15;
 const PLACE_KEYS_PER_WRITE = 2;
 const PLACE_SHARED_ARGS = 11;
 const PLACE_ARGS_PER_WRITE = 9;
@@ -22,22 +22,26 @@ export const ONE_WRITE_CALL = { keys: PLACE_SHARED_KEYS + PLACE_KEYS_PER_WRITE, 
 /**
  * The width of the buckets that hold users' last placements: the longest a placement must be
  * remembered under the configuration (its cooldown, the Idempotency-Key window), so a check
- * reads two buckets, or more while an admin's cooldown is longer. It is in the buckets' names,
- * so a change of COOLDOWN_MS or IDEMPOTENCY_TTL_MS starts new buckets: users' cooldowns restart
- * once (an admin's cooldown, in the board state, does not).
+ * reads two buckets; more while an admin's cooldown is longer (a write then costs a lookup per
+ * bucket, but each user also places that much less often). The first write stores the width
+ * and every later one uses it, so a changed COOLDOWN_MS or IDEMPOTENCY_TTL_MS, or writers of two
+ * configurations during a deploy, still find every placement.
  */
 export function placedBucketMs(cooldownMs: number, idempotencyTtlMs: number): number {
   return Math.max(cooldownMs, idempotencyTtlMs, 1000);
 }
 
+/** How far ahead of a write's own time it looks for a placement: writers' clocks and a request's time differ a little. */
+const CLOCK_MARGIN_MS = 60_000;
+
 /**
  * KEYS: board, seq, version, updates stream, pending set, rebuild lock, global revocation,
  *       board size ("WxH"; absent: the configured size), board state, user bans, address bans,
- *       address-ban prefix lengths, protected bitmap, roles;
+ *       address-ban prefix lengths, protected bitmap, roles, placements' bucket width;
  *       then per write: idempotency key (or the user revocation key when there is none), user revocation
  * ARGV: configured width, configured height, cooldownMs (the default), placementsPerIp, updatesKept, channel,
  *       publishEachWrite (0|1), idempotency window (ms), placements' bucket prefix, address counts' prefix,
- *       placements' bucket width (ms);
+ *       placements' bucket width (ms) if none is stored yet;
  *       then per write: x, y, color, now, userId, sessionIssuedAt, idempotencyTtlMs (0: no idempotency key),
  *       address bits ("4:0101…", "6:…" or ""), address key (its counter's field)
  * The stream entry: ID "<last seq>-0", field p = the pixel records (pixel-batch.ts) of the call's
@@ -50,8 +54,11 @@ export function placedBucketMs(cooldownMs: number, idempotencyTtlMs: number): nu
  * A user's last placement is a field of a hash per time bucket ("<prefix><placedBucketMs>:<index>"),
  * and an address's placements are counted in a hash per cooldown window ("<prefix><window>:<index>"):
  * a call reads each with one HMGET per bucket and writes each with one HSET, and a bucket is
- * dropped whole (UNLINK, so a big one is freed off Redis's thread) once no check can need it,
- * instead of every write making two keys that each expire on their own (docs/PERFORMANCE.md).
+ * dropped whole (UNLINK, so a big one is freed off Redis's thread) a bucket after no check can
+ * need it (a writer whose clock lags still finds it), instead of every write making two keys that
+ * each expire on their own (docs/PERFORMANCE.md). The expiry of a bucket only frees it once
+ * writes stop. A check looks up to CLOCK_MARGIN_MS past its own time too, for a placement
+ * stamped by a writer whose clock runs ahead.
  * The placement's value is when the user placed ("at"), and, when that write had an
  * Idempotency-Key, its record ("at|record|idempotency key"): the script reads it for every
  * write anyway, so the record costs no key of its own. Before a newer placement replaces it, a
@@ -70,16 +77,16 @@ export function placedBucketMs(cooldownMs: number, idempotencyTtlMs: number): nu
  */
 export const PLACE_PIXELS_LUA = `
 local board, seqKey, versionKey, stream, pending, lock, revokedAll = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
-local sizeKey, stateKey, bans, ipBans, ipLens, protectedKey, roles = KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14]
+local sizeKey, stateKey, bans, ipBans, ipLens, protectedKey, roles, widthKey = KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14], KEYS[15]
 local defaultCooldown, ipLimit, kept = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local channel, publishEach, idemWindow = ARGV[6], ARGV[7] == '1', tonumber(ARGV[8])
-local placedPrefix, countPrefix, placedWidth = ARGV[9] .. ARGV[11] .. ':', ARGV[10], tonumber(ARGV[11])
+local countPrefix = ARGV[10]
 local writes = (#KEYS - ${PLACE_SHARED_KEYS}) / ${PLACE_KEYS_PER_WRITE}
 local replies = {}
 
 -- What every write shares, read once. The size lives here, not in the caller's config: the
 -- board may have grown during the event.
-local g = redis.call('MGET', seqKey, sizeKey, revokedAll, versionKey, lock)
+local g = redis.call('MGET', seqKey, sizeKey, revokedAll, versionKey, lock, widthKey)
 if g[5] then
   local fence = redis.call('PTTL', lock)
   if fence > 0 then
@@ -98,6 +105,9 @@ if g[2] then
   width, height = tonumber(w), tonumber(h)
 end
 local revokedAllAt = tonumber(g[3] or '-1')
+local storedWidth = g[6]
+if not storedWidth then storedWidth = ARGV[11]; redis.call('SET', widthKey, storedWidth) end
+local placedPrefix, placedWidth = ARGV[9] .. storedWidth .. ':', tonumber(storedWidth)
 local st = redis.call('HMGET', stateKey, 'state', 'message', 'opensAt', 'cooldownMs')
 local cooldownMs = defaultCooldown
 if st[4] and st[4] ~= '' then cooldownMs = tonumber(st[4]) end
@@ -131,7 +141,8 @@ for i = 1, writes do
   countOf[i] = cb
   reads[#reads + 1], reads[#reads + 2] = KEYS[k + 2], KEYS[k + 1]
 end
-local newest, oldestBucket = math.floor(maxNow / placedWidth), math.floor((minNow - remembered) / placedWidth)
+local newest = math.floor((maxNow + math.min(placedWidth, ${CLOCK_MARGIN_MS})) / placedWidth)
+local oldestBucket = math.floor((minNow - remembered) / placedWidth)
 for b = newest, oldestBucket, -1 do
   if #missing == 0 then break end
   local got = redis.call('HMGET', bucketName(placedPrefix, b), unpack(missing))
@@ -252,14 +263,14 @@ end
 
 for i = 1, writes do replies[i] = place(i) end
 
--- Buckets live one width past the last check that can need them; the one before the oldest a
--- check reads now is dropped.
+-- Buckets expire two widths past the last check that can need them (a backstop once writes
+-- stop); the one two before the oldest a check reads now is dropped.
 for _, pb in ipairs(placedOrder) do
   local set = placedSets[pb]
   redis.call(unpack(set))
-  redis.call('PEXPIRE', set[2], math.max((pb + 2) * placedWidth + remembered - maxNow, 1))
+  redis.call('PEXPIRE', set[2], math.max((pb + 3) * placedWidth + remembered - maxNow, 1))
 end
-redis.call('UNLINK', bucketName(placedPrefix, oldestBucket - 1), bucketName(countPrefix, math.floor(minNow / countWidth) - 1))
+redis.call('UNLINK', bucketName(placedPrefix, oldestBucket - 2), bucketName(countPrefix, math.floor(minNow / countWidth) - 2))
 for _, ci in ipairs(countOrder) do
   local cb = countBuckets[ci]
   local set = {'HSET', bucketName(countPrefix, ci)}
@@ -268,7 +279,7 @@ for _, ci in ipairs(countOrder) do
   end
   if #set > 2 then
     redis.call(unpack(set))
-    redis.call('PEXPIRE', set[2], math.max((ci + 2) * countWidth - maxNow, 1))
+    redis.call('PEXPIRE', set[2], math.max((ci + 3) * countWidth - maxNow, 1))
   end
 end
 if seq > startSeq then
@@ -284,16 +295,18 @@ return replies
 
 /**
  * When a user last placed, if still remembered (PLACE_PIXELS_LUA's buckets, newest first).
- * KEYS: board state. ARGV: placements' bucket prefix, bucket width (ms), cooldownMs (the
- * default), idempotency window (ms), now, userId. Returns the time, or nil.
+ * KEYS: board state, placements' bucket width. ARGV: placements' bucket prefix, bucket width (ms)
+ * if none is stored, cooldownMs (the default), idempotency window (ms), now, userId. Returns the
+ * time, or nil.
  */
 export const LAST_PLACED_LUA = `
-local width, now = tonumber(ARGV[2]), tonumber(ARGV[5])
+local widthArg = redis.call('GET', KEYS[2]) or ARGV[2]
+local width, now = tonumber(widthArg), tonumber(ARGV[5])
 local set = redis.call('HGET', KEYS[1], 'cooldownMs')
 local cooldownMs = (set and set ~= '') and tonumber(set) or tonumber(ARGV[3])
 local remembered = math.max(cooldownMs, tonumber(ARGV[3]), 1000, tonumber(ARGV[4]))
-for b = math.floor(now / width), math.floor((now - remembered) / width), -1 do
-  local stored = redis.call('HGET', ARGV[1] .. ARGV[2] .. ':' .. string.format('%d', b), ARGV[6])
+for b = math.floor((now + math.min(width, ${CLOCK_MARGIN_MS})) / width), math.floor((now - remembered) / width), -1 do
+  local stored = redis.call('HGET', ARGV[1] .. widthArg .. ':' .. string.format('%d', b), ARGV[6])
   if stored then
     local at = tonumber(string.match(stored, '^(%d+)'))
     if at + remembered > now then return at end
