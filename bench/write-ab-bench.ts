@@ -5,9 +5,11 @@
 // one invocation and comparing the medians and the pairs is what tells a change from the drift.
 // Writes as in bench:feed's page path: batched (REDIS_WRITE_BATCH_MS 2), each from a new user with
 // an Idempotency-Key, confirmed as persisted, on a primary with a replica; no subscribers and no
-// relay (neither depends on the script: bench:feed measures them). Each run first writes one
-// cooldown window unmeasured (steady state: the measured seconds expire as many keys as they
-// make), and waits for its keys to expire before the next run.
+// relay (neither depends on the script: bench:feed measures them). Each run first writes four
+// cooldown windows unmeasured (steady state for both ways of remembering placements: keys that
+// expire one window after they are made, or buckets dropped three or four windows after they
+// begin, so the measured seconds drop as many placements as they make), then deletes its keys
+// and waits until Redis has freed them, so that no run pays for another's.
 //   AB_REF (HEAD), AB_RATE (20000 writes/s), AB_SECONDS (8), AB_ROUNDS (4: each round runs both),
 //   AB_TTL_S (5: the cooldown and the Idempotency-Key window), AB_USERS_PER_IP (1: users per
 //   IPv4 address; 0: every write from one address), AB_SERVER_A and AB_SERVER_B (redis-server:
@@ -58,8 +60,9 @@ const pairs = { A: pairA, B: SERVERS.B === SERVERS.A ? pairA : await startPair(S
 
 /** One run: µs of primary CPU per accepted write. */
 async function run(Store: Store, primary: RedisProcess): Promise<number> {
+  const prefix = `ab${randomBytes(4).toString('hex')}`;
   const store = await Store.connect({
-    redis: { url: primary.url, keyPrefix: `ab${randomBytes(4).toString('hex')}`, authSecretArn: null, writeBatchMs: 2 },
+    redis: { url: primary.url, keyPrefix: prefix, authSecretArn: null, writeBatchMs: 2 },
     size, rules: { cooldownMs: TTL_MS, placementsPerIp: 1e9 }, idempotencyTtlMs: TTL_MS, sessionsPerIpPerHour: 1,
     updatesKept: 100_000, feedMode: 'relay',
   });
@@ -70,15 +73,31 @@ async function run(Store: Store, primary: RedisProcess): Promise<number> {
       return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey: `k${user}:${offset + i}` })
         .then((o) => (o.status === 'placed' ? store.markPersisted(o.placement).then(() => 1) : 0));
     };
-    // The warm-up makes every returning user once; for new users it runs a cooldown, so that each measured second expires as many keys as it makes.
-    const warm = RETURNING ? writers.pool : (RATE * TTL_MS) / 1000;
+    // Four cooldowns (and at least every returning user once): see the top of the file.
+    const warm = Math.max(RETURNING ? writers.pool : 0, (RATE * 4 * TTL_MS) / 1000);
     await atRate(warm, RATE, nth(0));
     const before = cpuSeconds(primary.pid);
     const placed = (await atRate(RATE * SECONDS, RATE, nth(warm))).reduce((a, b) => a + b, 0);
     return ((cpuSeconds(primary.pid) - before) * 1e6) / placed;
   } finally {
     await store.close();
-    await new Promise((r) => setTimeout(r, TTL_MS + 500)); // its keys expire before the next run
+    await dropKeys(primary, prefix);
+  }
+}
+
+/** Deletes a run's keys and waits until Redis has freed them (UNLINK frees big values on a thread of its own). */
+async function dropKeys(primary: RedisProcess, prefix: string): Promise<void> {
+  const redis = new Redis(primary.url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 10_000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    while (/lazyfree_pending_objects:(\d+)/.exec(await redis.info('memory'))?.[1] !== '0') await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    redis.disconnect();
   }
 }
 
