@@ -1,5 +1,5 @@
 // Moderation's live copies for the in-process store: the same checks, in the same order, as the
-// Redis write script (core/board-store/redis-scripts.ts).
+// Redis write script (core/board-store/place-script.ts).
 import { banActive, bitAt, defaultBoardStatus, protectedBit, protectedBitmap, type BoardStatus, type IpBan, type LiveModerationState, type ProtectedArea, type Role, type UserBan } from '../domain/moderation.ts';
 import { addressBits, parseCidr, rangeContains, type CidrRange } from '../domain/ip-range.ts';
 import type { PlaceRequest } from './board-store.ts';

@@ -10,7 +10,8 @@ import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, HeldLease, LeaseName, LeaseTry, LockName,
   PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
-import { LAST_PLACED_LUA, PLACE_PIXELS_LUA, placedBucketMs, placeOutcome, type PlaceReply, REVOKE_LUA, slotArgs, TAKE_SLOT_LUA } from './redis-scripts.ts';
+import { LAST_PLACED_LUA, PLACE_PIXELS_LUA, placedBucketMs, placeOutcome, type PlaceReply } from './place-script.ts';
+import { REVOKE_LUA, slotArgs, TAKE_SLOT_LUA } from './redis-scripts.ts';
 import { defineLeaseCommands, type LeaseRedis, RedisLeaseNotices, takeRedisLease } from './redis-leases.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
 import { readUpdatesSince } from './redis-updates.ts';
@@ -271,7 +272,7 @@ export class RedisBoardStore implements BoardStore {
     for (const c of cooldowns) {
       if (c.placedAt + cooldownMs <= now) continue;
       // NX: a placement still in Redis is as new as the journal, and may hold a live
-      // Idempotency-Key record (redis-scripts.ts) that a retry must still find.
+      // Idempotency-Key record (place-script.ts) that a retry must still find.
       const b = Math.floor(c.placedAt / width);
       tx.hsetnx(this.keys.placedBucket(width, b), c.userId, c.placedAt);
       buckets.add(b);

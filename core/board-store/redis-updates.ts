@@ -1,5 +1,5 @@
 // Reading the Redis `updates` stream back as runs of updates. Each entry holds the records of one
-// write call's placements, named by the last seq (redis-scripts.ts), so the entries from
+// write call's placements, named by the last seq (place-script.ts), so the entries from
 // "seq + 1" on are those holding any later seq; the first may start before it. The answer is
 // built from the records as Redis sent them, and follows the rule of updates-window.ts.
 import type { Redis } from 'ioredis';

@@ -1,0 +1,356 @@
+// Lua run atomically inside Redis. One script call places a batch of pixels (the writes that
+// reached this process within REDIS_WRITE_BATCH_MS), one after the other, so the fence,
+// revocation, idempotency and cooldown checks, the board change, the seq, the kept update, the
+// pending-persistence record and the publish can never be seen half done, seq order is exactly
+// the order pixels land on the board, and each write gets the answer it would have got alone.
+// A batch pays once for the script call and for what every write shares (the seq, the version,
+// the board's state and size, one BITFIELD, one ZADD, one stream entry), which a call per write
+// pays each time. The other scripts, smaller, are in redis-scripts.ts.
+import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
+import type { BoardStatus } from '../domain/moderation.ts';
+import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
+
+/** Shared KEYS and ARGV come first, then this many of each per write (the store builds both). */
+const PLACE_SHARED_KEYS = 15;
+const PLACE_KEYS_PER_WRITE = 2;
+const PLACE_SHARED_ARGS = 11;
+const PLACE_ARGS_PER_WRITE = 9;
+/** What a call of one write hands the script (bench:feed's floor calls an empty script with as many). */
+export const ONE_WRITE_CALL = { keys: PLACE_SHARED_KEYS + PLACE_KEYS_PER_WRITE, args: PLACE_SHARED_ARGS + PLACE_ARGS_PER_WRITE };
+
+/**
+ * The width of the buckets that hold users' last placements: the longest a placement must be
+ * remembered under the configuration (its cooldown, the Idempotency-Key window), so a check
+ * reads two buckets; more while an admin's cooldown is longer (a write then costs a lookup per
+ * bucket, but each user also places that much less often). The first write stores the width
+ * and every later one uses it, so a changed COOLDOWN_MS or IDEMPOTENCY_TTL_MS, or writers of two
+ * configurations during a deploy, still find every placement.
+ */
+export function placedBucketMs(cooldownMs: number, idempotencyTtlMs: number): number {
+  return Math.max(cooldownMs, idempotencyTtlMs, 1000);
+}
+
+/** How far ahead of a write's own time it looks for a placement: writers' clocks and a request's time differ a little. */
+const CLOCK_MARGIN_MS = 60_000;
+
+/**
+ * KEYS: board, seq, version, updates stream, pending set, rebuild lock, global revocation,
+ *       board size ("WxH"; absent: the configured size), board state, user bans, address bans,
+ *       address-ban prefix lengths, protected bitmap, roles, placements' bucket width;
+ *       then per write: idempotency key (or the user revocation key when there is none), user revocation
+ * ARGV: configured width, configured height, cooldownMs (the default), placementsPerIp, updatesKept, channel,
+ *       publishEachWrite (0|1), idempotency window (ms), placements' bucket prefix, address counts' prefix,
+ *       placements' bucket width (ms) if none is stored yet;
+ *       then per write: x, y, color, now, userId, sessionIssuedAt, idempotencyTtlMs (0: no idempotency key),
+ *       address bits ("4:0101…", "6:…" or ""), address key (its counter's field)
+ * The stream entry: ID "<last seq>-0", field p = the pixel records (pixel-batch.ts) of the call's
+ * placements, for the consecutive seqs that end at that seq.
+ * Returns one reply per write, in order:
+ *       {'placed', seq, version, oldestPendingAt|-1, cooldownMs} | {'duplicate', "seq:x:y:color:placedAt:version"}
+ *       | {'cooldown', ms} | {'ip_limited', ms} | {'fenced', ms} | {'revoked'} | {'out_of_bounds', width, height} | {'no_board'}
+ *       | {'closed', state, message, opensAt|''} | {'banned', until (0: until lifted)} | {'protected'}
+ *       | {'shadow', seq, cooldownMs}
+ * A user's last placement is a field of a hash per time bucket ("<prefix><placedBucketMs>:<index>"),
+ * and an address's placements are counted in a hash per cooldown window ("<prefix><window>:<index>"):
+ * a call reads each with one HMGET per bucket and writes each with one HSET, and a bucket is
+ * dropped whole (UNLINK, so a big one is freed off Redis's thread) a bucket after no check can
+ * need it (a writer whose clock lags still finds it), instead of every write making two keys that
+ * each expire on their own (docs/PERFORMANCE.md). The expiry of a bucket only frees it once
+ * writes stop. A check looks up to CLOCK_MARGIN_MS past its own time too, for a placement
+ * stamped by a writer whose clock runs ahead.
+ * The placement's value is when the user placed ("at"), and, when that write had an
+ * Idempotency-Key, its record ("at|record|idempotency key"): the script reads it for every
+ * write anyway, so the record costs no key of its own. Before a newer placement replaces it, a
+ * record still inside the idempotency window moves to the idempotency key (for the rest of the
+ * window), so a late retry of it is still answered; that costs a SET only when the user places
+ * again within the window, which the cooldown prevents while the window is not longer than it
+ * (the defaults: 5 minutes each). Names made here (buckets, a moved record's key) start with the
+ * prefix's hash tag, so they share the slot of the KEYS.
+ * The wait is measured with the cooldown in force now, so an admin's change applies to every
+ * write from then on; a placement is remembered for at least the configured cooldown and the
+ * idempotency window. The address window is the cooldown in force (at least 1 s), counted per
+ * clock window of that length.
+ * The protected bitmap has a bit per pixel at y·MAX_BOARD_SIDE + x (protectedBit), so it stays
+ * right when the board grows. A write sees the placements, counts and moved records of the
+ * writes before it in the call, as it would in a later call.
+ */
+export const PLACE_PIXELS_LUA = `
+local board, seqKey, versionKey, stream, pending, lock, revokedAll = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local sizeKey, stateKey, bans, ipBans, ipLens, protectedKey, roles, widthKey = KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14], KEYS[15]
+local defaultCooldown, ipLimit, kept = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local channel, publishEach, idemWindow = ARGV[6], ARGV[7] == '1', tonumber(ARGV[8])
+local countPrefix = ARGV[10]
+local writes = (#KEYS - ${PLACE_SHARED_KEYS}) / ${PLACE_KEYS_PER_WRITE}
+local replies = {}
+
+-- What every write shares, read once. The size lives here, not in the caller's config: the
+-- board may have grown during the event.
+local g = redis.call('MGET', seqKey, sizeKey, revokedAll, versionKey, lock, widthKey)
+if g[5] then
+  local fence = redis.call('PTTL', lock)
+  if fence > 0 then
+    for i = 1, writes do replies[i] = {'fenced', fence} end
+    return replies
+  end
+end
+if not g[1] or redis.call('EXISTS', board) == 0 then
+  for i = 1, writes do replies[i] = {'no_board'} end
+  return replies
+end
+local seq, startSeq, version = tonumber(g[1]), tonumber(g[1]), g[4] or '0'
+local width, height = tonumber(ARGV[1]), tonumber(ARGV[2])
+if g[2] then
+  local w, h = string.match(g[2], '^(%d+)x(%d+)$')
+  width, height = tonumber(w), tonumber(h)
+end
+local revokedAllAt = tonumber(g[3] or '-1')
+local storedWidth = g[6]
+if not storedWidth then storedWidth = ARGV[11]; redis.call('SET', widthKey, storedWidth) end
+local placedPrefix, placedWidth = ARGV[9] .. storedWidth .. ':', tonumber(storedWidth)
+local st = redis.call('HMGET', stateKey, 'state', 'message', 'opensAt', 'cooldownMs')
+local cooldownMs = defaultCooldown
+if st[4] and st[4] ~= '' then cooldownMs = tonumber(st[4]) end
+local remembered = math.max(cooldownMs, defaultCooldown, 1000, idemWindow)
+local countWidth = math.max(cooldownMs, 1000)
+countPrefix = countPrefix .. string.format('%d', countWidth) .. ':'
+local banLengths = nil
+local oldest = nil
+local bits, members, records = {'BITFIELD', board}, {'ZADD', pending}, {}
+
+-- Each write's user, address and time; then every user's last placement (newest bucket first),
+-- every address's count, and every write's revocation and moved record, a command per bucket.
+-- Buckets are kept by index (a call's writes nearly always share one), so a write makes no new strings for them.
+local function bucketName(prefix, index) return prefix .. string.format('%d', index) end
+local users, nows, addrs, countOf = {}, {}, {}, {}
+local last, moved, missing, reads = {}, {}, {}, {'MGET'}
+local countBuckets, countOrder = {}, {}
+local minNow, maxNow = nil, nil
+for i = 1, writes do
+  local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
+  local k = ${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE}
+  local u, now, addr = ARGV[a + 5], tonumber(ARGV[a + 4]), ARGV[a + 9]
+  users[i], nows[i], addrs[i] = u, now, addr
+  if not minNow or now < minNow then minNow = now end
+  if not maxNow or now > maxNow then maxNow = now end
+  if last[u] == nil then last[u] = false; missing[#missing + 1] = u end
+  local ci = math.floor(now / countWidth)
+  local cb = countBuckets[ci]
+  if not cb then cb = {fields = {}, counts = {}, counted = {}}; countBuckets[ci] = cb; countOrder[#countOrder + 1] = ci end
+  if cb.counts[addr] == nil then cb.counts[addr] = 0; cb.fields[#cb.fields + 1] = addr end
+  countOf[i] = cb
+  reads[#reads + 1], reads[#reads + 2] = KEYS[k + 2], KEYS[k + 1]
+end
+local newest = math.floor((maxNow + math.min(placedWidth, ${CLOCK_MARGIN_MS})) / placedWidth)
+local oldestBucket = math.floor((minNow - remembered) / placedWidth)
+for b = newest, oldestBucket, -1 do
+  if #missing == 0 then break end
+  local got = redis.call('HMGET', bucketName(placedPrefix, b), unpack(missing))
+  local still = {}
+  for j, u in ipairs(missing) do
+    if got[j] then last[u] = got[j] else still[#still + 1] = u end
+  end
+  missing = still
+end
+for _, ci in ipairs(countOrder) do
+  local cb = countBuckets[ci]
+  local got = redis.call('HMGET', bucketName(countPrefix, ci), unpack(cb.fields))
+  for j, addr in ipairs(cb.fields) do cb.counts[addr] = tonumber(got[j] or '0') end
+end
+local rv = redis.call(unpack(reads))
+
+-- What the call writes back: placements per bucket, counts per window.
+local placedSets, placedOrder = {}, {}
+local function remember(u, now, value)
+  last[u] = value
+  local pb = math.floor(now / placedWidth)
+  local set = placedSets[pb]
+  if not set then set = {'HSET', bucketName(placedPrefix, pb)}; placedSets[pb] = set; placedOrder[#placedOrder + 1] = pb end
+  set[#set + 1], set[#set + 2] = u, value
+end
+
+-- Before a user's placement is replaced: a record still inside its window keeps answering from a key of its own.
+local function keepLastRecord(lastIdem, lastRecord, lastAt, now)
+  if lastIdem and now < lastAt + idemWindow then
+    redis.call('SET', lastIdem, lastRecord, 'PX', lastAt + idemWindow - now)
+    moved[lastIdem] = lastRecord
+  end
+end
+
+local function place(i)
+  local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
+  local idemKey = KEYS[${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE} + 1]
+  -- Numbers where compared; the strings go into the records as they came.
+  local xArg, yArg, color, nowArg, userId = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], users[i]
+  local x, y, now, issuedAt, idemTtl, ipBits = tonumber(xArg), tonumber(yArg), nows[i], tonumber(ARGV[a + 6]), tonumber(ARGV[a + 7]), ARGV[a + 8]
+  if x >= width or y >= height then return {'out_of_bounds', width, height} end
+  if issuedAt <= math.max(tonumber(rv[2 * i - 1] or '-1'), revokedAllAt) then return {'revoked'} end
+  -- The user's last placement, and its idempotency record when it had a key (the key last: it may hold any character).
+  local stored = last[userId]
+  local lastAt, lastRecord, lastIdem = -1, nil, nil
+  if stored then
+    lastAt = tonumber(stored)
+    if not lastAt then
+      local at, record, key = string.match(stored, '^(%d+)|([^|]+)|(.+)$')
+      lastAt, lastRecord, lastIdem = tonumber(at) or -1, record, key
+    end
+  end
+  if idemTtl > 0 then
+    if lastIdem == idemKey and now < lastAt + idemWindow then return {'duplicate', lastRecord} end
+    -- A record moved to its own key: its window is counted from its placement (the record's fifth field), as above.
+    local movedRecord = moved[idemKey] or rv[2 * i]
+    if movedRecord and now < tonumber(string.match(movedRecord, '^[^:]*:[^:]*:[^:]*:[^:]*:(%d+)') or '0') + idemWindow then return {'duplicate', movedRecord} end
+  end
+  if st[1] and st[1] ~= 'live' then return {'closed', st[1], st[2] or '', st[3] or ''} end
+  if st[3] and st[3] ~= '' and tonumber(st[3]) > now then return {'closed', 'live', st[2] or '', st[3]} end
+  local shadow = false
+  local ban = redis.call('HGET', bans, userId)
+  if ban then
+    local untilAt, sh = string.match(ban, '^(%d+)|(%d)$')
+    untilAt = tonumber(untilAt)
+    if untilAt == 0 or untilAt > now then
+      if sh == '1' then shadow = true else return {'banned', untilAt} end
+    end
+  end
+  if not shadow and ipBits ~= '' then
+    banLengths = banLengths or redis.call('SMEMBERS', ipLens)
+    local family = string.sub(ipBits, 1, 1)
+    for _, len in ipairs(banLengths) do
+      if string.sub(len, 1, 1) == family then
+        local untilAt = redis.call('HGET', ipBans, family .. ':' .. string.sub(ipBits, 3, 2 + tonumber(string.sub(len, 3))))
+        if untilAt and (tonumber(untilAt) == 0 or tonumber(untilAt) > now) then return {'banned', tonumber(untilAt)} end
+      end
+    end
+  end
+  if redis.call('GETBIT', protectedKey, y * ${MAX_BOARD_SIDE} + x) == 1 and not redis.call('HGET', roles, userId) then return {'protected'} end
+  if lastAt >= 0 and now - lastAt < cooldownMs then return {'cooldown', lastAt + cooldownMs - now} end
+  if shadow then
+    keepLastRecord(lastIdem, lastRecord, lastAt, now)
+    remember(userId, now, nowArg)
+    return {'shadow', seq, cooldownMs}
+  end
+  local cb, addr = countOf[i], addrs[i]
+  local count = cb.counts[addr]
+  if count >= ipLimit then return {'ip_limited', math.max((math.floor(now / countWidth) + 1) * countWidth - now, 1)} end
+  cb.counts[addr], cb.counted[addr] = count + 1, true
+
+  if not oldest then
+    local first = redis.call('ZRANGE', pending, 0, 0, 'WITHSCORES')
+    oldest = tonumber(first[2] or '-1')
+  end
+  local oldestBefore = oldest
+  if oldest < 0 or now < oldest then oldest = now end
+  seq = seq + 1
+  local seqArg = string.format('%d', seq)
+  version = string.format('%d', math.max(tonumber(version) + 1, now * 1000))
+  local n = #bits
+  bits[n + 1], bits[n + 2], bits[n + 3], bits[n + 4] = 'SET', 'u4', '#' .. (y * width + x), color
+  records[#records + 1] = struct.pack('<HHB', x, y, color)
+  local record = seqArg .. ':' .. xArg .. ':' .. yArg .. ':' .. color .. ':' .. nowArg .. ':' .. version
+  n = #members
+  members[n + 1], members[n + 2] = nowArg, record .. ':' .. userId
+  if idemTtl > 0 then
+    keepLastRecord(lastIdem, lastRecord, lastAt, now)
+    remember(userId, now, nowArg .. '|' .. record .. '|' .. idemKey)
+  elseif cooldownMs > 0 or defaultCooldown > 0 then
+    keepLastRecord(lastIdem, lastRecord, lastAt, now)
+    remember(userId, now, nowArg)
+  end
+  -- With a feed relay (the default), the relay publishes a batch per tick; this is the per-write way.
+  if publishEach then redis.call('PUBLISH', channel, struct.pack('<BI4HHHB', 1, seq, 1, x, y, color)) end
+  return {'placed', seq, version, oldestBefore, cooldownMs}
+end
+
+for i = 1, writes do replies[i] = place(i) end
+
+-- Buckets expire two widths past the last check that can need them (a backstop once writes
+-- stop); the one two before the oldest a check reads now is dropped.
+for _, pb in ipairs(placedOrder) do
+  local set = placedSets[pb]
+  redis.call(unpack(set))
+  redis.call('PEXPIRE', set[2], math.max((pb + 3) * placedWidth + remembered - maxNow, 1))
+end
+redis.call('UNLINK', bucketName(placedPrefix, oldestBucket - 2), bucketName(countPrefix, math.floor(minNow / countWidth) - 2))
+for _, ci in ipairs(countOrder) do
+  local cb = countBuckets[ci]
+  local set = {'HSET', bucketName(countPrefix, ci)}
+  for _, addr in ipairs(cb.fields) do
+    if cb.counted[addr] then set[#set + 1], set[#set + 2] = addr, cb.counts[addr] end
+  end
+  if #set > 2 then
+    redis.call(unpack(set))
+    redis.call('PEXPIRE', set[2], math.max((ci + 3) * countWidth - maxNow, 1))
+  end
+end
+if seq > startSeq then
+  redis.call('MSET', seqKey, string.format('%d', seq), versionKey, version)
+  redis.call(unpack(bits))
+  redis.call(unpack(members))
+  -- One stream entry for the call's placements (consecutive seqs), named by its last seq;
+  -- entries wholly older than the last \`kept\` seqs are dropped.
+  redis.call('XADD', stream, 'MINID', '~', string.format('%d', math.max(seq - tonumber(kept) + 1, 0)), string.format('%d', seq) .. '-0', 'p', table.concat(records))
+end
+return replies
+`;
+
+/**
+ * When a user last placed, if still remembered (PLACE_PIXELS_LUA's buckets, newest first).
+ * KEYS: board state, placements' bucket width. ARGV: placements' bucket prefix, bucket width (ms)
+ * if none is stored, cooldownMs (the default), idempotency window (ms), now, userId. Returns the
+ * time, or nil.
+ */
+export const LAST_PLACED_LUA = `
+local widthArg = redis.call('GET', KEYS[2]) or ARGV[2]
+local width, now = tonumber(widthArg), tonumber(ARGV[5])
+local set = redis.call('HGET', KEYS[1], 'cooldownMs')
+local cooldownMs = (set and set ~= '') and tonumber(set) or tonumber(ARGV[3])
+local remembered = math.max(cooldownMs, tonumber(ARGV[3]), 1000, tonumber(ARGV[4]))
+for b = math.floor((now + math.min(width, ${CLOCK_MARGIN_MS})) / width), math.floor((now - remembered) / width), -1 do
+  local stored = redis.call('HGET', ARGV[1] .. widthArg .. ':' .. string.format('%d', b), ARGV[6])
+  if stored then
+    local at = tonumber(string.match(stored, '^(%d+)'))
+    if at + remembered > now then return at end
+    return nil
+  end
+end
+return nil
+`;
+
+export type PlaceReply = [string, (number | string)?, (number | string)?, (number | string)?, number?];
+
+/** What one write's reply from the write script means (PLACE_PIXELS_LUA lists the replies). */
+export function placeOutcome(request: PlaceRequest, reply: PlaceReply): PlaceOutcome {
+  switch (reply[0]) {
+    case 'placed': {
+      const oldest = Number(reply[3]);
+      return {
+        status: 'placed',
+        placement: {
+          seq: Number(reply[1]), x: request.x, y: request.y, color: request.color, userId: request.userId,
+          placedAt: request.now, version: Number(reply[2]),
+        },
+        oldestPendingAt: oldest < 0 ? null : oldest,
+        cooldownMs: Number(reply[4]),
+      };
+    }
+    case 'duplicate': {
+      const [seq, x, y, color, placedAt, version] = String(reply[1]).split(':').map(Number) as number[];
+      return { status: 'duplicate', placement: { seq: seq!, x: x!, y: y!, color: color!, placedAt: placedAt!, version: version!, userId: request.userId } };
+    }
+    case 'cooldown': return { status: 'cooldown', retryAfterMs: Number(reply[1]) };
+    case 'ip_limited': return { status: 'ip_limited', retryAfterMs: Number(reply[1]) };
+    case 'fenced': return { status: 'fenced', retryAfterMs: Number(reply[1]) };
+    case 'revoked': return { status: 'revoked' };
+    case 'closed': {
+      const state = String(reply[1]) as BoardStatus['state'];
+      return { status: 'closed', state, message: reply[2] ? String(reply[2]) : null, opensAt: reply[3] ? Number(reply[3]) : null };
+    }
+    case 'banned': return { status: 'banned', until: Number(reply[1]) || null };
+    case 'protected': return { status: 'protected' };
+    case 'shadow': {
+      const placement = { seq: Number(reply[1]), x: request.x, y: request.y, color: request.color, userId: request.userId, placedAt: request.now, version: 0 };
+      return { status: 'shadow', placement, cooldownMs: Number(reply[2]) };
+    }
+    case 'out_of_bounds': return { status: 'out_of_bounds', width: Number(reply[1]), height: Number(reply[2]) };
+    default: return { status: 'no_board' };
+  }
+}
