@@ -30,6 +30,11 @@ export function placedBucketMs(cooldownMs: number, idempotencyTtlMs: number): nu
   return Math.max(cooldownMs, idempotencyTtlMs, 1000);
 }
 
+/** How long from `now` a placements bucket is kept: two widths past the last check that can need it (the write script's PEXPIRE). */
+export function placedBucketTtlMs(index: number, width: number, rememberedMs: number, now: number): number {
+  return Math.max((index + 3) * width + rememberedMs - now, 1);
+}
+
 /** How far ahead of a write's own time it looks for a placement: writers' clocks and a request's time differ a little. */
 const CLOCK_MARGIN_MS = 60_000;
 
@@ -262,7 +267,7 @@ end
 
 for i = 1, writes do replies[i] = place(i) end
 
--- Buckets expire two widths past the last check that can need them (a backstop once writes
+-- Buckets expire two widths past the last check that can need them (placedBucketTtlMs; a backstop once writes
 -- stop); the one two before the oldest a check reads now is dropped.
 for _, pb in ipairs(placedOrder) do
   local set = placedSets[pb]

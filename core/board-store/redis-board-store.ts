@@ -10,7 +10,7 @@ import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, HeldLease, LeaseName, LeaseTry, LockName,
   PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
-import { LAST_PLACED_LUA, PLACE_PIXELS_LUA, placedBucketMs, placeOutcome, type PlaceReply } from './place-script.ts';
+import { LAST_PLACED_LUA, PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs, placeOutcome, type PlaceReply } from './place-script.ts';
 import { REVOKE_LUA, slotArgs, TAKE_SLOT_LUA } from './redis-scripts.ts';
 import { defineLeaseCommands, type LeaseRedis, RedisLeaseNotices, takeRedisLease } from './redis-leases.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
@@ -277,8 +277,7 @@ export class RedisBoardStore implements BoardStore {
       tx.hsetnx(this.keys.placedBucket(width, b), c.userId, c.placedAt);
       buckets.add(b);
     }
-    // As long as the write script keeps a bucket (PLACE_PIXELS_LUA).
-    for (const b of buckets) tx.pexpire(this.keys.placedBucket(width, b), Math.max((b + 3) * width + remembered - now, 1));
+    for (const b of buckets) tx.pexpire(this.keys.placedBucket(width, b), placedBucketTtlMs(b, width, remembered, now));
     tx.publish(this.keys.channel, encodeFeedReset(epoch, state.seq));
     await this.run('restore', () => tx.exec());
     return { seq: state.seq, epoch, ...size };
