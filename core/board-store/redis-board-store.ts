@@ -1,7 +1,8 @@
 // The live board in Redis (ElastiCache in AWS): a 4-bit BITFIELD, an INCR sequence, a capped
 // stream of recent updates keyed by seq, and pub/sub for the socket servers.
 import { randomBytes } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
+import { redisClientOptions } from './redis-client.ts';
 import { boardByteLength, createBoard, growthProblem, resizeBoard, type BoardSize } from '../domain/board-codec.ts';
 import type { CooldownRules } from '../domain/cooldown.ts';
 import type { RedisConfig } from '../config.ts';
@@ -61,20 +62,6 @@ const MAX_CONFIRMATIONS_PER_CALL = 1000;
 /** A session issued at this time is never covered by a revocation (callers without a session). */
 const NO_SESSION = Number.MAX_SAFE_INTEGER;
 
-/** Fail fast while Redis is away, so requests get a 503 instead of hanging in a queue. */
-export function redisClientOptions(): RedisOptions {
-  return {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    // Commands issued in the same tick go out in one write: fewer syscalls per pixel write.
-    enableAutoPipelining: true,
-    maxRetriesPerRequest: 1,
-    commandTimeout: 2000,
-    connectTimeout: 2000,
-    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
-  };
-}
-
 export class RedisBoardStore implements BoardStore {
   readonly keys: RedisKeys;
   readonly publishesEachWrite: boolean;
@@ -82,11 +69,16 @@ export class RedisBoardStore implements BoardStore {
   private readonly writes: CallBatcher<PlaceRequest, PlaceOutcome>;
   private readonly confirmations: CallBatcher<string, void>;
   private readonly leaseNotices: RedisLeaseNotices;
+  private readonly idempotencyTtlMs: number;
+  /** The bucket width the first write stores (place-script.ts), from this configuration. */
+  private readonly placedBucketMs: number;
 
   private constructor(private readonly client: ScriptedRedis, private readonly options: RedisBoardStoreOptions) {
     this.keys = redisKeys(options.redis.keyPrefix);
     this.publishesEachWrite = options.feedMode === 'publish';
     this.leaseNotices = new RedisLeaseNotices(options.redis.feedUrl ?? options.redis.url, this.keys.leases);
+    this.idempotencyTtlMs = options.idempotencyTtlMs ?? 300_000;
+    this.placedBucketMs = placedBucketMs(options.rules.cooldownMs, this.idempotencyTtlMs);
     this.writes = new CallBatcher(
       { lingerMs: options.redis.writeBatchMs ?? 0, max: options.redis.writeBatchMax ?? DEFAULT_WRITE_BATCH_MAX },
       (requests) => this.placeBatch(requests),
@@ -149,14 +141,6 @@ export class RedisBoardStore implements BoardStore {
     return this.writes.call(request);
   }
 
-  private get idempotencyTtlMs(): number {
-    return this.options.idempotencyTtlMs ?? 300_000;
-  }
-
-  private get placedBucketMs(): number {
-    return placedBucketMs(this.options.rules.cooldownMs, this.idempotencyTtlMs);
-  }
-
   private async placeBatch(requests: PlaceRequest[]): Promise<PlaceOutcome[]> {
     const { rules, size } = this.options;
     const k = this.keys;
@@ -164,7 +148,7 @@ export class RedisBoardStore implements BoardStore {
       k.board, k.seq, k.version, k.updates, k.pending, k.lock('rebuild'), k.revokedAll, k.size,
       k.boardState, k.bans, k.ipBans, k.ipBanLengths, k.protectedMap, k.roles, k.placedWidth,
     ];
-    const idempotencyTtlMs = this.idempotencyTtlMs;
+    const { idempotencyTtlMs } = this;
     const args: (string | number)[] = [
       size.width, size.height, rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, k.channel, this.publishesEachWrite ? 1 : 0,
       idempotencyTtlMs, k.placedPrefix, k.addressCountPrefix, this.placedBucketMs,

@@ -5,7 +5,7 @@
 import { Redis } from 'ioredis';
 import type { RedisConfig } from '../config.ts';
 import { StoreUnavailableError } from '../errors.ts';
-import { redisClientOptions } from '../board-store/redis-board-store.ts';
+import { redisClientOptions } from '../board-store/redis-client.ts';
 import { redisKeys, type RedisKeys } from '../board-store/redis-keys.ts';
 import { MAX_LEVEL, type DefenceLevel, type DefenceState, type GuardStore, type WindowCount } from './guard-store.ts';
 

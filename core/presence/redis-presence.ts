@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import type { RedisConfig } from '../config.ts';
 import { StoreUnavailableError } from '../errors.ts';
-import { redisClientOptions } from '../board-store/redis-board-store.ts';
+import { redisClientOptions } from '../board-store/redis-client.ts';
 import { redisKeys, type RedisKeys } from '../board-store/redis-keys.ts';
 import type { Presence } from './presence.ts';
 
