@@ -7,7 +7,7 @@
 // an Idempotency-Key, confirmed as persisted, on a primary with a replica; no subscribers and no
 // relay (neither depends on the script: bench:feed measures them). Each run first writes four
 // cooldown windows unmeasured (steady state for both ways of remembering placements: keys that
-// expire one window after they are made, or buckets dropped three or four windows after they
+// expire one window after they are made, or buckets dropped three windows after they
 // begin, so the measured seconds drop as many placements as they make), then deletes its keys
 // and waits until Redis has freed them, so that no run pays for another's.
 //   AB_REF (HEAD), AB_RATE (20000 writes/s), AB_SECONDS (8), AB_ROUNDS (4: each round runs both),
