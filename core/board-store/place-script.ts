@@ -14,7 +14,27 @@ import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
 const PLACE_SHARED_KEYS = 15;
 const PLACE_KEYS_PER_WRITE = 2;
 const PLACE_SHARED_ARGS = 11;
-const PLACE_ARGS_PER_WRITE = 9;
+const PLACE_ARGS_PER_WRITE = 4;
+/**
+ * A write's numbers (x, y, color, now, sessionIssuedAt, idempotencyTtlMs) travel as one argument
+ * of little-endian doubles, which the script reads with struct.unpack: six arguments of text
+ * would each be a string made in Lua and parsed by strtod, and the profile showed both.
+ */
+const WRITE_NUMBERS_FORMAT = '<dddddd';
+const WRITE_NOW_AT = 25; // where `now` starts in it (1-based, as struct.unpack counts)
+
+/** The numbers argument of one write (WRITE_NUMBERS_FORMAT). */
+export function packWriteNumbers(x: number, y: number, color: number, now: number, sessionIssuedAt: number, idempotencyTtlMs: number): Buffer {
+  const out = Buffer.allocUnsafe(48);
+  out.writeDoubleLE(x, 0);
+  out.writeDoubleLE(y, 8);
+  out.writeDoubleLE(color, 16);
+  out.writeDoubleLE(now, WRITE_NOW_AT - 1);
+  out.writeDoubleLE(sessionIssuedAt, 32);
+  out.writeDoubleLE(idempotencyTtlMs, 40);
+  return out;
+}
+
 /** What a call of one write hands the script (bench:feed's floor calls an empty script with as many). */
 export const ONE_WRITE_CALL = { keys: PLACE_SHARED_KEYS + PLACE_KEYS_PER_WRITE, args: PLACE_SHARED_ARGS + PLACE_ARGS_PER_WRITE };
 
@@ -46,8 +66,9 @@ const CLOCK_MARGIN_MS = 60_000;
  * ARGV: configured width, configured height, cooldownMs (the default), placementsPerIp, updatesKept, channel,
  *       publishEachWrite (0|1), idempotency window (ms), placements' bucket prefix, address counts' prefix,
  *       placements' bucket width (ms) if none is stored yet;
- *       then per write: x, y, color, now, userId, sessionIssuedAt, idempotencyTtlMs (0: no idempotency key),
- *       address bits ("4:0101…", "6:…" or ""), address key (its counter's field)
+ *       then per write: its numbers (packWriteNumbers: x, y, color, now, sessionIssuedAt,
+ *       idempotencyTtlMs, 0 when it has no key), userId, address bits ("4:0101…", "6:…" or ""),
+ *       address key (its counter's field)
  * The stream entry: ID "<last seq>-0", field p = the pixel records (pixel-batch.ts) of the call's
  * placements, for the consecutive seqs that end at that seq.
  * Returns one reply per write, in order:
@@ -80,6 +101,10 @@ const CLOCK_MARGIN_MS = 60_000;
  * writes before it in the call, as it would in a later call.
  */
 export const PLACE_PIXELS_LUA = `
+-- Globals and library functions as locals: a local is a register, a global a table lookup, and
+-- the hot loop below makes dozens of such lookups per write.
+local KEYS, ARGV, call, fmt, floor, max, min = KEYS, ARGV, redis.call, string.format, math.floor, math.max, math.min
+local tonumber, match, sub, pack, unpackNumbers, unpack, ipairs = tonumber, string.match, string.sub, struct.pack, struct.unpack, unpack, ipairs
 local board, seqKey, versionKey, stream, pending, lock, revokedAll = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local sizeKey, stateKey, bans, ipBans, ipLens, protectedKey, roles, widthKey = KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14], KEYS[15]
 local defaultCooldown, ipLimit, kept = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
@@ -90,66 +115,68 @@ local replies = {}
 
 -- What every write shares, read once. The size lives here, not in the caller's config: the
 -- board may have grown during the event.
-local g = redis.call('MGET', seqKey, sizeKey, revokedAll, versionKey, lock, widthKey)
+local g = call('MGET', seqKey, sizeKey, revokedAll, versionKey, lock, widthKey)
 if g[5] then
-  local fence = redis.call('PTTL', lock)
+  local fence = call('PTTL', lock)
   if fence > 0 then
     for i = 1, writes do replies[i] = {'fenced', fence} end
     return replies
   end
 end
-if not g[1] or redis.call('EXISTS', board) == 0 then
+if not g[1] or call('EXISTS', board) == 0 then
   for i = 1, writes do replies[i] = {'no_board'} end
   return replies
 end
-local seq, startSeq, version = tonumber(g[1]), tonumber(g[1]), g[4] or '0'
+local seq, startSeq, versionN = tonumber(g[1]), tonumber(g[1]), tonumber(g[4] or '0')
 local width, height = tonumber(ARGV[1]), tonumber(ARGV[2])
 if g[2] then
-  local w, h = string.match(g[2], '^(%d+)x(%d+)$')
+  local w, h = match(g[2], '^(%d+)x(%d+)$')
   width, height = tonumber(w), tonumber(h)
 end
 local revokedAllAt = tonumber(g[3] or '-1')
 local storedWidth = g[6]
-if not storedWidth then storedWidth = ARGV[11]; redis.call('SET', widthKey, storedWidth) end
+if not storedWidth then storedWidth = ARGV[11]; call('SET', widthKey, storedWidth) end
 local placedPrefix, placedWidth = ARGV[9] .. storedWidth .. ':', tonumber(storedWidth)
-local st = redis.call('HMGET', stateKey, 'state', 'message', 'opensAt', 'cooldownMs')
+local st = call('HMGET', stateKey, 'state', 'message', 'opensAt', 'cooldownMs')
 local cooldownMs = defaultCooldown
 if st[4] and st[4] ~= '' then cooldownMs = tonumber(st[4]) end
-local remembered = math.max(cooldownMs, defaultCooldown, 1000, idemWindow)
-local countWidth = math.max(cooldownMs, 1000)
-countPrefix = countPrefix .. string.format('%d', countWidth) .. ':'
+local remembered = max(cooldownMs, defaultCooldown, 1000, idemWindow)
+local countWidth = max(cooldownMs, 1000)
+countPrefix = countPrefix .. fmt('%d', countWidth) .. ':'
 local banLengths = nil
 local oldest = nil
-local bits, members, records = {'BITFIELD', board}, {'ZADD', pending}, {}
+-- Built by index (nBits, nPlaced): # on a growing table is a search each time.
+local bits, members, records, nBits, nPlaced = {'BITFIELD', board}, {'ZADD', pending}, {}, 2, 0
+local colorArgs = {}
 
 -- Each write's user, address and time; then every user's last placement (newest bucket first),
 -- every address's count, and every write's revocation and moved record, a command per bucket.
 -- Buckets are kept by index (a call's writes nearly always share one), so a write makes no new strings for them.
-local function bucketName(prefix, index) return prefix .. string.format('%d', index) end
-local users, nows, addrs, countOf = {}, {}, {}, {}
+local function bucketName(prefix, index) return prefix .. fmt('%d', index) end
+local users, addrs, countOf = {}, {}, {}
 local last, moved, missing, reads = {}, {}, {}, {'MGET'}
 local countBuckets, countOrder = {}, {}
 local minNow, maxNow = nil, nil
 for i = 1, writes do
   local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
   local k = ${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE}
-  local u, now, addr = ARGV[a + 5], tonumber(ARGV[a + 4]), ARGV[a + 9]
-  users[i], nows[i], addrs[i] = u, now, addr
+  local u, now, addr = ARGV[a + 2], unpackNumbers('<d', ARGV[a + 1], ${WRITE_NOW_AT}), ARGV[a + 4]
+  users[i], addrs[i] = u, addr
   if not minNow or now < minNow then minNow = now end
   if not maxNow or now > maxNow then maxNow = now end
   if last[u] == nil then last[u] = false; missing[#missing + 1] = u end
-  local ci = math.floor(now / countWidth)
+  local ci = floor(now / countWidth)
   local cb = countBuckets[ci]
   if not cb then cb = {fields = {}, counts = {}, counted = {}}; countBuckets[ci] = cb; countOrder[#countOrder + 1] = ci end
   if cb.counts[addr] == nil then cb.counts[addr] = 0; cb.fields[#cb.fields + 1] = addr end
   countOf[i] = cb
-  reads[#reads + 1], reads[#reads + 2] = KEYS[k + 2], KEYS[k + 1]
+  reads[2 * i], reads[2 * i + 1] = KEYS[k + 2], KEYS[k + 1]
 end
-local newest = math.floor((maxNow + math.min(placedWidth, ${CLOCK_MARGIN_MS})) / placedWidth)
-local oldestBucket = math.floor((minNow - remembered) / placedWidth)
+local newest = floor((maxNow + min(placedWidth, ${CLOCK_MARGIN_MS})) / placedWidth)
+local oldestBucket = floor((minNow - remembered) / placedWidth)
 for b = newest, oldestBucket, -1 do
   if #missing == 0 then break end
-  local got = redis.call('HMGET', bucketName(placedPrefix, b), unpack(missing))
+  local got = call('HMGET', bucketName(placedPrefix, b), unpack(missing))
   local still = {}
   for j, u in ipairs(missing) do
     if got[j] then last[u] = got[j] else still[#still + 1] = u end
@@ -158,25 +185,26 @@ for b = newest, oldestBucket, -1 do
 end
 for _, ci in ipairs(countOrder) do
   local cb = countBuckets[ci]
-  local got = redis.call('HMGET', bucketName(countPrefix, ci), unpack(cb.fields))
+  local got = call('HMGET', bucketName(countPrefix, ci), unpack(cb.fields))
   for j, addr in ipairs(cb.fields) do cb.counts[addr] = tonumber(got[j] or '0') end
 end
-local rv = redis.call(unpack(reads))
+local rv = call(unpack(reads))
 
 -- What the call writes back: placements per bucket, counts per window.
-local placedSets, placedOrder = {}, {}
+local placedSets, placedSizes, placedOrder = {}, {}, {}
 local function remember(u, now, value)
   last[u] = value
-  local pb = math.floor(now / placedWidth)
+  local pb = floor(now / placedWidth)
   local set = placedSets[pb]
-  if not set then set = {'HSET', bucketName(placedPrefix, pb)}; placedSets[pb] = set; placedOrder[#placedOrder + 1] = pb end
-  set[#set + 1], set[#set + 2] = u, value
+  local n = placedSizes[pb]
+  if not set then set, n = {'HSET', bucketName(placedPrefix, pb)}, 2; placedSets[pb] = set; placedOrder[#placedOrder + 1] = pb end
+  set[n + 1], set[n + 2], placedSizes[pb] = u, value, n + 2
 end
 
 -- Before a user's placement is replaced: a record still inside its window keeps answering from a key of its own.
 local function keepLastRecord(lastIdem, lastRecord, lastAt, now)
   if lastIdem and now < lastAt + idemWindow then
-    redis.call('SET', lastIdem, lastRecord, 'PX', lastAt + idemWindow - now)
+    call('SET', lastIdem, lastRecord, 'PX', lastAt + idemWindow - now)
     moved[lastIdem] = lastRecord
   end
 end
@@ -184,18 +212,17 @@ end
 local function place(i)
   local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
   local idemKey = KEYS[${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE} + 1]
-  -- Numbers where compared; the strings go into the records as they came.
-  local xArg, yArg, color, nowArg, userId = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], users[i]
-  local x, y, now, issuedAt, idemTtl, ipBits = tonumber(xArg), tonumber(yArg), nows[i], tonumber(ARGV[a + 6]), tonumber(ARGV[a + 7]), ARGV[a + 8]
+  local x, y, color, now, issuedAt, idemTtl = unpackNumbers('${WRITE_NUMBERS_FORMAT}', ARGV[a + 1])
+  local userId, ipBits = users[i], ARGV[a + 3]
   if x >= width or y >= height then return {'out_of_bounds', width, height} end
-  if issuedAt <= math.max(tonumber(rv[2 * i - 1] or '-1'), revokedAllAt) then return {'revoked'} end
+  if issuedAt <= max(tonumber(rv[2 * i - 1] or '-1'), revokedAllAt) then return {'revoked'} end
   -- The user's last placement, and its idempotency record when it had a key (the key last: it may hold any character).
   local stored = last[userId]
   local lastAt, lastRecord, lastIdem = -1, nil, nil
   if stored then
     lastAt = tonumber(stored)
     if not lastAt then
-      local at, record, key = string.match(stored, '^(%d+)|([^|]+)|(.+)$')
+      local at, record, key = match(stored, '^(%d+)|([^|]+)|(.+)$')
       lastAt, lastRecord, lastIdem = tonumber(at) or -1, record, key
     end
   end
@@ -203,56 +230,56 @@ local function place(i)
     if lastIdem == idemKey and now < lastAt + idemWindow then return {'duplicate', lastRecord} end
     -- A record moved to its own key: its window is counted from its placement (the record's fifth field), as above.
     local movedRecord = moved[idemKey] or rv[2 * i]
-    if movedRecord and now < tonumber(string.match(movedRecord, '^[^:]*:[^:]*:[^:]*:[^:]*:(%d+)') or '0') + idemWindow then return {'duplicate', movedRecord} end
+    if movedRecord and now < tonumber(match(movedRecord, '^[^:]*:[^:]*:[^:]*:[^:]*:(%d+)') or '0') + idemWindow then return {'duplicate', movedRecord} end
   end
   if st[1] and st[1] ~= 'live' then return {'closed', st[1], st[2] or '', st[3] or ''} end
   if st[3] and st[3] ~= '' and tonumber(st[3]) > now then return {'closed', 'live', st[2] or '', st[3]} end
   local shadow = false
-  local ban = redis.call('HGET', bans, userId)
+  local ban = call('HGET', bans, userId)
   if ban then
-    local untilAt, sh = string.match(ban, '^(%d+)|(%d)$')
+    local untilAt, sh = match(ban, '^(%d+)|(%d)$')
     untilAt = tonumber(untilAt)
     if untilAt == 0 or untilAt > now then
       if sh == '1' then shadow = true else return {'banned', untilAt} end
     end
   end
   if not shadow and ipBits ~= '' then
-    banLengths = banLengths or redis.call('SMEMBERS', ipLens)
-    local family = string.sub(ipBits, 1, 1)
+    banLengths = banLengths or call('SMEMBERS', ipLens)
+    local family = sub(ipBits, 1, 1)
     for _, len in ipairs(banLengths) do
-      if string.sub(len, 1, 1) == family then
-        local untilAt = redis.call('HGET', ipBans, family .. ':' .. string.sub(ipBits, 3, 2 + tonumber(string.sub(len, 3))))
+      if sub(len, 1, 1) == family then
+        local untilAt = call('HGET', ipBans, family .. ':' .. sub(ipBits, 3, 2 + tonumber(sub(len, 3))))
         if untilAt and (tonumber(untilAt) == 0 or tonumber(untilAt) > now) then return {'banned', tonumber(untilAt)} end
       end
     end
   end
-  if redis.call('GETBIT', protectedKey, y * ${MAX_BOARD_SIDE} + x) == 1 and not redis.call('HGET', roles, userId) then return {'protected'} end
+  if call('GETBIT', protectedKey, fmt('%d', y * ${MAX_BOARD_SIDE} + x)) == 1 and not call('HGET', roles, userId) then return {'protected'} end
   if lastAt >= 0 and now - lastAt < cooldownMs then return {'cooldown', lastAt + cooldownMs - now} end
   if shadow then
     keepLastRecord(lastIdem, lastRecord, lastAt, now)
-    remember(userId, now, nowArg)
+    remember(userId, now, fmt('%d', now))
     return {'shadow', seq, cooldownMs}
   end
   local cb, addr = countOf[i], addrs[i]
   local count = cb.counts[addr]
-  if count >= ipLimit then return {'ip_limited', math.max((math.floor(now / countWidth) + 1) * countWidth - now, 1)} end
+  if count >= ipLimit then return {'ip_limited', max((floor(now / countWidth) + 1) * countWidth - now, 1)} end
   cb.counts[addr], cb.counted[addr] = count + 1, true
 
   if not oldest then
-    local first = redis.call('ZRANGE', pending, 0, 0, 'WITHSCORES')
+    local first = call('ZRANGE', pending, '0', '0', 'WITHSCORES')
     oldest = tonumber(first[2] or '-1')
   end
   local oldestBefore = oldest
   if oldest < 0 or now < oldest then oldest = now end
   seq = seq + 1
-  local seqArg = string.format('%d', seq)
-  version = string.format('%d', math.max(tonumber(version) + 1, now * 1000))
-  local n = #bits
-  bits[n + 1], bits[n + 2], bits[n + 3], bits[n + 4] = 'SET', 'u4', '#' .. (y * width + x), color
-  records[#records + 1] = struct.pack('<HHB', x, y, color)
-  local record = seqArg .. ':' .. xArg .. ':' .. yArg .. ':' .. color .. ':' .. nowArg .. ':' .. version
-  n = #members
-  members[n + 1], members[n + 2] = nowArg, record .. ':' .. userId
+  versionN = max(versionN + 1, now * 1000)
+  local nowArg, colorArg = fmt('%d', now), colorArgs[color]
+  if not colorArg then colorArg = fmt('%d', color); colorArgs[color] = colorArg end
+  bits[nBits + 1], bits[nBits + 2], bits[nBits + 3], bits[nBits + 4] = 'SET', 'u4', fmt('#%d', y * width + x), colorArg
+  nBits, nPlaced = nBits + 4, nPlaced + 1
+  records[nPlaced] = pack('<HHB', x, y, color)
+  local record = fmt('%d:%d:%d:%d:%d:%d', seq, x, y, color, now, versionN)
+  members[2 * nPlaced + 1], members[2 * nPlaced + 2] = nowArg, record .. ':' .. userId
   if idemTtl > 0 then
     keepLastRecord(lastIdem, lastRecord, lastAt, now)
     remember(userId, now, nowArg .. '|' .. record .. '|' .. idemKey)
@@ -261,8 +288,8 @@ local function place(i)
     remember(userId, now, nowArg)
   end
   -- With a feed relay (the default), the relay publishes a batch per tick; this is the per-write way.
-  if publishEach then redis.call('PUBLISH', channel, struct.pack('<BI4HHHB', 1, seq, 1, x, y, color)) end
-  return {'placed', seq, version, oldestBefore, cooldownMs}
+  if publishEach then call('PUBLISH', channel, pack('<BI4HHHB', 1, seq, 1, x, y, color)) end
+  return {'placed', seq, versionN, oldestBefore, cooldownMs}
 end
 
 for i = 1, writes do replies[i] = place(i) end
@@ -271,28 +298,28 @@ for i = 1, writes do replies[i] = place(i) end
 -- stop); the one two before the oldest a check reads now is dropped.
 for _, pb in ipairs(placedOrder) do
   local set = placedSets[pb]
-  redis.call(unpack(set))
-  redis.call('PEXPIRE', set[2], math.max((pb + 3) * placedWidth + remembered - maxNow, 1))
+  call(unpack(set))
+  call('PEXPIRE', set[2], fmt('%d', max((pb + 3) * placedWidth + remembered - maxNow, 1)))
 end
-redis.call('UNLINK', bucketName(placedPrefix, oldestBucket - 2), bucketName(countPrefix, math.floor(minNow / countWidth) - 2))
+call('UNLINK', bucketName(placedPrefix, oldestBucket - 2), bucketName(countPrefix, floor(minNow / countWidth) - 2))
 for _, ci in ipairs(countOrder) do
   local cb = countBuckets[ci]
   local set = {'HSET', bucketName(countPrefix, ci)}
   for _, addr in ipairs(cb.fields) do
-    if cb.counted[addr] then set[#set + 1], set[#set + 2] = addr, cb.counts[addr] end
+    if cb.counted[addr] then set[#set + 1], set[#set + 2] = addr, fmt('%d', cb.counts[addr]) end
   end
   if #set > 2 then
-    redis.call(unpack(set))
-    redis.call('PEXPIRE', set[2], math.max((ci + 3) * countWidth - maxNow, 1))
+    call(unpack(set))
+    call('PEXPIRE', set[2], fmt('%d', max((ci + 3) * countWidth - maxNow, 1)))
   end
 end
 if seq > startSeq then
-  redis.call('MSET', seqKey, string.format('%d', seq), versionKey, version)
-  redis.call(unpack(bits))
-  redis.call(unpack(members))
+  call('MSET', seqKey, fmt('%d', seq), versionKey, fmt('%d', versionN))
+  call(unpack(bits))
+  call(unpack(members))
   -- One stream entry for the call's placements (consecutive seqs), named by its last seq;
   -- entries wholly older than the last \`kept\` seqs are dropped.
-  redis.call('XADD', stream, 'MINID', '~', string.format('%d', math.max(seq - tonumber(kept) + 1, 0)), string.format('%d', seq) .. '-0', 'p', table.concat(records))
+  call('XADD', stream, 'MINID', '~', fmt('%d', max(seq - tonumber(kept) + 1, 0)), fmt('%d', seq) .. '-0', 'p', table.concat(records))
 end
 return replies
 `;

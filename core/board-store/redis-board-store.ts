@@ -11,7 +11,7 @@ import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, HeldLease, LeaseName, LeaseTry, LockName,
   PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
-import { LAST_PLACED_LUA, PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs, placeOutcome, type PlaceReply } from './place-script.ts';
+import { LAST_PLACED_LUA, PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs, packWriteNumbers, placeOutcome, type PlaceReply } from './place-script.ts';
 import { REVOKE_LUA, slotArgs, TAKE_SLOT_LUA } from './redis-scripts.ts';
 import { defineLeaseCommands, type LeaseRedis, RedisLeaseNotices, takeRedisLease } from './redis-leases.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
@@ -47,7 +47,7 @@ export interface RedisBoardStoreOptions {
 }
 
 interface ScriptedRedis extends LeaseRedis {
-  placePixels(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<PlaceReply[]>;
+  placePixels(numberOfKeys: number, ...keysAndArgs: (string | number | Buffer)[]): Promise<PlaceReply[]>;
   takeSlot(...args: (string | number)[]): Promise<[number, number]>;
   revoke(key: string, at: number, ttlMs: number): Promise<number>;
   lastPlaced(stateKey: string, widthKey: string, ...args: (string | number)[]): Promise<number | null>;
@@ -149,7 +149,7 @@ export class RedisBoardStore implements BoardStore {
       k.boardState, k.bans, k.ipBans, k.ipBanLengths, k.protectedMap, k.roles, k.placedWidth,
     ];
     const { idempotencyTtlMs } = this;
-    const args: (string | number)[] = [
+    const args: (string | number | Buffer)[] = [
       size.width, size.height, rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, k.channel, this.publishesEachWrite ? 1 : 0,
       idempotencyTtlMs, k.placedPrefix, k.addressCountPrefix, this.placedBucketMs,
     ];
@@ -157,7 +157,7 @@ export class RedisBoardStore implements BoardStore {
       const key = r.idempotencyKey ?? null;
       // Without a key the script reads the (small) revocation key in its place, never the board.
       keys.push(key ? k.idempotency(r.userId, key) : k.revoked(r.userId), k.revoked(r.userId));
-      args.push(r.x, r.y, r.color, r.now, r.userId, r.sessionIssuedAt ?? NO_SESSION, key ? idempotencyTtlMs : 0, addressBits(r.ip) ?? '', addressKey(r.ip));
+      args.push(packWriteNumbers(r.x, r.y, r.color, r.now, r.sessionIssuedAt ?? NO_SESSION, key ? idempotencyTtlMs : 0), r.userId, addressBits(r.ip) ?? '', addressKey(r.ip));
     }
     const replies = await this.run('place', () => this.client.placePixels(keys.length, ...keys, ...args));
     if (replies.length !== requests.length) {
