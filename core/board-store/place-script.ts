@@ -204,7 +204,7 @@ end
 -- Before a user's placement is replaced: a record still inside its window keeps answering from a key of its own.
 local function keepLastRecord(lastIdem, lastRecord, lastAt, now)
   if lastIdem and now < lastAt + idemWindow then
-    call('SET', lastIdem, lastRecord, 'PX', lastAt + idemWindow - now)
+    call('SET', lastIdem, lastRecord, 'PX', fmt('%d', lastAt + idemWindow - now))
     moved[lastIdem] = lastRecord
   end
 end
