@@ -22,6 +22,8 @@ const PLACE_ARGS_PER_WRITE = 4;
  */
 const WRITE_NUMBERS_FORMAT = '<dddddd';
 const WRITE_NOW_AT = 25; // where `now` starts in it (1-based, as struct.unpack counts)
+/** Slots of the script's flat reply per write: the kind, then up to four values (placeReplies splits it). */
+export const REPLY_WIDTH = 5;
 
 /** The numbers argument of one write (WRITE_NUMBERS_FORMAT). */
 export function packWriteNumbers(x: number, y: number, color: number, now: number, sessionIssuedAt: number, idempotencyTtlMs: number): Buffer {
@@ -56,7 +58,7 @@ export function placedBucketTtlMs(index: number, width: number, rememberedMs: nu
 }
 
 /** How far ahead of a write's own time it looks for a placement: writers' clocks and a request's time differ a little. */
-const CLOCK_MARGIN_MS = 60_000;
+export const CLOCK_MARGIN_MS = 60_000;
 
 /**
  * KEYS: board, seq, version, updates stream, pending set, rebuild lock, global revocation,
@@ -71,7 +73,8 @@ const CLOCK_MARGIN_MS = 60_000;
  *       address key (its counter's field)
  * The stream entry: ID "<last seq>-0", field p = the pixel records (pixel-batch.ts) of the call's
  * placements, for the consecutive seqs that end at that seq.
- * Returns one reply per write, in order:
+ * Returns one reply per write, in order, each REPLY_WIDTH slots of one flat array (false, to the
+ * caller null, fills a shorter one):
  *       {'placed', seq, version, oldestPendingAt|-1, cooldownMs} | {'duplicate', "seq:x:y:color:placedAt:version"}
  *       | {'cooldown', ms} | {'ip_limited', ms} | {'fenced', ms} | {'revoked'} | {'out_of_bounds', width, height} | {'no_board'}
  *       | {'closed', state, message, opensAt|''} | {'banned', until (0: until lifted)} | {'protected'}
@@ -111,7 +114,13 @@ local defaultCooldown, ipLimit, kept = tonumber(ARGV[3]), tonumber(ARGV[4]), ARG
 local channel, publishEach, idemWindow = ARGV[6], ARGV[7] == '1', tonumber(ARGV[8])
 local countPrefix = ARGV[10]
 local writes = (#KEYS - ${PLACE_SHARED_KEYS}) / ${PLACE_KEYS_PER_WRITE}
+-- One flat array, ${REPLY_WIDTH} slots a write (false where a reply has fewer): Redis probes each table
+-- it replies with for special fields, so a table per write cost more than the slots.
 local replies = {}
+local function fill(i, kind, a)
+  local at = (i - 1) * ${REPLY_WIDTH}
+  replies[at + 1], replies[at + 2], replies[at + 3], replies[at + 4], replies[at + 5] = kind, a, false, false, false
+end
 
 -- What every write shares, read once. The size lives here, not in the caller's config: the
 -- board may have grown during the event.
@@ -119,12 +128,12 @@ local g = call('MGET', seqKey, sizeKey, revokedAll, versionKey, lock, widthKey)
 if g[5] then
   local fence = call('PTTL', lock)
   if fence > 0 then
-    for i = 1, writes do replies[i] = {'fenced', fence} end
+    for i = 1, writes do fill(i, 'fenced', fence) end
     return replies
   end
 end
 if not g[1] or call('EXISTS', board) == 0 then
-  for i = 1, writes do replies[i] = {'no_board'} end
+  for i = 1, writes do fill(i, 'no_board', false) end
   return replies
 end
 local seq, startSeq, versionN = tonumber(g[1]), tonumber(g[1]), tonumber(g[4] or '0')
@@ -214,8 +223,8 @@ local function place(i)
   local idemKey = KEYS[${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE} + 1]
   local x, y, color, now, issuedAt, idemTtl = unpackNumbers('${WRITE_NUMBERS_FORMAT}', ARGV[a + 1])
   local userId, ipBits = users[i], ARGV[a + 3]
-  if x >= width or y >= height then return {'out_of_bounds', width, height} end
-  if issuedAt <= max(tonumber(rv[2 * i - 1] or '-1'), revokedAllAt) then return {'revoked'} end
+  if x >= width or y >= height then return 'out_of_bounds', width, height end
+  if issuedAt <= max(tonumber(rv[2 * i - 1] or '-1'), revokedAllAt) then return 'revoked' end
   -- The user's last placement, and its idempotency record when it had a key (the key last: it may hold any character).
   local stored = last[userId]
   local lastAt, lastRecord, lastIdem = -1, nil, nil
@@ -227,20 +236,20 @@ local function place(i)
     end
   end
   if idemTtl > 0 then
-    if lastIdem == idemKey and now < lastAt + idemWindow then return {'duplicate', lastRecord} end
+    if lastIdem == idemKey and now < lastAt + idemWindow then return 'duplicate', lastRecord end
     -- A record moved to its own key: its window is counted from its placement (the record's fifth field), as above.
     local movedRecord = moved[idemKey] or rv[2 * i]
-    if movedRecord and now < tonumber(match(movedRecord, '^[^:]*:[^:]*:[^:]*:[^:]*:(%d+)') or '0') + idemWindow then return {'duplicate', movedRecord} end
+    if movedRecord and now < tonumber(match(movedRecord, '^[^:]*:[^:]*:[^:]*:[^:]*:(%d+)') or '0') + idemWindow then return 'duplicate', movedRecord end
   end
-  if st[1] and st[1] ~= 'live' then return {'closed', st[1], st[2] or '', st[3] or ''} end
-  if st[3] and st[3] ~= '' and tonumber(st[3]) > now then return {'closed', 'live', st[2] or '', st[3]} end
+  if st[1] and st[1] ~= 'live' then return 'closed', st[1], st[2] or '', st[3] or '' end
+  if st[3] and st[3] ~= '' and tonumber(st[3]) > now then return 'closed', 'live', st[2] or '', st[3] end
   local shadow = false
   local ban = call('HGET', bans, userId)
   if ban then
     local untilAt, sh = match(ban, '^(%d+)|(%d)$')
     untilAt = tonumber(untilAt)
     if untilAt == 0 or untilAt > now then
-      if sh == '1' then shadow = true else return {'banned', untilAt} end
+      if sh == '1' then shadow = true else return 'banned', untilAt end
     end
   end
   if not shadow and ipBits ~= '' then
@@ -249,20 +258,20 @@ local function place(i)
     for _, len in ipairs(banLengths) do
       if sub(len, 1, 1) == family then
         local untilAt = call('HGET', ipBans, family .. ':' .. sub(ipBits, 3, 2 + tonumber(sub(len, 3))))
-        if untilAt and (tonumber(untilAt) == 0 or tonumber(untilAt) > now) then return {'banned', tonumber(untilAt)} end
+        if untilAt and (tonumber(untilAt) == 0 or tonumber(untilAt) > now) then return 'banned', tonumber(untilAt) end
       end
     end
   end
-  if call('GETBIT', protectedKey, fmt('%d', y * ${MAX_BOARD_SIDE} + x)) == 1 and not call('HGET', roles, userId) then return {'protected'} end
-  if lastAt >= 0 and now - lastAt < cooldownMs then return {'cooldown', lastAt + cooldownMs - now} end
+  if call('GETBIT', protectedKey, fmt('%d', y * ${MAX_BOARD_SIDE} + x)) == 1 and not call('HGET', roles, userId) then return 'protected' end
+  if lastAt >= 0 and now - lastAt < cooldownMs then return 'cooldown', lastAt + cooldownMs - now end
   if shadow then
     keepLastRecord(lastIdem, lastRecord, lastAt, now)
     remember(userId, now, fmt('%d', now))
-    return {'shadow', seq, cooldownMs}
+    return 'shadow', seq, cooldownMs
   end
   local cb, addr = countOf[i], addrs[i]
   local count = cb.counts[addr]
-  if count >= ipLimit then return {'ip_limited', max((floor(now / countWidth) + 1) * countWidth - now, 1)} end
+  if count >= ipLimit then return 'ip_limited', max((floor(now / countWidth) + 1) * countWidth - now, 1) end
   cb.counts[addr], cb.counted[addr] = count + 1, true
 
   if not oldest then
@@ -289,10 +298,14 @@ local function place(i)
   end
   -- With a feed relay (the default), the relay publishes a batch per tick; this is the per-write way.
   if publishEach then call('PUBLISH', channel, pack('<BI4HHHB', 1, seq, 1, x, y, color)) end
-  return {'placed', seq, versionN, oldestBefore, cooldownMs}
+  return 'placed', seq, versionN, oldestBefore, cooldownMs
 end
 
-for i = 1, writes do replies[i] = place(i) end
+for i = 1, writes do
+  local at = (i - 1) * ${REPLY_WIDTH}
+  local kind, a, b, c, d = place(i)
+  replies[at + 1], replies[at + 2], replies[at + 3], replies[at + 4], replies[at + 5] = kind, a or false, b or false, c or false, d or false
+end
 
 -- Buckets expire two widths past the last check that can need them (placedBucketTtlMs; a backstop once writes
 -- stop); the one two before the oldest a check reads now is dropped.
@@ -324,30 +337,15 @@ end
 return replies
 `;
 
-/**
- * When a user last placed, if still remembered (PLACE_PIXELS_LUA's buckets, newest first).
- * KEYS: board state, placements' bucket width. ARGV: placements' bucket prefix, bucket width (ms)
- * if none is stored, cooldownMs (the default), idempotency window (ms), now, userId. Returns the
- * time, or nil.
- */
-export const LAST_PLACED_LUA = `
-local widthArg = redis.call('GET', KEYS[2]) or ARGV[2]
-local width, now = tonumber(widthArg), tonumber(ARGV[5])
-local set = redis.call('HGET', KEYS[1], 'cooldownMs')
-local cooldownMs = (set and set ~= '') and tonumber(set) or tonumber(ARGV[3])
-local remembered = math.max(cooldownMs, tonumber(ARGV[3]), 1000, tonumber(ARGV[4]))
-for b = math.floor((now + math.min(width, ${CLOCK_MARGIN_MS})) / width), math.floor((now - remembered) / width), -1 do
-  local stored = redis.call('HGET', ARGV[1] .. widthArg .. ':' .. string.format('%d', b), ARGV[6])
-  if stored then
-    local at = tonumber(string.match(stored, '^(%d+)'))
-    if at + remembered > now then return at end
-    return nil
-  end
-end
-return nil
-`;
+export type PlaceReply = [string, (number | string | null)?, (number | string | null)?, (number | string | null)?, (number | null)?];
 
-export type PlaceReply = [string, (number | string)?, (number | string)?, (number | string)?, number?];
+/** The script's flat reply as one reply per write; null when it does not hold `writes` of them. */
+export function placeReplies(flat: readonly (string | number | null)[], writes: number): PlaceReply[] | null {
+  if (flat.length !== writes * REPLY_WIDTH) return null;
+  const replies: PlaceReply[] = [];
+  for (let at = 0; at < flat.length; at += REPLY_WIDTH) replies.push(flat.slice(at, at + REPLY_WIDTH) as PlaceReply);
+  return replies;
+}
 
 /** What one write's reply from the write script means (PLACE_PIXELS_LUA lists the replies). */
 export function placeOutcome(request: PlaceRequest, reply: PlaceReply): PlaceOutcome {

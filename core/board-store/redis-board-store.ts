@@ -11,8 +11,8 @@ import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, HeldLease, LeaseName, LeaseTry, LockName,
   PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
-import { LAST_PLACED_LUA, PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs, packWriteNumbers, placeOutcome, type PlaceReply } from './place-script.ts';
-import { REVOKE_LUA, slotArgs, TAKE_SLOT_LUA } from './redis-scripts.ts';
+import { PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs, packWriteNumbers, placeOutcome, placeReplies } from './place-script.ts';
+import { LAST_PLACED_LUA, REVOKE_LUA, slotArgs, TAKE_SLOT_LUA } from './redis-scripts.ts';
 import { defineLeaseCommands, type LeaseRedis, RedisLeaseNotices, takeRedisLease } from './redis-leases.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
 import { readUpdatesSince } from './redis-updates.ts';
@@ -47,7 +47,7 @@ export interface RedisBoardStoreOptions {
 }
 
 interface ScriptedRedis extends LeaseRedis {
-  placePixels(numberOfKeys: number, ...keysAndArgs: (string | number | Buffer)[]): Promise<PlaceReply[]>;
+  placePixels(numberOfKeys: number, ...keysAndArgs: (string | number | Buffer)[]): Promise<(string | number | null)[]>;
   takeSlot(...args: (string | number)[]): Promise<[number, number]>;
   revoke(key: string, at: number, ttlMs: number): Promise<number>;
   lastPlaced(stateKey: string, widthKey: string, ...args: (string | number)[]): Promise<number | null>;
@@ -159,9 +159,10 @@ export class RedisBoardStore implements BoardStore {
       keys.push(key ? k.idempotency(r.userId, key) : k.revoked(r.userId), k.revoked(r.userId));
       args.push(packWriteNumbers(r.x, r.y, r.color, r.now, r.sessionIssuedAt ?? NO_SESSION, key ? idempotencyTtlMs : 0), r.userId, addressBits(r.ip) ?? '', addressKey(r.ip));
     }
-    const replies = await this.run('place', () => this.client.placePixels(keys.length, ...keys, ...args));
-    if (replies.length !== requests.length) {
-      throw new StoreUnavailableError(`Redis place answered ${replies.length} writes of ${requests.length}`, { store: 'redis' });
+    const flat = await this.run('place', () => this.client.placePixels(keys.length, ...keys, ...args));
+    const replies = placeReplies(flat, requests.length);
+    if (!replies) {
+      throw new StoreUnavailableError(`Redis place answered ${flat.length} values for ${requests.length} writes`, { store: 'redis' });
     }
     return replies.map((reply, i) => placeOutcome(requests[i]!, reply));
   }

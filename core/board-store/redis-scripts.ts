@@ -1,6 +1,7 @@
-// Small Lua scripts run atomically inside Redis: caps, leases and locks, revocations. The write
-// script is in place-script.ts.
+// Small Lua scripts run atomically inside Redis: caps, leases and locks, revocations, a user's
+// last placement. The write script is in place-script.ts.
 import { SLOT_BUCKETS } from '../domain/sliding-window.ts';
+import { CLOCK_MARGIN_MS } from './place-script.ts';
 
 /**
  * A cap on uses per key in any window, counted in buckets (core/domain/sliding-window.ts, whose
@@ -75,4 +76,27 @@ export const REVOKE_LUA = `
 local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
 if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
 return 1
+`;
+
+/**
+ * When a user last placed, if still remembered (PLACE_PIXELS_LUA's buckets, newest first).
+ * KEYS: board state, placements' bucket width. ARGV: placements' bucket prefix, bucket width (ms)
+ * if none is stored, cooldownMs (the default), idempotency window (ms), now, userId. Returns the
+ * time, or nil.
+ */
+export const LAST_PLACED_LUA = `
+local widthArg = redis.call('GET', KEYS[2]) or ARGV[2]
+local width, now = tonumber(widthArg), tonumber(ARGV[5])
+local set = redis.call('HGET', KEYS[1], 'cooldownMs')
+local cooldownMs = (set and set ~= '') and tonumber(set) or tonumber(ARGV[3])
+local remembered = math.max(cooldownMs, tonumber(ARGV[3]), 1000, tonumber(ARGV[4]))
+for b = math.floor((now + math.min(width, ${CLOCK_MARGIN_MS})) / width), math.floor((now - remembered) / width), -1 do
+  local stored = redis.call('HGET', ARGV[1] .. widthArg .. ':' .. string.format('%d', b), ARGV[6])
+  if stored then
+    local at = tonumber(string.match(stored, '^(%d+)'))
+    if at + remembered > now then return at end
+    return nil
+  end
+end
+return nil
 `;
