@@ -1,6 +1,7 @@
 // Past the caps of one network: a visitor who cannot get a session still sees the board, live;
 // a placement refused by the per-address cap never shows a personal cooldown.
 import { test, expect } from '@playwright/test';
+import { addressWindow } from '../core/domain/cooldown.ts';
 import { postSession } from '../test-support/pow-solver.ts';
 import { ApiClient } from '../test-support/api-client.ts';
 import { startE2eService, type E2eService } from './service.ts';
@@ -18,6 +19,10 @@ test.beforeAll(async () => {
 test.afterAll(async () => service?.stop());
 
 test('a placement refused by the address\'s cap says so and starts no personal cooldown', async ({ browser }) => {
+  // The address's placements are counted per 15 s clock window (addressWindow): both placements
+  // must fall in one, so start early in one.
+  const { endsAt } = addressWindow(Date.now(), 15_000);
+  if (endsAt - Date.now() < 12_000) await new Promise((r) => setTimeout(r, endsAt - Date.now() + 50));
   expect((await writer.place(1, 1, 5)).status).toBe(201); // the address's one pixel
   const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
   const page = await context.newPage();
