@@ -50,19 +50,24 @@ export function benchAddress(writeNo: number, usersPerIp: number): string {
 }
 
 /**
- * Who makes a run's nth write, and from which address. By default a new user every write (each
- * `usersPerIp` of them sharing an address, see benchAddress); `returning`: a pool of users that
- * each place again every 1.2 cooldowns at `rate`, always from the same address, as an event's
- * active users do. Number a run's writes on from its warm-up, so the two never share a user.
+ * Who makes a run's nth write, from which address, with which Idempotency-Key. By default a new
+ * user every write (each `usersPerIp` of them sharing an address, see benchAddress); `returning`:
+ * a pool of users that each place again every 1.2 cooldowns at `rate`, always from the same
+ * address, as an event's active users do. Number a run's writes on from its warm-up, so the two
+ * never share a user. Ids and keys are as long as the service's: a user id is 12 bytes in
+ * base64url (newUserId), the page's key 16 bytes in hex, and Redis keeps a sorted set or hash
+ * whose members are short in a compact form (a listpack) that costs more per write.
  */
 export function benchWriters(o: { returning: boolean; rate: number; cooldownMs: number; usersPerIp: number }) {
   const pool = Math.ceil((o.rate * o.cooldownMs * 1.2) / 1000);
   return {
     /** Writes that make every user of the pool once. */
     pool,
-    nth(n: number): { user: string; ip: string } {
+    nth(n: number): { user: string; ip: string; key: string } {
       const u = o.returning ? n % pool : n;
-      return { user: `u${u}`, ip: benchAddress(u, o.usersPerIp) };
+      const id = Buffer.alloc(12);
+      id.writeUIntBE(u, 6, 6);
+      return { user: id.toString('base64url'), ip: benchAddress(u, o.usersPerIp), key: n.toString(16).padStart(32, '0') };
     },
   };
 }

@@ -230,8 +230,8 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
       // The nth write of the run (the warm-up's first, then the measured ones), on connection i.
       const write = (n: number, i: number) => {
         const store = stores[i % connections]!;
-        const { user, ip } = writers.nth(n);
-        return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey: KEYS ? `k${user}:${n}` : null });
+        const { user, ip, key } = writers.nth(n);
+        return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey: KEYS ? key : null });
       };
       const warmup = RETURNING ? writers.pool : (rate * WARMUP_MS) / 1000;
       if (warmup > 0) {

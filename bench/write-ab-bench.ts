@@ -16,11 +16,22 @@
 //   each variant's server binary; with two, each has a primary and replica of its own, and with
 //   AB_REF at a clean HEAD the two differ only in the engine: `npm run bench:get-valkey`),
 //   AB_RETURNING (0; 1: a pool of users, each at an address of its own, placing again every 1.2
-//   cooldowns, as an event's active users do, instead of a new user at a new address per write)
+//   cooldowns, as an event's active users do, instead of a new user at a new address per write),
+//   AB_INSTRUCTIONS (0; 1: count the primary's instructions per accepted write under Valgrind's
+//   callgrind, Debian's `valgrind`, instead of its CPU time, see below), AB_BATCH (57: writes per script call there,
+//   as batches held at 20,000/s), AB_WRITES (11,400: writes counted per run there),
+//   AB_CALLGRIND_DIR (a temp folder, removed at the end: where callgrind's dumps go; a folder
+//   given is kept, each run's dump for `callgrind_annotate`).
+// CPU time drifts with the machine; an instruction count does not. With AB_INSTRUCTIONS=1 the
+// primary runs under callgrind, counting only while a run's measured writes are in flight
+// (callgrind_control turns it on, dumps and turns it off). Valgrind cannot keep 20,000 writes/s,
+// so there the writes go closed-loop, AB_BATCH at a time (each batch one script call), with the
+// warm-up writing four cooldowns of wall time. Instructions say nothing of cache misses, which
+// bigger hashes cost more of: they compare code, the CPU-time runs say what it costs.
 import './exit-on-signal.ts';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createBoard } from '../core/domain/board-codec.ts';
@@ -37,6 +48,9 @@ const ROUNDS = Number(process.env.AB_ROUNDS ?? 4);
 const TTL_MS = Number(process.env.AB_TTL_S ?? 5) * 1000;
 const USERS_PER_IP = Number(process.env.AB_USERS_PER_IP ?? 1);
 const RETURNING = process.env.AB_RETURNING === '1';
+const INSTRUCTIONS = process.env.AB_INSTRUCTIONS === '1';
+const BATCH = Number(process.env.AB_BATCH ?? 57);
+const COUNTED_WRITES = Number(process.env.AB_WRITES ?? 11_400);
 const writers = benchWriters({ returning: RETURNING, rate: RATE, cooldownMs: TTL_MS, usersPerIp: USERS_PER_IP });
 const SERVERS = { A: process.env.AB_SERVER_A || 'redis-server', B: process.env.AB_SERVER_B || 'redis-server' };
 const size = { width: 1000, height: 1000 };
@@ -48,17 +62,44 @@ const worktree = mkdtempSync(join(tmpdir(), 'write-ab-'));
 execFileSync('git', ['-C', repo, 'worktree', 'add', '--detach', '--quiet', worktree, REF]);
 symlinkSync(join(repo, 'node_modules'), join(worktree, 'node_modules'));
 const dataDirs: string[] = [];
-/** A primary and its replica on this server binary. */
+/** Where callgrind writes its dumps, and the script that starts a server under it. */
+const callgrindDir = process.env.AB_CALLGRIND_DIR ? resolve(process.env.AB_CALLGRIND_DIR) : tempDir('write-ab-callgrind');
+mkdirSync(callgrindDir, { recursive: true });
+function underCallgrind(server: string): string {
+  const wrapper = join(callgrindDir, `${server.replace(/\W/g, '_')}.sh`);
+  writeFileSync(wrapper, `#!/bin/sh\nexec valgrind --tool=callgrind --trace-children=yes --instr-atstart=no --callgrind-out-file=${callgrindDir}/cg.%p ${server} "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  return wrapper;
+}
+/** A primary and its replica on this server binary (with AB_INSTRUCTIONS, the primary under callgrind). */
 async function startPair(server: string): Promise<{ primary: RedisProcess; replica: RedisProcess }> {
   dataDirs.push(tempDir('write-ab-primary'), tempDir('write-ab-replica'));
-  const primary = await startRedis({ port: await freePort(), dataDir: dataDirs.at(-2)!, server });
+  const primary = await startRedis({ port: await freePort(), dataDir: dataDirs.at(-2)!, server: INSTRUCTIONS ? underCallgrind(server) : server });
   const replica = await startRedis({ port: await freePort(), dataDir: dataDirs.at(-1)!, replicaOf: primary.port, server });
   return { primary, replica };
+}
+
+/** Instructions callgrind counted in the primary between `on` and `dump` (the newest dump's total). */
+const callgrind = (command: string[], pid: number) => execFileSync('callgrind_control', [...command, String(pid)], { stdio: 'ignore' });
+function lastDumpInstructions(pid: number): number {
+  const dumps = readdirSync(callgrindDir).filter((f) => f.startsWith(`cg.${pid}.`)).sort((a, b) => Number(a.split('.').at(-1)) - Number(b.split('.').at(-1)));
+  const totals = /^totals: (\d+)/m.exec(readFileSync(join(callgrindDir, dumps.at(-1)!), 'utf8'));
+  if (!totals) throw new Error(`no totals in callgrind's dump ${dumps.at(-1)}`);
+  return Number(totals[1]);
+}
+
+/** Closed loop: `batch` calls at once (one script call), the next when they are answered. */
+async function inBatches(total: number, batch: number, call: (i: number) => Promise<number>, until = Infinity): Promise<number> {
+  let done = 0;
+  for (let i = 0; i < total && Date.now() < until; i += batch) {
+    done += (await Promise.all(Array.from({ length: Math.min(batch, total - i) }, (_, j) => call(i + j)))).reduce((a, b) => a + b, 0);
+  }
+  return done;
 }
 const pairA = await startPair(SERVERS.A);
 const pairs = { A: pairA, B: SERVERS.B === SERVERS.A ? pairA : await startPair(SERVERS.B) };
 
-/** One run: µs of primary CPU per accepted write. */
+/** One run: µs of primary CPU per accepted write (with AB_INSTRUCTIONS, thousands of instructions). */
 async function run(Store: Store, primary: RedisProcess): Promise<number> {
   const prefix = `ab${randomBytes(4).toString('hex')}`;
   const store = await Store.connect({
@@ -69,12 +110,20 @@ async function run(Store: Store, primary: RedisProcess): Promise<number> {
   try {
     await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
     const nth = (offset: number) => (i: number) => {
-      const { user, ip } = writers.nth(offset + i);
-      return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey: `k${user}:${offset + i}` })
+      const { user, ip, key } = writers.nth(offset + i);
+      return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey: key })
         .then((o) => (o.status === 'placed' ? store.markPersisted(o.placement).then(() => 1) : 0));
     };
     // Four cooldowns (and at least every returning user once): see the top of the file.
     const warm = Math.max(RETURNING ? writers.pool : 0, (RATE * 4 * TTL_MS) / 1000);
+    if (INSTRUCTIONS) {
+      await inBatches(warm, BATCH, nth(0), Date.now() + 4 * TTL_MS);
+      callgrind(['-i', 'on'], primary.pid);
+      const placed = await inBatches(COUNTED_WRITES, BATCH, nth(warm));
+      callgrind(['-d'], primary.pid);
+      callgrind(['-i', 'off'], primary.pid);
+      return lastDumpInstructions(primary.pid) / placed / 1000;
+    }
     await atRate(warm, RATE, nth(0));
     const before = cpuSeconds(primary.pid);
     const placed = (await atRate(RATE * SECONDS, RATE, nth(warm))).reduce((a, b) => a + b, 0);
@@ -120,7 +169,9 @@ try {
     }
   }
   const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return round((s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2, 1); };
-  console.log(`\n${RATE} writes/s, ${SECONDS} s a run, ${ROUNDS} runs each, alternating; µs of primary Redis CPU per accepted write`);
+  console.log(INSTRUCTIONS
+    ? `\n${COUNTED_WRITES} writes a run in calls of ${BATCH}, ${ROUNDS} runs each, alternating; thousands of the primary's instructions (callgrind) per accepted write`
+    : `\n${RATE} writes/s, ${SECONDS} s a run, ${ROUNDS} runs each, alternating; µs of primary Redis CPU per accepted write`);
   console.table((['A', 'B'] as const).map((v) => ({ variant: `${v}: ${variants[v].title}`, runs: us[v].join(', '), median: median(us[v]) })));
   console.log('B − A, round by round:', us.B.map((b, i) => round(b - us.A[i]!, 1)).join(', '));
 } finally {
@@ -129,5 +180,5 @@ try {
     await pair.primary.stop();
   }
   execFileSync('git', ['-C', repo, 'worktree', 'remove', '--force', worktree]);
-  for (const dir of [worktree, ...dataDirs]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [worktree, ...(process.env.AB_CALLGRIND_DIR ? [] : [callgrindDir]), ...dataDirs]) rmSync(dir, { recursive: true, force: true });
 }

@@ -6,6 +6,7 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Settings } from './settings.ts';
+import { REDIS_SERVER_SETTINGS } from '../core/board-store/redis-server-settings.ts';
 
 export class RedisCluster extends Construct {
   readonly group: elasticache.CfnReplicationGroup;
@@ -23,10 +24,17 @@ export class RedisCluster extends Construct {
       description: 'private subnets',
       subnetIds: props.vpc.privateSubnets.map((s) => s.subnetId),
     });
+    // The engine's defaults, but for the settings the write path's cost depends on.
+    const parameters = new elasticache.CfnParameterGroup(this, 'Parameters', {
+      description: 'pixel board: the Redis settings of core/board-store/redis-server-settings.ts',
+      cacheParameterGroupFamily: 'valkey8',
+      properties: { ...REDIS_SERVER_SETTINGS },
+    });
     this.group = new elasticache.CfnReplicationGroup(this, 'Group', {
       replicationGroupDescription: `pixel board live state (${props.settings.envName})`,
       engine: 'valkey',
       engineVersion: '8.0',
+      cacheParameterGroupName: parameters.ref,
       cacheNodeType: props.settings.redisNodeType,
       numCacheClusters: 1 + props.settings.redisReplicas,
       automaticFailoverEnabled: props.settings.redisReplicas > 0,

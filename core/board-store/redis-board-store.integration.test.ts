@@ -44,6 +44,17 @@ describeBoardStoreContract('redis (publish each write)', async () => {
 });
 
 describe('redis board store layout', () => {
+  it('keeps the pending set a skip list even with one short member (REDIS_SERVER_SETTINGS), where each write is a lookup, not a scan', async () => {
+    const store = await open('pending');
+    await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], Date.now());
+    await store.place({ x: 3, y: 1, color: 12, userId: 'u', ip: 'i', now: Date.now() });
+    const raw = new Redis(redis.url);
+    expect(await raw.zcard('{pending}:pending')).toBe(1);
+    expect(await raw.object('ENCODING', '{pending}:pending')).toBe('skiplist');
+    raw.disconnect();
+    await store.close();
+  });
+
   it('stores the board as the BITFIELD u4 layout the HTTP API serves', async () => {
     const store = await open('layout');
     await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], Date.now());

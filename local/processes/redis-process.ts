@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { canConnect, killChild, killWithParent, stopChild, waitForPort } from './process-control.ts';
+import { REDIS_SERVER_SETTINGS } from '../../core/board-store/redis-server-settings.ts';
 
 export interface RedisProcess {
   readonly port: number;
@@ -37,6 +38,7 @@ export async function startRedis(opts: RedisOptions): Promise<RedisProcess> {
     '--daemonize', 'no', '--loglevel', 'warning', '--repl-diskless-sync-delay', '0', // a replica syncs at once
     // A placements bucket that expires (writes stopped) is freed off the main thread, as Valkey 8 does by default.
     '--lazyfree-lazy-expire', 'yes',
+    ...Object.entries(REDIS_SERVER_SETTINGS).flatMap(([name, value]) => [`--${name}`, value]),
     ...(opts.replicaOf ? ['--replicaof', '127.0.0.1', String(opts.replicaOf)] : []),
   ], { stdio: 'ignore' });
   killWithParent(child);
