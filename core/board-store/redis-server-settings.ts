@@ -6,9 +6,10 @@
  * `zset-max-listpack-entries 0`: the pending set (placements not yet confirmed in Cassandra) is
  * a sorted set that holds a few batches and empties often. Below 128 members whose text is at
  * most 64 bytes, Redis keeps a sorted set as one packed list, where each add and each removal
- * scans the whole list; a pending member is 60–70 bytes, so a busy board switches between the
- * two forms all the time. Kept always as a skip list and hash, each write's add and removal is a
- * lookup: 10 % fewer instructions per write (docs/PERFORMANCE.md), for a few KB of memory.
+ * scans the whole list; a pending member is 60–70 bytes, so a busy board often switches between
+ * the two forms. Kept always as a skip list and hash, each write's add and removal is a
+ * lookup: about 10 % fewer instructions per write at light load (docs/PERFORMANCE.md), for a few
+ * KB of memory.
  */
 export const REDIS_SERVER_SETTINGS: Readonly<Record<string, string>> = {
   'zset-max-listpack-entries': '0',
