@@ -24,10 +24,15 @@ export function bucketWidth(windowMs: number): number {
   return Math.max(1, Math.ceil(windowMs / SLOT_BUCKETS));
 }
 
+/** The oldest bucket that still counts at `now`: the current one and the SLOT_BUCKETS before it. */
+function firstCounted(windowMs: number, now: number): number {
+  return Math.floor(now / bucketWidth(windowMs)) - SLOT_BUCKETS;
+}
+
 /** Whether one more use fits at `now`, given a key's buckets (older ones are ignored). */
 export function slotAnswer(buckets: SlotBuckets, limit: number, windowMs: number, now: number): SlotAnswer {
   const width = bucketWidth(windowMs);
-  const first = Math.floor(now / width) - SLOT_BUCKETS;
+  const first = firstCounted(windowMs, now);
   let total = 0;
   for (const [b, n] of buckets) if (b >= first) total += n;
   if (total < limit) return { allowed: true, retryAfterMs: 0 };
@@ -83,7 +88,7 @@ export class SlidingWindowLimiter {
 }
 
 function dropOld(log: Log, now: number): void {
-  const first = Math.floor(now / bucketWidth(log.windowMs)) - SLOT_BUCKETS;
+  const first = firstCounted(log.windowMs, now);
   let n = 0;
   while (n < log.buckets.length && log.buckets[n]![0] < first) n++;
   if (n > 0) log.buckets.splice(0, n);
