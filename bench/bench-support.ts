@@ -55,8 +55,8 @@ export function benchAddress(writeNo: number, usersPerIp: number): string {
  * a pool of users that each place again every 1.2 cooldowns at `rate`, always from the same
  * address, as an event's active users do. Number a run's writes on from its warm-up, so the two
  * never share a user. Ids and keys are as long as the service's: a user id is 12 bytes in
- * base64url (newUserId), the page's key 16 bytes in hex, and Redis keeps a sorted set or hash
- * whose members are short in a compact form (a listpack) that costs more per write.
+ * base64url (newUserId), the page's key 16 bytes in hex. Their length decides the length of the
+ * records Redis keeps, and with it whether Redis keeps a small hash or sorted set packed.
  */
 export function benchWriters(o: { returning: boolean; rate: number; cooldownMs: number; usersPerIp: number }) {
   const pool = Math.ceil((o.rate * o.cooldownMs * 1.2) / 1000);

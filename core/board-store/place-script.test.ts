@@ -26,5 +26,7 @@ describe('the write script\'s flat reply', () => {
       const slots = [...line.matchAll(/replies\[at \+ (\d+)\]/g)].map((m) => Number(m[1]));
       expect(slots).toEqual(Array.from({ length: REPLY_WIDTH }, (_, i) => i + 1));
     }
+    // Nothing else writes to the reply: every write's slots go through that one place.
+    expect(PLACE_PIXELS_LUA.match(/replies\[[^\]]*\]\s*[,=]/g)!.length).toBe(REPLY_WIDTH);
   });
 });

@@ -117,9 +117,9 @@ local writes = (#KEYS - ${PLACE_SHARED_KEYS}) / ${PLACE_KEYS_PER_WRITE}
 -- One flat array, ${REPLY_WIDTH} slots a write (false where a reply has fewer): Redis probes each table
 -- it replies with for special fields, so a table per write cost more than the slots.
 local replies = {}
-local function fill(i, kind, a)
+local function setReply(i, kind, a, b, c, d)
   local at = (i - 1) * ${REPLY_WIDTH}
-  replies[at + 1], replies[at + 2], replies[at + 3], replies[at + 4], replies[at + 5] = kind, a, false, false, false
+  replies[at + 1], replies[at + 2], replies[at + 3], replies[at + 4], replies[at + 5] = kind, a or false, b or false, c or false, d or false
 end
 
 -- What every write shares, read once. The size lives here, not in the caller's config: the
@@ -128,12 +128,12 @@ local g = call('MGET', seqKey, sizeKey, revokedAll, versionKey, lock, widthKey)
 if g[5] then
   local fence = call('PTTL', lock)
   if fence > 0 then
-    for i = 1, writes do fill(i, 'fenced', fence) end
+    for i = 1, writes do setReply(i, 'fenced', fence) end
     return replies
   end
 end
 if not g[1] or call('EXISTS', board) == 0 then
-  for i = 1, writes do fill(i, 'no_board', false) end
+  for i = 1, writes do setReply(i, 'no_board') end
   return replies
 end
 local seq, startSeq, versionN = tonumber(g[1]), tonumber(g[1]), tonumber(g[4] or '0')
@@ -301,11 +301,7 @@ local function place(i)
   return 'placed', seq, versionN, oldestBefore, cooldownMs
 end
 
-for i = 1, writes do
-  local at = (i - 1) * ${REPLY_WIDTH}
-  local kind, a, b, c, d = place(i)
-  replies[at + 1], replies[at + 2], replies[at + 3], replies[at + 4], replies[at + 5] = kind, a or false, b or false, c or false, d or false
-end
+for i = 1, writes do setReply(i, place(i)) end
 
 -- Buckets expire two widths past the last check that can need them (placedBucketTtlMs; a backstop once writes
 -- stop); the one two before the oldest a check reads now is dropped.
