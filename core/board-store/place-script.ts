@@ -107,7 +107,7 @@ export const PLACE_PIXELS_LUA = `
 -- Globals and library functions as locals: a local is a register, a global a table lookup, and
 -- the hot loop below makes dozens of such lookups per write.
 local KEYS, ARGV, call, fmt, floor, max, min = KEYS, ARGV, redis.call, string.format, math.floor, math.max, math.min
-local tonumber, match, sub, pack, unpackNumbers, unpack, ipairs = tonumber, string.match, string.sub, struct.pack, struct.unpack, unpack, ipairs
+local tonumber, match, sub, pack, unpackNumbers, unpack = tonumber, string.match, string.sub, struct.pack, struct.unpack, unpack
 local board, seqKey, versionKey, stream, pending, lock, revokedAll = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local sizeKey, stateKey, bans, ipBans, ipLens, protectedKey, roles, widthKey = KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14], KEYS[15]
 local defaultCooldown, ipLimit, kept = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
@@ -162,19 +162,18 @@ local colorArgs = {}
 -- every address's count, and every write's revocation and moved record, a command per bucket.
 -- Buckets are kept by index (a call's writes nearly always share one), so a write makes no new strings for them.
 local function bucketName(prefix, index) return prefix .. fmt('%d', index) end
-local users, addrs, countOf = {}, {}, {}
-local last, moved, missing, reads = {}, {}, {}, {'MGET'}
+local countOf = {}
+local last, moved, missing, nMissing, reads = {}, {}, {}, 0, {'MGET'}
 local countBuckets, countOrder = {}, {}
 local minNow, maxNow = nil, nil
 for i = 1, writes do
   local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
   local k = ${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE}
   local u, now, addr = ARGV[a + 2], unpackNumbers('<d', ARGV[a + 1], ${WRITE_NOW_AT}), ARGV[a + 4]
-  users[i], addrs[i] = u, addr
   if not minNow or now < minNow then minNow = now end
   if not maxNow or now > maxNow then maxNow = now end
-  if last[u] == nil then last[u] = false; missing[#missing + 1] = u end
-  local ci = floor(now / countWidth)
+  if last[u] == nil then last[u] = false; nMissing = nMissing + 1; missing[nMissing] = u end
+  local ci = (now - now % countWidth) / countWidth -- floor, without a C call per write (now >= 0)
   local cb = countBuckets[ci]
   if not cb then cb = {fields = {}, counts = {}, counted = {}}; countBuckets[ci] = cb; countOrder[#countOrder + 1] = ci end
   if cb.counts[addr] == nil then cb.counts[addr] = 0; cb.fields[#cb.fields + 1] = addr end
@@ -183,19 +182,25 @@ for i = 1, writes do
 end
 local newest = floor((maxNow + min(placedWidth, ${CLOCK_MARGIN_MS})) / placedWidth)
 local oldestBucket = floor((minNow - remembered) / placedWidth)
+-- Numeric loops throughout: ipairs calls a C function for each element.
 for b = newest, oldestBucket, -1 do
-  if #missing == 0 then break end
-  local got = call('HMGET', bucketName(placedPrefix, b), unpack(missing))
-  local still = {}
-  for j, u in ipairs(missing) do
-    if got[j] then last[u] = got[j] else still[#still + 1] = u end
+  if nMissing == 0 then break end
+  local got = call('HMGET', bucketName(placedPrefix, b), unpack(missing, 1, nMissing))
+  local still = 0 -- the users not found yet move to the front of missing
+  for j = 1, nMissing do
+    local u, v = missing[j], got[j]
+    if v then last[u] = v else still = still + 1; missing[still] = u end
   end
-  missing = still
+  nMissing = still
 end
-for _, ci in ipairs(countOrder) do
-  local cb = countBuckets[ci]
-  local got = call('HMGET', bucketName(countPrefix, ci), unpack(cb.fields))
-  for j, addr in ipairs(cb.fields) do cb.counts[addr] = tonumber(got[j] or '0') end
+for o = 1, #countOrder do
+  local cb = countBuckets[countOrder[o]]
+  local fields = cb.fields
+  local got = call('HMGET', bucketName(countPrefix, countOrder[o]), unpack(fields))
+  for j = 1, #fields do
+    local n = got[j]
+    cb.counts[fields[j]] = n and tonumber(n) or 0
+  end
 end
 local rv = call(unpack(reads))
 
@@ -203,7 +208,7 @@ local rv = call(unpack(reads))
 local placedSets, placedSizes, placedOrder = {}, {}, {}
 local function remember(u, now, value)
   last[u] = value
-  local pb = floor(now / placedWidth)
+  local pb = (now - now % placedWidth) / placedWidth
   local set = placedSets[pb]
   local n = placedSizes[pb]
   if not set then set, n = {'HSET', bucketName(placedPrefix, pb)}, 2; placedSets[pb] = set; placedOrder[#placedOrder + 1] = pb end
@@ -222,9 +227,10 @@ local function place(i)
   local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
   local idemKey = KEYS[${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE} + 1]
   local x, y, color, now, issuedAt, idemTtl = unpackNumbers('${WRITE_NUMBERS_FORMAT}', ARGV[a + 1])
-  local userId, ipBits = users[i], ARGV[a + 3]
+  local userId, ipBits = ARGV[a + 2], ARGV[a + 3]
   if x >= width or y >= height then return 'out_of_bounds', width, height end
-  if issuedAt <= max(tonumber(rv[2 * i - 1] or '-1'), revokedAllAt) then return 'revoked' end
+  local revokedAt = rv[2 * i - 1]
+  if issuedAt <= revokedAllAt or (revokedAt and issuedAt <= tonumber(revokedAt)) then return 'revoked' end
   -- The user's last placement, and its idempotency record when it had a key (the key last: it may hold any character).
   local stored = last[userId]
   local lastAt, lastRecord, lastIdem = -1, nil, nil
@@ -254,8 +260,9 @@ local function place(i)
   end
   if not shadow and ipBits ~= '' then
     banLengths = banLengths or call('SMEMBERS', ipLens)
-    local family = sub(ipBits, 1, 1)
-    for _, len in ipairs(banLengths) do
+    local family = #banLengths > 0 and sub(ipBits, 1, 1)
+    for l = 1, #banLengths do
+      local len = banLengths[l]
       if sub(len, 1, 1) == family then
         local untilAt = call('HGET', ipBans, family .. ':' .. sub(ipBits, 3, 2 + tonumber(sub(len, 3))))
         if untilAt and (tonumber(untilAt) == 0 or tonumber(untilAt) > now) then return 'banned', tonumber(untilAt) end
@@ -269,7 +276,7 @@ local function place(i)
     remember(userId, now, fmt('%d', now))
     return 'shadow', seq, cooldownMs
   end
-  local cb, addr = countOf[i], addrs[i]
+  local cb, addr = countOf[i], ARGV[a + 4]
   local count = cb.counts[addr]
   if count >= ipLimit then return 'ip_limited', max((floor(now / countWidth) + 1) * countWidth - now, 1) end
   cb.counts[addr], cb.counted[addr] = count + 1, true
@@ -281,13 +288,13 @@ local function place(i)
   local oldestBefore = oldest
   if oldest < 0 or now < oldest then oldest = now end
   seq = seq + 1
-  versionN = max(versionN + 1, now * 1000)
+  versionN = versionN < now * 1000 and now * 1000 or versionN + 1
   local nowArg, colorArg = fmt('%d', now), colorArgs[color]
   if not colorArg then colorArg = fmt('%d', color); colorArgs[color] = colorArg end
   bits[nBits + 1], bits[nBits + 2], bits[nBits + 3], bits[nBits + 4] = 'SET', 'u4', fmt('#%d', y * width + x), colorArg
   nBits, nPlaced = nBits + 4, nPlaced + 1
   records[nPlaced] = pack('<HHB', x, y, color)
-  local record = fmt('%d:%d:%d:%d:%d:%d', seq, x, y, color, now, versionN)
+  local record = fmt('%d:%d:%d:%d:%s:%d', seq, x, y, color, nowArg, versionN)
   members[2 * nPlaced + 1], members[2 * nPlaced + 2] = nowArg, record .. ':' .. userId
   if idemTtl > 0 then
     keepLastRecord(lastIdem, lastRecord, lastAt, now)
@@ -305,19 +312,30 @@ for i = 1, writes do setReply(i, place(i)) end
 
 -- Buckets expire two widths past the last check that can need them (placedBucketTtlMs; a backstop once writes
 -- stop); the one two before the oldest a check reads now is dropped.
-for _, pb in ipairs(placedOrder) do
+for o = 1, #placedOrder do
+  local pb = placedOrder[o]
   local set = placedSets[pb]
   call(unpack(set))
   call('PEXPIRE', set[2], fmt('%d', max((pb + 3) * placedWidth + remembered - maxNow, 1)))
 end
 call('UNLINK', bucketName(placedPrefix, oldestBucket - 2), bucketName(countPrefix, floor(minNow / countWidth) - 2))
-for _, ci in ipairs(countOrder) do
+-- A count is small and many addresses share it: each is formatted once a call.
+local countText = {}
+for o = 1, #countOrder do
+  local ci = countOrder[o]
   local cb = countBuckets[ci]
-  local set = {'HSET', bucketName(countPrefix, ci)}
-  for _, addr in ipairs(cb.fields) do
-    if cb.counted[addr] then set[#set + 1], set[#set + 2] = addr, fmt('%d', cb.counts[addr]) end
+  local set, n = {'HSET', bucketName(countPrefix, ci)}, 2
+  local fields, counts, counted = cb.fields, cb.counts, cb.counted
+  for j = 1, #fields do
+    local addr = fields[j]
+    if counted[addr] then
+      local c = counts[addr]
+      local text = countText[c]
+      if not text then text = fmt('%d', c); countText[c] = text end
+      set[n + 1], set[n + 2], n = addr, text, n + 2
+    end
   end
-  if #set > 2 then
+  if n > 2 then
     call(unpack(set))
     call('PEXPIRE', set[2], fmt('%d', max((ci + 3) * countWidth - maxNow, 1)))
   end
