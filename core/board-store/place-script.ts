@@ -7,13 +7,14 @@
 // the board's state and size, one BITFIELD, one ZADD, one stream entry), which a call per write
 // pays each time. The other scripts, smaller, are in redis-scripts.ts.
 import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
+import { PIXEL_RECORD_BYTES, writePixelRecord } from '../protocol/pixel-batch.ts';
 import type { BoardStatus } from '../domain/moderation.ts';
 import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
 
 /** Shared KEYS and ARGV come first, then this many of each per write (the store builds both). */
 const PLACE_SHARED_KEYS = 15;
 const PLACE_KEYS_PER_WRITE = 2;
-const PLACE_SHARED_ARGS = 11;
+const PLACE_SHARED_ARGS = 12;
 const PLACE_ARGS_PER_WRITE = 4;
 /**
  * A write's numbers (x, y, color, now, sessionIssuedAt, idempotencyTtlMs) travel as one argument
@@ -34,6 +35,13 @@ export function packWriteNumbers(x: number, y: number, color: number, now: numbe
   out.writeDoubleLE(now, WRITE_NOW_AT - 1);
   out.writeDoubleLE(sessionIssuedAt, 32);
   out.writeDoubleLE(idempotencyTtlMs, 40);
+  return out;
+}
+
+/** The script's ARGV[12]: every write's pixel record, in order (the stream entry is made of them). */
+export function packPixelRecords(writes: readonly { x: number; y: number; color: number }[]): Buffer {
+  const out = Buffer.allocUnsafe(writes.length * PIXEL_RECORD_BYTES);
+  writes.forEach((w, i) => writePixelRecord(out, i * PIXEL_RECORD_BYTES, w.x, w.y, w.color));
   return out;
 }
 
@@ -67,7 +75,9 @@ export const CLOCK_MARGIN_MS = 60_000;
  *       then per write: idempotency key (or the user revocation key when there is none), user revocation
  * ARGV: configured width, configured height, cooldownMs (the default), placementsPerIp, updatesKept, channel,
  *       publishEachWrite (0|1), idempotency window (ms), placements' bucket prefix, address counts' prefix,
- *       placements' bucket width (ms) if none is stored yet;
+ *       placements' bucket width (ms) if none is stored yet, every write's pixel record (pixel-batch.ts,
+ *       PIXEL_RECORD_BYTES each, in order: the stream entry is made of the placed ones', so the script
+ *       formats none);
  *       then per write: its numbers (packWriteNumbers: x, y, color, now, sessionIssuedAt,
  *       idempotencyTtlMs, 0 when it has no key), userId, address bits ("4:0101…", "6:…" or ""),
  *       address key (its counter's field)
@@ -155,7 +165,7 @@ countPrefix = countPrefix .. fmt('%d', countWidth) .. ':'
 local banLengths = nil
 local oldest = nil
 -- Built by index (nBits, nPlaced): # on a growing table is a search each time.
-local bits, members, records, nBits, nPlaced = {'BITFIELD', board}, {'ZADD', pending}, {}, 2, 0
+local bits, members, nBits, nPlaced = {'BITFIELD', board}, {'ZADD', pending}, 2, 0
 local colorArgs = {}
 
 -- Each write's user, address and time; then every user's last placement (newest bucket first),
@@ -293,7 +303,6 @@ local function place(i)
   if not colorArg then colorArg = fmt('%d', color); colorArgs[color] = colorArg end
   bits[nBits + 1], bits[nBits + 2], bits[nBits + 3], bits[nBits + 4] = 'SET', 'u4', fmt('#%d', y * width + x), colorArg
   nBits, nPlaced = nBits + 4, nPlaced + 1
-  records[nPlaced] = pack('<HHB', x, y, color)
   local record = fmt('%d:%d:%d:%d:%s:%d', seq, x, y, color, nowArg, versionN)
   members[2 * nPlaced + 1], members[2 * nPlaced + 2] = nowArg, record .. ':' .. userId
   if idemTtl > 0 then
@@ -346,7 +355,18 @@ if seq > startSeq then
   call(unpack(members))
   -- One stream entry for the call's placements (consecutive seqs), named by its last seq;
   -- entries wholly older than the last \`kept\` seqs are dropped.
-  call('XADD', stream, 'MINID', '~', fmt('%d', max(seq - tonumber(kept) + 1, 0)), fmt('%d', seq) .. '-0', 'p', table.concat(records))
+  -- Usually every write placed, and the entry is the writer's records as they came.
+  local entry = ARGV[12]
+  if nPlaced < writes then
+    local placed = {}
+    for i = 1, writes do
+      if replies[(i - 1) * ${REPLY_WIDTH} + 1] == 'placed' then
+        placed[#placed + 1] = sub(entry, (i - 1) * ${PIXEL_RECORD_BYTES} + 1, i * ${PIXEL_RECORD_BYTES})
+      end
+    end
+    entry = table.concat(placed)
+  end
+  call('XADD', stream, 'MINID', '~', fmt('%d', max(seq - tonumber(kept) + 1, 0)), fmt('%d', seq) .. '-0', 'p', entry)
 end
 return replies
 `;

@@ -11,7 +11,7 @@ import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, HeldLease, LeaseName, LeaseTry, LockName,
   PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
-import { PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs, packWriteNumbers, placeOutcome, placeReplies } from './place-script.ts';
+import { PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs, packPixelRecords, packWriteNumbers, placeOutcome, placeReplies } from './place-script.ts';
 import { LAST_PLACED_LUA, REVOKE_LUA, slotArgs, TAKE_SLOT_LUA } from './redis-scripts.ts';
 import { defineLeaseCommands, type LeaseRedis, RedisLeaseNotices, takeRedisLease } from './redis-leases.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
@@ -151,7 +151,7 @@ export class RedisBoardStore implements BoardStore {
     const { idempotencyTtlMs } = this;
     const args: (string | number | Buffer)[] = [
       size.width, size.height, rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, k.channel, this.publishesEachWrite ? 1 : 0,
-      idempotencyTtlMs, k.placedPrefix, k.addressCountPrefix, this.placedBucketMs,
+      idempotencyTtlMs, k.placedPrefix, k.addressCountPrefix, this.placedBucketMs, packPixelRecords(requests),
     ];
     for (const r of requests) {
       const key = r.idempotencyKey ?? null;
