@@ -19,11 +19,14 @@ export function summarize(latencies: number[]): { p50: number; p99: number; max:
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
 }
 
-/** Starts `call(i)` for i < total at `rate` a second (open loop: it never waits for answers), then waits for all. */
-export async function atRate<T>(total: number, rate: number, call: (i: number) => Promise<T>): Promise<T[]> {
+/**
+ * Starts `call(i)` for i < total at `rate` a second (open loop: it never waits for answers), then
+ * waits for all. `stopped` ends it early (with total Infinity: writes until told to stop).
+ */
+export async function atRate<T>(total: number, rate: number, call: (i: number) => Promise<T>, stopped: () => boolean = () => false): Promise<T[]> {
   const started = performance.now();
   const inflight: Promise<T>[] = [];
-  for (let i = 0; i < total; i++) {
+  for (let i = 0; i < total && !stopped(); i++) {
     const wait = started + (i * 1000) / rate - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const pending = call(i);

@@ -15,7 +15,7 @@ import { startRedis } from '../local/processes/redis-process.ts';
 import { ENTRY, startServiceProcess, type ServiceProcess } from '../local/processes/node-process.ts';
 import { freePort, tempDir } from '../test-support/test-services.ts';
 import { waitForPort } from '../local/processes/process-control.ts';
-import { round, summarize } from './bench-support.ts';
+import { atRate, round, summarize } from './bench-support.ts';
 import { BATCH_HEADER_BYTES, PIXEL_RECORD_BYTES } from '../core/protocol/pixel-batch.ts';
 import type { FrameRecord } from './raw-ws-client.ts';
 
@@ -103,16 +103,14 @@ async function fanout(clients: number, rate: number, seconds: number, serverCoun
     const idle = await allMetrics(ports);
     const writeTimes = new Map<number, number>();
     const started = performance.now();
-    for (let i = 0; i < rate * seconds; i++) {
-      const due = started + (i * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 1) await sleep(wait);
-      const at = performance.timeOrigin + performance.now();
-      void store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: 'writer', ip: 'bench', now: Date.now() }).then((r) => {
-        if (r.status === 'placed') writeTimes.set(r.placement.seq, at);
-      });
-    }
-    const elapsed = (performance.now() - started) / 1000;
+    let lastSent = started;
+    await atRate(rate * seconds, rate, async (i) => {
+      lastSent = performance.now();
+      const at = performance.timeOrigin + lastSent;
+      const r = await store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: 'writer', ip: 'bench', now: Date.now() });
+      if (r.status === 'placed') writeTimes.set(r.placement.seq, at);
+    });
+    const elapsed = (lastSent - started) / 1000;
     await sleep(1500);
     const after = await allMetrics(ports);
     const reports = await Promise.all(workers.map((w) => ask<{ totalBytes: number; frames: FrameRecord[][] }>(w, { type: 'report' }, 'report')));

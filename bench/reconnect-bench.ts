@@ -23,7 +23,7 @@ import { createBoard, setColorAt } from '../core/domain/board-codec.ts';
 import { startRedis } from '../local/processes/redis-process.ts';
 import { ENTRY, startServiceProcess, type ServiceProcess } from '../local/processes/node-process.ts';
 import { freePort, tempDir } from '../test-support/test-services.ts';
-import { round, summarize } from './bench-support.ts';
+import { atRate, round, summarize } from './bench-support.ts';
 import { addCounts, emptyCounts, FETCH_KINDS, type FetchCounts } from './counting-fetch.ts';
 
 const CLIENTS = Number(process.env.RECONNECT_CLIENTS ?? 10_000);
@@ -117,18 +117,12 @@ async function storm(mode: 'replay' | 'no-replay') {
     }, 'connected')));
     const connectS = (performance.now() - connectStarted) / 1000;
     // The writer: RATE px/s through the write script, confirmed as persisted as the write path does.
-    const writes = (async () => {
-      const started = performance.now();
-      for (let i = 0; writing; i++) {
-        const wait = started + (i * 1000) / RATE - performance.now();
-        if (wait > 1) await sleep(wait);
-        void writer.place({ x: i % WIDTH, y: (i * 7) % HEIGHT, color: i % 16, userId: 'writer', ip: 'bench', now: Date.now() }).then((o) => {
-          if (o.status !== 'placed') return;
-          lastSeq = Math.max(lastSeq, o.placement.seq);
-          return writer.markPersisted(o.placement);
-        }).catch(() => { failedWrites++; });
-      }
-    })();
+    const writes = atRate(Infinity, RATE, (i) =>
+      writer.place({ x: i % WIDTH, y: (i * 7) % HEIGHT, color: i % 16, userId: 'writer', ip: 'bench', now: Date.now() }).then((o) => {
+        if (o.status !== 'placed') return;
+        lastSeq = Math.max(lastSeq, o.placement.seq);
+        return writer.markPersisted(o.placement);
+      }).catch(() => { failedWrites++; }), () => !writing);
     await sleep(3000);
     // The steady state: every command Redis runs with writes flowing and nobody reconnecting.
     const base0 = await commandCalls(stats);
