@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PLACE_PIXELS_LUA, packPixelRecords, placeOutcome, placeReplies, REPLY_WIDTH } from './place-script.ts';
+import { PLACE_PIXELS_LUA, packPixelRecords } from './place-script.ts';
+import { REPLY_WIDTH } from './place-replies.ts';
 import { decodePixelBatch, encodeBatchFromRecords, PIXEL_RECORD_BYTES, batchToUpdates } from '../protocol/pixel-batch.ts';
 
-const request = { x: 3, y: 4, color: 5, userId: 'u1', now: 1_000, ip: '10.0.0.1' };
-
-describe('the write script\'s flat reply', () => {
-  it('is split into one reply per write, each read as its outcome', () => {
-    const flat = ['placed', 7, 1_000_000, -1, 300_000, 'cooldown', 1234, null, null, null, 'closed', 'paused', null, null, null];
-    const replies = placeReplies(flat, 3)!;
-    expect(replies.map((r) => placeOutcome(request, r))).toEqual([
-      { status: 'placed', placement: { seq: 7, x: 3, y: 4, color: 5, userId: 'u1', placedAt: 1_000, version: 1_000_000 }, oldestPendingAt: null, cooldownMs: 300_000 },
-      { status: 'cooldown', retryAfterMs: 1234 },
-      { status: 'closed', state: 'paused', message: null, opensAt: null },
-    ]);
-  });
-
-  it('that does not hold a reply for every write is refused', () => {
-    expect(placeReplies(['placed', 7, 1, -1, 1], 2)).toBeNull();
-    expect(placeReplies(['placed', 7, 1, -1], 1)).toBeNull();
-  });
-
+describe('the write script\'s flat reply, as the Lua fills it', () => {
   it('is filled by the script REPLY_WIDTH slots a write, in every place it is filled', () => {
     const fills = PLACE_PIXELS_LUA.split('\n').filter((line) => line.includes('replies[at + 1]'));
     expect(fills.length).toBeGreaterThan(0);

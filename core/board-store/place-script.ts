@@ -8,8 +8,7 @@
 // pays each time. The other scripts, smaller, are in redis-scripts.ts.
 import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
 import { PIXEL_RECORD_BYTES, writePixelRecord } from '../protocol/pixel-batch.ts';
-import type { BoardStatus } from '../domain/moderation.ts';
-import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
+import { REPLY_WIDTH } from './place-replies.ts';
 
 /** Shared KEYS and ARGV come first, then this many of each per write (the store builds both). */
 const PLACE_SHARED_KEYS = 15;
@@ -23,8 +22,6 @@ const PLACE_ARGS_PER_WRITE = 4;
  */
 const WRITE_NUMBERS_FORMAT = '<dddddd';
 const WRITE_NOW_AT = 25; // where `now` starts in it (1-based, as struct.unpack counts)
-/** Slots of the script's flat reply per write: the kind, then up to four values (placeReplies splits it). */
-export const REPLY_WIDTH = 5;
 
 /** The numbers argument of one write (WRITE_NUMBERS_FORMAT). */
 export function packWriteNumbers(x: number, y: number, color: number, now: number, sessionIssuedAt: number, idempotencyTtlMs: number): Buffer {
@@ -303,7 +300,7 @@ local function place(i)
   if not colorArg then colorArg = fmt('%d', color); colorArgs[color] = colorArg end
   bits[nBits + 1], bits[nBits + 2], bits[nBits + 3], bits[nBits + 4] = 'SET', 'u4', fmt('#%d', y * width + x), colorArg
   nBits, nPlaced = nBits + 4, nPlaced + 1
-  local record = fmt('%d:%d:%d:%d:%s:%d', seq, x, y, color, nowArg, versionN)
+  local record = fmt('%d:%d:%d:%d:%d:%d', seq, x, y, color, now, versionN)
   members[2 * nPlaced + 1], members[2 * nPlaced + 2] = nowArg, record .. ':' .. userId
   if idemTtl > 0 then
     keepLastRecord(lastIdem, lastRecord, lastAt, now)
@@ -370,51 +367,3 @@ if seq > startSeq then
 end
 return replies
 `;
-
-export type PlaceReply = [string, (number | string | null)?, (number | string | null)?, (number | string | null)?, (number | null)?];
-
-/** The script's flat reply as one reply per write; null when it does not hold `writes` of them. */
-export function placeReplies(flat: readonly (string | number | null)[], writes: number): PlaceReply[] | null {
-  if (flat.length !== writes * REPLY_WIDTH) return null;
-  const replies: PlaceReply[] = [];
-  for (let at = 0; at < flat.length; at += REPLY_WIDTH) replies.push(flat.slice(at, at + REPLY_WIDTH) as PlaceReply);
-  return replies;
-}
-
-/** What one write's reply from the write script means (PLACE_PIXELS_LUA lists the replies). */
-export function placeOutcome(request: PlaceRequest, reply: PlaceReply): PlaceOutcome {
-  switch (reply[0]) {
-    case 'placed': {
-      const oldest = Number(reply[3]);
-      return {
-        status: 'placed',
-        placement: {
-          seq: Number(reply[1]), x: request.x, y: request.y, color: request.color, userId: request.userId,
-          placedAt: request.now, version: Number(reply[2]),
-        },
-        oldestPendingAt: oldest < 0 ? null : oldest,
-        cooldownMs: Number(reply[4]),
-      };
-    }
-    case 'duplicate': {
-      const [seq, x, y, color, placedAt, version] = String(reply[1]).split(':').map(Number) as number[];
-      return { status: 'duplicate', placement: { seq: seq!, x: x!, y: y!, color: color!, placedAt: placedAt!, version: version!, userId: request.userId } };
-    }
-    case 'cooldown': return { status: 'cooldown', retryAfterMs: Number(reply[1]) };
-    case 'ip_limited': return { status: 'ip_limited', retryAfterMs: Number(reply[1]) };
-    case 'fenced': return { status: 'fenced', retryAfterMs: Number(reply[1]) };
-    case 'revoked': return { status: 'revoked' };
-    case 'closed': {
-      const state = String(reply[1]) as BoardStatus['state'];
-      return { status: 'closed', state, message: reply[2] ? String(reply[2]) : null, opensAt: reply[3] ? Number(reply[3]) : null };
-    }
-    case 'banned': return { status: 'banned', until: Number(reply[1]) || null };
-    case 'protected': return { status: 'protected' };
-    case 'shadow': {
-      const placement = { seq: Number(reply[1]), x: request.x, y: request.y, color: request.color, userId: request.userId, placedAt: request.now, version: 0 };
-      return { status: 'shadow', placement, cooldownMs: Number(reply[2]) };
-    }
-    case 'out_of_bounds': return { status: 'out_of_bounds', width: Number(reply[1]), height: Number(reply[2]) };
-    default: return { status: 'no_board' };
-  }
-}

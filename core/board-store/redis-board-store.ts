@@ -11,7 +11,8 @@ import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, HeldLease, LeaseName, LeaseTry, LockName,
   PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
-import { PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs, packPixelRecords, packWriteNumbers, placeOutcome, placeReplies } from './place-script.ts';
+import { PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs, packPixelRecords, packWriteNumbers } from './place-script.ts';
+import { placeOutcome, placeReplies } from './place-replies.ts';
 import { LAST_PLACED_LUA, REVOKE_LUA, slotArgs, TAKE_SLOT_LUA } from './redis-scripts.ts';
 import { defineLeaseCommands, type LeaseRedis, RedisLeaseNotices, takeRedisLease } from './redis-leases.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
