@@ -35,7 +35,7 @@ export function packWriteNumbers(x: number, y: number, color: number, now: numbe
   return out;
 }
 
-/** The script's ARGV[12]: every write's pixel record, in order (the stream entry is made of them). */
+/** The script's last shared argument: every write's pixel record, in order (the stream entry is made of them). */
 export function packPixelRecords(writes: readonly { x: number; y: number; color: number }[]): Buffer {
   const out = Buffer.allocUnsafe(writes.length * PIXEL_RECORD_BYTES);
   writes.forEach((w, i) => writePixelRecord(out, i * PIXEL_RECORD_BYTES, w.x, w.y, w.color));
@@ -353,7 +353,7 @@ if seq > startSeq then
   -- One stream entry for the call's placements (consecutive seqs), named by its last seq;
   -- entries wholly older than the last \`kept\` seqs are dropped.
   -- Usually every write placed, and the entry is the writer's records as they came.
-  local entry = ARGV[12]
+  local entry = ARGV[${PLACE_SHARED_ARGS}] -- the records: the last shared argument
   if nPlaced < writes then
     local placed = {}
     for i = 1, writes do
