@@ -148,7 +148,7 @@ describe('CDK app', () => {
   it('runs Valkey with the server settings the write path depends on, as local Redis does', () => {
     const [paramsId, params] = ofType('AWS::ElastiCache::ParameterGroup')[0]!;
     expect(params.Properties).toMatchObject({ CacheParameterGroupFamily: 'valkey8', Properties: { 'zset-max-listpack-entries': '0' } });
-    t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { EngineVersion: '8.0', CacheParameterGroupName: { Ref: paramsId } });
+    t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { EngineVersion: '8.1', CacheParameterGroupName: { Ref: paramsId } });
   });
 
   it('grants Keyspaces writes only to the functions that write, and no one a Lambda invoke (socket placements go to the writers)', () => {

@@ -9,7 +9,8 @@
  * scans the whole list; a pending member is 60–70 bytes, so a busy board often switches between
  * the two forms. Kept always as a skip list and hash, each write's add and removal is a
  * lookup: about 10 % fewer instructions per write at light load (docs/PERFORMANCE.md), for a few
- * KB of memory.
+ * KB of memory. ElastiCache lists it as modifiable (an integer from 0, applied at once) among
+ * Redis OSS 7's parameters, with which it calls Valkey 8's compatible ("Engine specific parameters").
  */
 export const REDIS_SERVER_SETTINGS: Readonly<Record<string, string>> = {
   'zset-max-listpack-entries': '0',
