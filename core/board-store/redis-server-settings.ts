@@ -10,7 +10,8 @@
  * the two forms. Kept always as a skip list and hash, each write's add and removal is a
  * lookup: about 10 % fewer instructions per write at light load (docs/PERFORMANCE.md), for a few
  * KB of memory. ElastiCache lists it as modifiable (an integer from 0, applied at once) among
- * Redis OSS 7's parameters, with which it calls Valkey 8's compatible ("Engine specific parameters").
+ * Redis OSS 7's parameters, and calls most Valkey 8 parameters compatible with Redis OSS 7.1's
+ * (its "Engine specific parameters" page).
  */
 export const REDIS_SERVER_SETTINGS: Readonly<Record<string, string>> = {
   'zset-max-listpack-entries': '0',
