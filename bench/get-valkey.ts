@@ -1,8 +1,8 @@
 // `npm run bench:get-valkey`: Valkey 8.0, for benchmarks only: the engine the CDK app deployed
 // before 8.1 (infra/redis-cluster.ts). Debian's 8.1 build needs a newer glibc than bookworm's,
 // so docs/PERFORMANCE.md builds 8.1 from source. Bookworm has no Valkey; bookworm-backports has
-// 8.0. Its two packages are unpacked under data/valkey with dpkg-deb (nothing is installed system-wide), and the path of
-// valkey-server is printed for FEED_SERVER and AB_SERVER_B (docs/PERFORMANCE.md).
+// 8.0. Its two packages are unpacked under data/valkey with dpkg-deb (nothing is installed
+// system-wide), and the path of valkey-server is printed for FEED_SERVER and AB_SERVER_B.
 //   VALKEY_DEB_VERSION (8.0.1+dfsg1-1~bpo12+1): backports replaces older versions; the current one
 //   is listed at https://packages.debian.org/bookworm-backports/valkey-server. The default's
 //   packages are checked against their SHA-256 from Debian's package index; another version's are
