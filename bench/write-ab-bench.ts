@@ -17,6 +17,9 @@
 //   AB_REF at a clean HEAD the two differ only in the engine: `npm run bench:get-valkey`),
 //   AB_RETURNING (0; 1: a pool of users, each at an address of its own, placing again every 1.2
 //   cooldowns, as an event's active users do, instead of a new user at a new address per write),
+//   AB_MODERATED (0; 1: the board has a user ban, of a user who never writes, and a protected
+//   pixel no write lands on, so that every write makes both checks, as after an event's first ban;
+//   without either the script skips them),
 //   AB_INSTRUCTIONS (0; 1: count the primary's instructions per accepted write under Valgrind's
 //   callgrind, Debian's `valgrind`, instead of its CPU time, see below), AB_BATCH (57: writes per script call there,
 //   as batches held at 20,000/s), AB_WRITES (11,400: writes counted per run there),
@@ -49,6 +52,7 @@ const TTL_MS = Number(process.env.AB_TTL_S ?? 5) * 1000;
 const USERS_PER_IP = Number(process.env.AB_USERS_PER_IP ?? 1);
 const RETURNING = process.env.AB_RETURNING === '1';
 const INSTRUCTIONS = process.env.AB_INSTRUCTIONS === '1';
+const MODERATED = process.env.AB_MODERATED === '1';
 const BATCH = Number(process.env.AB_BATCH ?? 57);
 const COUNTED_WRITES = Number(process.env.AB_WRITES ?? 11_400);
 const writers = benchWriters({ returning: RETURNING, rate: RATE, cooldownMs: TTL_MS, usersPerIp: USERS_PER_IP });
@@ -109,6 +113,11 @@ async function run(Store: Store, primary: RedisProcess): Promise<number> {
   });
   try {
     await store.restore({ board: createBoard(size), seq: 0, version: 0 }, [], Date.now());
+    if (MODERATED) {
+      // The writes' pixels are (i mod 1000, 7i mod 1000): none is (999, 999).
+      await store.setUserBan('ab-banned', { userId: 'ab-banned', until: null, shadow: false });
+      await store.setProtectedAreas([{ name: 'ab', x0: 999, y0: 999, x1: 999, y1: 999 }]);
+    }
     const nth = (offset: number) => (i: number) => {
       const { user, ip, key } = writers.nth(offset + i);
       return store.place({ x: i % 1000, y: (i * 7) % 1000, color: i % 16, userId: user, ip, now: Date.now(), idempotencyKey: key })

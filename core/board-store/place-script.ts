@@ -161,6 +161,9 @@ local countWidth = max(cooldownMs, 1000)
 countPrefix = countPrefix .. fmt('%d', countWidth) .. ':'
 local banLengths = nil
 local oldest = nil
+-- Without a user ban or a protected area (a board's usual state for much of an event) no write
+-- needs its check: a missing key would answer nothing for each. Asked once a call, not once a write.
+local anyBans, anyProtected = call('EXISTS', bans) == 1, call('EXISTS', protectedKey) == 1
 -- Built by index (nBits, nPlaced): # on a growing table is a search each time.
 local bits, members, nBits, nPlaced = {'BITFIELD', board}, {'ZADD', pending}, 2, 0
 local colorArgs = {}
@@ -257,7 +260,7 @@ local function place(i)
   if st[1] and st[1] ~= 'live' then return 'closed', st[1], st[2] or '', st[3] or '' end
   if st[3] and st[3] ~= '' and tonumber(st[3]) > now then return 'closed', 'live', st[2] or '', st[3] end
   local shadow = false
-  local ban = call('HGET', bans, userId)
+  local ban = anyBans and call('HGET', bans, userId)
   if ban then
     local untilAt, sh = match(ban, '^(%d+)|(%d)$')
     untilAt = tonumber(untilAt)
@@ -276,7 +279,7 @@ local function place(i)
       end
     end
   end
-  if call('GETBIT', protectedKey, fmt('%d', y * ${MAX_BOARD_SIDE} + x)) == 1 and not call('HGET', roles, userId) then return 'protected' end
+  if anyProtected and call('GETBIT', protectedKey, fmt('%d', y * ${MAX_BOARD_SIDE} + x)) == 1 and not call('HGET', roles, userId) then return 'protected' end
   if lastAt >= 0 and now - lastAt < cooldownMs then return 'cooldown', lastAt + cooldownMs - now end
   if shadow then
     keepLastRecord(lastIdem, lastRecord, lastAt, now)
