@@ -161,8 +161,8 @@ local countWidth = max(cooldownMs, 1000)
 countPrefix = countPrefix .. fmt('%d', countWidth) .. ':'
 local banLengths = nil
 local oldest = nil
--- Without a user ban or a protected area (a board's usual state for much of an event) no write
--- needs its check: a missing key would answer nothing for each. Asked once a call, not once a write.
+-- Without a user ban or a protected area (none exists until a moderator sets one) no write needs
+-- its check: a missing key would answer nothing for each. Asked once a call, not once a write.
 local anyBans, anyProtected = call('EXISTS', bans) == 1, call('EXISTS', protectedKey) == 1
 -- Built by index (nBits, nPlaced): # on a growing table is a search each time.
 local bits, members, nBits, nPlaced = {'BITFIELD', board}, {'ZADD', pending}, 2, 0
