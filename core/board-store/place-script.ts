@@ -4,16 +4,17 @@
 // pending-persistence record and the publish can never be seen half done, seq order is exactly
 // the order pixels land on the board, and each write gets the answer it would have got alone.
 // A batch pays once for the script call and for what every write shares (the seq, the version,
-// the board's state and size, one BITFIELD, one ZADD, one stream entry), which a call per write
-// pays each time. The other scripts, smaller, are in redis-scripts.ts.
+// the board's state and size, one BITFIELD, one pending record, one stream entry), which a call
+// per write pays each time. The other scripts, smaller, are in redis-scripts.ts.
 import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
 import { PIXEL_RECORD_BYTES, writePixelRecord } from '../protocol/pixel-batch.ts';
 import { REPLY_WIDTH } from './place-replies.ts';
+import { PENDING_CALL_HEADER_FORMAT, PENDING_WRITER_FORMAT } from './pending-calls.ts';
 
 /** Shared KEYS and ARGV come first, then this many of each per write (the store builds both). */
-const PLACE_SHARED_KEYS = 15;
+const PLACE_SHARED_KEYS = 16;
 const PLACE_KEYS_PER_WRITE = 2;
-const PLACE_SHARED_ARGS = 12;
+const PLACE_SHARED_ARGS = 13;
 const PLACE_ARGS_PER_WRITE = 4;
 /**
  * A write's numbers (x, y, color, now, sessionIssuedAt, idempotencyTtlMs) travel as one argument
@@ -35,7 +36,7 @@ export function packWriteNumbers(x: number, y: number, color: number, now: numbe
   return out;
 }
 
-/** The script's last shared argument: every write's pixel record, in order (the stream entry is made of them). */
+/** The script's shared argument before the last: every write's pixel record, in order (the stream entry and the pending record are made of them). */
 export function packPixelRecords(writes: readonly { x: number; y: number; color: number }[]): Buffer {
   const out = Buffer.allocUnsafe(writes.length * PIXEL_RECORD_BYTES);
   writes.forEach((w, i) => writePixelRecord(out, i * PIXEL_RECORD_BYTES, w.x, w.y, w.color));
@@ -68,18 +69,20 @@ export const CLOCK_MARGIN_MS = 60_000;
 /**
  * KEYS: board, seq, version, updates stream, pending set, rebuild lock, global revocation,
  *       board size ("WxH"; absent: the configured size), board state, user bans, address bans,
- *       address-ban prefix lengths, protected bitmap, roles, placements' bucket width;
+ *       address-ban prefix lengths, protected bitmap, roles, placements' bucket width, pending calls' records;
  *       then per write: idempotency key (or the user revocation key when there is none), user revocation
  * ARGV: configured width, configured height, cooldownMs (the default), placementsPerIp, updatesKept, channel,
  *       publishEachWrite (0|1), idempotency window (ms), placements' bucket prefix, address counts' prefix,
  *       placements' bucket width (ms) if none is stored yet, every write's pixel record (pixel-batch.ts,
  *       PIXEL_RECORD_BYTES each, in order: the stream entry is made of the placed ones', so the script
- *       formats none);
+ *       formats none), every write's time and user (packPendingWriters: the pending record's end);
  *       then per write: its numbers (packWriteNumbers: x, y, color, now, sessionIssuedAt,
  *       idempotencyTtlMs, 0 when it has no key), userId, address bits ("4:0101…", "6:…" or ""),
  *       address key (its counter's field)
  * The stream entry: ID "<last seq>-0", field p = the pixel records (pixel-batch.ts) of the call's
- * placements, for the consecutive seqs that end at that seq.
+ * placements, for the consecutive seqs that end at that seq. The pending record (pending-calls.ts):
+ * member "<last seq>" of the pending set, scored by the call's oldest placement, and the call's
+ * placements under that name in the pending calls' hash.
  * Returns one reply per write, in order, each REPLY_WIDTH slots of one flat array (false, to the
  * caller null, fills a shorter one):
  *       {'placed', seq, version, oldestPendingAt|-1, cooldownMs} | {'duplicate', "seq:x:y:color:placedAt:version"}
@@ -117,6 +120,7 @@ local KEYS, ARGV, call, fmt, floor, max, min = KEYS, ARGV, redis.call, string.fo
 local tonumber, match, sub, pack, unpackNumbers, unpack = tonumber, string.match, string.sub, struct.pack, struct.unpack, unpack
 local board, seqKey, versionKey, stream, pending, lock, revokedAll = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local sizeKey, stateKey, bans, ipBans, ipLens, protectedKey, roles, widthKey = KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14], KEYS[15]
+local pendingCalls = KEYS[16]
 local defaultCooldown, ipLimit, kept = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local channel, publishEach, idemWindow = ARGV[6], ARGV[7] == '1', tonumber(ARGV[8])
 local countPrefix = ARGV[10]
@@ -165,7 +169,7 @@ local oldest = nil
 -- its check: a missing key would answer nothing for each. Asked once a call, not once a write.
 local anyBans, anyProtected = call('EXISTS', bans) == 1, call('EXISTS', protectedKey) == 1
 -- Built by index (nBits, nPlaced): # on a growing table is a search each time.
-local bits, members, nBits, nPlaced = {'BITFIELD', board}, {'ZADD', pending}, 2, 0
+local bits, nBits, nPlaced, firstVersion, oldestPlaced = {'BITFIELD', board}, 2, 0, nil, nil
 local colorArgs = {}
 
 -- Each write's user, address and time; then every user's last placement (newest bucket first),
@@ -299,18 +303,19 @@ local function place(i)
   if oldest < 0 or now < oldest then oldest = now end
   seq = seq + 1
   versionN = versionN < now * 1000 and now * 1000 or versionN + 1
-  local nowArg, colorArg = fmt('%d', now), colorArgs[color]
+  local colorArg = colorArgs[color]
   if not colorArg then colorArg = fmt('%d', color); colorArgs[color] = colorArg end
   bits[nBits + 1], bits[nBits + 2], bits[nBits + 3], bits[nBits + 4] = 'SET', 'u4', fmt('#%d', y * width + x), colorArg
   nBits, nPlaced = nBits + 4, nPlaced + 1
-  local record = fmt('%d:%d:%d:%d:%d:%d', seq, x, y, color, now, versionN)
-  members[2 * nPlaced + 1], members[2 * nPlaced + 2] = nowArg, record .. ':' .. userId
+  if not firstVersion then firstVersion = versionN end
+  if not oldestPlaced or now < oldestPlaced then oldestPlaced = now end
   if idemTtl > 0 then
     keepLastRecord(lastIdem, lastRecord, lastAt, now)
-    remember(userId, now, nowArg .. '|' .. record .. '|' .. idemKey)
+    -- The time, the record a retry is answered with, the key (last: it may hold any character), in one format.
+    remember(userId, now, fmt('%d|%d:%d:%d:%d:%d:%d|', now, seq, x, y, color, now, versionN) .. idemKey)
   elseif cooldownMs > 0 or defaultCooldown > 0 then
     keepLastRecord(lastIdem, lastRecord, lastAt, now)
-    remember(userId, now, nowArg)
+    remember(userId, now, fmt('%d', now))
   end
   -- With a feed relay (the default), the relay publishes a batch per tick; this is the per-write way.
   if publishEach then call('PUBLISH', channel, pack('<BI4HHHB', 1, seq, 1, x, y, color)) end
@@ -352,21 +357,26 @@ end
 if seq > startSeq then
   call('MSET', seqKey, fmt('%d', seq), versionKey, fmt('%d', versionN))
   call(unpack(bits))
-  call(unpack(members))
   -- One stream entry for the call's placements (consecutive seqs), named by its last seq;
-  -- entries wholly older than the last \`kept\` seqs are dropped.
-  -- Usually every write placed, and the entry is the writer's records as they came.
-  local entry = ARGV[${PLACE_SHARED_ARGS}] -- the records: the last shared argument
+  -- entries wholly older than the last \`kept\` seqs are dropped. One pending record for them.
+  -- Usually every write placed, and both are made of the writer's arguments as they came.
+  local entry, writers = ARGV[${PLACE_SHARED_ARGS - 1}], ARGV[${PLACE_SHARED_ARGS}]
   if nPlaced < writes then
-    local placed = {}
+    local placed, placedWriters = {}, {}
     for i = 1, writes do
       if replies[(i - 1) * ${REPLY_WIDTH} + 1] == 'placed' then
+        local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
+        local userId = ARGV[a + 2]
         placed[#placed + 1] = sub(entry, (i - 1) * ${PIXEL_RECORD_BYTES} + 1, i * ${PIXEL_RECORD_BYTES})
+        placedWriters[#placedWriters + 1] = pack('${PENDING_WRITER_FORMAT}', unpackNumbers('<d', ARGV[a + 1], ${WRITE_NOW_AT}), #userId) .. userId
       end
     end
-    entry = table.concat(placed)
+    entry, writers = table.concat(placed), table.concat(placedWriters)
   end
-  call('XADD', stream, 'MINID', '~', fmt('%d', max(seq - tonumber(kept) + 1, 0)), fmt('%d', seq) .. '-0', 'p', entry)
+  local lastSeq = fmt('%d', seq)
+  call('XADD', stream, 'MINID', '~', fmt('%d', max(seq - tonumber(kept) + 1, 0)), lastSeq .. '-0', 'p', entry)
+  call('ZADD', pending, fmt('%d', oldestPlaced), lastSeq)
+  call('HSET', pendingCalls, lastSeq, pack('${PENDING_CALL_HEADER_FORMAT}', startSeq + 1, firstVersion, nPlaced) .. entry .. writers)
 end
 return replies
 `;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { RedisBoardStore } from './redis-board-store.ts';
-import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
+import type { PlaceOutcome, PlaceRequest, Placement } from './board-store.ts';
 import { FeedRelay } from './feed-relay.ts';
 import { CONTRACT_KEPT, CONTRACT_RULES, CONTRACT_SIZE, describeBoardStoreContract } from './board-store.contract.ts';
 import { startTestRedis } from '../../test-support/test-services.ts';
@@ -164,10 +164,48 @@ describe('redis board store layout', () => {
     // The board, the kept updates and the pending records are the same too.
     expect((await batched.snapshot())?.bytes).toEqual((await alone.snapshot())?.bytes);
     expect(await batched.updatesSince(0, 100)).toEqual(await alone.updatesSince(0, 100));
-    expect(await batched.pendingPersistence(now + 10, 100)).toEqual(await alone.pendingPersistence(now + 10, 100));
+    // One record for the call, scored by its oldest placement, against one a write: the same placements.
+    const bySeq = (placements: Placement[]) => [...placements].sort((p, q) => p.seq - q.seq);
+    expect(await raw.zcard(batched.keys.pending)).toBe(1);
+    expect(await batched.pendingPersistence(now + 3_600_000, 100)).toEqual(bySeq(await alone.pendingPersistence(now + 3_600_000, 100)));
     raw.disconnect();
     await alone.close();
     await batched.close();
+  });
+
+  it('keeps one pending record a write call until every placement of the call is persisted, by its writer or by a drain elsewhere', async () => {
+    const now = Date.now();
+    const prefix = `t${randomBytes(4).toString('hex')}`;
+    const writer = await open(prefix, 'relay', 50);
+    await writer.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], now);
+    const users = ['ünï-1', 'a:b:c', 'u3']; // a user id's length is counted in bytes
+    const place = (i: number) => writer.place({ x: i, y: 2, color: 3, userId: users[i]!, ip: `ip-${i}`, now: now + i, idempotencyKey: i === 1 ? 'key' : null });
+    const outcomes = await Promise.all([place(0), place(1), place(2), writer.place({ x: 9, y: 9, color: 1, userId: 'u3', ip: 'ip-3', now })]);
+    expect(outcomes.map((o) => o.status)).toEqual(['placed', 'placed', 'placed', 'cooldown']);
+    const placed = outcomes.flatMap((o) => (o.status === 'placed' ? [o.placement] : []));
+    const raw = new Redis(redis.url);
+    const records = async () => [await raw.zcard(writer.keys.pending), await raw.hlen(writer.keys.pendingCalls)];
+    expect(await records()).toEqual([1, 1]);
+
+    // Another process drains: it reads the call's placements as the writes were answered.
+    const drainer = await open(prefix);
+    expect(await drainer.pendingPersistence(now + 1, 10)).toEqual(placed);
+    await writer.markPersisted(placed[0]!);
+    await writer.markPersisted(placed[2]!);
+    expect(await records()).toEqual([1, 1]); // the writer waits for its last placement
+    for (const p of placed.slice(0, 2)) await drainer.markPersisted(p);
+    expect(await records()).toEqual([1, 1]);
+    await drainer.markPersisted(placed[2]!);
+    expect(await records()).toEqual([0, 0]);
+    expect(await drainer.pendingPersistence(now + 1, 10)).toEqual([]);
+
+    // The writer's own confirmations remove the next call's record once all are persisted.
+    const next = await Promise.all([0, 1].map((i) => writer.place({ x: i, y: 3, color: 4, userId: `v${i}`, ip: `ip-v${i}`, now })));
+    for (const o of next) if (o.status === 'placed') await writer.markPersisted(o.placement);
+    expect(await records()).toEqual([0, 0]);
+    raw.disconnect();
+    await writer.close();
+    await drainer.close();
   });
 
   it('a rebuild on a live Redis keeps a retry\'s first answer: the restored cooldowns do not overwrite the users\' keys', async () => {

@@ -12,6 +12,8 @@ import type {
   PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
 import { PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs, packPixelRecords, packWriteNumbers } from './place-script.ts';
+import { packPendingWriters, PendingCallTracker, pendingMember } from './pending-calls.ts';
+import { readPendingPlacements, removePendingRecords } from './redis-pending.ts';
 import { placeOutcome, placeReplies } from './place-replies.ts';
 import { LAST_PLACED_LUA, REVOKE_LUA, slotArgs, TAKE_SLOT_LUA } from './redis-scripts.ts';
 import { defineLeaseCommands, type LeaseRedis, RedisLeaseNotices, takeRedisLease } from './redis-leases.ts';
@@ -57,7 +59,7 @@ interface ScriptedRedis extends LeaseRedis {
 /** Writes per script call at most: a call's KEYS and ARGV grow with it, and Redis runs nothing else meanwhile. */
 const DEFAULT_WRITE_BATCH_MAX = 64;
 
-/** Pending records one ZREM removes at most. */
+/** Pending records one confirmation removes at most. */
 const MAX_CONFIRMATIONS_PER_CALL = 1000;
 
 /** A session issued at this time is never covered by a revocation (callers without a session). */
@@ -69,6 +71,7 @@ export class RedisBoardStore implements BoardStore {
   private readonly moderation: RedisModeration;
   private readonly writes: CallBatcher<PlaceRequest, PlaceOutcome>;
   private readonly confirmations: CallBatcher<string, void>;
+  private readonly pendingCalls = new PendingCallTracker();
   private readonly leaseNotices: RedisLeaseNotices;
   private readonly idempotencyTtlMs: number;
   /** The bucket width the first write stores (place-script.ts), from this configuration. */
@@ -84,9 +87,9 @@ export class RedisBoardStore implements BoardStore {
       { lingerMs: options.redis.writeBatchMs ?? 0, max: options.redis.writeBatchMax ?? DEFAULT_WRITE_BATCH_MAX },
       (requests) => this.placeBatch(requests),
     );
-    // Confirmations made in the same turn go to Redis as one ZREM.
+    // Confirmations made in the same turn go to Redis together.
     this.confirmations = new CallBatcher({ lingerMs: 0, max: MAX_CONFIRMATIONS_PER_CALL }, async (members) => {
-      await this.run('markPersisted', () => this.client.zrem(this.keys.pending, ...members));
+      await this.run('markPersisted', () => removePendingRecords(this.client, this.keys, members));
       return members.map(() => undefined);
     });
     this.moderation = new RedisModeration({
@@ -147,12 +150,12 @@ export class RedisBoardStore implements BoardStore {
     const k = this.keys;
     const keys: string[] = [
       k.board, k.seq, k.version, k.updates, k.pending, k.lock('rebuild'), k.revokedAll, k.size,
-      k.boardState, k.bans, k.ipBans, k.ipBanLengths, k.protectedMap, k.roles, k.placedWidth,
+      k.boardState, k.bans, k.ipBans, k.ipBanLengths, k.protectedMap, k.roles, k.placedWidth, k.pendingCalls,
     ];
     const { idempotencyTtlMs } = this;
     const args: (string | number | Buffer)[] = [
       size.width, size.height, rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, k.channel, this.publishesEachWrite ? 1 : 0,
-      idempotencyTtlMs, k.placedPrefix, k.addressCountPrefix, this.placedBucketMs, packPixelRecords(requests),
+      idempotencyTtlMs, k.placedPrefix, k.addressCountPrefix, this.placedBucketMs, packPixelRecords(requests), packPendingWriters(requests),
     ];
     for (const r of requests) {
       const key = r.idempotencyKey ?? null;
@@ -165,17 +168,24 @@ export class RedisBoardStore implements BoardStore {
     if (!replies) {
       throw new StoreUnavailableError(`Redis place answered ${flat.length} values for ${requests.length} writes`, { store: 'redis' });
     }
-    return replies.map((reply, i) => placeOutcome(requests[i]!, reply));
+    const outcomes = replies.map((reply, i) => placeOutcome(requests[i]!, reply));
+    // The call's placements share one pending record, named by the last one's seq.
+    const seqs = outcomes.flatMap((o) => (o.status === 'placed' ? [o.placement.seq] : []));
+    if (seqs.length > 0) this.pendingCalls.track(String(seqs[seqs.length - 1]), seqs);
+    return outcomes;
   }
 
   markPersisted(placement: Placement): Promise<void> {
-    return this.confirmations.call(pendingMember(placement));
+    const call = this.pendingCalls.persisted(placement.seq);
+    if (call === null) return Promise.resolve(); // others of its call are not persisted yet
+    // A call's last placement persisted here; or a placement whose call this process does not
+    // track (its record is of one placement, or the call was forgotten: removing nothing then).
+    return this.confirmations.call(call ?? pendingMember(placement));
   }
 
-  async pendingPersistence(placedBefore: number, limit: number): Promise<Placement[]> {
-    const members = await this.run('pending', () =>
-      this.client.zrangebyscore(this.keys.pending, '-inf', `(${placedBefore}`, 'LIMIT', 0, limit));
-    return members.map(parsePendingMember).filter((p): p is Placement => p !== null);
+  /** `limit` counts records: a call's record brings all of its placements. */
+  pendingPersistence(placedBefore: number, limit: number): Promise<Placement[]> {
+    return this.run('pending', () => readPendingPlacements(this.client, this.keys, this.pendingCalls, placedBefore, limit));
   }
 
   async snapshot(): Promise<BoardSnapshot | null> {
@@ -381,13 +391,3 @@ function redactedUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
-function pendingMember(p: Placement): string {
-  return `${p.seq}:${p.x}:${p.y}:${p.color}:${p.placedAt}:${p.version}:${p.userId}`;
-}
-
-function parsePendingMember(member: string): Placement | null {
-  const parts = member.split(':');
-  if (parts.length < 7) return null;
-  const [seq, x, y, color, placedAt, version] = parts.slice(0, 6).map(Number) as [number, number, number, number, number, number];
-  return { seq, x, y, color, placedAt, version, userId: parts.slice(6).join(':') };
-}

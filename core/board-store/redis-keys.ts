@@ -12,7 +12,9 @@ export interface RedisKeys {
   /** JSON of the newest published board (core/publish). */
   published: string;
   updates: string;
+  /** Placements not yet confirmed persisted: a sorted set of records, and each call's placements (pending-calls.ts). */
   pending: string;
+  pendingCalls: string;
   channel: string;
   /** Pub/sub: the name of each lease a holder releases (core/board-store/redis-leases.ts). */
   leases: string;
@@ -77,6 +79,7 @@ export function redisKeys(prefix: string): RedisKeys {
     published: `${p}:published`,
     updates: `${p}:updates`,
     pending: `${p}:pending`,
+    pendingCalls: `${p}:pending-calls`,
     channel: `${p}:feed`,
     leases: `${p}:leases`,
     online: `${p}:online`,
