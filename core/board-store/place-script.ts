@@ -305,7 +305,9 @@ local function place(i)
   versionN = versionN < now * 1000 and now * 1000 or versionN + 1
   local colorArg = colorArgs[color]
   if not colorArg then colorArg = fmt('%d', color); colorArgs[color] = colorArg end
-  bits[nBits + 1], bits[nBits + 2], bits[nBits + 3], bits[nBits + 4] = 'SET', 'u4', fmt('#%d', y * width + x), colorArg
+  -- The pixel's bit offset as a number: the server formats it in C (Valkey 8 with its integer
+  -- routine) without a Lua string, which fmt makes (with sprintf) for every write.
+  bits[nBits + 1], bits[nBits + 2], bits[nBits + 3], bits[nBits + 4] = 'SET', 'u4', (y * width + x) * 4, colorArg
   nBits, nPlaced = nBits + 4, nPlaced + 1
   if not firstVersion then firstVersion = versionN end
   if not oldestPlaced or now < oldestPlaced then oldestPlaced = now end
