@@ -1,18 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { PLACE_PIXELS_LUA, packPixelRecords } from './place-script.ts';
-import { REPLY_WIDTH } from './place-replies.ts';
+import { REPLY_VALUES, type ReplyKind } from './place-replies.ts';
 import { decodePixelBatch, encodeBatchFromRecords, PIXEL_RECORD_BYTES, batchToUpdates } from '../protocol/pixel-batch.ts';
 
-describe('the write script\'s flat reply, as the Lua fills it', () => {
-  it('is filled by the script REPLY_WIDTH slots a write, in every place it is filled', () => {
-    const fills = PLACE_PIXELS_LUA.split('\n').filter((line) => line.includes('replies[at + 1]'));
-    expect(fills.length).toBeGreaterThan(0);
-    for (const line of fills) {
-      const slots = [...line.matchAll(/replies\[at \+ (\d+)\]/g)].map((m) => Number(m[1]));
-      expect(slots).toEqual(Array.from({ length: REPLY_WIDTH }, (_, i) => i + 1));
-    }
-    // Nothing else writes to the reply: every write's slots go through that one place.
-    expect(PLACE_PIXELS_LUA.match(/replies\[[^\]]*\]\s*(,|=(?!=))/g)!.length).toBe(REPLY_WIDTH);
+/** The values after a kind in a Lua `return` or `answer(...)`: top-level commas, outside brackets and strings. */
+function valuesAfterKind(rest: string): number {
+  let depth = 0;
+  let quoted = false;
+  let commas = 0;
+  for (const ch of rest) {
+    if (ch === "'") quoted = !quoted;
+    else if (quoted) continue;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) commas++;
+  }
+  return commas;
+}
+
+describe('the write script\'s answers, as the Lua makes them', () => {
+  it('give each kind as many values as the reply\'s reader takes (REPLY_VALUES), wherever the script answers', () => {
+    const answers = [
+      ...[...PLACE_PIXELS_LUA.matchAll(/return '(\w+)'([^\n]*?)(?: end)*$/gm)].map((m) => [m[1]!, m[2]!] as const),
+      ...[...PLACE_PIXELS_LUA.matchAll(/answer\('(\w+)'((?:, [^)]*)?)\)/g)].map((m) => [m[1]!, m[2]!] as const),
+    ];
+    expect(new Set(answers.map(([kind]) => kind))).toEqual(new Set(Object.keys(REPLY_VALUES)));
+    for (const [kind, rest] of answers) expect([kind, valuesAfterKind(rest)]).toEqual([kind, REPLY_VALUES[kind as ReplyKind]]);
   });
 });
 

@@ -8,7 +8,7 @@
 // per write pays each time. The other scripts, smaller, are in redis-scripts.ts.
 import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
 import { PIXEL_RECORD_BYTES, writePixelRecord } from '../protocol/pixel-batch.ts';
-import { REPLY_WIDTH } from './place-replies.ts';
+import { REPLY_HEADER, REPLY_VALUES } from './place-replies.ts';
 import { PENDING_CALL_HEADER_FORMAT, PENDING_WRITER_FORMAT } from './pending-calls.ts';
 
 /** Shared KEYS and ARGV come first, then this many of each per write (the store builds both). */
@@ -83,12 +83,13 @@ export const CLOCK_MARGIN_MS = 60_000;
  * placements, for the consecutive seqs that end at that seq. The pending record (pending-calls.ts):
  * member "<last seq>" of the pending set, scored by the call's oldest placement, and the call's
  * placements under that name in the pending calls' hash.
- * Returns one reply per write, in order, each REPLY_WIDTH slots of one flat array (false, to the
- * caller null, fills a shorter one):
- *       {'placed', seq, version, oldestPendingAt|-1, cooldownMs} | {'duplicate', "seq:x:y:color:placedAt:version"}
- *       | {'cooldown', ms} | {'ip_limited', ms} | {'fenced', ms} | {'revoked'} | {'out_of_bounds', width, height} | {'no_board'}
- *       | {'closed', state, message, opensAt|''} | {'banned', until (0: until lifted)} | {'protected'}
- *       | {'shadow', seq, cooldownMs}
+ * Returns one flat array (place-replies.ts): the header (cooldownMs, the first placement's seq
+ * and version, the oldest pending placement's time before it or -1), then each write's answer
+ * in order, its kind and then its values (REPLY_VALUES):
+ *       'placed' | 'duplicate', "seq:x:y:color:placedAt:version"
+ *       | 'cooldown', ms | 'ip_limited', ms | 'fenced', ms | 'revoked' | 'out_of_bounds', width, height | 'no_board'
+ *       | 'closed', state, message, opensAt|'' | 'banned', until (0: until lifted) | 'protected'
+ *       | 'shadow', seq, cooldownMs
  * A user's last placement is a field of a hash per time bucket ("<prefix><placedBucketMs>:<index>"),
  * and an address's placements are counted in a hash per cooldown window ("<prefix><window>:<index>"):
  * a call reads each with one HMGET per bucket and writes each with one HSET, and a bucket is
@@ -125,12 +126,17 @@ local defaultCooldown, ipLimit, kept = tonumber(ARGV[3]), tonumber(ARGV[4]), ARG
 local channel, publishEach, idemWindow = ARGV[6], ARGV[7] == '1', tonumber(ARGV[8])
 local countPrefix = ARGV[10]
 local writes = (#KEYS - ${PLACE_SHARED_KEYS}) / ${PLACE_KEYS_PER_WRITE}
--- One flat array, ${REPLY_WIDTH} slots a write (false where a reply has fewer): Redis probes each table
--- it replies with for special fields, so a table per write cost more than the slots.
-local replies = {}
-local function setReply(i, kind, a, b, c, d)
-  local at = (i - 1) * ${REPLY_WIDTH}
-  replies[at + 1], replies[at + 2], replies[at + 3], replies[at + 4], replies[at + 5] = kind, a or false, b or false, c or false, d or false
+-- One flat array: the header, then each write's kind and its values (a placement: its kind alone).
+-- Redis probes each table it replies with for special fields, so a table per write cost more.
+local valuesOf = {${Object.entries(REPLY_VALUES).map(([kind, count]) => `${kind} = ${count}`).join(', ')}}
+local replies, nReplies = {0, 0, 0, -1}, ${REPLY_HEADER}
+local function answer(kind, a, b, c)
+  local n, count = nReplies + 1, valuesOf[kind]
+  replies[n] = kind
+  if count > 0 then replies[n + 1] = a or false end
+  if count > 1 then replies[n + 2] = b or false end
+  if count > 2 then replies[n + 3] = c or false end
+  nReplies = n + count
 end
 
 -- What every write shares, read once. The size lives here, not in the caller's config: the
@@ -139,12 +145,12 @@ local g = call('MGET', seqKey, sizeKey, revokedAll, versionKey, lock, widthKey)
 if g[5] then
   local fence = call('PTTL', lock)
   if fence > 0 then
-    for i = 1, writes do setReply(i, 'fenced', fence) end
+    for i = 1, writes do answer('fenced', fence) end
     return replies
   end
 end
 if not g[1] or call('EXISTS', board) == 0 then
-  for i = 1, writes do setReply(i, 'no_board') end
+  for i = 1, writes do answer('no_board') end
   return replies
 end
 local seq, startSeq, versionN = tonumber(g[1]), tonumber(g[1]), tonumber(g[4] or '0')
@@ -321,10 +327,16 @@ local function place(i)
   end
   -- With a feed relay (the default), the relay publishes a batch per tick; this is the per-write way.
   if publishEach then call('PUBLISH', channel, pack('<BI4HHHB', 1, seq, 1, x, y, color)) end
-  return 'placed', seq, versionN, oldestBefore, cooldownMs
+  if nPlaced == 1 then replies[4] = oldestBefore end
+  return 'placed'
 end
 
-for i = 1, writes do setReply(i, place(i)) end
+replies[1] = cooldownMs
+for i = 1, writes do
+  local kind, a, b, c = place(i)
+  if kind == 'placed' then nReplies = nReplies + 1; replies[nReplies] = kind else answer(kind, a, b, c) end
+end
+if nPlaced > 0 then replies[2], replies[3] = startSeq + 1, firstVersion end
 
 -- Buckets expire two widths past the last check that can need them (placedBucketTtlMs; a backstop once writes
 -- stop); the one two before the oldest a check reads now is dropped.
@@ -364,9 +376,11 @@ if seq > startSeq then
   -- Usually every write placed, and both are made of the writer's arguments as they came.
   local entry, writers = ARGV[${PLACE_SHARED_ARGS - 1}], ARGV[${PLACE_SHARED_ARGS}]
   if nPlaced < writes then
-    local placed, placedWriters = {}, {}
+    local placed, placedWriters, at = {}, {}, ${REPLY_HEADER}
     for i = 1, writes do
-      if replies[(i - 1) * ${REPLY_WIDTH} + 1] == 'placed' then
+      local kind = replies[at + 1]
+      at = at + 1 + valuesOf[kind]
+      if kind == 'placed' then
         local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
         local userId = ARGV[a + 2]
         placed[#placed + 1] = sub(entry, (i - 1) * ${PIXEL_RECORD_BYTES} + 1, i * ${PIXEL_RECORD_BYTES})

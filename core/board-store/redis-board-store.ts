@@ -14,7 +14,7 @@ import type {
 import { PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs, packPixelRecords, packWriteNumbers } from './place-script.ts';
 import { packPendingWriters, PendingCallTracker, pendingMember } from './pending-calls.ts';
 import { readPendingPlacements, removePendingRecords } from './redis-pending.ts';
-import { placeOutcome, placeReplies } from './place-replies.ts';
+import { placeOutcomes } from './place-replies.ts';
 import { LAST_PLACED_LUA, REVOKE_LUA, slotArgs, TAKE_SLOT_LUA } from './redis-scripts.ts';
 import { defineLeaseCommands, type LeaseRedis, RedisLeaseNotices, takeRedisLease } from './redis-leases.ts';
 import { redisKeys, type RedisKeys } from './redis-keys.ts';
@@ -164,11 +164,10 @@ export class RedisBoardStore implements BoardStore {
       args.push(packWriteNumbers(r.x, r.y, r.color, r.now, r.sessionIssuedAt ?? NO_SESSION, key ? idempotencyTtlMs : 0), r.userId, addressBits(r.ip) ?? '', addressKey(r.ip));
     }
     const flat = await this.run('place', () => this.client.placePixels(keys.length, ...keys, ...args));
-    const replies = placeReplies(flat, requests.length);
-    if (!replies) {
-      throw new StoreUnavailableError(`Redis place answered ${flat.length} values for ${requests.length} writes`, { store: 'redis' });
+    const outcomes = placeOutcomes(requests, flat);
+    if (!outcomes) {
+      throw new StoreUnavailableError(`Redis place answered ${flat.length} values that are not an answer for each of ${requests.length} writes`, { store: 'redis' });
     }
-    const outcomes = replies.map((reply, i) => placeOutcome(requests[i]!, reply));
     // The call's placements share one pending record, named by the last one's seq.
     const seqs = outcomes.flatMap((o) => (o.status === 'placed' ? [o.placement.seq] : []));
     if (seqs.length > 0) this.pendingCalls.track(String(seqs[seqs.length - 1]), seqs);
