@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PLACE_PIXELS_LUA, packPixelRecords } from './place-script.ts';
+import { PLACE_PIXELS_LUA, packPixelRecords, placedValueFormat } from './place-script.ts';
 import { REPLY_VALUES, type ReplyKind } from './place-replies.ts';
 import { decodePixelBatch, encodeBatchFromRecords, PIXEL_RECORD_BYTES, batchToUpdates } from '../protocol/pixel-batch.ts';
 
@@ -36,5 +36,11 @@ describe('the pixel records a write call hands the script', () => {
     expect(records.length).toBe(writes.length * PIXEL_RECORD_BYTES);
     const updates = batchToUpdates(decodePixelBatch(encodeBatchFromRecords(10, [records])));
     expect(updates).toEqual(writes.map((w, i) => ({ seq: 10 + i, ...w })));
+  });
+});
+
+describe('the placement a write with an Idempotency-Key stores', () => {
+  it('is a format the script fills with the seq and the version alone, a % in the key name kept as it is', () => {
+    expect(placedValueFormat(1_700_000_000_123, 3, 4, 5, '{p}:idem:u%d:k')).toBe('1700000000123|%d:3:4:5:1700000000123:%d|{p}:idem:u%%d:k');
   });
 });

@@ -15,7 +15,7 @@ import { PENDING_CALL_HEADER_FORMAT, PENDING_WRITER_FORMAT } from './pending-cal
 const PLACE_SHARED_KEYS = 16;
 const PLACE_KEYS_PER_WRITE = 2;
 const PLACE_SHARED_ARGS = 13;
-const PLACE_ARGS_PER_WRITE = 4;
+const PLACE_ARGS_PER_WRITE = 5;
 /**
  * A write's numbers (x, y, color, now, sessionIssuedAt, idempotencyTtlMs) travel as one argument
  * of little-endian doubles, which the script reads with struct.unpack: six arguments of text
@@ -34,6 +34,17 @@ export function packWriteNumbers(x: number, y: number, color: number, now: numbe
   out.writeDoubleLE(sessionIssuedAt, 32);
   out.writeDoubleLE(idempotencyTtlMs, 40);
   return out;
+}
+
+/**
+ * What the script stores as the placement of a write with an Idempotency-Key
+ * ("at|seq:x:y:color:at:version|idempotency key", see PLACE_PIXELS_LUA), as a string.format
+ * format with everything but the seq and the version already in it: the script formats two
+ * numbers instead of seven (sprintf, a string each, was most of the script's formatting).
+ */
+export function placedValueFormat(now: number, x: number, y: number, color: number, idempotencyKey: string): string {
+  const at = Math.trunc(now); // as %d would print it
+  return `${at}|%d:${x}:${y}:${color}:${at}:%d|${idempotencyKey.replaceAll('%', '%%')}`;
 }
 
 /** The script's shared argument before the last: every write's pixel record, in order (the stream entry and the pending record are made of them). */
@@ -78,7 +89,7 @@ export const CLOCK_MARGIN_MS = 60_000;
  *       formats none), every write's time and user (packPendingWriters: the pending record's end);
  *       then per write: its numbers (packWriteNumbers: x, y, color, now, sessionIssuedAt,
  *       idempotencyTtlMs, 0 when it has no key), userId, address bits ("4:0101…", "6:…" or ""),
- *       address key (its counter's field)
+ *       address key (its counter's field), its placement's format (placedValueFormat; "" without a key)
  * The stream entry: ID "<last seq>-0", field p = the pixel records (pixel-batch.ts) of the call's
  * placements, for the consecutive seqs that end at that seq. The pending record (pending-calls.ts):
  * member "<last seq>" of the pending set, scored by the call's oldest placement, and the call's
@@ -319,8 +330,8 @@ local function place(i)
   if not oldestPlaced or now < oldestPlaced then oldestPlaced = now end
   if idemTtl > 0 then
     keepLastRecord(lastIdem, lastRecord, lastAt, now)
-    -- The time, the record a retry is answered with, the key (last: it may hold any character), in one format.
-    remember(userId, now, fmt('%d|%d:%d:%d:%d:%d:%d|', now, seq, x, y, color, now, versionN) .. idemKey)
+    -- The time, the record a retry is answered with, the key (last: it may hold any character).
+    remember(userId, now, fmt(ARGV[a + 5], seq, versionN))
   elseif cooldownMs > 0 or defaultCooldown > 0 then
     keepLastRecord(lastIdem, lastRecord, lastAt, now)
     remember(userId, now, fmt('%d', now))

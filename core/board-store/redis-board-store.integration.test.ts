@@ -178,7 +178,7 @@ describe('redis board store layout', () => {
     const prefix = `t${randomBytes(4).toString('hex')}`;
     const writer = await open(prefix, 'relay', 50);
     await writer.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], now);
-    const users = ['ünï-1', 'a:b:c', 'u3']; // a user id's length is counted in bytes
+    const users = ['ünï-1', 'a:b%dc', 'u3']; // a user id's length is counted in bytes; its characters are not format directives
     const place = (i: number) => writer.place({ x: i, y: 2, color: 3, userId: users[i]!, ip: `ip-${i}`, now: now + i, idempotencyKey: i === 1 ? 'key' : null });
     const outcomes = await Promise.all([place(0), place(1), place(2), writer.place({ x: 9, y: 9, color: 1, userId: 'u3', ip: 'ip-3', now })]);
     expect(outcomes.map((o) => o.status)).toEqual(['placed', 'placed', 'placed', 'cooldown']);
@@ -186,6 +186,7 @@ describe('redis board store layout', () => {
     const raw = new Redis(redis.url);
     const records = async () => [await raw.zcard(writer.keys.pending), await raw.hlen(writer.keys.pendingCalls)];
     expect(await records()).toEqual([1, 1]);
+    expect(await place(1)).toEqual({ status: 'duplicate', placement: placed[1] });
 
     // Another process drains: it reads the call's placements as the writes were answered.
     const drainer = await open(prefix);

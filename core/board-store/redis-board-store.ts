@@ -11,7 +11,7 @@ import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, HeldLease, LeaseName, LeaseTry, LockName,
   PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
-import { PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs, packPixelRecords, packWriteNumbers } from './place-script.ts';
+import { PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs, packPixelRecords, packWriteNumbers, placedValueFormat } from './place-script.ts';
 import { packPendingWriters, PendingCallTracker, pendingMember } from './pending-calls.ts';
 import { readPendingPlacements, removePendingRecords } from './redis-pending.ts';
 import { placeOutcomes } from './place-replies.ts';
@@ -160,8 +160,12 @@ export class RedisBoardStore implements BoardStore {
     for (const r of requests) {
       const key = r.idempotencyKey ?? null;
       // Without a key the script reads the (small) revocation key in its place, never the board.
-      keys.push(key ? k.idempotency(r.userId, key) : k.revoked(r.userId), k.revoked(r.userId));
-      args.push(packWriteNumbers(r.x, r.y, r.color, r.now, r.sessionIssuedAt ?? NO_SESSION, key ? idempotencyTtlMs : 0), r.userId, addressBits(r.ip) ?? '', addressKey(r.ip));
+      const keyName = key ? k.idempotency(r.userId, key) : null;
+      keys.push(keyName ?? k.revoked(r.userId), k.revoked(r.userId));
+      args.push(
+        packWriteNumbers(r.x, r.y, r.color, r.now, r.sessionIssuedAt ?? NO_SESSION, key ? idempotencyTtlMs : 0), r.userId, addressBits(r.ip) ?? '', addressKey(r.ip),
+        keyName ? placedValueFormat(r.now, r.x, r.y, r.color, keyName) : '',
+      );
     }
     const flat = await this.run('place', () => this.client.placePixels(keys.length, ...keys, ...args));
     const outcomes = placeOutcomes(requests, flat);
