@@ -45,7 +45,7 @@ import { createBoard } from '../core/domain/board-codec.ts';
 import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
 import { FeedRelay } from '../core/board-store/feed-relay.ts';
 import { redisKeys } from '../core/board-store/redis-keys.ts';
-import { ONE_WRITE_CALL } from '../core/board-store/place-script.ts';
+import { ONE_WRITE_CALL } from '../core/board-store/place-args.ts';
 import { loadConfig } from '../core/config.ts';
 import { startRedis } from '../local/processes/redis-process.ts';
 import { Redis } from 'ioredis';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodePendingCall, isPendingCall, nextVersion, packPendingWriters, parsePendingMember, PendingCallTracker, pendingMember } from './pending-calls.ts';
-import { packPixelRecords } from './place-script.ts';
+import { packPixelRecords } from './place-args.ts';
 
 /** A call's record as the script packs it (struct.pack '<ddd', then the records and writers as the writer sent them). */
 function record(firstSeq: number, firstVersion: number, writes: { x: number; y: number; color: number; now: number; userId: string }[]): Buffer {

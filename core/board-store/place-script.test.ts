@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PLACE_PIXELS_LUA, packPixelRecords, placedValueFormat } from './place-script.ts';
+import { PLACE_PIXELS_LUA } from './place-script.ts';
+import { packPixelRecords, placedValueFormat } from './place-args.ts';
 import { REPLY_VALUES, type ReplyKind } from './place-replies.ts';
 import { decodePixelBatch, encodeBatchFromRecords, PIXEL_RECORD_BYTES, batchToUpdates } from '../protocol/pixel-batch.ts';
 

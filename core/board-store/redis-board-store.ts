@@ -11,7 +11,8 @@ import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, HeldLease, LeaseName, LeaseTry, LockName,
   PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
-import { PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs, packPixelRecords, packWriteNumbers, placedValueFormat } from './place-script.ts';
+import { PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs } from './place-script.ts';
+import { packPixelRecords, packWriteNumbers, placedValueFormat } from './place-args.ts';
 import { packPendingWriters, PendingCallTracker, pendingMember } from './pending-calls.ts';
 import { readPendingPlacements, removePendingRecords } from './redis-pending.ts';
 import { placeOutcomes } from './place-replies.ts';

@@ -1,0 +1,49 @@
+// What a write call hands the write script (place-script.ts), built by the store: its KEYS and
+// ARGV's layout, and the arguments packed for the script to read cheaply.
+import { PIXEL_RECORD_BYTES, writePixelRecord } from '../protocol/pixel-batch.ts';
+
+/** Shared KEYS and ARGV come first, then this many of each per write (the store builds both). */
+export const PLACE_SHARED_KEYS = 16;
+export const PLACE_KEYS_PER_WRITE = 2;
+export const PLACE_SHARED_ARGS = 13;
+export const PLACE_ARGS_PER_WRITE = 5;
+/**
+ * A write's numbers (x, y, color, now, sessionIssuedAt, idempotencyTtlMs) travel as one argument
+ * of little-endian doubles, which the script reads with struct.unpack: six arguments of text
+ * would each be a string made in Lua and parsed by strtod, and the profile showed both.
+ */
+export const WRITE_NUMBERS_FORMAT = '<dddddd';
+export const WRITE_NOW_AT = 25; // where `now` starts in it (1-based, as struct.unpack counts)
+
+/** The numbers argument of one write (WRITE_NUMBERS_FORMAT). */
+export function packWriteNumbers(x: number, y: number, color: number, now: number, sessionIssuedAt: number, idempotencyTtlMs: number): Buffer {
+  const out = Buffer.allocUnsafe(48);
+  out.writeDoubleLE(x, 0);
+  out.writeDoubleLE(y, 8);
+  out.writeDoubleLE(color, 16);
+  out.writeDoubleLE(now, WRITE_NOW_AT - 1);
+  out.writeDoubleLE(sessionIssuedAt, 32);
+  out.writeDoubleLE(idempotencyTtlMs, 40);
+  return out;
+}
+
+/**
+ * What the script stores as the placement of a write with an Idempotency-Key
+ * ("at|seq:x:y:color:at:version|idempotency key", see PLACE_PIXELS_LUA), as a string.format
+ * format with everything but the seq and the version already in it: the script formats two
+ * numbers instead of seven (sprintf, a string each, was most of the script's formatting).
+ */
+export function placedValueFormat(now: number, x: number, y: number, color: number, idempotencyKey: string): string {
+  const at = Math.trunc(now); // as %d would print it
+  return `${at}|%d:${x}:${y}:${color}:${at}:%d|${idempotencyKey.replaceAll('%', '%%')}`;
+}
+
+/** The script's shared argument before the last: every write's pixel record, in order (the stream entry and the pending record are made of them). */
+export function packPixelRecords(writes: readonly { x: number; y: number; color: number }[]): Buffer {
+  const out = Buffer.allocUnsafe(writes.length * PIXEL_RECORD_BYTES);
+  writes.forEach((w, i) => writePixelRecord(out, i * PIXEL_RECORD_BYTES, w.x, w.y, w.color));
+  return out;
+}
+
+/** What a call of one write hands the script (bench:feed's floor calls an empty script with as many). */
+export const ONE_WRITE_CALL = { keys: PLACE_SHARED_KEYS + PLACE_KEYS_PER_WRITE, args: PLACE_SHARED_ARGS + PLACE_ARGS_PER_WRITE };
