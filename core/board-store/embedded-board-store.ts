@@ -3,6 +3,7 @@ import { SlidingWindowLimiter } from '../domain/sliding-window.ts';
 import { colorAt, growthProblem, pixelIndex, resizeBoard, setColorAt, type BoardSize } from '../domain/board-codec.ts';
 import { BadRequestError, RebuildInProgressError } from '../errors.ts';
 import { addressWindow, nextAllowedAt, type CooldownRules } from '../domain/cooldown.ts';
+import { nextVersion } from '../domain/placement.ts';
 import { encodePixelBatch, type PixelUpdate } from '../protocol/pixel-batch.ts';
 import type {
   BoardHead, BoardSnapshot, BoardState, BoardStore, Cooldown, FeedHandlers, FeedSubscription, HeldLease, LeaseName, LeaseTry, LockName,
@@ -120,7 +121,7 @@ export class EmbeddedBoardStore implements BoardStore {
   /** Sets the pixel under the next seq and keeps the update (the caller records it as pending and publishes it). */
   private apply(x: number, y: number, color: number, userId: string, now: number): Placement {
     this.seq += 1;
-    this.version = Math.max(this.version + 1, now * 1000);
+    this.version = nextVersion(this.version, now);
     setColorAt(this.board!, pixelIndex(this.size, x, y), color);
     const placement: Placement = { seq: this.seq, x, y, color, userId, placedAt: now, version: this.version };
     this.recent.push({ seq: placement.seq, x, y, color });

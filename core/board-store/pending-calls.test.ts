@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodePendingCall, isPendingCall, nextVersion, packPendingWriters, parsePendingMember, PendingCallTracker, pendingMember } from './pending-calls.ts';
+import { decodePendingCall, isPendingCall, packPendingWriters, parsePendingMember, PendingCallTracker, pendingMember } from './pending-calls.ts';
+import { nextVersion } from '../domain/placement.ts';
 import { packPixelRecords } from './place-args.ts';
 
 /** A call's record as the script packs it (struct.pack '<ddd', then the records and writers as the writer sent them). */

@@ -6,6 +6,7 @@
 // drain reads them back. Records of one placement each ("seq:x:y:color:placedAt:version:user")
 // are still made by moderators' placements and by writers older than this format, and read too.
 import type { Placement } from './board-store.ts';
+import { nextVersion } from '../domain/placement.ts';
 import { PIXEL_RECORD_BYTES, readPixelRecord } from '../protocol/pixel-batch.ts';
 
 /**
@@ -19,11 +20,6 @@ const HEADER_BYTES = 24;
 /** A writer's entry: its write's time (f64), its user id's length in bytes (u16), the id (UTF-8); struct.pack '<dH'. */
 export const PENDING_WRITER_FORMAT = '<dH';
 const WRITER_HEAD_BYTES = 10;
-
-/** The version of a placement at `now` after one of version `previous`: versions grow, and keep up with the clock (µs). */
-export function nextVersion(previous: number, now: number): number {
-  return previous < now * 1000 ? now * 1000 : previous + 1;
-}
 
 /** Every write's time and user, in order: the script keeps this as it comes when every write of the call places. */
 export function packPendingWriters(writes: readonly { now: number; userId: string }[]): Buffer {
@@ -115,7 +111,7 @@ export class PendingCallTracker {
     return call.id;
   }
 
-  /** Placements tracked and not yet persisted (for tests and metrics). */
+  /** Placements tracked and not yet persisted. */
   get size(): number {
     return this.bySeq.size;
   }

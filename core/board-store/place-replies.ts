@@ -5,7 +5,7 @@
 // so the usual write costs the script one slot instead of five (docs/PERFORMANCE.md).
 import type { BoardStatus } from '../domain/moderation.ts';
 import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
-import { nextVersion } from './pending-calls.ts';
+import { nextVersion } from '../domain/placement.ts';
 
 /** Header slots: the cooldown in force (ms), the first placement's seq and version, the oldest pending placement's time before it (-1: none). */
 export const REPLY_HEADER = 4;

@@ -44,7 +44,7 @@ describeBoardStoreContract('redis (publish each write)', async () => {
 });
 
 describe('redis board store layout', () => {
-  it('keeps the pending set a skip list even with one short member (REDIS_SERVER_SETTINGS), where each write is a lookup, not a scan', async () => {
+  it('keeps the pending set a skip list even with one short member (REDIS_SERVER_SETTINGS), where each add and removal is a lookup, not a scan', async () => {
     const store = await open('pending');
     await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], Date.now());
     await store.place({ x: 3, y: 1, color: 12, userId: 'u', ip: 'i', now: Date.now() });

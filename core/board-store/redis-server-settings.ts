@@ -6,10 +6,11 @@
  * `zset-max-listpack-entries 0`: the pending set (placements not yet confirmed in Cassandra) is
  * a sorted set that holds a few batches and empties often. Below 128 members whose text is at
  * most 64 bytes, Redis keeps a sorted set as one packed list, where each add and each removal
- * scans the whole list; a pending member is 60–70 bytes, so a busy board often switches between
- * the two forms. Kept always as a skip list and hash, each write's add and removal is a
- * lookup: about 10 % fewer instructions per write at light load (docs/PERFORMANCE.md), for a few
- * KB of memory. ElastiCache lists it as modifiable (an integer from 0, applied at once) among
+ * scans the whole list. Kept always as a skip list and hash, each add and removal is a lookup,
+ * for a few KB of memory. It saved about 10 % of the instructions per write at light load when
+ * each write had a member of 60–70 bytes (docs/PERFORMANCE.md); since a write call has one
+ * member (its last seq; moderators' placements still one each), the set is a member per call in
+ * flight and the setting matters far less (not measured again). ElastiCache lists it as modifiable (an integer from 0, applied at once) among
  * Redis OSS 7's parameters, and calls most Valkey 8 parameters compatible with Redis OSS 7.1's
  * (its "Engine specific parameters" page).
  */

@@ -13,6 +13,15 @@ export interface Placement extends PixelWrite {
   version: number;
 }
 
+/**
+ * The version of a placement at `now` after one of version `previous`: one more, or the clock in
+ * µs when that is later. Every store makes versions by this rule (the Lua write scripts, which
+ * cannot import it, write it out; the Redis store's integration tests compare their placements).
+ */
+export function nextVersion(previous: number, now: number): number {
+  return Math.max(previous + 1, now * 1000);
+}
+
 /** A user's last placement, to restore a running cooldown. */
 export interface Cooldown {
   userId: string;
