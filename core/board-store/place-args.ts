@@ -6,7 +6,7 @@ import { PIXEL_RECORD_BYTES, writePixelRecord } from '../protocol/pixel-batch.ts
 export const PLACE_SHARED_KEYS = 16;
 export const PLACE_KEYS_PER_WRITE = 2;
 export const PLACE_SHARED_ARGS = 13;
-export const PLACE_ARGS_PER_WRITE = 5;
+export const PLACE_ARGS_PER_WRITE = 4;
 /**
  * A write's numbers (x, y, color, now, sessionIssuedAt, idempotencyTtlMs) travel as one argument
  * of little-endian doubles, which the script reads with struct.unpack: six arguments of text
@@ -14,16 +14,23 @@ export const PLACE_ARGS_PER_WRITE = 5;
  */
 export const WRITE_NUMBERS_FORMAT = '<dddddd';
 export const WRITE_NOW_AT = 25; // where `now` starts in it (1-based, as struct.unpack counts)
+/**
+ * Where the address's bits (addressBits: "4:0101…", or nothing) start in the same argument. The
+ * script cuts them out only while an address ban exists: an argument of their own was a string
+ * made in Lua for every write, and none is needed until a moderator bans an address.
+ */
+export const WRITE_ADDRESS_BITS_AT = 49;
 
-/** The numbers argument of one write (WRITE_NUMBERS_FORMAT). */
-export function packWriteNumbers(x: number, y: number, color: number, now: number, sessionIssuedAt: number, idempotencyTtlMs: number): Buffer {
-  const out = Buffer.allocUnsafe(48);
+/** The numbers argument of one write (WRITE_NUMBERS_FORMAT), then its address's bits. */
+export function packWriteNumbers(x: number, y: number, color: number, now: number, sessionIssuedAt: number, idempotencyTtlMs: number, addressBits = ''): Buffer {
+  const out = Buffer.allocUnsafe(WRITE_ADDRESS_BITS_AT - 1 + addressBits.length);
   out.writeDoubleLE(x, 0);
   out.writeDoubleLE(y, 8);
   out.writeDoubleLE(color, 16);
   out.writeDoubleLE(now, WRITE_NOW_AT - 1);
   out.writeDoubleLE(sessionIssuedAt, 32);
   out.writeDoubleLE(idempotencyTtlMs, 40);
+  out.write(addressBits, WRITE_ADDRESS_BITS_AT - 1, 'latin1');
   return out;
 }
 

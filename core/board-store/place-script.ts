@@ -9,7 +9,7 @@
 import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
 import { PIXEL_RECORD_BYTES } from '../protocol/pixel-batch.ts';
 import {
-  PLACE_ARGS_PER_WRITE, PLACE_KEYS_PER_WRITE, PLACE_SHARED_ARGS, PLACE_SHARED_KEYS, WRITE_NOW_AT, WRITE_NUMBERS_FORMAT,
+  PLACE_ARGS_PER_WRITE, PLACE_KEYS_PER_WRITE, PLACE_SHARED_ARGS, PLACE_SHARED_KEYS, WRITE_ADDRESS_BITS_AT, WRITE_NOW_AT, WRITE_NUMBERS_FORMAT,
 } from './place-args.ts';
 import { REPLY_HEADER, REPLY_VALUES } from './place-replies.ts';
 import { PENDING_CALL_HEADER_FORMAT, PENDING_WRITER_FORMAT } from './pending-calls.ts';
@@ -39,15 +39,15 @@ export const CLOCK_MARGIN_MS = 60_000;
  * KEYS: board, seq, version, updates stream, pending set, rebuild lock, global revocation,
  *       board size ("WxH"; absent: the configured size), board state, user bans, address bans,
  *       address-ban prefix lengths, protected bitmap, roles, placements' bucket width, pending calls' records;
- *       then per write: idempotency key (or the user revocation key when there is none), user revocation
+ *       then per write: idempotency key (or the user revocation key when there is none: unused), user revocation
  * ARGV: configured width, configured height, cooldownMs (the default), placementsPerIp, updatesKept, channel,
  *       publishEachWrite (0|1), idempotency window (ms), placements' bucket prefix, address counts' prefix,
  *       placements' bucket width (ms) if none is stored yet, every write's pixel record (pixel-batch.ts,
  *       PIXEL_RECORD_BYTES each, in order: the stream entry is made of the placed ones', so the script
  *       formats none), every write's time and user (packPendingWriters: the pending record's end);
  *       then per write: its numbers (packWriteNumbers: x, y, color, now, sessionIssuedAt,
- *       idempotencyTtlMs, 0 when it has no key), userId, address bits ("4:0101…", "6:…" or ""),
- *       address key (its counter's field), its placement's format (placedValueFormat; "" without a key)
+ *       idempotencyTtlMs, 0 when it has no key; then the address's bits, "4:0101…", "6:…" or none),
+ *       userId, address key (its counter's field), its placement's format (placedValueFormat; "" without a key)
  * The stream entry: ID "<last seq>-0", field p = the pixel records (pixel-batch.ts) of the call's
  * placements, for the consecutive seqs that end at that seq. The pending record (pending-calls.ts):
  * member "<last seq>" of the pending set, scored by the call's oldest placement, and the call's
@@ -148,17 +148,17 @@ local bits, nBits, nPlaced, firstVersion, oldestPlaced = {'BITFIELD', board}, 2,
 local colorArgs = {}
 
 -- Each write's user, address and time; then every user's last placement (newest bucket first),
--- every address's count, and every write's revocation and moved record, a command per bucket.
+-- every address's count, and every write's revocation, a command per bucket.
 -- Buckets are kept by index (a call's writes nearly always share one), so a write makes no new strings for them.
 local function bucketName(prefix, index) return prefix .. fmt('%d', index) end
 local countOf = {}
-local last, moved, missing, nMissing, reads = {}, {}, {}, 0, {'MGET'}
+local last, missing, nMissing, reads = {}, {}, 0, {'MGET'}
 local countBuckets, countOrder = {}, {}
 local minNow, maxNow = nil, nil
 for i = 1, writes do
   local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
   local k = ${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE}
-  local u, now, addr = ARGV[a + 2], unpackNumbers('<d', ARGV[a + 1], ${WRITE_NOW_AT}), ARGV[a + 4]
+  local u, now, addr = ARGV[a + 2], unpackNumbers('<d', ARGV[a + 1], ${WRITE_NOW_AT}), ARGV[a + 3]
   if not minNow or now < minNow then minNow = now end
   if not maxNow or now > maxNow then maxNow = now end
   if last[u] == nil then last[u] = false; nMissing = nMissing + 1; missing[nMissing] = u end
@@ -167,7 +167,7 @@ for i = 1, writes do
   if not cb then cb = {fields = {}, counts = {}, counted = {}}; countBuckets[ci] = cb; countOrder[#countOrder + 1] = ci end
   if cb.counts[addr] == nil then cb.counts[addr] = 0; cb.fields[#cb.fields + 1] = addr end
   countOf[i] = cb
-  reads[2 * i], reads[2 * i + 1] = KEYS[k + 2], KEYS[k + 1]
+  reads[i + 1] = KEYS[k + 2]
 end
 local newest = floor((maxNow + min(placedWidth, ${CLOCK_MARGIN_MS})) / placedWidth)
 local oldestBucket = floor((minNow - remembered) / placedWidth)
@@ -214,7 +214,6 @@ end
 local function keepLastRecord(lastIdem, lastRecord, lastAt, now)
   if now < lastAt + idemWindow then
     call('SET', lastIdem, lastRecord, 'PX', fmt('%d', lastAt + idemWindow - now))
-    moved[lastIdem] = lastRecord
   end
 end
 
@@ -222,9 +221,9 @@ local function place(i)
   local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
   local idemKey = KEYS[${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE} + 1]
   local x, y, color, now, issuedAt, idemTtl = unpackNumbers('${WRITE_NUMBERS_FORMAT}', ARGV[a + 1])
-  local userId, ipBits = ARGV[a + 2], ARGV[a + 3]
+  local userId = ARGV[a + 2]
   if x >= width or y >= height then return 'out_of_bounds', width, height end
-  local revokedAt = rv[2 * i - 1]
+  local revokedAt = rv[i]
   if issuedAt <= revokedAllAt or (revokedAt and issuedAt <= tonumber(revokedAt)) then return 'revoked' end
   -- The user's last placement, and its idempotency record when it had a key (the key last: it may hold any character).
   local stored = last[userId]
@@ -239,7 +238,10 @@ local function place(i)
   if idemTtl > 0 then
     if lastIdem == idemKey and now < lastAt + idemWindow then return 'duplicate', lastRecord end
     -- A record moved to its own key: its window is counted from its placement (the record's fifth field), as above.
-    local movedRecord = moved[idemKey] or rv[2 * i]
+    -- Only a placement older than the user's last can have moved, so only a last placement inside
+    -- the window makes one worth reading: rarely (the cooldown keeps a user from placing again
+    -- inside it while the window is not longer), so a call per such write, not a read for every write.
+    local movedRecord = lastAt >= 0 and now < lastAt + idemWindow and call('GET', idemKey)
     if movedRecord and now < tonumber(match(movedRecord, '^[^:]*:[^:]*:[^:]*:[^:]*:(%d+)') or '0') + idemWindow then return 'duplicate', movedRecord end
   end
   if st[1] and st[1] ~= 'live' then return 'closed', st[1], st[2] or '', st[3] or '' end
@@ -253,9 +255,11 @@ local function place(i)
       if sh == '1' then shadow = true else return 'banned', untilAt end
     end
   end
-  if not shadow and ipBits ~= '' then
+  if not shadow then
     banLengths = banLengths or call('SMEMBERS', ipLens)
-    local family = #banLengths > 0 and sub(ipBits, 1, 1)
+    -- The address's bits come after the write's numbers; cut out only while an address ban exists.
+    local ipBits = #banLengths > 0 and sub(ARGV[a + 1], ${WRITE_ADDRESS_BITS_AT})
+    local family = ipBits and sub(ipBits, 1, 1)
     for l = 1, #banLengths do
       local len = banLengths[l]
       if sub(len, 1, 1) == family then
@@ -271,7 +275,7 @@ local function place(i)
     remember(userId, now, fmt('%d', now))
     return 'shadow', seq, cooldownMs
   end
-  local cb, addr = countOf[i], ARGV[a + 4]
+  local cb, addr = countOf[i], ARGV[a + 3]
   local count = cb.counts[addr]
   if count >= ipLimit then return 'ip_limited', max((floor(now / countWidth) + 1) * countWidth - now, 1) end
   cb.counts[addr], cb.counted[addr] = count + 1, true
@@ -295,7 +299,7 @@ local function place(i)
   if idemTtl > 0 then
     if lastIdem then keepLastRecord(lastIdem, lastRecord, lastAt, now) end
     -- The time, the record a retry is answered with, the key (last: it may hold any character).
-    remember(userId, now, fmt(ARGV[a + 5], seq, versionN))
+    remember(userId, now, fmt(ARGV[a + 4], seq, versionN))
   elseif cooldownMs > 0 or defaultCooldown > 0 then
     if lastIdem then keepLastRecord(lastIdem, lastRecord, lastAt, now) end
     remember(userId, now, fmt('%d', now))

@@ -164,7 +164,7 @@ export class RedisBoardStore implements BoardStore {
       const keyName = key ? k.idempotency(r.userId, key) : null;
       keys.push(keyName ?? k.revoked(r.userId), k.revoked(r.userId));
       args.push(
-        packWriteNumbers(r.x, r.y, r.color, r.now, r.sessionIssuedAt ?? NO_SESSION, key ? idempotencyTtlMs : 0), r.userId, addressBits(r.ip) ?? '', addressKey(r.ip),
+        packWriteNumbers(r.x, r.y, r.color, r.now, r.sessionIssuedAt ?? NO_SESSION, key ? idempotencyTtlMs : 0, addressBits(r.ip) ?? ''), r.userId, addressKey(r.ip),
         keyName ? placedValueFormat(r.now, r.x, r.y, r.color, keyName) : '',
       );
     }
