@@ -278,6 +278,9 @@ export function describeBoardStoreContract(name: string, open: () => Promise<Sto
         expect((await store.place(req({ userId: 'jon', idempotencyKey: 'k1' }))).status).toBe('placed');
         // A new key from the same user is a new write, refused by the cooldown.
         expect((await store.place(req({ userId: 'ivy', idempotencyKey: 'k2' }))).status).toBe('cooldown');
+        // From an IPv6 address, and a key with a '%' and a non-ASCII character.
+        const v6 = await store.place(req({ userId: 'ívar', ip: '2001:db8::7', idempotencyKey: 'k%d-é' }));
+        expect(await store.place(req({ userId: 'ívar', ip: '2001:db8::7', idempotencyKey: 'k%d-é', now: now + 5 }))).toEqual({ status: 'duplicate', placement: v6.status === 'placed' ? v6.placement : null });
       });
 
       it('answers a late retry with its first answer after the user placed again, and a key only within its 5 minutes', async () => {

@@ -39,14 +39,15 @@ export const CLOCK_MARGIN_MS = 60_000;
  * KEYS: board, seq, version, updates stream, pending set, rebuild lock, global revocation,
  *       board size ("WxH"; absent: the configured size), board state, user bans, address bans,
  *       address-ban prefix lengths, protected bitmap, roles, placements' bucket width, pending calls' records;
- *       then per write: idempotency key (or the user revocation key when there is none: unused), user revocation
+ *       then per write: user revocation (the Idempotency-Key's name is in its numbers: it is read only when needed)
  * ARGV: configured width, configured height, cooldownMs (the default), placementsPerIp, updatesKept, channel,
  *       publishEachWrite (0|1), idempotency window (ms), placements' bucket prefix, address counts' prefix,
  *       placements' bucket width (ms) if none is stored yet, every write's pixel record (pixel-batch.ts,
  *       PIXEL_RECORD_BYTES each, in order: the stream entry is made of the placed ones', so the script
  *       formats none), every write's time and user (packPendingWriters: the pending record's end);
  *       then per write: its numbers (packWriteNumbers: x, y, color, now, sessionIssuedAt,
- *       idempotencyTtlMs, 0 when it has no key; then the address's bits, "4:0101…", "6:…" or none),
+ *       idempotencyTtlMs, 0 when it has no key; then a byte of the address's bits' length, the bits,
+ *       "4:0101…", "6:…" or none, and the Idempotency-Key's name or none),
  *       userId, address key (its counter's field), its placement's format (placedValueFormat; "" without a key)
  * The stream entry: ID "<last seq>-0", field p = the pixel records (pixel-batch.ts) of the call's
  * placements, for the consecutive seqs that end at that seq. The pending record (pending-calls.ts):
@@ -87,7 +88,7 @@ export const PLACE_PIXELS_LUA = `
 -- Globals and library functions as locals: a local is a register, a global a table lookup, and
 -- the hot loop below makes dozens of such lookups per write.
 local KEYS, ARGV, call, fmt, floor, max, min = KEYS, ARGV, redis.call, string.format, math.floor, math.max, math.min
-local tonumber, match, sub, pack, unpackNumbers, unpack = tonumber, string.match, string.sub, struct.pack, struct.unpack, unpack
+local tonumber, match, sub, byte, pack, unpackNumbers, unpack = tonumber, string.match, string.sub, string.byte, struct.pack, struct.unpack, unpack
 local board, seqKey, versionKey, stream, pending, lock, revokedAll = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local sizeKey, stateKey, bans, ipBans, ipLens, protectedKey, roles, widthKey = KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14], KEYS[15]
 local pendingCalls = KEYS[16]
@@ -152,12 +153,11 @@ local colorArgs = {}
 -- Buckets are kept by index (a call's writes nearly always share one), so a write makes no new strings for them.
 local function bucketName(prefix, index) return prefix .. fmt('%d', index) end
 local countOf = {}
-local last, missing, nMissing, reads = {}, {}, 0, {'MGET'}
+local last, missing, nMissing = {}, {}, 0
 local countBuckets, countOrder = {}, {}
 local minNow, maxNow = nil, nil
 for i = 1, writes do
   local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
-  local k = ${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE}
   local u, now, addr = ARGV[a + 2], unpackNumbers('<d', ARGV[a + 1], ${WRITE_NOW_AT}), ARGV[a + 3]
   if not minNow or now < minNow then minNow = now end
   if not maxNow or now > maxNow then maxNow = now end
@@ -167,7 +167,6 @@ for i = 1, writes do
   if not cb then cb = {fields = {}, counts = {}, counted = {}}; countBuckets[ci] = cb; countOrder[#countOrder + 1] = ci end
   if cb.counts[addr] == nil then cb.counts[addr] = 0; cb.fields[#cb.fields + 1] = addr end
   countOf[i] = cb
-  reads[i + 1] = KEYS[k + 2]
 end
 local newest = floor((maxNow + min(placedWidth, ${CLOCK_MARGIN_MS})) / placedWidth)
 local oldestBucket = floor((minNow - remembered) / placedWidth)
@@ -197,7 +196,7 @@ for o = 1, #countOrder do
     cb.counts[fields[j]] = n and tonumber(n) or 0
   end
 end
-local rv = call(unpack(reads))
+local rv = call('MGET', unpack(KEYS, ${PLACE_SHARED_KEYS + 1}, #KEYS)) -- each write's revocation
 
 -- What the call writes back: placements per bucket, counts per window.
 local placedSets, placedSizes, placedOrder = {}, {}, {}
@@ -219,8 +218,8 @@ end
 
 local function place(i)
   local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
-  local idemKey = KEYS[${PLACE_SHARED_KEYS} + (i - 1) * ${PLACE_KEYS_PER_WRITE} + 1]
-  local x, y, color, now, issuedAt, idemTtl = unpackNumbers('${WRITE_NUMBERS_FORMAT}', ARGV[a + 1])
+  local nums = ARGV[a + 1]
+  local x, y, color, now, issuedAt, idemTtl = unpackNumbers('${WRITE_NUMBERS_FORMAT}', nums)
   local userId = ARGV[a + 2]
   if x >= width or y >= height then return 'out_of_bounds', width, height end
   local revokedAt = rv[i]
@@ -235,13 +234,14 @@ local function place(i)
       lastAt, lastRecord, lastIdem = tonumber(at) or -1, record, key
     end
   end
-  if idemTtl > 0 then
-    if lastIdem == idemKey and now < lastAt + idemWindow then return 'duplicate', lastRecord end
+  -- Only a last placement inside the key's window can answer a retry: itself, or a record it moved
+  -- (only an older placement moves). Rarely (the cooldown keeps a user from placing again inside
+  -- the window while it is not longer), so the key's name is cut out, and a moved record read, only then.
+  if idemTtl > 0 and lastAt >= 0 and now < lastAt + idemWindow then
+    local idemKey = sub(nums, ${WRITE_ADDRESS_BITS_AT + 1} + byte(nums, ${WRITE_ADDRESS_BITS_AT}))
+    if lastIdem == idemKey then return 'duplicate', lastRecord end
     -- A record moved to its own key: its window is counted from its placement (the record's fifth field), as above.
-    -- Only a placement older than the user's last can have moved, so only a last placement inside
-    -- the window makes one worth reading: rarely (the cooldown keeps a user from placing again
-    -- inside it while the window is not longer), so a call per such write, not a read for every write.
-    local movedRecord = lastAt >= 0 and now < lastAt + idemWindow and call('GET', idemKey)
+    local movedRecord = call('GET', idemKey)
     if movedRecord and now < tonumber(match(movedRecord, '^[^:]*:[^:]*:[^:]*:[^:]*:(%d+)') or '0') + idemWindow then return 'duplicate', movedRecord end
   end
   if st[1] and st[1] ~= 'live' then return 'closed', st[1], st[2] or '', st[3] or '' end
@@ -258,7 +258,7 @@ local function place(i)
   if not shadow then
     banLengths = banLengths or call('SMEMBERS', ipLens)
     -- The address's bits come after the write's numbers; cut out only while an address ban exists.
-    local ipBits = #banLengths > 0 and sub(ARGV[a + 1], ${WRITE_ADDRESS_BITS_AT})
+    local ipBits = #banLengths > 0 and sub(nums, ${WRITE_ADDRESS_BITS_AT + 1}, ${WRITE_ADDRESS_BITS_AT} + byte(nums, ${WRITE_ADDRESS_BITS_AT}))
     local family = ipBits and sub(ipBits, 1, 1)
     for l = 1, #banLengths do
       local len = banLengths[l]

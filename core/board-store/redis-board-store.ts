@@ -160,11 +160,10 @@ export class RedisBoardStore implements BoardStore {
     ];
     for (const r of requests) {
       const key = r.idempotencyKey ?? null;
-      // Without a key the script reads the (small) revocation key in its place, never the board.
       const keyName = key ? k.idempotency(r.userId, key) : null;
-      keys.push(keyName ?? k.revoked(r.userId), k.revoked(r.userId));
+      keys.push(k.revoked(r.userId));
       args.push(
-        packWriteNumbers(r.x, r.y, r.color, r.now, r.sessionIssuedAt ?? NO_SESSION, key ? idempotencyTtlMs : 0, addressBits(r.ip) ?? ''), r.userId, addressKey(r.ip),
+        packWriteNumbers(r.x, r.y, r.color, r.now, r.sessionIssuedAt ?? NO_SESSION, key ? idempotencyTtlMs : 0, addressBits(r.ip) ?? '', keyName ?? ''), r.userId, addressKey(r.ip),
         keyName ? placedValueFormat(r.now, r.x, r.y, r.color, keyName) : '',
       );
     }
