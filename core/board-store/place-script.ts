@@ -139,7 +139,9 @@ if st[4] and st[4] ~= '' then cooldownMs = tonumber(st[4]) end
 local remembered = max(cooldownMs, defaultCooldown, 1000, idemWindow)
 local countWidth = max(cooldownMs, 1000)
 countPrefix = countPrefix .. fmt('%d', countWidth) .. ':'
-local banLengths = nil
+local banLengths, nBanLengths = nil, 0
+-- Whether the board is open, asked once a call; when it opens, each write's own time.
+local closed, opensAt = st[1] and st[1] ~= 'live', st[3] and st[3] ~= '' and tonumber(st[3])
 local oldest = nil
 -- Without a user ban or a protected area (none exists until a moderator sets one) no write needs
 -- its check: a missing key would answer nothing for each. Asked once a call, not once a write.
@@ -224,14 +226,16 @@ local function place(i)
   if x >= width or y >= height then return 'out_of_bounds', width, height end
   local revokedAt = rv[i]
   if issuedAt <= revokedAllAt or (revokedAt and issuedAt <= tonumber(revokedAt)) then return 'revoked' end
-  -- The user's last placement, and its idempotency record when it had a key (the key last: it may hold any character).
+  -- The user's last placement, and its idempotency record when it had a key (the key last: it may
+  -- hold any character). The record and the key only matter inside the key's window (a retry's
+  -- answer, or the record moved before a new placement replaces it), so only then are they cut out.
   local stored = last[userId]
   local lastAt, lastRecord, lastIdem = -1, nil, nil
   if stored then
     lastAt = tonumber(stored)
     if not lastAt then
-      local at, record, key = match(stored, '^(%d+)|([^|]+)|(.+)$')
-      lastAt, lastRecord, lastIdem = tonumber(at) or -1, record, key
+      lastAt = tonumber(match(stored, '^%d+')) or -1
+      if now < lastAt + idemWindow then lastRecord, lastIdem = match(stored, '^%d+|([^|]+)|(.+)$') end
     end
   end
   -- Only a last placement inside the key's window can answer a retry: itself, or a record it moved
@@ -244,8 +248,8 @@ local function place(i)
     local movedRecord = call('GET', idemKey)
     if movedRecord and now < tonumber(match(movedRecord, '^[^:]*:[^:]*:[^:]*:[^:]*:(%d+)') or '0') + idemWindow then return 'duplicate', movedRecord end
   end
-  if st[1] and st[1] ~= 'live' then return 'closed', st[1], st[2] or '', st[3] or '' end
-  if st[3] and st[3] ~= '' and tonumber(st[3]) > now then return 'closed', 'live', st[2] or '', st[3] end
+  if closed then return 'closed', st[1], st[2] or '', st[3] or '' end
+  if opensAt and opensAt > now then return 'closed', 'live', st[2] or '', st[3] end
   local shadow = false
   local ban = anyBans and call('HGET', bans, userId)
   if ban then
@@ -255,12 +259,12 @@ local function place(i)
       if sh == '1' then shadow = true else return 'banned', untilAt end
     end
   end
-  if not shadow then
-    banLengths = banLengths or call('SMEMBERS', ipLens)
+  if not shadow and not banLengths then banLengths = call('SMEMBERS', ipLens); nBanLengths = #banLengths end
+  if not shadow and nBanLengths > 0 then
     -- The address's bits come after the write's numbers; cut out only while an address ban exists.
-    local ipBits = #banLengths > 0 and sub(nums, ${WRITE_ADDRESS_BITS_AT + 1}, ${WRITE_ADDRESS_BITS_AT} + byte(nums, ${WRITE_ADDRESS_BITS_AT}))
-    local family = ipBits and sub(ipBits, 1, 1)
-    for l = 1, #banLengths do
+    local ipBits = sub(nums, ${WRITE_ADDRESS_BITS_AT + 1}, ${WRITE_ADDRESS_BITS_AT} + byte(nums, ${WRITE_ADDRESS_BITS_AT}))
+    local family = sub(ipBits, 1, 1)
+    for l = 1, nBanLengths do
       local len = banLengths[l]
       if sub(len, 1, 1) == family then
         local untilAt = call('HGET', ipBans, family .. ':' .. sub(ipBits, 3, 2 + tonumber(sub(len, 3))))
