@@ -50,7 +50,7 @@ import { loadConfig } from '../core/config.ts';
 import { startRedis } from '../local/processes/redis-process.ts';
 import { Redis } from 'ioredis';
 import { freePort, tempDir } from '../test-support/test-services.ts';
-import { atRate, benchWriters, cpuSeconds, engineOf, round } from './bench-support.ts';
+import { atRate, benchWriters, cpuSeconds, engineOf, median, round } from './bench-support.ts';
 import { assertCanProfile, profileShares } from './redis-profile.ts';
 
 const SUBSCRIBERS = (process.env.FEED_SUBSCRIBERS ?? '1,50,200').split(',').map(Number);
@@ -272,6 +272,8 @@ async function cell(rate: number, subs: number, mode: Design, writers: number): 
   rows.push({
     'writes/s (achieved)': `${rate} (${range(achieved.map(Math.round))})`, subscribers: subs, design: titleOf(mode, writers),
     'primary CPU µs per write (min–max)': range(perWrite),
+    // Each run's too: runs of the same code differ by up to 2 µs here, so how many fall on which side of a line says more than the ends.
+    'primary, each run (median)': `${perWrite.map((v) => round(v, 1)).join(', ')} (${round(median(perWrite), 1)})`,
     'replica CPU µs per write': DESIGNS[mode].replicated ? range(replicaPerWrite) : '–',
     'MB delivered to subscribers (last run)': round(delivered / 1e6, 1),
   });

@@ -42,7 +42,7 @@ import { RedisBoardStore } from '../core/board-store/redis-board-store.ts';
 import { Redis } from 'ioredis';
 import { startRedis, type RedisProcess } from '../local/processes/redis-process.ts';
 import { freePort, tempDir } from '../test-support/test-services.ts';
-import { atRate, benchWriters, cpuSeconds, engineOf, round } from './bench-support.ts';
+import { atRate, benchWriters, cpuSeconds, engineOf, median, round } from './bench-support.ts';
 
 const REF = process.env.AB_REF ?? 'HEAD';
 const RATE = Number(process.env.AB_RATE ?? 20_000);
@@ -177,11 +177,10 @@ try {
       console.log(v, us[v].at(-1));
     }
   }
-  const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return round((s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2, 1); };
   console.log(INSTRUCTIONS
     ? `\n${COUNTED_WRITES} writes a run in calls of ${BATCH}, ${ROUNDS} runs each, alternating; thousands of the primary's instructions (callgrind) per accepted write`
     : `\n${RATE} writes/s, ${SECONDS} s a run, ${ROUNDS} runs each, alternating; µs of primary Redis CPU per accepted write`);
-  console.table((['A', 'B'] as const).map((v) => ({ variant: `${v}: ${variants[v].title}`, runs: us[v].join(', '), median: median(us[v]) })));
+  console.table((['A', 'B'] as const).map((v) => ({ variant: `${v}: ${variants[v].title}`, runs: us[v].join(', '), median: round(median(us[v]), 1) })));
   console.log('B − A, round by round:', us.B.map((b, i) => round(b - us.A[i]!, 1)).join(', '));
 } finally {
   for (const pair of new Set([pairs.A, pairs.B])) {
