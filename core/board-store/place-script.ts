@@ -211,11 +211,10 @@ local function remember(u, now, value)
   set[n + 1], set[n + 2], placedSizes[pb] = u, value, n + 2
 end
 
--- Before a user's placement is replaced: a record still inside its window keeps answering from a key of its own.
+-- Before a user's placement is replaced: a record still inside its window (the only kind whose key
+-- and record place() cuts out) keeps answering from a key of its own.
 local function keepLastRecord(lastIdem, lastRecord, lastAt, now)
-  if now < lastAt + idemWindow then
-    call('SET', lastIdem, lastRecord, 'PX', fmt('%d', lastAt + idemWindow - now))
-  end
+  call('SET', lastIdem, lastRecord, 'PX', fmt('%d', lastAt + idemWindow - now))
 end
 
 local function place(i)
