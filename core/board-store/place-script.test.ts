@@ -4,7 +4,7 @@ import { packPixelRecords, placedValueFormat } from './place-args.ts';
 import { REPLY_VALUES, type ReplyKind } from './place-replies.ts';
 import { decodePixelBatch, encodeBatchFromRecords, PIXEL_RECORD_BYTES, batchToUpdates } from '../protocol/pixel-batch.ts';
 
-/** The values after a kind in a Lua `return` or `answer(...)`: top-level commas, outside brackets and strings. */
+/** The values after a kind in a Lua `answer(...)`: top-level commas, outside brackets and strings. */
 function valuesAfterKind(rest: string): number {
   let depth = 0;
   let quoted = false;
@@ -22,8 +22,10 @@ function valuesAfterKind(rest: string): number {
 describe('the write script\'s answers, as the Lua makes them', () => {
   it('give each kind as many values as the reply\'s reader takes (REPLY_VALUES), wherever the script answers', () => {
     const answers = [
-      ...[...PLACE_PIXELS_LUA.matchAll(/return '(\w+)'([^\n]*?)(?: end)*$/gm)].map((m) => [m[1]!, m[2]!] as const),
-      ...[...PLACE_PIXELS_LUA.matchAll(/answer\('(\w+)'((?:, [^)]*)?)\)/g)].map((m) => [m[1]!, m[2]!] as const),
+      // answer('kind', values…) to the end of its line, so a value's own brackets stay in it
+      ...[...PLACE_PIXELS_LUA.matchAll(/answer\('(\w+)'(.*?)\)(?: break)?(?: end)*$/gm)].map((m) => [m[1]!, m[2]!] as const),
+      // a placement's kind, written to the replies directly: it has no values
+      ...[...PLACE_PIXELS_LUA.matchAll(/replies\[nReplies\] = '(\w+)'/g)].map((m) => [m[1]!, ''] as const),
     ];
     expect(new Set(answers.map(([kind]) => kind))).toEqual(new Set(Object.keys(REPLY_VALUES)));
     for (const [kind, rest] of answers) expect([kind, valuesAfterKind(rest)]).toEqual([kind, REPLY_VALUES[kind as ReplyKind]]);

@@ -148,7 +148,6 @@ local oldest = nil
 local anyBans, anyProtected = call('EXISTS', bans) == 1, call('EXISTS', protectedKey) == 1
 -- Built by index (nBits, nPlaced): # on a growing table is a search each time.
 local bits, nBits, nPlaced, firstVersion, oldestPlaced = {'BITFIELD', board}, 2, 0, nil, nil
-local colorArgs = {}
 
 -- Each write's user, address and time; then every user's last placement (newest bucket first),
 -- every address's count, and every write's revocation, a command per bucket.
@@ -212,19 +211,22 @@ local function remember(u, now, value)
 end
 
 -- Before a user's placement is replaced: a record still inside its window (the only kind whose key
--- and record place() cuts out) keeps answering from a key of its own.
+-- and record a write cuts out) keeps answering from a key of its own.
 local function keepLastRecord(lastIdem, lastRecord, lastAt, now)
   call('SET', lastIdem, lastRecord, 'PX', fmt('%d', lastAt + idemWindow - now))
 end
 
-local function place(i)
+replies[1] = cooldownMs
+-- Each write in order, in the loop itself rather than a function a write: a function here would
+-- capture dozens of the chunk's locals, each an allocation for every call. break ends a write.
+for i = 1, writes do repeat
   local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
   local nums = ARGV[a + 1]
   local x, y, color, now, issuedAt, idemTtl = unpackNumbers('${WRITE_NUMBERS_FORMAT}', nums)
   local userId = ARGV[a + 2]
-  if x >= width or y >= height then return 'out_of_bounds', width, height end
+  if x >= width or y >= height then answer('out_of_bounds', width, height) break end
   local revokedAt = rv[i]
-  if issuedAt <= revokedAllAt or (revokedAt and issuedAt <= tonumber(revokedAt)) then return 'revoked' end
+  if issuedAt <= revokedAllAt or (revokedAt and issuedAt <= tonumber(revokedAt)) then answer('revoked') break end
   -- The user's last placement, and its idempotency record when it had a key (the key last: it may
   -- hold any character). The record and the key only matter inside the key's window (a retry's
   -- answer, or the record moved before a new placement replaces it), so only then are they cut out.
@@ -242,20 +244,20 @@ local function place(i)
   -- the window while it is not longer), so the key's name is cut out, and a moved record read, only then.
   if idemTtl > 0 and lastAt >= 0 and now < lastAt + idemWindow then
     local idemKey = sub(nums, ${WRITE_ADDRESS_BITS_AT + 1} + byte(nums, ${WRITE_ADDRESS_BITS_AT}))
-    if lastIdem == idemKey then return 'duplicate', lastRecord end
+    if lastIdem == idemKey then answer('duplicate', lastRecord) break end
     -- A record moved to its own key: its window is counted from its placement (the record's fifth field), as above.
     local movedRecord = call('GET', idemKey)
-    if movedRecord and now < tonumber(match(movedRecord, '^[^:]*:[^:]*:[^:]*:[^:]*:(%d+)') or '0') + idemWindow then return 'duplicate', movedRecord end
+    if movedRecord and now < tonumber(match(movedRecord, '^[^:]*:[^:]*:[^:]*:[^:]*:(%d+)') or '0') + idemWindow then answer('duplicate', movedRecord) break end
   end
-  if closed then return 'closed', st[1], st[2] or '', st[3] or '' end
-  if opensAt and opensAt > now then return 'closed', 'live', st[2] or '', st[3] end
+  if closed then answer('closed', st[1], st[2] or '', st[3] or '') break end
+  if opensAt and opensAt > now then answer('closed', 'live', st[2] or '', st[3]) break end
   local shadow = false
   local ban = anyBans and call('HGET', bans, userId)
   if ban then
     local untilAt, sh = match(ban, '^(%d+)|(%d)$')
     untilAt = tonumber(untilAt)
     if untilAt == 0 or untilAt > now then
-      if sh == '1' then shadow = true else return 'banned', untilAt end
+      if sh == '1' then shadow = true else answer('banned', untilAt) break end
     end
   end
   if not shadow and not banLengths then banLengths = call('SMEMBERS', ipLens); nBanLengths = #banLengths end
@@ -263,24 +265,26 @@ local function place(i)
     -- The address's bits come after the write's numbers; cut out only while an address ban exists.
     local ipBits = sub(nums, ${WRITE_ADDRESS_BITS_AT + 1}, ${WRITE_ADDRESS_BITS_AT} + byte(nums, ${WRITE_ADDRESS_BITS_AT}))
     local family = sub(ipBits, 1, 1)
+    local bannedUntil = nil
     for l = 1, nBanLengths do
       local len = banLengths[l]
       if sub(len, 1, 1) == family then
         local untilAt = call('HGET', ipBans, family .. ':' .. sub(ipBits, 3, 2 + tonumber(sub(len, 3))))
-        if untilAt and (tonumber(untilAt) == 0 or tonumber(untilAt) > now) then return 'banned', tonumber(untilAt) end
+        if untilAt and (tonumber(untilAt) == 0 or tonumber(untilAt) > now) then bannedUntil = tonumber(untilAt); break end
       end
     end
+    if bannedUntil then answer('banned', bannedUntil) break end
   end
-  if anyProtected and call('GETBIT', protectedKey, fmt('%d', y * ${MAX_BOARD_SIDE} + x)) == 1 and not call('HGET', roles, userId) then return 'protected' end
-  if lastAt >= 0 and now - lastAt < cooldownMs then return 'cooldown', lastAt + cooldownMs - now end
+  if anyProtected and call('GETBIT', protectedKey, fmt('%d', y * ${MAX_BOARD_SIDE} + x)) == 1 and not call('HGET', roles, userId) then answer('protected') break end
+  if lastAt >= 0 and now - lastAt < cooldownMs then answer('cooldown', lastAt + cooldownMs - now) break end
   if shadow then
     if lastIdem then keepLastRecord(lastIdem, lastRecord, lastAt, now) end
     remember(userId, now, fmt('%d', now))
-    return 'shadow', seq, cooldownMs
+    answer('shadow', seq, cooldownMs) break
   end
   local cb, addr = countOf[i], ARGV[a + 3]
   local count = cb.counts[addr]
-  if count >= ipLimit then return 'ip_limited', max((floor(now / countWidth) + 1) * countWidth - now, 1) end
+  if count >= ipLimit then answer('ip_limited', max((floor(now / countWidth) + 1) * countWidth - now, 1)) break end
   cb.counts[addr], cb.counted[addr] = count + 1, true
 
   if not oldest then
@@ -291,11 +295,10 @@ local function place(i)
   if oldest < 0 or now < oldest then oldest = now end
   seq = seq + 1
   versionN = versionN < now * 1000 and now * 1000 or versionN + 1
-  local colorArg = colorArgs[color]
-  if not colorArg then colorArg = fmt('%d', color); colorArgs[color] = colorArg end
-  -- The pixel's bit offset as a number: the server formats it in C (Valkey 8 with its integer
-  -- routine) without a Lua string, which fmt makes (with sprintf) for every write.
-  bits[nBits + 1], bits[nBits + 2], bits[nBits + 3], bits[nBits + 4] = 'SET', 'u4', (y * width + x) * 4, colorArg
+  -- The pixel's bit offset and its color as numbers: the server formats them in C (Valkey 8 with
+  -- its integer routine) without a Lua string, which fmt makes (with sprintf) each time. Both print
+  -- as plain integers on Redis 7's float formatting too: under 10^8, as every offset is.
+  bits[nBits + 1], bits[nBits + 2], bits[nBits + 3], bits[nBits + 4] = 'SET', 'u4', (y * width + x) * 4, color
   nBits, nPlaced = nBits + 4, nPlaced + 1
   if not firstVersion then firstVersion = versionN end
   if not oldestPlaced or now < oldestPlaced then oldestPlaced = now end
@@ -310,14 +313,8 @@ local function place(i)
   -- With a feed relay (the default), the relay publishes a batch per tick; this is the per-write way.
   if publishEach then call('PUBLISH', channel, pack('<BI4HHHB', 1, seq, 1, x, y, color)) end
   if nPlaced == 1 then replies[4] = oldestBefore end
-  return 'placed'
-end
-
-replies[1] = cooldownMs
-for i = 1, writes do
-  local kind, a, b, c = place(i)
-  if kind == 'placed' then nReplies = nReplies + 1; replies[nReplies] = kind else answer(kind, a, b, c) end
-end
+  nReplies = nReplies + 1; replies[nReplies] = 'placed'
+until true end
 if nPlaced > 0 then replies[2], replies[3] = startSeq + 1, firstVersion end
 
 -- Buckets expire two widths past the last check that can need them (placedBucketTtlMs; a backstop once writes
