@@ -17,6 +17,13 @@ describe('the write script\'s flat reply', () => {
     ]);
   });
 
+  it('of the header alone means every write placed, each with the next seq and version', () => {
+    expect(placeOutcomes([at(1_000, 1), at(999, 2)], [300_000, 7, 1_000_000, -1])).toEqual([
+      { status: 'placed', placement: { seq: 7, x: 1, y: 4, color: 5, userId: 'u1', placedAt: 1_000, version: 1_000_000 }, oldestPendingAt: null, cooldownMs: 300_000 },
+      { status: 'placed', placement: { seq: 8, x: 2, y: 4, color: 5, userId: 'u2', placedAt: 999, version: 1_000_001 }, oldestPendingAt: 1_000, cooldownMs: 300_000 },
+    ]);
+  });
+
   it('that does not hold exactly one answer for each write is refused', () => {
     expect(placeOutcomes([at(1), at(2)], [0, 1, 1, -1, 'placed'])).toBeNull(); // one short
     expect(placeOutcomes([at(1)], [0, 1, 1, -1, 'placed', 'placed'])).toBeNull(); // one over

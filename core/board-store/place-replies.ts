@@ -2,7 +2,8 @@
 // The answer is one flat array: a header the call's placements share, then each write's kind and
 // that kind's values. A placement is its kind alone: its seq, version and the oldest pending
 // placement before it follow from the header and the writes before it, as the script made them,
-// so the usual write costs the script one slot instead of five (docs/PERFORMANCE.md).
+// so the usual write costs the script one slot instead of five (docs/PERFORMANCE.md). When every
+// write of the call placed, as usually, the header alone says so: no slot at all.
 import type { BoardStatus } from '../domain/moderation.ts';
 import type { PlaceOutcome, PlaceRequest } from './board-store.ts';
 import { nextVersion } from '../domain/placement.ts';
@@ -28,16 +29,19 @@ export function placeOutcomes(requests: readonly PlaceRequest[], flat: readonly 
   let oldest = Number(flat[3]);
   let placed = 0;
   const outcomes: PlaceOutcome[] = [];
+  const allPlaced = flat.length === REPLY_HEADER;
   let at = REPLY_HEADER;
   for (const request of requests) {
-    const kind = flat[at] as ReplyKind;
-    const count: number | undefined = REPLY_VALUES[kind];
-    if (count === undefined || at + 1 + count > flat.length) return null;
-    const values = flat.slice(at + 1, at + 1 + count);
-    at += 1 + count;
-    if (kind !== 'placed') {
-      outcomes.push(otherOutcome(request, kind, values));
-      continue;
+    if (!allPlaced) {
+      const kind = flat[at] as ReplyKind;
+      const count: number | undefined = REPLY_VALUES[kind];
+      if (count === undefined || at + 1 + count > flat.length) return null;
+      const values = flat.slice(at + 1, at + 1 + count);
+      at += 1 + count;
+      if (kind !== 'placed') {
+        outcomes.push(otherOutcome(request, kind, values));
+        continue;
+      }
     }
     // As the script does for each placement: the next seq and version, and the oldest pending one moves back to it.
     if (placed++ > 0) {
@@ -53,7 +57,7 @@ export function placeOutcomes(requests: readonly PlaceRequest[], flat: readonly 
       cooldownMs,
     });
   }
-  return at === flat.length ? outcomes : null;
+  return allPlaced || at === flat.length ? outcomes : null;
 }
 
 /** What one write's answer other than a placement means. */

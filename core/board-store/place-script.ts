@@ -54,8 +54,8 @@ export const CLOCK_MARGIN_MS = 60_000;
  * member "<last seq>" of the pending set, scored by the call's oldest placement, and the call's
  * placements under that name in the pending calls' hash.
  * Returns one flat array (place-replies.ts): the header (cooldownMs, the first placement's seq
- * and version, the oldest pending placement's time before it or -1), then each write's answer
- * in order, its kind and then its values (REPLY_VALUES):
+ * and version, the oldest pending placement's time before it or -1), then, unless every write
+ * placed (the header alone), each write's answer in order, its kind and then its values (REPLY_VALUES):
  *       'placed' | 'duplicate', "seq:x:y:color:placedAt:version"
  *       | 'cooldown', ms | 'ip_limited', ms | 'fenced', ms | 'revoked' | 'out_of_bounds', width, height | 'no_board'
  *       | 'closed', state, message, opensAt|'' | 'banned', until (0: until lifted) | 'protected'
@@ -373,5 +373,8 @@ if seq > startSeq then
   call('ZADD', pending, fmt('%d', oldestPlaced), lastSeq)
   call('HSET', pendingCalls, lastSeq, pack('${PENDING_CALL_HEADER_FORMAT}', startSeq + 1, firstVersion, nPlaced) .. entry .. writers)
 end
+-- Usually every write placed: then the header alone says so. Redis reads a reply table up to its
+-- first nil, so this ends it there, instead of converting and sending a kind for each write.
+if nPlaced == writes then replies[${REPLY_HEADER} + 1] = nil end
 return replies
 `;
