@@ -5,7 +5,7 @@ import { PIXEL_RECORD_BYTES, writePixelRecord } from '../protocol/pixel-batch.ts
 /** Shared KEYS and ARGV come first, then this many of each per write (the store builds both). */
 export const PLACE_SHARED_KEYS = 16;
 export const PLACE_KEYS_PER_WRITE = 1;
-export const PLACE_SHARED_ARGS = 13;
+export const PLACE_SHARED_ARGS = 15;
 export const PLACE_ARGS_PER_WRITE = 4;
 /**
  * A write's numbers (x, y, color, now, sessionIssuedAt, idempotencyTtlMs) travel as one argument

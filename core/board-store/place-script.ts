@@ -42,7 +42,8 @@ export const CLOCK_MARGIN_MS = 60_000;
  *       then per write: user revocation (the Idempotency-Key's name is in its numbers: it is read only when needed)
  * ARGV: configured width, configured height, cooldownMs (the default), placementsPerIp, updatesKept, channel,
  *       publishEachWrite (0|1), idempotency window (ms), placements' bucket prefix, address counts' prefix,
- *       placements' bucket width (ms) if none is stored yet, every write's pixel record (pixel-batch.ts,
+ *       placements' bucket width (ms) if none is stored yet, the earliest and the latest write's time
+ *       (ms), every write's pixel record (pixel-batch.ts,
  *       PIXEL_RECORD_BYTES each, in order: the stream entry is made of the placed ones', so the script
  *       formats none), every write's time and user (packPendingWriters: the pending record's end);
  *       then per write: its numbers (packWriteNumbers: x, y, color, now, sessionIssuedAt,
@@ -153,21 +154,31 @@ local bits, nBits, nPlaced, firstVersion, oldestPlaced = {'BITFIELD', board}, 2,
 -- every address's count, and every write's revocation, a command per bucket.
 -- Buckets are kept by index (a call's writes nearly always share one), so a write makes no new strings for them.
 local function bucketName(prefix, index) return prefix .. fmt('%d', index) end
-local countOf = {}
 local last, missing, nMissing = {}, {}, 0
 local countBuckets, countOrder = {}, {}
-local minNow, maxNow = nil, nil
+-- The call's earliest and latest write times come with it. A call spans a few milliseconds, so its
+-- writes nearly always fall in one address window, and then no write's own time is read here.
+local minNow, maxNow = tonumber(ARGV[12]), tonumber(ARGV[13])
+local oneCb, countOf = nil, nil
+if minNow - minNow % countWidth == maxNow - maxNow % countWidth then
+  local ci = (minNow - minNow % countWidth) / countWidth
+  oneCb = {fields = {}, counts = {}, counted = {}}; countBuckets[ci] = oneCb; countOrder[1] = ci
+else
+  countOf = {}
+end
 for i = 1, writes do
   local a = ${PLACE_SHARED_ARGS} + (i - 1) * ${PLACE_ARGS_PER_WRITE}
-  local u, now, addr = ARGV[a + 2], unpackNumbers('<d', ARGV[a + 1], ${WRITE_NOW_AT}), ARGV[a + 3]
-  if not minNow or now < minNow then minNow = now end
-  if not maxNow or now > maxNow then maxNow = now end
+  local u, addr = ARGV[a + 2], ARGV[a + 3]
   if last[u] == nil then last[u] = false; nMissing = nMissing + 1; missing[nMissing] = u end
-  local ci = (now - now % countWidth) / countWidth -- floor, without a C call per write (now >= 0)
-  local cb = countBuckets[ci]
-  if not cb then cb = {fields = {}, counts = {}, counted = {}}; countBuckets[ci] = cb; countOrder[#countOrder + 1] = ci end
+  local cb = oneCb
+  if not cb then
+    local now = unpackNumbers('<d', ARGV[a + 1], ${WRITE_NOW_AT})
+    local ci = (now - now % countWidth) / countWidth -- floor, without a C call per write (now >= 0)
+    cb = countBuckets[ci]
+    if not cb then cb = {fields = {}, counts = {}, counted = {}}; countBuckets[ci] = cb; countOrder[#countOrder + 1] = ci end
+    countOf[i] = cb
+  end
   if cb.counts[addr] == nil then cb.counts[addr] = 0; cb.fields[#cb.fields + 1] = addr end
-  countOf[i] = cb
 end
 local newest = floor((maxNow + min(placedWidth, ${CLOCK_MARGIN_MS})) / placedWidth)
 local oldestBucket = floor((minNow - remembered) / placedWidth)
@@ -282,7 +293,7 @@ for i = 1, writes do repeat
     remember(userId, now, fmt('%d', now))
     answer('shadow', seq, cooldownMs) break
   end
-  local cb, addr = countOf[i], ARGV[a + 3]
+  local cb, addr = oneCb or countOf[i], ARGV[a + 3]
   local count = cb.counts[addr]
   if count >= ipLimit then answer('ip_limited', max((floor(now / countWidth) + 1) * countWidth - now, 1)) break end
   cb.counts[addr], cb.counted[addr] = count + 1, true

@@ -276,6 +276,25 @@ describe('redis board store layout', () => {
     expect(await outcomes(false, 50)).toEqual(['placed', 'placed', 'placed', 'placed']);
   });
 
+  it('a shared call whose writes fall in two address windows counts each write in its own window, as calls one at a time do', async () => {
+    const edge = Math.ceil(Date.now() / CONTRACT_RULES.cooldownMs) * CONTRACT_RULES.cooldownMs; // address windows are a cooldown wide
+    // One address, a user each: three fill the window before the edge, the fourth is over the cap, the fifth is in the next window.
+    const requests: PlaceRequest[] = [-30, -20, -10, -5, 5].map((d, i) => ({ x: i, y: 2, color: 1, userId: `w${i}`, ip: 'ip-w', now: edge + d }));
+    const outcomes = async (batchMs: number) => {
+      const store = await open(undefined, 'relay', batchMs);
+      await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], edge - 60);
+      const answers = batchMs > 0 ? await Promise.all(requests.map((r) => store.place(r))) : [];
+      if (batchMs === 0) for (const r of requests) answers.push(await store.place(r));
+      // The next window holds one placement: two more fit, a third does not.
+      for (const i of [5, 6, 7]) answers.push(await store.place({ x: i, y: 2, color: 1, userId: `w${i}`, ip: 'ip-w', now: edge + 10 * i }));
+      await store.close();
+      return answers.map((o) => o.status);
+    };
+    const expected = ['placed', 'placed', 'placed', 'ip_limited', 'placed', 'placed', 'placed', 'ip_limited'];
+    expect(await outcomes(50)).toEqual(expected);
+    expect(await outcomes(0)).toEqual(expected);
+  });
+
   it('sends a full batch at once: REDIS_WRITE_BATCH_MAX writes a call at most', async () => {
     const store = await RedisBoardStore.connect({
       redis: { url: redis.url, keyPrefix: `t${randomBytes(4).toString('hex')}`, authSecretArn: null, writeBatchMs: 10_000, writeBatchMax: 2 },

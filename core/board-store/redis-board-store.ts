@@ -154,9 +154,15 @@ export class RedisBoardStore implements BoardStore {
       k.boardState, k.bans, k.ipBans, k.ipBanLengths, k.protectedMap, k.roles, k.placedWidth, k.pendingCalls,
     ];
     const { idempotencyTtlMs } = this;
+    let earliest = Infinity;
+    let latest = -Infinity;
+    for (const r of requests) {
+      if (r.now < earliest) earliest = r.now;
+      if (r.now > latest) latest = r.now;
+    }
     const args: (string | number | Buffer)[] = [
       size.width, size.height, rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, k.channel, this.publishesEachWrite ? 1 : 0,
-      idempotencyTtlMs, k.placedPrefix, k.addressCountPrefix, this.placedBucketMs, packPixelRecords(requests), packPendingWriters(requests),
+      idempotencyTtlMs, k.placedPrefix, k.addressCountPrefix, this.placedBucketMs, earliest, latest, packPixelRecords(requests), packPendingWriters(requests),
     ];
     for (const r of requests) {
       const key = r.idempotencyKey ?? null;
