@@ -53,6 +53,17 @@ export function placedValueFormat(now: number, x: number, y: number, color: numb
   return `${at}|%d:${x}:${y}:${color}:${at}:%d|${idempotencyKey.replaceAll('%', '%%')}`;
 }
 
+/** The call's earliest and latest write time: with them the script reads a write's own time before its checks only when the call spans two address windows. */
+export function callTimes(writes: readonly { now: number }[]): [earliest: number, latest: number] {
+  let earliest = Infinity;
+  let latest = -Infinity;
+  for (const { now } of writes) {
+    if (now < earliest) earliest = now;
+    if (now > latest) latest = now;
+  }
+  return [earliest, latest];
+}
+
 /** The script's shared argument before the last: every write's pixel record, in order (the stream entry and the pending record are made of them). */
 export function packPixelRecords(writes: readonly { x: number; y: number; color: number }[]): Buffer {
   const out = Buffer.allocUnsafe(writes.length * PIXEL_RECORD_BYTES);

@@ -12,7 +12,7 @@ import type {
   PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
 import { PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs } from './place-script.ts';
-import { packPixelRecords, packWriteNumbers, placedValueFormat } from './place-args.ts';
+import { callTimes, packPixelRecords, packWriteNumbers, placedValueFormat } from './place-args.ts';
 import { packPendingWriters, PendingCallTracker, pendingMember } from './pending-calls.ts';
 import { readPendingPlacements, removePendingRecords } from './redis-pending.ts';
 import { placeOutcomes } from './place-replies.ts';
@@ -154,15 +154,9 @@ export class RedisBoardStore implements BoardStore {
       k.boardState, k.bans, k.ipBans, k.ipBanLengths, k.protectedMap, k.roles, k.placedWidth, k.pendingCalls,
     ];
     const { idempotencyTtlMs } = this;
-    let earliest = Infinity;
-    let latest = -Infinity;
-    for (const r of requests) {
-      if (r.now < earliest) earliest = r.now;
-      if (r.now > latest) latest = r.now;
-    }
     const args: (string | number | Buffer)[] = [
       size.width, size.height, rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, k.channel, this.publishesEachWrite ? 1 : 0,
-      idempotencyTtlMs, k.placedPrefix, k.addressCountPrefix, this.placedBucketMs, earliest, latest, packPixelRecords(requests), packPendingWriters(requests),
+      idempotencyTtlMs, k.placedPrefix, k.addressCountPrefix, this.placedBucketMs, ...callTimes(requests), packPixelRecords(requests), packPendingWriters(requests),
     ];
     for (const r of requests) {
       const key = r.idempotencyKey ?? null;
