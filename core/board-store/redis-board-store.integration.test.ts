@@ -24,6 +24,20 @@ function open(keyPrefix = `t${randomBytes(4).toString('hex')}`, feedMode: 'relay
   });
 }
 
+/** The statuses of `requests` on a fresh board, sent as one shared call (batchMs > 0) or one at a time; `before` and `after` run around them. */
+async function statusesOf(requests: PlaceRequest[], batchMs: number, restoredAt: number, hooks: {
+  before?: (store: RedisBoardStore) => Promise<unknown>; after?: (store: RedisBoardStore) => Promise<PlaceOutcome[]>;
+} = {}): Promise<string[]> {
+  const store = await open(undefined, 'relay', batchMs);
+  await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], restoredAt);
+  await hooks.before?.(store);
+  const answers = batchMs > 0 ? await Promise.all(requests.map((r) => store.place(r))) : [];
+  if (batchMs === 0) for (const r of requests) answers.push(await store.place(r));
+  if (hooks.after) answers.push(...await hooks.after(store));
+  await store.close();
+  return answers.map((o) => o.status);
+}
+
 // The default: writes only append to the stream, and a relay (here one, as a socket server runs it) publishes.
 describeBoardStoreContract('redis (feed relay)', async () => {
   const store = await open();
@@ -258,19 +272,12 @@ describe('redis board store layout', () => {
       { x: 3, y: 3, color: 3, userId: 'fan', ip: 'ip-f', now }, // inside the protected area
       { x: 5, y: 5, color: 4, userId: 'fine', ip: 'ip-o', now },
     ];
-    const outcomes = async (moderated: boolean, batchMs: number) => {
-      const store = await open(undefined, 'relay', batchMs);
-      await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], now);
-      if (moderated) {
-        await store.setUserBan('vandal', { userId: 'vandal', until: null, shadow: false });
-        await store.setUserBan('ghost', { userId: 'ghost', until: null, shadow: true });
-        await store.setProtectedAreas([{ name: 'logo', x0: 2, y0: 2, x1: 4, y1: 4 }]);
-      }
-      const answers = batchMs > 0 ? await Promise.all(requests.map((r) => store.place(r))) : [];
-      if (batchMs === 0) for (const r of requests) answers.push(await store.place(r));
-      await store.close();
-      return answers.map((o) => o.status);
+    const moderate = async (store: RedisBoardStore) => {
+      await store.setUserBan('vandal', { userId: 'vandal', until: null, shadow: false });
+      await store.setUserBan('ghost', { userId: 'ghost', until: null, shadow: true });
+      await store.setProtectedAreas([{ name: 'logo', x0: 2, y0: 2, x1: 4, y1: 4 }]);
     };
+    const outcomes = (moderated: boolean, batchMs: number) => statusesOf(requests, batchMs, now, moderated ? { before: moderate } : {});
     expect(await outcomes(true, 50)).toEqual(['banned', 'shadow', 'protected', 'placed']);
     expect(await outcomes(true, 0)).toEqual(['banned', 'shadow', 'protected', 'placed']);
     expect(await outcomes(false, 50)).toEqual(['placed', 'placed', 'placed', 'placed']);
@@ -280,16 +287,13 @@ describe('redis board store layout', () => {
     const edge = Math.ceil(Date.now() / CONTRACT_RULES.cooldownMs) * CONTRACT_RULES.cooldownMs; // address windows are a cooldown wide
     // One address, a user each: three fill the window before the edge, the fourth is over the cap, the fifth is in the next window.
     const requests: PlaceRequest[] = [-30, -20, -10, -5, 5].map((d, i) => ({ x: i, y: 2, color: 1, userId: `w${i}`, ip: 'ip-w', now: edge + d }));
-    const outcomes = async (batchMs: number) => {
-      const store = await open(undefined, 'relay', batchMs);
-      await store.restore({ board: createBoard(CONTRACT_SIZE), seq: 0, version: 0 }, [], edge - 60);
-      const answers = batchMs > 0 ? await Promise.all(requests.map((r) => store.place(r))) : [];
-      if (batchMs === 0) for (const r of requests) answers.push(await store.place(r));
-      // The next window holds one placement: two more fit, a third does not.
+    // The next window then holds one placement: two more fit, a third does not.
+    const after = async (store: RedisBoardStore) => {
+      const answers: PlaceOutcome[] = [];
       for (const i of [5, 6, 7]) answers.push(await store.place({ x: i, y: 2, color: 1, userId: `w${i}`, ip: 'ip-w', now: edge + 10 * i }));
-      await store.close();
-      return answers.map((o) => o.status);
+      return answers;
     };
+    const outcomes = (batchMs: number) => statusesOf(requests, batchMs, edge - 60, { after });
     const expected = ['placed', 'placed', 'placed', 'ip_limited', 'placed', 'placed', 'placed', 'ip_limited'];
     expect(await outcomes(50)).toEqual(expected);
     expect(await outcomes(0)).toEqual(expected);
