@@ -5,7 +5,7 @@ import { PIXEL_RECORD_BYTES, writePixelRecord } from '../protocol/pixel-batch.ts
 /** Shared KEYS and ARGV come first, then this many of each per write (the store builds both). */
 export const PLACE_SHARED_KEYS = 16;
 export const PLACE_KEYS_PER_WRITE = 1;
-export const PLACE_SHARED_ARGS = 15;
+export const PLACE_SHARED_ARGS = 6;
 export const PLACE_ARGS_PER_WRITE = 4;
 /**
  * A write's numbers (x, y, color, now, sessionIssuedAt, idempotencyTtlMs) travel as one argument
@@ -53,15 +53,43 @@ export function placedValueFormat(now: number, x: number, y: number, color: numb
   return `${at}|%d:${x}:${y}:${color}:${at}:%d|${idempotencyKey.replaceAll('%', '%%')}`;
 }
 
-/** The call's earliest and latest write time: with them the script reads a write's own time before its checks only when the call spans two address windows. */
-export function callTimes(writes: readonly { now: number }[]): [earliest: number, latest: number] {
+/** What the store's configuration sets for every call (the first argument packs them with the call's times). */
+export interface CallSettings {
+  width: number;
+  height: number;
+  cooldownMs: number;
+  placementsPerIp: number;
+  updatesKept: number;
+  publishEachWrite: boolean;
+  idempotencyTtlMs: number;
+  placedBucketMs: number;
+}
+
+/**
+ * The script's first argument: the call's numbers as little-endian doubles, in this order: the
+ * configured width and height, cooldownMs, placementsPerIp, updatesKept, publishEachWrite (0|1),
+ * the idempotency window, the placements' bucket width, and the call's earliest and latest write
+ * time (with those the script reads a write's own time before its checks only when the call spans
+ * two address windows). One struct.unpack: as ten arguments of text each was a string made in Lua
+ * and parsed by strtod, a thousand instructions or more apiece, for every call.
+ */
+export const CALL_NUMBERS_FORMAT = '<dddddddddd';
+
+export function packCallNumbers(settings: CallSettings, writes: readonly { now: number }[]): Buffer {
   let earliest = Infinity;
   let latest = -Infinity;
   for (const { now } of writes) {
     if (now < earliest) earliest = now;
     if (now > latest) latest = now;
   }
-  return [earliest, latest];
+  const values = [
+    settings.width, settings.height, settings.cooldownMs, settings.placementsPerIp, settings.updatesKept, settings.publishEachWrite ? 1 : 0,
+    // Whole milliseconds, widened: the script's bucket ranges and expiries are counted in them.
+    settings.idempotencyTtlMs, settings.placedBucketMs, Math.floor(earliest), Math.ceil(latest),
+  ];
+  const out = Buffer.allocUnsafe(values.length * 8);
+  values.forEach((v, i) => out.writeDoubleLE(v, i * 8));
+  return out;
 }
 
 /** The script's shared argument before the last: every write's pixel record, in order (the stream entry and the pending record are made of them). */

@@ -9,7 +9,7 @@
 import { MAX_BOARD_SIDE } from '../domain/board-codec.ts';
 import { PIXEL_RECORD_BYTES } from '../protocol/pixel-batch.ts';
 import {
-  PLACE_ARGS_PER_WRITE, PLACE_KEYS_PER_WRITE, PLACE_SHARED_ARGS, PLACE_SHARED_KEYS, WRITE_ADDRESS_BITS_AT, WRITE_NOW_AT, WRITE_NUMBERS_FORMAT,
+  CALL_NUMBERS_FORMAT, PLACE_ARGS_PER_WRITE, PLACE_KEYS_PER_WRITE, PLACE_SHARED_ARGS, PLACE_SHARED_KEYS, WRITE_ADDRESS_BITS_AT, WRITE_NOW_AT, WRITE_NUMBERS_FORMAT,
 } from './place-args.ts';
 import { REPLY_HEADER, REPLY_VALUES } from './place-replies.ts';
 import { PENDING_CALL_HEADER_FORMAT, PENDING_WRITER_FORMAT } from './pending-calls.ts';
@@ -40,10 +40,10 @@ export const CLOCK_MARGIN_MS = 60_000;
  *       board size ("WxH"; absent: the configured size), board state, user bans, address bans,
  *       address-ban prefix lengths, protected bitmap, roles, placements' bucket width, pending calls' records;
  *       then per write: user revocation (the Idempotency-Key's name is in its numbers: it is read only when needed)
- * ARGV: configured width, configured height, cooldownMs (the default), placementsPerIp, updatesKept, channel,
- *       publishEachWrite (0|1), idempotency window (ms), placements' bucket prefix, address counts' prefix,
- *       placements' bucket width (ms) if none is stored yet, the earliest and the latest write's time
- *       (ms), every write's pixel record (pixel-batch.ts,
+ * ARGV: the call's numbers (packCallNumbers: the configured width and height, cooldownMs (the default),
+ *       placementsPerIp, updatesKept, publishEachWrite, the idempotency window, the placements' bucket
+ *       width to store if none is stored yet, the earliest and the latest write's time), channel,
+ *       placements' bucket prefix, address counts' prefix, every write's pixel record (pixel-batch.ts,
  *       PIXEL_RECORD_BYTES each, in order: the stream entry is made of the placed ones', so the script
  *       formats none), every write's time and user (packPendingWriters: the pending record's end);
  *       then per write: its numbers (packWriteNumbers: x, y, color, now, sessionIssuedAt,
@@ -93,15 +93,17 @@ local tonumber, match, sub, byte, pack, unpackNumbers, unpack = tonumber, string
 local board, seqKey, versionKey, stream, pending, lock, revokedAll = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local sizeKey, stateKey, bans, ipBans, ipLens, protectedKey, roles, widthKey = KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14], KEYS[15]
 local pendingCalls = KEYS[16]
-local defaultCooldown, ipLimit, kept = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
-local channel, publishEach, idemWindow = ARGV[6], ARGV[7] == '1', tonumber(ARGV[8])
-local countPrefix = ARGV[10]
+local configuredWidth, configuredHeight, defaultCooldown, ipLimit, kept, publishFlag, idemWindow, bucketWidth, minNow, maxNow =
+  unpackNumbers('${CALL_NUMBERS_FORMAT}', ARGV[1])
+local channel, publishEach, placedPrefix, countPrefix = ARGV[2], publishFlag == 1, ARGV[3], ARGV[4]
 local writes = (#KEYS - ${PLACE_SHARED_KEYS}) / ${PLACE_KEYS_PER_WRITE}
 -- One flat array: the header, then each write's kind and its values (a placement: its kind alone).
 -- Redis probes each table it replies with for special fields, so a table per write cost more.
-local valuesOf = {${Object.entries(REPLY_VALUES).map(([kind, count]) => `${kind} = ${count}`).join(', ')}}
+-- The values' counts are made at the first answer that is not a placement: usually there is none.
+local valuesOf = nil
 local replies, nReplies = {0, 0, 0, -1}, ${REPLY_HEADER}
 local function answer(kind, a, b, c)
+  if not valuesOf then valuesOf = {${Object.entries(REPLY_VALUES).map(([kind, count]) => `${kind} = ${count}`).join(', ')}} end
   local n, count = nReplies + 1, valuesOf[kind]
   replies[n] = kind
   if count > 0 then replies[n + 1] = a or false end
@@ -120,20 +122,28 @@ if g[5] then
     return replies
   end
 end
-if not g[1] or call('EXISTS', board) == 0 then
+-- Which of the board, user bans, a protected area and address bans exist, in one command: EXISTS
+-- counts a key once each time it is named, so naming them once, twice, 4 and 8 times makes the
+-- count a set of bits. Without a user ban, a protected area or an address ban (none exists until
+-- a moderator makes one) no write needs that check: a missing key would answer nothing for each.
+local present = g[1] and call('EXISTS', board, bans, bans, protectedKey, protectedKey, protectedKey, protectedKey,
+  ipLens, ipLens, ipLens, ipLens, ipLens, ipLens, ipLens, ipLens) or 0
+if present % 2 == 0 then
   for i = 1, writes do answer('no_board') end
   return replies
 end
-local seq, startSeq, versionN = tonumber(g[1]), tonumber(g[1]), tonumber(g[4] or '0')
-local width, height = tonumber(ARGV[1]), tonumber(ARGV[2])
+local anyBans, anyProtected, anyAddressBans = present % 4 >= 2, present % 8 >= 4, present >= 8
+local seq, startSeq, versionN = tonumber(g[1]), tonumber(g[1]), g[4] and tonumber(g[4]) or 0
+local width, height = configuredWidth, configuredHeight
 if g[2] then
   local w, h = match(g[2], '^(%d+)x(%d+)$')
   width, height = tonumber(w), tonumber(h)
 end
-local revokedAllAt = tonumber(g[3] or '-1')
+local revokedAllAt = g[3] and tonumber(g[3]) or -1
 local storedWidth = g[6]
-if not storedWidth then storedWidth = ARGV[11]; call('SET', widthKey, storedWidth) end
-local placedPrefix, placedWidth = ARGV[9] .. storedWidth .. ':', tonumber(storedWidth)
+if not storedWidth then storedWidth = fmt('%d', bucketWidth); call('SET', widthKey, storedWidth) end
+local placedWidth = tonumber(storedWidth)
+placedPrefix = placedPrefix .. storedWidth .. ':'
 local st = call('HMGET', stateKey, 'state', 'message', 'opensAt', 'cooldownMs')
 local cooldownMs = defaultCooldown
 if st[4] and st[4] ~= '' then cooldownMs = tonumber(st[4]) end
@@ -144,9 +154,6 @@ local banLengths, nBanLengths = nil, 0
 -- Whether the board is open, asked once a call; when it opens, each write's own time.
 local closed, opensAt = st[1] and st[1] ~= 'live', st[3] and st[3] ~= '' and tonumber(st[3])
 local oldest = nil
--- Without a user ban or a protected area (none exists until a moderator sets one) no write needs
--- its check: a missing key would answer nothing for each. Asked once a call, not once a write.
-local anyBans, anyProtected = call('EXISTS', bans) == 1, call('EXISTS', protectedKey) == 1
 -- Built by index (nBits, nPlaced): # on a growing table is a search each time.
 local bits, nBits, nPlaced, firstVersion, oldestPlaced = {'BITFIELD', board}, 2, 0, nil, nil
 
@@ -158,7 +165,6 @@ local last, missing, nMissing = {}, {}, 0
 local countBuckets, countOrder = {}, {}
 -- The call's earliest and latest write times come with it. A call spans a few milliseconds, so its
 -- writes nearly always fall in one address window, and then no write's own time is read here.
-local minNow, maxNow = tonumber(ARGV[12]), tonumber(ARGV[13])
 local oneCb, countOf = nil, nil
 if minNow - minNow % countWidth == maxNow - maxNow % countWidth then
   local ci = (minNow - minNow % countWidth) / countWidth
@@ -271,7 +277,7 @@ for i = 1, writes do repeat
       if sh == '1' then shadow = true else answer('banned', untilAt) break end
     end
   end
-  if not shadow and not banLengths then banLengths = call('SMEMBERS', ipLens); nBanLengths = #banLengths end
+  if anyAddressBans and not shadow and not banLengths then banLengths = call('SMEMBERS', ipLens); nBanLengths = #banLengths end
   if not shadow and nBanLengths > 0 then
     -- The address's bits come after the write's numbers; cut out only while an address ban exists.
     local ipBits = sub(nums, ${WRITE_ADDRESS_BITS_AT + 1}, ${WRITE_ADDRESS_BITS_AT} + byte(nums, ${WRITE_ADDRESS_BITS_AT}))
@@ -286,7 +292,7 @@ for i = 1, writes do repeat
     end
     if bannedUntil then answer('banned', bannedUntil) break end
   end
-  if anyProtected and call('GETBIT', protectedKey, fmt('%d', y * ${MAX_BOARD_SIDE} + x)) == 1 and not call('HGET', roles, userId) then answer('protected') break end
+  if anyProtected and call('GETBIT', protectedKey, y * ${MAX_BOARD_SIDE} + x) == 1 and not call('HGET', roles, userId) then answer('protected') break end
   if lastAt >= 0 and now - lastAt < cooldownMs then answer('cooldown', lastAt + cooldownMs - now) break end
   if shadow then
     if lastIdem then keepLastRecord(lastIdem, lastRecord, lastAt, now) end
@@ -334,11 +340,11 @@ for o = 1, #placedOrder do
   local pb = placedOrder[o]
   local set = placedSets[pb]
   call(unpack(set))
-  call('PEXPIRE', set[2], fmt('%d', max((pb + 3) * placedWidth + remembered - maxNow, 1)))
+  call('PEXPIRE', set[2], max((pb + 3) * placedWidth + remembered - maxNow, 1))
 end
 call('UNLINK', bucketName(placedPrefix, oldestBucket - 2), bucketName(countPrefix, floor(minNow / countWidth) - 2))
--- A count is small and many addresses share it: each is formatted once a call.
-local countText = {}
+-- Counts and other integers go to commands as numbers: the server prints them (Valkey 8 with
+-- its integer routine), where fmt would make a Lua string with sprintf each time.
 for o = 1, #countOrder do
   local ci = countOrder[o]
   local cb = countBuckets[ci]
@@ -347,25 +353,22 @@ for o = 1, #countOrder do
   for j = 1, #fields do
     local addr = fields[j]
     if counted[addr] then
-      local c = counts[addr]
-      local text = countText[c]
-      if not text then text = fmt('%d', c); countText[c] = text end
-      set[n + 1], set[n + 2], n = addr, text, n + 2
+      set[n + 1], set[n + 2], n = addr, counts[addr], n + 2
     end
   end
   if n > 2 then
     call(unpack(set))
-    call('PEXPIRE', set[2], fmt('%d', max((ci + 3) * countWidth - maxNow, 1)))
+    call('PEXPIRE', set[2], max((ci + 3) * countWidth - maxNow, 1))
   end
 end
 if seq > startSeq then
-  call('MSET', seqKey, fmt('%d', seq), versionKey, fmt('%d', versionN))
+  call('MSET', seqKey, seq, versionKey, floor(versionN))
   call(unpack(bits))
   -- One stream entry for the call's placements (consecutive seqs), named by its last seq;
   -- entries wholly older than the last \`kept\` seqs are dropped. One pending record for them.
   -- Usually every write placed, and both are made of the writer's arguments as they came.
   local entry, writers = ARGV[${PLACE_SHARED_ARGS - 1}], ARGV[${PLACE_SHARED_ARGS}]
-  if nPlaced < writes then
+  if nPlaced < writes then -- so answer() has made valuesOf
     local placed, placedWriters, at = {}, {}, ${REPLY_HEADER}
     for i = 1, writes do
       local kind = replies[at + 1]
@@ -380,8 +383,8 @@ if seq > startSeq then
     entry, writers = table.concat(placed), table.concat(placedWriters)
   end
   local lastSeq = fmt('%d', seq)
-  call('XADD', stream, 'MINID', '~', fmt('%d', max(seq - tonumber(kept) + 1, 0)), lastSeq .. '-0', 'p', entry)
-  call('ZADD', pending, fmt('%d', oldestPlaced), lastSeq)
+  call('XADD', stream, 'MINID', '~', max(seq - kept + 1, 0), lastSeq .. '-0', 'p', entry)
+  call('ZADD', pending, floor(oldestPlaced), lastSeq)
   call('HSET', pendingCalls, lastSeq, pack('${PENDING_CALL_HEADER_FORMAT}', startSeq + 1, firstVersion, nPlaced) .. entry .. writers)
 end
 -- Usually every write placed: then the header alone says so. Redis reads a reply table up to its

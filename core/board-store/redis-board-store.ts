@@ -12,7 +12,7 @@ import type {
   PlaceOutcome, PlaceRequest, Placement, StoreLock, UpdatesSince,
 } from './board-store.ts';
 import { PLACE_PIXELS_LUA, placedBucketMs, placedBucketTtlMs } from './place-script.ts';
-import { callTimes, packPixelRecords, packWriteNumbers, placedValueFormat } from './place-args.ts';
+import { packCallNumbers, packPixelRecords, packWriteNumbers, placedValueFormat, type CallSettings } from './place-args.ts';
 import { packPendingWriters, PendingCallTracker, pendingMember } from './pending-calls.ts';
 import { readPendingPlacements, removePendingRecords } from './redis-pending.ts';
 import { placeOutcomes } from './place-replies.ts';
@@ -77,6 +77,8 @@ export class RedisBoardStore implements BoardStore {
   private readonly idempotencyTtlMs: number;
   /** The bucket width the first write stores (place-script.ts), from this configuration. */
   private readonly placedBucketMs: number;
+  /** What every write call hands the script from this configuration (place-args.ts). */
+  private readonly callSettings: CallSettings;
 
   private constructor(private readonly client: ScriptedRedis, private readonly options: RedisBoardStoreOptions) {
     this.keys = redisKeys(options.redis.keyPrefix);
@@ -84,6 +86,10 @@ export class RedisBoardStore implements BoardStore {
     this.leaseNotices = new RedisLeaseNotices(options.redis.feedUrl ?? options.redis.url, this.keys.leases);
     this.idempotencyTtlMs = options.idempotencyTtlMs ?? 300_000;
     this.placedBucketMs = placedBucketMs(options.rules.cooldownMs, this.idempotencyTtlMs);
+    this.callSettings = {
+      width: options.size.width, height: options.size.height, cooldownMs: options.rules.cooldownMs, placementsPerIp: options.rules.placementsPerIp,
+      updatesKept: options.updatesKept, publishEachWrite: this.publishesEachWrite, idempotencyTtlMs: this.idempotencyTtlMs, placedBucketMs: this.placedBucketMs,
+    };
     this.writes = new CallBatcher(
       { lingerMs: options.redis.writeBatchMs ?? 0, max: options.redis.writeBatchMax ?? DEFAULT_WRITE_BATCH_MAX },
       (requests) => this.placeBatch(requests),
@@ -147,7 +153,6 @@ export class RedisBoardStore implements BoardStore {
   }
 
   private async placeBatch(requests: PlaceRequest[]): Promise<PlaceOutcome[]> {
-    const { rules, size } = this.options;
     const k = this.keys;
     const keys: string[] = [
       k.board, k.seq, k.version, k.updates, k.pending, k.lock('rebuild'), k.revokedAll, k.size,
@@ -155,8 +160,7 @@ export class RedisBoardStore implements BoardStore {
     ];
     const { idempotencyTtlMs } = this;
     const args: (string | number | Buffer)[] = [
-      size.width, size.height, rules.cooldownMs, rules.placementsPerIp, this.options.updatesKept, k.channel, this.publishesEachWrite ? 1 : 0,
-      idempotencyTtlMs, k.placedPrefix, k.addressCountPrefix, this.placedBucketMs, ...callTimes(requests), packPixelRecords(requests), packPendingWriters(requests),
+      packCallNumbers(this.callSettings, requests), k.channel, k.placedPrefix, k.addressCountPrefix, packPixelRecords(requests), packPendingWriters(requests),
     ];
     for (const r of requests) {
       const key = r.idempotencyKey ?? null;
