@@ -80,13 +80,13 @@ describe('the writer service', () => {
     expect(network.AssignPublicIp).toBe('DISABLED');
   });
 
-  it('runs `node writer.mjs` on ARM Fargate in the socket servers\' cluster with write-pixel\'s settings, but writes batched (REDIS_WRITE_BATCH_MS=2)', () => {
+  it('runs `node writer.mjs` on ARM Fargate in the socket servers\' cluster with write-pixel\'s settings, but writes batched (REDIS_WRITE_BATCH_MS=3)', () => {
     const c = container();
     expect(c).toMatchObject({ Name: 'writer', Command: ['node', 'writer.mjs'], PortMappings: [{ ContainerPort: WRITER_PORT }], ReadonlyRootFilesystem: true, StopTimeout: 30 });
     expect(c.HealthCheck.Command.join(' ')).toContain(`http://127.0.0.1:${WRITER_PORT}/healthz`);
     expect(writerTask()[1].Properties).toMatchObject({ Cpu: '512', Memory: '1024', RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' } });
     const e = env();
-    expect(e).toMatchObject({ PORT: String(WRITER_PORT), HOST: '0.0.0.0', REDIS_WRITE_BATCH_MS: '2', POWERTOOLS_SERVICE_NAME: FUNCTIONS_SERVICE, CLIENT_ADDRESS_SOURCE: 'cloudfront', REBUILD_JOB: 'ecs' });
+    expect(e).toMatchObject({ PORT: String(WRITER_PORT), HOST: '0.0.0.0', REDIS_WRITE_BATCH_MS: '3', POWERTOOLS_SERVICE_NAME: FUNCTIONS_SERVICE, CLIENT_ADDRESS_SOURCE: 'cloudfront', REBUILD_JOB: 'ecs' });
     // Every setting of the write-pixel function, the same but for the batch window.
     const fnEnv = (writePixel()[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     for (const [name, value] of Object.entries(fnEnv)) if (name !== 'REDIS_WRITE_BATCH_MS') expect({ name, value: e[name] }).toEqual({ name, value });

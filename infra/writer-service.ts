@@ -1,7 +1,7 @@
 // The writer service (issue 13): POST /api/pixels, the page's write path, served by long-lived
 // Node processes on ECS Fargate (bin/writer.ts, the image's writer.mjs) instead of the write-pixel
 // Lambda. A process serves many requests at once, so the writes reaching it within
-// REDIS_WRITE_BATCH_MS share one Redis script call (core/board-store CallBatcher): about 17–24 µs
+// REDIS_WRITE_BATCH_MS share one Redis script call (core/board-store CallBatcher): about 16–20 µs
 // of Redis CPU per write on a loaded Redis instead of 30–35 (docs/PERFORMANCE.md, "Redis cost per
 // write"), which a function serving one request at a time cannot. Same handler, same settings and rights as the function.
 import { Construct } from 'constructs';
@@ -23,8 +23,14 @@ export { WRITER_ROUTES } from '../lambdas/routes.ts';
 const HANDLER = 'write-pixel';
 export const WRITER_COMMAND = ['node', 'writer.mjs'];
 export const WRITER_CONTAINER = 'writer';
-/** How long a writer may wait for other writes to share its Redis call (the local runner's default). */
-export const WRITER_BATCH_MS = 2;
+/**
+ * How long a writer may wait for other writes to share its Redis call: 1 ms more than the local
+ * runner's default, because the ALB splits the writes over two or more tasks, each holding only its
+ * share. At 20,000 writes/s from two processes, 3 ms makes calls of 41–47 writes, as large as one
+ * process's at 2 ms: 16.8–19.4 µs of Redis CPU a write at 200 subscribers instead of 20.2–20.9
+ * (docs/PERFORMANCE.md, "What a call pays once"). A write waits at most that long for its call.
+ */
+export const WRITER_BATCH_MS = 3;
 /** A write is short: a stopping writer answers what it has within ~10 s of SIGTERM; SIGKILL comes later than that. */
 export const WRITER_STOP_TIMEOUT_S = 30;
 /** The ALB waits this long for a deregistered writer's requests before cutting them (they take milliseconds). */
