@@ -1,7 +1,7 @@
 // The writer service (ECS Fargate in AWS, behind the ALB's POST /api/pixels): the write-pixel
 // handler in a long-lived process. A Lambda serves one request at a time, so each write is its own
 // Redis script call; here the writes that arrive within REDIS_WRITE_BATCH_MS share one, which is
-// what takes a loaded Redis from 30–35 µs a write to about 17–24 (docs/PERFORMANCE.md, "Redis cost per write").
+// what takes a loaded Redis from 30–35 µs a write to about 16–20 (docs/PERFORMANCE.md, "Redis cost per write").
 // Also GET /healthz: the process serves (the ALB's and ECS's check; a store outage is answered
 // 503 per request and would not be mended by replacing the task). Logs and metrics go through Powertools, as the
 // functions' do, under the same service name, so the alarms on placements see these writes too.

@@ -26,9 +26,9 @@ export const WRITER_CONTAINER = 'writer';
 /**
  * How long a writer may wait for other writes to share its Redis call: 1 ms more than the local
  * runner's default, because the ALB splits the writes over two or more tasks, each holding only its
- * share. At 20,000 writes/s from two processes, 3 ms makes calls of 41–47 writes, as large as one
- * process's at 2 ms: 16.8–19.4 µs of Redis CPU a write at 200 subscribers instead of 20.2–20.9
- * (docs/PERFORMANCE.md, "What a call pays once"). A write waits at most that long for its call.
+ * share. At 20,000 writes/s from two processes, 3 ms makes calls of 41–47 writes (29–39 at 2 ms;
+ * one process at 2 ms: 50–52): 16.8–19.5 µs of Redis CPU a write at 200 subscribers instead of
+ * 18.7–20.9 (docs/PERFORMANCE.md, "What a call pays once"). A write waits at most that long for its call.
  */
 export const WRITER_BATCH_MS = 3;
 /** A write is short: a stopping writer answers what it has within ~10 s of SIGTERM; SIGKILL comes later than that. */

@@ -133,13 +133,17 @@ if present % 2 == 0 then
   return replies
 end
 local anyBans, anyProtected, anyAddressBans = present % 4 >= 2, present % 8 >= 4, present >= 8
-local seq, startSeq, versionN = tonumber(g[1]), tonumber(g[1]), g[4] and tonumber(g[4]) or 0
+-- tonumber on a stored value that is not a number gives nil, which stops the script at its first
+-- use: a write fails rather than ignoring, say, a global revocation.
+local seq, startSeq, versionN = tonumber(g[1]), tonumber(g[1]), 0
+if g[4] then versionN = tonumber(g[4]) end
 local width, height = configuredWidth, configuredHeight
 if g[2] then
   local w, h = match(g[2], '^(%d+)x(%d+)$')
   width, height = tonumber(w), tonumber(h)
 end
-local revokedAllAt = g[3] and tonumber(g[3]) or -1
+local revokedAllAt = -1
+if g[3] then revokedAllAt = tonumber(g[3]) end
 local storedWidth = g[6]
 if not storedWidth then storedWidth = fmt('%d', bucketWidth); call('SET', widthKey, storedWidth) end
 local placedWidth = tonumber(storedWidth)
